@@ -1,0 +1,61 @@
+using ConsulPkg.Debian.Compression;
+
+namespace ConsulPkg.Debian;
+
+/// <summary>
+/// Everything a .deb is made of. Immutable; derive variants with <c>with { ... }</c>. The writer
+/// validates it whole before it writes a byte.
+/// </summary>
+public sealed record DebPackageSpec
+{
+    public required ControlFile Control { get; init; }
+
+    /// <summary>Data entries in any order; parents of every path are implied as 0755 root:root directories.</summary>
+    public required IReadOnlyList<PackageEntry> Entries { get; init; }
+
+    /// <summary>Maintainer scripts' bytes; each must start with "#!".</summary>
+    public IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> Scripts { get; init; } =
+        new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+
+    /// <summary>Conffiles named explicitly (absolute paths), added to the /etc default.</summary>
+    public IReadOnlyList<string> ConfFiles { get; init; } = [];
+
+    /// <summary>Mark every regular file under /etc as a conffile, as fpm and debhelper do.</summary>
+    public bool EtcFilesAreConfFiles { get; init; } = true;
+
+    public CompressionFormat Compression { get; init; } = CompressionFormat.Gzip;
+
+    /// <summary>Compression level; null is the format's default (gzip 9, xz 6, zstd 3).</summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>
+    /// The one timestamp of the build (SOURCE_DATE_EPOCH): the ar member times, and the mtime of
+    /// every tar entry, clamped like dpkg-deb's <c>--clamp-mtime</c> so no entry is newer.
+    /// </summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Whether and how to add usr/share/doc/&lt;package&gt;/copyright and changelog.</summary>
+    public DocumentationOptions Documentation { get; init; } = DocumentationOptions.None;
+}
+
+/// <summary>
+/// The documentation lintian expects of every package. When <see cref="Generate"/> is set the
+/// writer adds <c>usr/share/doc/&lt;package&gt;/copyright</c> (machine-readable format, from the
+/// control's License/Vendor/Maintainer unless <see cref="CopyrightText"/> is given) and a
+/// <c>changelog.gz</c> (<c>changelog.Debian.gz</c> when the version has a revision), unless the
+/// data already holds them.
+/// </summary>
+public sealed record DocumentationOptions
+{
+    public static DocumentationOptions None { get; } = new() { Generate = false };
+
+    public static DocumentationOptions Default { get; } = new() { Generate = true };
+
+    public bool Generate { get; init; }
+
+    /// <summary>Use this text as the copyright file instead of generating one.</summary>
+    public string? CopyrightText { get; init; }
+
+    /// <summary>Use this text as the changelog instead of generating one entry.</summary>
+    public string? ChangelogText { get; init; }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ConsulPkg.Debian;
+
+/// <summary>
+/// A Debian version, <c>[epoch:]upstream_version[-debian_revision]</c>, validated per Debian
+/// Policy 5.6.12: upstream starts with a digit and holds only alphanumerics and <c>.+~-</c>
+/// (a hyphen only when a revision follows); the revision holds only alphanumerics and <c>.+~</c>.
+/// </summary>
+public sealed partial record DebianVersion
+{
+    public int Epoch { get; }
+
+    public string Upstream { get; }
+
+    /// <summary>The Debian revision, or null for a native package.</summary>
+    public string? Revision { get; }
+
+    public DebianVersion(string upstream, string? revision = null, int epoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        if (epoch < 0)
+        {
+            throw new PackageException($"invalid version epoch {epoch}: the epoch must be a non-negative integer");
+        }
+
+        bool hasRevision = !string.IsNullOrEmpty(revision);
+        if (!(hasRevision ? UpstreamWithRevision() : UpstreamAlone()).IsMatch(upstream))
+        {
+            throw new PackageException(
+                $"invalid upstream version '{upstream}': it must start with a digit and contain only letters, digits and . + ~"
+                + (hasRevision ? " -" : " (a '-' is allowed only when a revision follows)"));
+        }
+
+        if (hasRevision && !RevisionPattern().IsMatch(revision!))
+        {
+            throw new PackageException($"invalid Debian revision '{revision}': it may contain only letters, digits and . + ~");
+        }
+
+        Epoch = epoch;
+        Upstream = upstream;
+        Revision = hasRevision ? revision : null;
+    }
+
+    /// <summary>Parses a complete version string such as "1:0.7.2-1".</summary>
+    public static DebianVersion Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int epoch = 0;
+        string rest = text;
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            string epochText = text[..colon];
+            if (epochText.Length == 0 || !epochText.All(char.IsAsciiDigit)
+                || !int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
+            {
+                throw new PackageException($"invalid version '{text}': the epoch before ':' must be a non-negative integer");
+            }
+
+            rest = text[(colon + 1)..];
+        }
+
+        int dash = rest.LastIndexOf('-');
+        return dash < 0
+            ? new DebianVersion(rest, null, epoch)
+            : new DebianVersion(rest[..dash], rest[(dash + 1)..], epoch);
+    }
+
+    /// <summary>The version as it appears in control files: "1:0.7.2-1".</summary>
+    public override string ToString() =>
+        (Epoch > 0 ? Epoch.ToString(CultureInfo.InvariantCulture) + ":" : "")
+        + Upstream
+        + (Revision is null ? "" : "-" + Revision);
+
+    /// <summary>The version as it appears in a .deb file name: the epoch is dropped, as dpkg-name does.</summary>
+    public string ToFileNameString() => Upstream + (Revision is null ? "" : "-" + Revision);
+
+    [GeneratedRegex(@"^[0-9][A-Za-z0-9.+~]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex UpstreamAlone();
+
+    [GeneratedRegex(@"^[0-9][A-Za-z0-9.+~-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex UpstreamWithRevision();
+
+    [GeneratedRegex(@"^[A-Za-z0-9.+~]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex RevisionPattern();
+}
