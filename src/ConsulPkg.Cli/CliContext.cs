@@ -17,8 +17,12 @@ internal sealed record CliContext
     /// </summary>
     public required Func<DateTimeOffset> Now { get; init; }
 
+    /// <summary>Debian name of this machine's architecture, or null when Debian has none.</summary>
+    public string? HostArchitecture { get; init; }
+
     public static CliContext FromProcess() => new()
     {
+        HostArchitecture = Debian.Fpm.DebianArchitecture.FromRuntime(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture),
         WorkingDirectory = Environment.CurrentDirectory,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         Now = () => DateTimeOffset.UtcNow,

@@ -10,8 +10,8 @@ namespace ConsulPkg.Cli.Commands;
 /// </summary>
 internal static class CommandCatalog
 {
-    #pragma warning disable IDE0060 // context is used as soon as a command needs it
-    public static IEnumerable<Command> Create(CliContext context) =>
+        public static IEnumerable<Command> Create(CliContext context) =>
     [
+        FpmCommand.Create(context),
     ];
 }
