@@ -93,10 +93,11 @@ internal static class CliApplication
         string command = string.Join(' ', parseResult.CommandResult.Command is RootCommand
             ? [Name]
             : new[] { Name, parseResult.CommandResult.Command.Name });
-        string? unknownOption = parseResult.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-') && t.Length > 1);
-        if (unknownOption is not null)
+        string? unmatched = parseResult.UnmatchedTokens.FirstOrDefault();
+        if (unmatched is not null)
         {
-            return $"unknown option '{unknownOption}' for '{command}': see '{command} --help' for the supported options";
+            string what = unmatched.StartsWith('-') && unmatched.Length > 1 ? "option" : "command or argument";
+            return $"unknown {what} '{unmatched}' for '{command}': see '{command} --help'";
         }
 
         return $"{OneLine(parseResult.Errors[0].Message)} (see '{command} --help')";
