@@ -78,8 +78,10 @@ public static partial class FpmPackageMapper
         }
     }
 
-    internal static ControlFile MapControl(FpmOptions options)
+    /// <summary>The control file alone (validated), e.g. to name the output before collecting files.</summary>
+    public static ControlFile MapControl(FpmOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.Name))
         {
             throw new PackageException("missing -n/--name: give the package name, e.g. --name consul");
@@ -125,7 +127,7 @@ public static partial class FpmPackageMapper
     }
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
-    internal static string FixRelation(string relation)
+    public static string FixRelation(string relation)
     {
         ArgumentNullException.ThrowIfNull(relation);
         Match match = BareRelation().Match(relation.Trim());
