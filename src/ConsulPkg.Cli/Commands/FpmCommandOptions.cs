@@ -142,8 +142,15 @@ internal sealed class FpmCommandOptions
         }
     }
 
+    /// <summary>Single-valued; given twice, the last one wins, as with fpm's option parser (clamp).</summary>
     private static Option<string?> Text(string name, string? alias, string description) =>
-        new(name, alias is null ? [] : [alias]) { Description = description };
+        new(name, alias is null ? [] : [alias])
+        {
+            Description = description,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result => result.Tokens[^1].Value,
+        };
 
     private static Option<bool> Flag(string name, string? alias, string description) =>
         new(name, alias is null ? [] : [alias]) { Description = description };

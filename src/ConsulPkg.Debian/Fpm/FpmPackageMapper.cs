@@ -153,7 +153,7 @@ public static partial class FpmPackageMapper
         foreach ((MaintainerScript script, string given) in options.Scripts)
         {
             string path = Path.GetFullPath(given, options.WorkingDirectory);
-            string flag = ScriptFlag(script);
+            string flag = ScriptName(script);
             byte[] bytes;
             try
             {
@@ -161,7 +161,7 @@ public static partial class FpmPackageMapper
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot read the {flag} script '{path}': {exception.Message}", exception);
+                throw new PackageException($"cannot read the {flag} script '{path}': {IoErrorText.Reason(exception)}", exception);
             }
 
             if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
@@ -177,14 +177,8 @@ public static partial class FpmPackageMapper
         return scripts;
     }
 
-    private static string ScriptFlag(MaintainerScript script) => script switch
-    {
-        MaintainerScript.Preinst => "--before-install",
-        MaintainerScript.Postinst => "--after-install",
-        MaintainerScript.Prerm => "--before-remove",
-        MaintainerScript.Postrm => "--after-remove",
-        _ => throw new ArgumentOutOfRangeException(nameof(script), script, null),
-    };
+    /// <summary>The control member name; the user may have given any of fpm's two flags for it.</summary>
+    private static string ScriptName(MaintainerScript script) => script.ToString().ToLowerInvariant();
 
     private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
     {

@@ -66,7 +66,7 @@ public static class StagingTree
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new PackageException($"cannot read directory '{directory.FullName}': {exception.Message}", exception);
+            throw new PackageException($"cannot read directory '{directory.FullName}': {IoErrorText.Reason(exception)}", exception);
         }
 
         // Ordinal order, whatever order the file system returned: the output must be reproducible.
@@ -117,7 +117,7 @@ public static class StagingTree
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new PackageException($"cannot read '{path}': {exception.Message}", exception);
+            throw new PackageException($"cannot read '{path}': {IoErrorText.Reason(exception)}", exception);
         }
     }
 
