@@ -153,7 +153,10 @@ public static class DebPackageWriter
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
-            _ = Compressors.DefaultLevel(spec.Compression);
+            if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
+            {
+                throw new PackageException($"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
+            }
 
             IReadOnlyList<PackageEntry> entries = spec.Entries;
             if (spec.Documentation.Generate)

@@ -1,4 +1,5 @@
 using System.Text;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Building;
 
@@ -268,19 +269,31 @@ internal sealed class DataLayout
 
         try
         {
-            var info = new FileInfo(e.SourcePath);
-            if (!info.Exists)
+            FileStatus status = FileStatus.Get(e.SourcePath);
+            if (status.Type != UnixFileType.Regular)
             {
-                throw new PackageException($"'{e.SourcePath}' (for {e.Path}) does not exist");
+                throw new PackageException($"'{e.SourcePath}' (for {e.Path}) is a {Describe(status.Type)}, not a regular file");
             }
 
-            return (info.Length, e.Mode ?? (int)info.UnixFileMode & 0xFFF);
+            return (status.Size, e.Mode ?? status.Mode);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new PackageException($"'{e.SourcePath}' (for {e.Path}) does not exist");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new PackageException($"cannot read '{e.SourcePath}' (for {e.Path}): {ex.Message}", ex);
         }
     }
+
+    private static string Describe(UnixFileType type) => type switch
+    {
+        UnixFileType.Fifo => "named pipe",
+        UnixFileType.CharacterDevice => "character device",
+        UnixFileType.BlockDevice => "block device",
+        _ => type.ToString().ToLowerInvariant(),
+    };
 
     private static int CheckMode(PackageEntry e, int mode) =>
         mode is >= 0 and <= 0xFFF ? mode : throw new PackageException($"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
