@@ -10,8 +10,11 @@ namespace ConsulPkg.Cli.Commands;
 /// </summary>
 internal static class CommandCatalog
 {
-        public static IEnumerable<Command> Create(CliContext context) =>
+    public static IEnumerable<Command> Create(CliContext context) =>
     [
         FpmCommand.Create(context),
+        ContentsCommand.Create(context),
+        InfoCommand.Create(context),
+        ExtractCommand.Create(context),
     ];
 }

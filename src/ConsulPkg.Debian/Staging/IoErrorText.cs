@@ -4,7 +4,7 @@ namespace ConsulPkg.Debian.Staging;
 /// The reason part of an IO error, without the path .NET repeats in its messages, so that a
 /// message can name the path once: "cannot read 'x': no such file".
 /// </summary>
-internal static class IoErrorText
+public static class IoErrorText
 {
     public static string Reason(Exception exception) => exception switch
     {
