@@ -172,4 +172,19 @@ public sealed class FpmCommandTests
         string listing = Tool.Run("dpkg-deb", "-c", _temp.Combine("consul_1.0_amd64.deb")).StdOut;
         Assert.That(listing, Does.Contain("./usr/local/bin/consul").And.Not.Contain("./etc/"));
     }
+
+    [Test]
+    public void LastOccurrenceWinsAndDebEmailSetsTheMaintainer()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SOURCE_DATE_EPOCH"] = "1480956780",
+            ["DEBFULLNAME"] = "Consul Ops",
+            ["DEBEMAIL"] = "ops@example.org",
+        };
+        ToolResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), "fpm", "-s", "dir", "-t", "deb", "-n", "first", "-n", "consul", "usr");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        string fields = Tool.Run("dpkg-deb", "-f", _temp.Combine("consul_1.0_amd64.deb"), "Package", "Maintainer").StdOut;
+        Assert.That(fields, Is.EqualTo("Package: consul\nMaintainer: Consul Ops <ops@example.org>\n"));
+    }
 }
