@@ -187,4 +187,19 @@ public sealed class FpmCommandTests
         string fields = Tool.Run("dpkg-deb", "-f", _temp.Combine("consul_1.0_amd64.deb"), "Package", "Maintainer").StdOut;
         Assert.That(fields, Is.EqualTo("Package: consul\nMaintainer: Consul Ops <ops@example.org>\n"));
     }
+
+    /// <summary>What neither fpm nor dpkg-deb achieves: a tree holding only /usr/bin/tool is lintian-error-free.</summary>
+    [Test]
+    public void LintianFindsNoErrorOnAToolBuiltFromOnlyUsrBin()
+    {
+        Directory.CreateDirectory(_temp.Combine("tree/usr/bin"));
+        File.Copy("/bin/true", _temp.Combine("tree/usr/bin/tool"));
+        ToolResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "tool", "-v", "1.0", "--iteration", "1",
+            "-m", "Tool Maintainer <tool@example.org>", "--description", "command-line tool\nIt does one thing well.",
+            "--url", "https://example.org/tool", "--license", "MIT", "-C", "tree");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        ToolResult lintian = Tool.Run("lintian", "--tag-display-limit", "0", _temp.Combine("tool_1.0-1_amd64.deb"));
+        Assert.That(lintian.StdOut.Split('\n').Where(l => l.StartsWith("E:", StringComparison.Ordinal)), Is.Empty, lintian.StdOut);
+        Assert.That(lintian.StdOut, Does.Contain("W: tool:"), "lintian ran and reported on the package");
+    }
 }
