@@ -50,7 +50,7 @@ public static partial class FpmPackageMapper
             Compression = compression,
             CompressionLevel = level,
             Timestamp = options.Timestamp,
-            Documentation = options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None,
+            Documentation = MapDocumentation(options),
         };
         return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force };
     }
@@ -95,17 +95,57 @@ public static partial class FpmPackageMapper
             License = options.License ?? FpmDefaults.License,
             Vendor = options.Vendor,
             Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            Depends = options.Depends.Select(FixRelation).ToList(),
+            PreDepends = options.PreDepends.Select(FixRelation).ToList(),
+            Depends = options.NoDepends ? [] : options.Depends.Select(FixRelation).ToList(),
+            Recommends = options.Recommends.Select(FixRelation).ToList(),
+            Suggests = options.Suggests.Select(FixRelation).ToList(),
             Conflicts = options.Conflicts.Select(FixRelation).ToList(),
+            Breaks = options.Breaks.Select(FixRelation).ToList(),
             Provides = options.Provides,
             Replaces = options.Replaces.Select(FixRelation).ToList(),
             Section = options.Category,
-            Priority = "optional",
+            Priority = options.Priority ?? "optional",
+            ExtraFields = options.Fields.Select(ParseField).ToList(),
             Homepage = options.Url,
             Description = options.Description ?? FpmDefaults.Description,
         };
         control.Validate();
         return control;
+    }
+
+    /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
+    private static KeyValuePair<string, string> ParseField(string field)
+    {
+        int colon = field.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            throw new PackageException($"invalid --deb-field '{field}': write it as 'Name: value'");
+        }
+
+        return new(field[..colon].Trim(), field[(colon + 1)..].Trim());
+    }
+
+    private static DocumentationOptions MapDocumentation(FpmOptions options)
+    {
+        if (options.ChangelogPath is null)
+        {
+            return options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None;
+        }
+
+        if (!options.GenerateDocumentation)
+        {
+            throw new PackageException("--deb-changelog and --deb-no-docs contradict each other: drop one");
+        }
+
+        string path = Path.GetFullPath(options.ChangelogPath, options.WorkingDirectory);
+        try
+        {
+            return DocumentationOptions.Default with { ChangelogText = File.ReadAllText(path) };
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new PackageException($"cannot read the --deb-changelog file '{path}': {IoErrorText.Reason(exception)}", exception);
+        }
     }
 
     private static DebianVersion MapVersion(FpmOptions options)

@@ -115,6 +115,8 @@ public sealed class FpmCommandTests
         new object[] { "input type", new[] { "-s", "gem" }, "unsupported input type 'gem'" },
         new object[] { "bad epoch", new[] { "--epoch", "one" }, "invalid --epoch 'one'" },
         new object[] { "bad SOURCE_DATE_EPOCH", new[] { "--source-date-epoch", "now" }, "invalid --source-date-epoch 'now'" },
+        new object[] { "bad --deb-field", new[] { "--deb-field", "NoColon" }, "invalid --deb-field 'NoColon': write it as 'Name: value'" },
+        new object[] { "missing changelog", new[] { "--deb-changelog", "debian/changelog" }, "cannot read the --deb-changelog file '{dir}/debian/changelog': no such file or directory" },
         new object[] { "missing input", new[] { "usr/local/sbin" }, "cannot package '{dir}/usr/local/sbin': no such file or directory" },
     ];
 
@@ -201,5 +203,29 @@ public sealed class FpmCommandTests
         ToolResult lintian = Tool.Run("lintian", "--tag-display-limit", "0", _temp.Combine("tool_1.0-1_amd64.deb"));
         Assert.That(lintian.StdOut.Split('\n').Where(l => l.StartsWith("E:", StringComparison.Ordinal)), Is.Empty, lintian.StdOut);
         Assert.That(lintian.StdOut, Does.Contain("W: tool:"), "lintian ran and reported on the package");
+    }
+
+    [Test]
+    public void DebSpecificRelationsFieldsPriorityAndChangelog()
+    {
+        File.WriteAllText(_temp.Combine("changelog"), "consul (0.7.2-1) stable; urgency=medium\n\n  * Package 0.7.2.\n\n -- Ops <ops@example.org>  Mon, 05 Dec 2016 16:53:00 +0000\n");
+        ToolResult r = CliRunner.Run(CliRunner.Context(_temp.Path), [.. SeedTree.FpmArguments.SkipLast(1),
+            "--source-date-epoch-default", "1480956780", "--deb-pre-depends", "adduser", "--deb-recommends", "jq",
+            "--deb-suggests", "curl", "--deb-breaks", "consul-template < 0.18", "-d", "libc6", "--no-depends",
+            "--deb-field", "X-Upstream: hashicorp", "--deb-priority", "extra", "--deb-changelog", "changelog",
+            "--log", "error", "--debug", "--workdir", "/nonexistent", "."]);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        string fields = Tool.Run("dpkg-deb", "-f", Deb).StdOut;
+        Assert.Multiple(() =>
+        {
+            Assert.That(fields, Does.Contain("Pre-Depends: adduser\n").And.Contain("Recommends: jq\n").And.Contain("Suggests: curl\n"));
+            Assert.That(fields, Does.Contain("Breaks: consul-template (<< 0.18)\n").And.Not.Contain("Depends: libc6"));
+            Assert.That(fields, Does.Contain("X-Upstream: hashicorp\n").And.Contain("Priority: extra\n"));
+            Assert.That(Tool.Run("dpkg-deb", "-c", Deb).StdOut, Does.Contain("2016-12-05 16:53 ./usr/share/doc/consul/changelog.Debian.gz"));
+        });
+        ToolResult extracted = Tool.Run("dpkg-deb", "-x", Deb, _temp.Combine("x"));
+        Assert.That(extracted.ExitCode, Is.Zero, extracted.StdErr);
+        ToolResult changelog = Tool.Run("zcat", _temp.Combine("x/usr/share/doc/consul/changelog.Debian.gz"));
+        Assert.That(changelog.StdOut, Does.StartWith("consul (0.7.2-1) stable; urgency=medium"));
     }
 }
