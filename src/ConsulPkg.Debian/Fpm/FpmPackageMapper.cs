@@ -19,6 +19,10 @@ namespace ConsulPkg.Debian.Fpm;
 /// previous .deb).</item>
 /// <item>Invalid names and versions are refused, not rewritten (fpm lowercases names and turns
 /// "_" into "-" with a warning).</item>
+/// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
+/// that name into the package when it is not).</item>
+/// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
+/// disk, so a fresh checkout builds the same bytes.</item>
 /// <item>No value comes from the build host except the architecture: the maintainer default is
 /// <see cref="FpmDefaults.Maintainer"/>, Vendor, Homepage and Section are left out unless given
 /// (fpm writes <c>$USER@host</c>, an example.com URL and "none").</item>
