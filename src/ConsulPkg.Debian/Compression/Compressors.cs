@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace ConsulPkg.Debian.Compression;
 
 /// <summary>
@@ -82,14 +80,14 @@ public static class Compressors
         };
     }
 
-    private static GZipStream OpenGzip(Stream output, int level, int threads)
+    private static ParallelGzipStream OpenGzip(Stream output, int level, int threads)
     {
         if (level is < 1 or > 9)
         {
             throw new PackageException($"gzip level {level} is out of range; use 1 to 9");
         }
 
-        return new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+        return new ParallelGzipStream(output, level, threads);
     }
 
     private static XzEncoderStream OpenXz(Stream output, int level, int threads)
