@@ -97,3 +97,51 @@ public sealed class InfoTests
         return output.ToArray();
     }
 }
+
+/// <summary>dpkg-deb -f rewrites the fields it knows; these cases pin the rewrites we reproduce.</summary>
+[TestFixture]
+public sealed class FieldRewriteTests
+{
+    private const string Control = "Package: foo\nVersion: 0:1.0\nArchitecture: all\nEssential: yes\nProtected: no\nInstalled-Size: 0042\n"
+        + "Pre-Depends: a:any (<< 2), b (< 1), c(>2)\nDepends: a,b(>=01:1) |c , d\nProvides: x (= 1.0)\nMaintainer: X <x@y.z>\n"
+        + "Conflicts: q\n  , r\nMulti-Arch: foreign\nX-Thing:   spaced  \nDescription: hi  \n more  \n";
+
+    [TestCase("Version")]
+    [TestCase("Essential")]
+    [TestCase("Protected")]
+    [TestCase("Pre-Depends")]
+    [TestCase("depends")]
+    [TestCase("Conflicts")]
+    [TestCase("X-Thing")]
+    [TestCase("Description")]
+    [TestCase("Package|Version|Essential|protected|Installed-Size|Pre-Depends|Depends|Provides|Conflicts|Multi-Arch|X-Thing|Description")]
+    public void RewritesKnownFieldsLikeDpkgDeb(string requested)
+    {
+        string[] fields = requested.Split('|');
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("tree", "DEBIAN"));
+        File.WriteAllText(temp.Combine("tree", "DEBIAN", "control"), Control);
+        File.SetUnixFileMode(temp.Combine("tree"), (UnixFileMode)0x1ed);
+        File.SetUnixFileMode(temp.Combine("tree", "DEBIAN"), (UnixFileMode)0x1ed);
+        string deb = temp.Combine("rewrite.deb");
+        ExternalTool.Check("dpkg-deb", ["--root-owner-group", "-b", temp.Combine("tree"), deb]);
+
+        using DebPackageReader reader = DebPackageReader.Open(deb);
+        using var output = new MemoryStream();
+        reader.WriteFields(output, fields);
+        DpkgComparison.AssertSame(output.ToArray(), ExternalTool.Check("dpkg-deb", ["-f", deb, .. fields]).Stdout);
+    }
+
+    [TestCase("C.UTF-8", null, null, true)]
+    [TestCase(null, "en_US.utf8", "C", true)]
+    [TestCase("C", "C.UTF-8", "C.UTF-8", false)]
+    [TestCase(null, null, "de_DE.UTF-8@euro", true)]
+    [TestCase(null, null, null, false)]
+    [TestCase("", "", "POSIX", false)]
+    [TestCase(null, null, "en_US.ISO-8859-1", false)]
+    public void PicksTheCharacterSetLikeTheCLibrary(string? lcAll, string? lcCtype, string? lang, bool utf8)
+    {
+        var variables = new Dictionary<string, string?> { ["LC_ALL"] = lcAll, ["LC_CTYPE"] = lcCtype, ["LANG"] = lang };
+        Assert.That(ListingOptions.LocaleIsUtf8(name => variables[name]), Is.EqualTo(utf8));
+    }
+}
