@@ -125,10 +125,15 @@ public class XzTests
     }
 
     [Test]
-    public void ReportsTheEncoderMemoryPerThread()
+    public void CapsThreadsToTheMemoryBudgetWithoutChangingTheBlockSize()
     {
-        // Preset 6 with 8 MiB blocks: liblzma's estimate for two threads stays under 250 MiB.
-        ulong usage = XzEncoderStream.MemoryUsage(6, 2);
-        Assert.That(usage, Is.LessThan(250UL << 20).And.GreaterThan(50UL << 20));
+        ulong perThread = XzEncoderStream.MemoryUsage(6, 1, XzEncoderStream.BlockSizeFor(6));
+        Assert.That(perThread, Is.InRange(80UL << 20, 160UL << 20), "preset 6 with 8 MiB blocks");
+        Assert.That(XzEncoderStream.ThreadsWithinBudget(6, 2, XzEncoderStream.BlockSizeFor(6)), Is.EqualTo(2));
+        int many = XzEncoderStream.ThreadsWithinBudget(6, 64, XzEncoderStream.BlockSizeFor(6));
+        Assert.That(many, Is.InRange(2, 63));
+        Assert.That(XzEncoderStream.MemoryUsage(6, many, XzEncoderStream.BlockSizeFor(6)), Is.LessThanOrEqualTo(XzEncoderStream.MemoryBudget));
+        Assert.That(XzEncoderStream.ThreadsWithinBudget(9, 64, XzEncoderStream.BlockSizeFor(9)), Is.GreaterThanOrEqualTo(1));
+        Assert.That(XzEncoderStream.BlockSizeFor(9), Is.EqualTo(64UL << 20));
     }
 }
