@@ -109,7 +109,8 @@ public sealed class ExtractTests
             var info = new FileInfo(path);
             if (info.LinkTarget is { } link)
             {
-                lines.Add($"{relative} link -> {link}");
+                long linkTime = (long)(info.LastWriteTimeUtc - DateTime.UnixEpoch).TotalSeconds;
+                lines.Add($"{relative} link -> {link} {linkTime}");
                 continue;
             }
             UnixFileMode mode = File.GetUnixFileMode(path);
