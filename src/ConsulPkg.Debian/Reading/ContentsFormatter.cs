@@ -110,6 +110,14 @@ public sealed class ContentsFormatter
             AppendUtf8(" link to ");
             TarNameQuoting.Append(_line, entry.RawLinkName.Span, _options.Utf8Names);
         }
+        else if (entry.EntryType == TarEntryType.Other && entry.TypeFlag is not ((byte)'S' or (byte)'V' or (byte)'M' or (byte)'N'))
+        {
+            // GNU tar still lists an entry of a type it does not know, and says so, quoting the
+            // type in the locale's style: typographic quotes in a UTF-8 locale.
+            AppendUtf8(_options.Utf8Names ? " unknown file type \u2018" : " unknown file type '");
+            TarNameQuoting.Append(_line, [entry.TypeFlag], _options.Utf8Names);
+            AppendUtf8(_options.Utf8Names ? "\u2019" : "'");
+        }
         _line.Write("\n"u8);
         output.Write(_line.WrittenSpan);
     }

@@ -125,6 +125,10 @@ public sealed class ContentsTests
             .Add("./after-wide", data: new byte[3])
             .Add("./dir-by-slash/", '0', 0x1ed)
             .Add("./contiguous", '7')
+            .Add("./contiguous-slash/", '7')
+            .Add("./aregtype-slash/", '\0')
+            .Add("./aregtype", '\0')
+            .Add("./unknown-type", 'Z')
             .Add("./old-epoch", mtime: 0)
             .Build();
         AssertHandMadeDataMatches(data);
