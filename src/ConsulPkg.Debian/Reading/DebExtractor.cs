@@ -60,7 +60,9 @@ internal sealed partial class DebExtractor
         switch (entry.EntryType)
         {
             case TarEntryType.Directory:
-                if (!Directory.Exists(target))
+                // A symlink in the way is replaced, never followed (GNU tar does the same unless
+                // told --keep-directory-symlink): chmod and utime must not reach its target.
+                if (!Directory.Exists(target) || new FileInfo(target).LinkTarget is not null)
                 {
                     RemoveNonDirectory(target);
                     Directory.CreateDirectory(target);
