@@ -17,7 +17,7 @@ internal sealed unsafe class XzEncoderStream : Stream
     /// (/usr/local/bin/docker) at preset 6 against single-threaded <c>xz -6</c> (17,080,372
     /// bytes): 8 MiB blocks give 17,177,784 (+0.57%), 12 MiB 17,110,996 (+0.18%). 8 MiB keeps
     /// liblzma's per-thread buffers (3 x block) small and still balances two cores on a 40 MB
-    /// input; liblzma's default (3 x dictionary, 24 MiB) would add 96 MiB of buffers.
+    /// input; liblzma's default (3 x dictionary, 24 MiB) would add 48 MiB of buffers per thread.
     /// </summary>
     internal const ulong DefaultBlockSize = 8 << 20;
 

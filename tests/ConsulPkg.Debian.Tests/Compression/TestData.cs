@@ -42,6 +42,26 @@ internal static class TestData
         return bytes;
     }
 
+    /// <summary>
+    /// <paramref name="length"/> bytes of word soup: compresses fast at every level, for tests
+    /// that need many blocks rather than realistic ratios.
+    /// </summary>
+    public static byte[] Text(int length, int seed = 7)
+    {
+        var random = new Random(seed);
+        var bytes = new byte[length];
+        int i = 0;
+        while (i < length)
+        {
+            byte[] word = Encoding.ASCII.GetBytes(Words[random.Next(Words.Length)] + " ");
+            int n = Math.Min(length - i, word.Length);
+            word.AsSpan(0, n).CopyTo(bytes.AsSpan(i));
+            i += n;
+        }
+
+        return bytes;
+    }
+
     public static byte[] Compress(byte[] data, CompressionFormat format, int? level = null, int? threads = null)
     {
         using var output = new MemoryStream();
