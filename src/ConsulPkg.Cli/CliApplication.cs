@@ -93,7 +93,7 @@ internal static class CliApplication
         string command = string.Join(' ', parseResult.CommandResult.Command is RootCommand
             ? [Name]
             : new[] { Name, parseResult.CommandResult.Command.Name });
-        string? unmatched = parseResult.UnmatchedTokens.FirstOrDefault();
+        string? unmatched = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
         if (unmatched is not null)
         {
             string what = unmatched.StartsWith('-') && unmatched.Length > 1 ? "option" : "command or argument";
