@@ -56,6 +56,12 @@ public sealed record ConsulRecipeOptions
     public DownloadCache? Cache { get; init; }
 
     public DownloadOptions Download { get; init; } = DownloadOptions.Default;
+
+    /// <summary>
+    /// Reads CONSUL_PKG_RELEASE_URL, CONSUL_PKG_GOSSIP_KEY and XDG_CACHE_HOME; null is the process
+    /// environment. Commands pass their context's so tests control it.
+    /// </summary>
+    public Func<string, string?>? GetEnvironmentVariable { get; init; }
 }
 
 /// <summary>What a build produced; nothing secret in it.</summary>
@@ -76,8 +82,9 @@ public static class ConsulRecipe
         // Everything the user typed is checked before any download.
         var release = new ConsulRelease(options.ConsulVersion, options.Architecture);
         var version = new DebianVersion(options.ConsulVersion, options.Iteration);
-        Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, Environment.GetEnvironmentVariable(ConsulRelease.BaseUrlEnvironmentVariable));
-        GossipKey key = options.GossipKey.Resolve();
+        Func<string, string?> environment = options.GetEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, environment(ConsulRelease.BaseUrlEnvironmentVariable));
+        GossipKey key = options.GossipKey.Resolve(environment);
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
         ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
         RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model);
@@ -86,7 +93,7 @@ public static class ConsulRecipe
         try
         {
             using var downloader = new ReleaseDownloader(options.Download);
-            var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(), diagnostics);
+            var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(environment), diagnostics);
             VerifiedZip zip = await fetcher.FetchAsync(
                 new ReleaseSource
                 {
