@@ -88,6 +88,11 @@ public static class ConsulRecipe
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
         ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
         RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model);
+        string outputDirectory = options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!;
+        if (!Directory.Exists(outputDirectory))
+        {
+            throw new PackageException($"output directory '{outputDirectory}' does not exist: create it first");
+        }
 
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
         try
