@@ -123,6 +123,34 @@ public sealed class ConsulCommandsTests
         });
     }
 
+    [Test]
+    public void TheStandardProxyVariablesAreHonoured()
+    {
+        // A real process, so .NET's default proxy is read from this environment. The release host
+        // does not resolve; only the proxy (the fake server, on 127.0.0.1) can answer.
+        Directory.CreateDirectory(_temp.Combine("out"));
+        string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
+        ToolResult r = Tool.Run(
+            "dotnet",
+            [dll, "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
+            new Dictionary<string, string>
+            {
+                ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
+                ["http_proxy"] = _server.BaseUrl.ToString(),
+                ["no_proxy"] = "",
+                ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
+                ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
+            },
+            _temp.Path);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(_server.ProxiedHosts, Has.Member("releases.test.invalid"));
+            Assert.That(File.Exists(_temp.Combine("out", "consul_9.8.7-1_amd64.deb")), Is.True);
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
+        });
+    }
+
     [TestCase(new string[0], 24)]
     [TestCase(new[] { "--bytes", "32" }, 44)]
     public void KeygenPrintsAKeyLikeConsulKeygen(string[] extra, int length)
