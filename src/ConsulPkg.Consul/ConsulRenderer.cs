@@ -66,6 +66,9 @@ public sealed record RenderedPackage(
 public static class ConsulRenderer
 {
     public const string PackageName = "consul";
+
+    // Config files are not HTML: keep '+' and '/' of base64 keys readable instead of \u002B.
+    private static readonly JsonSerializerOptions JsonText = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     public const string ServiceUser = "consul";
 
     public static ConsulTemplateModel Model(
@@ -90,10 +93,10 @@ public static class ConsulRenderer
             Group = ServiceUser,
             Roles = string.Join(' ', AgentRoleExtensions.All.Select(r => r.ToName())),
             DefaultRole = AgentRole.Client.ToName(),
-            DatacenterJson = JsonSerializer.Serialize(settings.Datacenter),
-            DataDirJson = JsonSerializer.Serialize(LayoutPaths.DataDir),
-            JoinJson = JsonSerializer.Serialize(settings.Join),
-            EncryptJson = JsonSerializer.Serialize(key.ToBase64()),
+            DatacenterJson = JsonSerializer.Serialize(settings.Datacenter, JsonText),
+            DataDirJson = JsonSerializer.Serialize(LayoutPaths.DataDir, JsonText),
+            JoinJson = JsonSerializer.Serialize(settings.Join, JsonText),
+            EncryptJson = JsonSerializer.Serialize(key.ToBase64(), JsonText),
         };
     }
 

@@ -124,6 +124,26 @@ public sealed class ExtractorAndParsingTests
     }
 
     [Test]
+    public void TheRevokedOldKeyShipsBesideTheBinaryForExplicitUseOnly()
+    {
+        string file = Path.Combine(AppContext.BaseDirectory, "keys", "hashicorp-348FFC4C-revoked.asc");
+        OpenPgpVerifier verifier = OpenPgpVerifier.Create([file]);
+        Assert.That(verifier.TrustedFingerprints, Is.EqualTo(new[]
+        {
+            "C874011F0AB405110D02105534365D9472D7468F", "91A6E7F85D05C65630BEF18951852D87348FFC4C",
+        }));
+    }
+
+    [Test]
+    public void AFileThatIsNotAKeyIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("key.asc", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n");
+        var e = Assert.Throws<PackageException>(() => OpenPgpVerifier.Create([file]));
+        Assert.That(e!.Message, Does.Contain($"'{file}'"));
+    }
+
+    [Test]
     public void PinTableHoldsTheKnownReleases()
     {
         Assert.That(PinnedHashes.For("consul_0.7.2_linux_amd64.zip"), Is.EqualTo("aa97f4e5a552d986b2a36d48fdc3a4a909463e7de5f726f3c5a89b8a1be74a58"));

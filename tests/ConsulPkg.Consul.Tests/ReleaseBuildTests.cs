@@ -145,6 +145,15 @@ public sealed class ReleaseBuildTests
         Assert.That(_diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
     }
 
+    [TestCase(PackageLayout.Seed)]
+    [TestCase(PackageLayout.Debian)]
+    public async Task ContentsListingMatchesTheGoldenFile(PackageLayout layout)
+    {
+        ConsulBuildResult result = await Build(Options() with { Layout = layout });
+        string listing = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        Golden.AssertMatches($"consul_{UnpinnedVersion}-1_amd64.{layout.ToString().ToLowerInvariant()}.contents.txt", listing);
+    }
+
     [Test]
     public async Task SameInputsGiveTheSameBytes()
     {
