@@ -20,7 +20,11 @@ internal static class BuildTimestamp
         HelpName = "SECONDS",
     };
 
-    public static DateTimeOffset Resolve(ParseResult parseResult, Option<string?> option, CliContext context)
+    /// <summary>
+    /// The option, else the environment, else <paramref name="fallback"/> (fpm's
+    /// <c>--source-date-epoch-default</c>), else the clock, read once.
+    /// </summary>
+    public static DateTimeOffset Resolve(ParseResult parseResult, Option<string?> option, CliContext context, string? fallback = null)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         ArgumentNullException.ThrowIfNull(context);
@@ -34,6 +38,11 @@ internal static class BuildTimestamp
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
             return Parse(fromEnvironment, EnvironmentVariable);
+        }
+
+        if (fallback is not null)
+        {
+            return Parse(fallback, "--source-date-epoch-default");
         }
 
         DateTimeOffset now = context.Now();

@@ -20,8 +20,15 @@ internal sealed record CliContext
     /// <summary>Debian name of this machine's architecture, or null when Debian has none.</summary>
     public string? HostArchitecture { get; init; }
 
+    /// <summary>
+    /// The byte stream behind standard output, for commands whose output must be byte-exact
+    /// (listings of names in any encoding). Null: bytes are decoded as UTF-8 into the text writer.
+    /// </summary>
+    public Func<Stream>? OpenStandardOutput { get; init; }
+
     public static CliContext FromProcess() => new()
     {
+        OpenStandardOutput = Console.OpenStandardOutput,
         HostArchitecture = Debian.Fpm.DebianArchitecture.FromRuntime(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture),
         WorkingDirectory = Environment.CurrentDirectory,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,

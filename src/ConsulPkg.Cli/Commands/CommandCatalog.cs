@@ -10,9 +10,12 @@ namespace ConsulPkg.Cli.Commands;
 /// </summary>
 internal static class CommandCatalog
 {
-        public static IEnumerable<Command> Create(CliContext context) =>
+    public static IEnumerable<Command> Create(CliContext context) =>
     [
         FpmCommand.Create(context),
+        ContentsCommand.Create(context),
+        InfoCommand.Create(context),
+        ExtractCommand.Create(context),
         BuildCommand.Create(context),
         KeygenCommand.Create(context),
         ConfigsCommand.Create(context),

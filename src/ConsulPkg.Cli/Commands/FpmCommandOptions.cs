@@ -43,9 +43,21 @@ internal sealed class FpmCommandOptions
     public Option<bool> Force { get; } = Flag("--force", "-f", "Replace an existing output file");
     public Option<string?> Prefix { get; } = Text("--prefix", null, "Install inputs below this path");
     public Option<string[]> Excludes { get; } = List("--exclude", "-x", "Leave out paths matching this glob (repeatable)");
+    public Option<string[]> PreDepends { get; } = List("--deb-pre-depends", null, "A Pre-Depends entry (repeatable)");
+    public Option<string[]> Recommends { get; } = List("--deb-recommends", null, "A Recommends entry (repeatable)");
+    public Option<string[]> Suggests { get; } = List("--deb-suggests", null, "A Suggests entry (repeatable)");
+    public Option<string[]> Breaks { get; } = List("--deb-breaks", null, "A Breaks entry (repeatable)");
+    public Option<bool> NoDepends { get; } = Flag("--no-depends", null, "Drop every dependency");
+    public Option<string[]> Fields { get; } = List("--deb-field", null, "An extra control field, 'Name: value' (repeatable)");
+    public Option<string?> Priority { get; } = Text("--deb-priority", null, "Priority (default optional)");
+    public Option<string?> Changelog { get; } = Text("--deb-changelog", null, "Changelog file to ship instead of a generated one");
+    public Option<string?> Log { get; } = Text("--log", null, "Accepted for fpm compatibility; consul-pkg prints only errors and the result");
+    public Option<bool> Debug { get; } = Flag("--debug", null, "Accepted for fpm compatibility; use --verbose for stack traces");
+    public Option<string?> Workdir { get; } = Text("--workdir", null, "Accepted for fpm compatibility; consul-pkg stages nothing on disk");
     public Option<bool> NoAutoDepends { get; } = Flag("--no-auto-depends", null, "Accepted for fpm compatibility; dir inputs have no automatic dependencies");
     public Option<bool> NoDocs { get; } = Flag("--deb-no-docs", null, "Do not generate usr/share/doc/NAME/copyright and changelog");
     public Option<string?> SourceDateEpoch { get; } = BuildTimestamp.CreateOption();
+    public Option<string?> SourceDateEpochDefault { get; } = Text("--source-date-epoch-default", null, "Timestamp to use when SOURCE_DATE_EPOCH is unset (fpm's flag)");
 
     public Argument<string[]> Inputs { get; } = new("path")
     {
@@ -58,7 +70,8 @@ internal sealed class FpmCommandOptions
         InputType, OutputType, Name, Version, Iteration, Epoch, Architecture, Maintainer, Vendor, Description, Url,
         License, Category, Depends, Provides, Conflicts, Replaces, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
-        CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, NoAutoDepends, NoDocs, SourceDateEpoch,
+        CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, PreDepends, Recommends, Suggests, Breaks,
+        NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
     ];
 
     public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
@@ -74,7 +87,7 @@ internal sealed class FpmCommandOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
-            Timestamp = BuildTimestamp.Resolve(r, SourceDateEpoch, context),
+            Timestamp = BuildTimestamp.Resolve(r, SourceDateEpoch, context, r.GetValue(SourceDateEpochDefault)),
             InputType = r.GetValue(InputType),
             OutputType = r.GetValue(OutputType),
             Name = r.GetValue(Name),
@@ -106,6 +119,14 @@ internal sealed class FpmCommandOptions
             Excludes = r.GetValue(Excludes) ?? [],
             Inputs = r.GetValue(Inputs) ?? [],
             GenerateDocumentation = !r.GetValue(NoDocs),
+            PreDepends = r.GetValue(PreDepends) ?? [],
+            Recommends = r.GetValue(Recommends) ?? [],
+            Suggests = r.GetValue(Suggests) ?? [],
+            Breaks = r.GetValue(Breaks) ?? [],
+            NoDepends = r.GetValue(NoDepends),
+            Fields = r.GetValue(Fields) ?? [],
+            Priority = r.GetValue(Priority),
+            ChangelogPath = r.GetValue(Changelog),
         };
     }
 
@@ -142,8 +163,15 @@ internal sealed class FpmCommandOptions
         }
     }
 
+    /// <summary>Single-valued; given twice, the last one wins, as with fpm's option parser (clamp).</summary>
     private static Option<string?> Text(string name, string? alias, string description) =>
-        new(name, alias is null ? [] : [alias]) { Description = description };
+        new(name, alias is null ? [] : [alias])
+        {
+            Description = description,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result => result.Tokens[^1].Value,
+        };
 
     private static Option<bool> Flag(string name, string? alias, string description) =>
         new(name, alias is null ? [] : [alias]) { Description = description };

@@ -1,10 +1,10 @@
-using System.IO.Compression;
-
 namespace ConsulPkg.Debian.Compression;
 
 /// <summary>
 /// Maps a <see cref="CompressionFormat"/> to the stream that writes or reads it, and to the
 /// member-name suffix dpkg expects. One switch per direction, throwing on anything unknown.
+/// Every writer's output depends only on the data, the format and the level, never on the
+/// number of cores: the thread count changes the speed, not the bytes.
 /// </summary>
 public static class Compressors
 {
@@ -27,6 +27,7 @@ public static class Compressors
         CompressionFormat.Gzip => 9,
         CompressionFormat.Xz => 6,
         CompressionFormat.Zstd => 3,
+        CompressionFormat.Bzip2 => throw BzipNotWritable(),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "this compression can only be read, not written"),
     };
 
@@ -34,23 +35,35 @@ public static class Compressors
     /// Opens a stream that compresses into <paramref name="output"/>. Disposing it finishes the
     /// compressed stream but leaves <paramref name="output"/> open.
     /// </summary>
-    public static Stream OpenCompressor(Stream output, CompressionFormat format, int? level = null)
+    /// <param name="output">Where the compressed bytes go.</param>
+    /// <param name="format">The compression; <see cref="CompressionFormat.Bzip2"/> and <see cref="CompressionFormat.Lzma"/> are refused.</param>
+    /// <param name="level">gzip 1-9, xz 0-9, zstd 1-19 (or up to libzstd's maximum); null for <see cref="DefaultLevel"/>.</param>
+    /// <param name="threads">How many cores to use; null for all of them. Never changes the output.</param>
+    public static Stream OpenCompressor(Stream output, CompressionFormat format, int? level = null, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (threads is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least one thread");
+        }
+
         int lvl = level ?? DefaultLevel(format);
+        int cores = threads ?? Environment.ProcessorCount;
         return format switch
         {
             CompressionFormat.None => new NonClosingStream(output),
-            CompressionFormat.Gzip => new GZipStream(output, GzipLevel(lvl), leaveOpen: true),
-            CompressionFormat.Xz => throw new NotSupportedException("xz compression is not available yet"),
-            CompressionFormat.Zstd => throw new NotSupportedException("zstd compression is not available yet"),
+            CompressionFormat.Gzip => OpenGzip(output, lvl, cores),
+            CompressionFormat.Xz => OpenXz(output, lvl, cores),
+            CompressionFormat.Zstd => new ZstdEncoderStream(output, lvl, cores),
+            CompressionFormat.Bzip2 => throw BzipNotWritable(),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "this compression can only be read, not written"),
         };
     }
 
     /// <summary>
     /// Opens a stream that decompresses <paramref name="input"/>. Disposing it leaves
-    /// <paramref name="input"/> open.
+    /// <paramref name="input"/> open. Corrupt or truncated data raises
+    /// <see cref="InvalidDataException"/> when it is read.
     /// </summary>
     public static Stream OpenDecompressor(Stream input, CompressionFormat format)
     {
@@ -58,16 +71,35 @@ public static class Compressors
         return format switch
         {
             CompressionFormat.None => new NonClosingStream(input),
-            CompressionFormat.Gzip => new GZipStream(input, CompressionMode.Decompress, leaveOpen: true),
-            _ => throw new NotSupportedException($"{format} decompression is not available yet"),
+            CompressionFormat.Gzip => new GzipDecoderStream(input),
+            CompressionFormat.Xz => new LzmaDecoderStream(input, alone: false),
+            CompressionFormat.Lzma => new LzmaDecoderStream(input, alone: true),
+            CompressionFormat.Zstd => new ZstdDecoderStream(input),
+            CompressionFormat.Bzip2 => new Bzip2DecoderStream(input),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown compression"),
         };
     }
 
-    private static CompressionLevel GzipLevel(int level) => level switch
+    private static ParallelGzipStream OpenGzip(Stream output, int level, int threads)
     {
-        <= 0 => CompressionLevel.NoCompression,
-        <= 5 => CompressionLevel.Fastest,
-        <= 8 => CompressionLevel.Optimal,
-        _ => CompressionLevel.SmallestSize,
-    };
+        if (level is < 1 or > 9)
+        {
+            throw new PackageException($"gzip level {level} is out of range; use 1 to 9");
+        }
+
+        return new ParallelGzipStream(output, level, threads);
+    }
+
+    private static XzEncoderStream OpenXz(Stream output, int level, int threads)
+    {
+        if (level is < 0 or > 9)
+        {
+            throw new PackageException($"xz level {level} is out of range; use 0 to 9");
+        }
+
+        return new XzEncoderStream(output, level, threads);
+    }
+
+    private static PackageException BzipNotWritable() =>
+        new("bzip2 is not supported for writing; use gz, xz or zst");
 }

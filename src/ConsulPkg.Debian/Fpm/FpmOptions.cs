@@ -53,6 +53,26 @@ public sealed record FpmOptions
 
     public IReadOnlyList<string> Replaces { get; init; } = [];
 
+    public IReadOnlyList<string> PreDepends { get; init; } = [];
+
+    public IReadOnlyList<string> Recommends { get; init; } = [];
+
+    public IReadOnlyList<string> Suggests { get; init; } = [];
+
+    public IReadOnlyList<string> Breaks { get; init; } = [];
+
+    /// <summary>fpm's <c>--no-depends</c>: drop every Depends entry.</summary>
+    public bool NoDepends { get; init; }
+
+    /// <summary>fpm's <c>--deb-field 'Name: value'</c>, in the order given.</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>fpm's <c>--deb-priority</c>; fpm's default is "optional".</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>fpm's <c>--deb-changelog FILE</c>: the changelog shipped instead of a generated one.</summary>
+    public string? ChangelogPath { get; init; }
+
     /// <summary>Package paths; a directory means every file below it.</summary>
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];
 

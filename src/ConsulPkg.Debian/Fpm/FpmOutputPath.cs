@@ -46,6 +46,11 @@ public static partial class FpmOutputPath
     {
         ArgumentNullException.ThrowIfNull(path);
         string? directory = Path.GetDirectoryName(path);
+        if (directory is not null && File.Exists(directory))
+        {
+            throw new PackageException($"output directory '{directory}' is a file, not a directory: choose another -p/--package");
+        }
+
         if (directory is null || !Directory.Exists(directory))
         {
             throw new PackageException($"output directory '{directory}' does not exist: create it or choose another -p/--package");

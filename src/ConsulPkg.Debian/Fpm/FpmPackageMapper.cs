@@ -19,6 +19,10 @@ namespace ConsulPkg.Debian.Fpm;
 /// previous .deb).</item>
 /// <item>Invalid names and versions are refused, not rewritten (fpm lowercases names and turns
 /// "_" into "-" with a warning).</item>
+/// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
+/// that name into the package when it is not).</item>
+/// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
+/// disk, so a fresh checkout builds the same bytes.</item>
 /// <item>No value comes from the build host except the architecture: the maintainer default is
 /// <see cref="FpmDefaults.Maintainer"/>, Vendor, Homepage and Section are left out unless given
 /// (fpm writes <c>$USER@host</c>, an example.com URL and "none").</item>
@@ -50,7 +54,7 @@ public static partial class FpmPackageMapper
             Compression = compression,
             CompressionLevel = level,
             Timestamp = options.Timestamp,
-            Documentation = options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None,
+            Documentation = MapDocumentation(options),
         };
         return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force };
     }
@@ -78,8 +82,10 @@ public static partial class FpmPackageMapper
         }
     }
 
-    internal static ControlFile MapControl(FpmOptions options)
+    /// <summary>The control file alone (validated), e.g. to name the output before collecting files.</summary>
+    public static ControlFile MapControl(FpmOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.Name))
         {
             throw new PackageException("missing -n/--name: give the package name, e.g. --name consul");
@@ -93,17 +99,57 @@ public static partial class FpmPackageMapper
             License = options.License ?? FpmDefaults.License,
             Vendor = options.Vendor,
             Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            Depends = options.Depends.Select(FixRelation).ToList(),
+            PreDepends = options.PreDepends.Select(FixRelation).ToList(),
+            Depends = options.NoDepends ? [] : options.Depends.Select(FixRelation).ToList(),
+            Recommends = options.Recommends.Select(FixRelation).ToList(),
+            Suggests = options.Suggests.Select(FixRelation).ToList(),
             Conflicts = options.Conflicts.Select(FixRelation).ToList(),
+            Breaks = options.Breaks.Select(FixRelation).ToList(),
             Provides = options.Provides,
             Replaces = options.Replaces.Select(FixRelation).ToList(),
             Section = options.Category,
-            Priority = "optional",
+            Priority = options.Priority ?? "optional",
+            ExtraFields = options.Fields.Select(ParseField).ToList(),
             Homepage = options.Url,
             Description = options.Description ?? FpmDefaults.Description,
         };
         control.Validate();
         return control;
+    }
+
+    /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
+    private static KeyValuePair<string, string> ParseField(string field)
+    {
+        int colon = field.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            throw new PackageException($"invalid --deb-field '{field}': write it as 'Name: value'");
+        }
+
+        return new(field[..colon].Trim(), field[(colon + 1)..].Trim());
+    }
+
+    private static DocumentationOptions MapDocumentation(FpmOptions options)
+    {
+        if (options.ChangelogPath is null)
+        {
+            return options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None;
+        }
+
+        if (!options.GenerateDocumentation)
+        {
+            throw new PackageException("--deb-changelog and --deb-no-docs contradict each other: drop one");
+        }
+
+        string path = Path.GetFullPath(options.ChangelogPath, options.WorkingDirectory);
+        try
+        {
+            return DocumentationOptions.Default with { ChangelogText = File.ReadAllText(path) };
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new PackageException($"cannot read the --deb-changelog file '{path}': {IoErrorText.Reason(exception)}", exception);
+        }
     }
 
     private static DebianVersion MapVersion(FpmOptions options)
@@ -125,7 +171,7 @@ public static partial class FpmPackageMapper
     }
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
-    internal static string FixRelation(string relation)
+    public static string FixRelation(string relation)
     {
         ArgumentNullException.ThrowIfNull(relation);
         Match match = BareRelation().Match(relation.Trim());
@@ -151,7 +197,7 @@ public static partial class FpmPackageMapper
         foreach ((MaintainerScript script, string given) in options.Scripts)
         {
             string path = Path.GetFullPath(given, options.WorkingDirectory);
-            string flag = ScriptFlag(script);
+            string flag = ScriptName(script);
             byte[] bytes;
             try
             {
@@ -159,7 +205,7 @@ public static partial class FpmPackageMapper
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot read the {flag} script '{path}': {exception.Message}", exception);
+                throw new PackageException($"cannot read the {flag} script '{path}': {IoErrorText.Reason(exception)}", exception);
             }
 
             if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
@@ -175,14 +221,8 @@ public static partial class FpmPackageMapper
         return scripts;
     }
 
-    private static string ScriptFlag(MaintainerScript script) => script switch
-    {
-        MaintainerScript.Preinst => "--before-install",
-        MaintainerScript.Postinst => "--after-install",
-        MaintainerScript.Prerm => "--before-remove",
-        MaintainerScript.Postrm => "--after-remove",
-        _ => throw new ArgumentOutOfRangeException(nameof(script), script, null),
-    };
+    /// <summary>The control member name; the user may have given any of fpm's two flags for it.</summary>
+    private static string ScriptName(MaintainerScript script) => script.ToString().ToLowerInvariant();
 
     private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
     {

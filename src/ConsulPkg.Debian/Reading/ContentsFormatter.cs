@@ -7,6 +7,8 @@ namespace ConsulPkg.Debian.Reading;
 /// <summary>How a listing renders what depends on the user's environment.</summary>
 public sealed record ListingOptions
 {
+    private static readonly string[] LocaleVariables = ["LC_ALL", "LC_CTYPE", "LANG"];
+
     /// <summary>The zone dates are shown in; dpkg-deb (through GNU tar) uses local time, i.e. TZ.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
 
@@ -20,14 +22,15 @@ public sealed record ListingOptions
     /// Options matching what dpkg-deb would print in this process's environment: local time zone
     /// (TZ) and the character set of LC_ALL, else LC_CTYPE, else LANG.
     /// </summary>
-    public static ListingOptions FromEnvironment() => new() { Utf8Names = LocaleIsUtf8() };
+    public static ListingOptions FromEnvironment() => new() { Utf8Names = LocaleIsUtf8(Environment.GetEnvironmentVariable) };
 
-    private static bool LocaleIsUtf8()
+    /// <summary>Whether the C library would pick a UTF-8 character set from these variables (LC_ALL, LC_CTYPE, LANG).</summary>
+    internal static bool LocaleIsUtf8(Func<string, string?> variables)
     {
         string? locale = null;
-        foreach (string variable in new[] { "LC_ALL", "LC_CTYPE", "LANG" })
+        foreach (string variable in LocaleVariables)
         {
-            locale = Environment.GetEnvironmentVariable(variable);
+            locale = variables(variable);
             if (!string.IsNullOrEmpty(locale))
             {
                 break;

@@ -106,17 +106,19 @@ public sealed class ControlFields
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(names);
         var text = new StringBuilder();
+        bool withHeader = names.Count > 1;
         foreach (string requested in names)
         {
             KeyValuePair<string, string>? field = Find(requested);
-            if (names.Count == 1)
+            string? known = Array.Find(KnownFields, k => k.Equals(requested, StringComparison.OrdinalIgnoreCase));
+            string? value = known is null ? field?.Value : FieldNormalizer.Normalize(known, field?.Value, withHeader);
+            if (!withHeader)
             {
-                text.Append(field?.Value).Append('\n');
+                text.Append(value).Append('\n');
             }
-            else if (field is { } found)
+            else if (value is not null)
             {
-                string known = Array.Find(KnownFields, k => k.Equals(found.Key, StringComparison.OrdinalIgnoreCase)) ?? found.Key;
-                text.Append(known).Append(": ").Append(found.Value).Append('\n');
+                text.Append(known ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
             }
         }
         output.Write(Encoding.UTF8.GetBytes(text.ToString()));

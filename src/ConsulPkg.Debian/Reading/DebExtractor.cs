@@ -81,7 +81,9 @@ internal sealed partial class DebExtractor
                 return;
             case TarEntryType.HardLink:
                 string linkRelative = SafeRelative(entry.LinkName, entry.Name);
-                EnsureNoSymlinkOnPath(linkRelative, entry.Name, includeLast: true);
+                // link(2) does not follow a final symlink (a hard link to a symlink is legal), but
+                // the directories on the way to the target must not be symlinks.
+                EnsureNoSymlinkOnPath(linkRelative, entry.Name, includeLast: false);
                 RemoveExisting(target);
                 if (Link(Path.Combine(_root, linkRelative), target) != 0)
                 {

@@ -157,6 +157,8 @@ public sealed class DebPackageReader : IDisposable
             {
                 yield return entry;
             }
+            // Like dpkg's copier, insist the member is complete even past the end-of-archive blocks.
+            ((BoundedReadStream)member.Data).SkipToEnd();
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class TarReader
     private TarEntry? _current;
     private long _currentPadding;
     private bool _ended;
+    private long _blocksConsumed;
+
+    /// <summary>0-based index of the current header block, as error messages report it.</summary>
     private long _blockNumber;
 
     /// <param name="stream">The (decompressed) tar stream. Not disposed by the reader.</param>
@@ -115,6 +118,7 @@ public sealed class TarReader
         {
             data.SkipToEnd();
             SkipExactly(_currentPadding);
+            _blocksConsumed += (_current.Size + BlockSize - 1) / BlockSize;
         }
         _current = null;
         _currentPadding = 0;
@@ -132,7 +136,7 @@ public sealed class TarReader
     private bool ReadHeaderBlock()
     {
         int n = StreamSkipper.ReadFully(_stream, _header);
-        _blockNumber++;
+        _blockNumber = _blocksConsumed++;
         if (n == 0)
         {
             // No end-of-archive blocks: GNU tar accepts this silently, and so do we.
@@ -179,7 +183,7 @@ public sealed class TarReader
             throw Error($"truncated tar archive (inside a {what})");
         }
         SkipExactly(PaddingFor(size));
-        _blockNumber += (size + BlockSize - 1) / BlockSize;
+        _blocksConsumed += (size + BlockSize - 1) / BlockSize;
         return data;
     }
 

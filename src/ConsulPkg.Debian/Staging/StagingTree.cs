@@ -1,16 +1,18 @@
+using ConsulPkg.Debian.IO;
+
 namespace ConsulPkg.Debian.Staging;
 
 /// <summary>
 /// Turns files on the build host into <see cref="PackageEntry"/> items: a directory tree is walked
 /// without following symlinks; modes come from the disk (permission, setuid/setgid and sticky
-/// bits); owners are root:root (see <see cref="StagingOptions"/>). The result is sorted by
-/// ordinal path, so it never depends on the order the file system enumerates a directory.
+/// bits); owners are root:root unless <see cref="StagingOptions"/> says otherwise; timestamps are
+/// left to the build's one timestamp. The result is sorted by ordinal path, so it never depends on
+/// the order the file system enumerates a directory.
 /// </summary>
 /// <remarks>
-/// Hard links are not detected (that would need the inode number, which .NET does not expose):
-/// each link is stored as a regular file with its own copy of the bytes. Devices, FIFOs and
-/// sockets cannot be told apart from regular files cheaply either and are not expected in a
-/// staging tree.
+/// Files that share an inode within one <see cref="Collect"/> call become one file and hard links
+/// to it (the first in walk order carries the data). FIFOs, sockets and device nodes are refused:
+/// a package cannot carry them portably, and opening a FIFO to read it would block.
 /// </remarks>
 public static class StagingTree
 {
@@ -23,112 +25,132 @@ public static class StagingTree
     {
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(targetPath);
-        options ??= StagingOptions.Default;
+        var walk = new Walk(options ?? StagingOptions.Default);
         string source = Path.GetFullPath(sourcePath);
         string target = PackagePath.Normalize(targetPath);
-        var entries = new List<PackageEntry>();
-
-        FileSystemInfo root = Stat(source);
-        if (!root.Exists)
-        {
-            throw new PackageException($"cannot package '{source}': no such file or directory");
-        }
-
-        if (options.Excludes(target))
+        if (walk.Options.Excludes(target))
         {
             return [];
         }
 
-        if (root is DirectoryInfo directory && root.LinkTarget is null)
+        walk.Add(source, target, isRoot: true);
+        walk.Entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return walk.Entries;
+    }
+
+    private sealed class Walk(StagingOptions options)
+    {
+        private readonly Dictionary<(ulong Device, ulong Inode), string> _firstPathOfInode = [];
+
+        public StagingOptions Options { get; } = options;
+
+        public List<PackageEntry> Entries { get; } = [];
+
+        public void Add(string source, string target, bool isRoot)
         {
-            if (target != "/")
+            FileStatus status = Stat(source);
+            switch (status.Type)
             {
-                entries.Add(ToEntry(directory, target, options));
+                case UnixFileType.Directory:
+                    if (!isRoot || target != "/")
+                    {
+                        Entries.Add(Owned(PackageEntry.Directory(target, status.Mode)));
+                    }
+
+                    foreach (string name in ChildNames(source))
+                    {
+                        string childSource = Path.Combine(source, name);
+                        string childTarget = PackagePath.Combine(target, name);
+                        if (!Options.Excludes(childTarget) && !Options.SkipSource(childSource))
+                        {
+                            Add(childSource, childTarget, isRoot: false);
+                        }
+                    }
+
+                    break;
+                case UnixFileType.Symlink:
+                    string link = new FileInfo(source).LinkTarget
+                        ?? throw new PackageException($"cannot read the symlink '{source}'");
+                    Entries.Add(Owned(PackageEntry.Symlink(target, link)));
+                    break;
+                case UnixFileType.Regular:
+                    Entries.Add(Owned(RegularFile(source, target, status)));
+                    break;
+                default:
+                    throw new PackageException(
+                        $"cannot package '{source}': it is a {Describe(status.Type)}; only regular files, directories and symlinks can be packaged (exclude it with -x)");
+            }
+        }
+
+        private PackageEntry RegularFile(string source, string target, FileStatus status)
+        {
+            if (status.LinkCount > 1)
+            {
+                if (_firstPathOfInode.TryGetValue((status.Device, status.Inode), out string? first))
+                {
+                    return new PackageEntry { Path = target, Kind = EntryKind.HardLink, LinkTarget = first, Mode = status.Mode };
+                }
+
+                _firstPathOfInode.Add((status.Device, status.Inode), target);
             }
 
-            WalkDirectory(directory, target, options, entries);
-        }
-        else
-        {
-            entries.Add(ToEntry(root, target, options));
+            EnsureReadable(source);
+            return PackageEntry.FromFile(target, source, status.Mode);
         }
 
-        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return entries;
-    }
+        private PackageEntry Owned(PackageEntry entry) => entry with { Owner = Options.Owner, Group = Options.Group };
 
-    private static void WalkDirectory(DirectoryInfo directory, string target, StagingOptions options, List<PackageEntry> entries)
-    {
-        FileSystemInfo[] children;
-        try
+        /// <summary>Ordinal order, whatever order the file system returns: the output must be reproducible.</summary>
+        private static string[] ChildNames(string directory)
         {
-            children = directory.GetFileSystemInfos();
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new PackageException($"cannot read directory '{directory.FullName}': {exception.Message}", exception);
-        }
-
-        // Ordinal order, whatever order the file system returned: the output must be reproducible.
-        Array.Sort(children, (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (FileSystemInfo child in children)
-        {
-            string childTarget = PackagePath.Combine(target, child.Name);
-            if (options.Excludes(childTarget) || options.SkipSource(child.FullName))
+            try
             {
-                continue;
+                string[] names = Directory.GetFileSystemEntries(directory).Select(p => Path.GetFileName(p)).ToArray();
+                Array.Sort(names, StringComparer.Ordinal);
+                return names;
             }
-
-            entries.Add(ToEntry(child, childTarget, options));
-            if (child is DirectoryInfo childDirectory && child.LinkTarget is null)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                WalkDirectory(childDirectory, childTarget, options, entries);
+                throw new PackageException($"cannot read directory '{directory}': {IoErrorText.Reason(exception)}", exception);
             }
         }
-    }
 
-    private static PackageEntry ToEntry(FileSystemInfo info, string target, StagingOptions options)
-    {
-        int mode = (int)info.UnixFileMode;
-        PackageEntry entry;
-        if (info.LinkTarget is { } linkTarget)
+        private static FileStatus Stat(string path)
         {
-            entry = PackageEntry.Symlink(target, linkTarget);
-        }
-        else if (info is DirectoryInfo)
-        {
-            entry = PackageEntry.Directory(target, mode);
-        }
-        else
-        {
-            EnsureReadable(info.FullName);
-            entry = PackageEntry.FromFile(target, info.FullName, mode);
+            try
+            {
+                return FileStatus.Get(path, followSymlink: false);
+            }
+            catch (FileNotFoundException exception)
+            {
+                throw new PackageException($"cannot package '{path}': no such file or directory", exception);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new PackageException($"cannot package '{path}': {IoErrorText.Reason(exception)}", exception);
+            }
         }
 
-        return entry with { Owner = options.Owner, Group = options.Group };
-    }
-
-    /// <summary>Fails now, naming the file, rather than halfway through writing the package.</summary>
-    private static void EnsureReadable(string path)
-    {
-        try
+        /// <summary>Fails now, naming the file, rather than halfway through writing the package.</summary>
+        private static void EnsureReadable(string path)
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new PackageException($"cannot read '{path}': {exception.Message}", exception);
-        }
-    }
-
-    private static FileSystemInfo Stat(string path)
-    {
-        var file = new FileInfo(path);
-        if (file.LinkTarget is not null)
-        {
-            return file;
+            try
+            {
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new PackageException($"cannot read '{path}': {IoErrorText.Reason(exception)}", exception);
+            }
         }
 
-        return Directory.Exists(path) ? new DirectoryInfo(path) : file;
+        private static string Describe(UnixFileType type) => type switch
+        {
+            UnixFileType.Fifo => "FIFO",
+            UnixFileType.Socket => "socket",
+            UnixFileType.CharacterDevice => "character device",
+            UnixFileType.BlockDevice => "block device",
+            _ => "file of unknown type",
+        };
     }
 }

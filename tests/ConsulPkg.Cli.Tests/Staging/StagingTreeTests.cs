@@ -86,4 +86,27 @@ public sealed class StagingTreeTests
         var ex = Assert.Throws<PackageException>(() => PackagePath.Normalize("/usr/../../etc"));
         Assert.That(ex!.Message, Does.Contain("'..' is not allowed"));
     }
+
+    [Test]
+    public void HardLinksBecomeOneFileAndLinks()
+    {
+        string first = _temp.WriteFile("usr/bin/consul", "binary");
+        ToolResult linked = Tool.Run("ln", first, _temp.Combine("usr/bin/consul-agent"));
+        Assert.That(linked.ExitCode, Is.Zero, linked.StdErr);
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("usr"), "/usr");
+        Assert.That(entries.Select(e => $"{e.Path} {e.Kind} {e.LinkTarget}"), Is.EqualTo(new[]
+        {
+            "/usr Directory ", "/usr/bin Directory ", "/usr/bin/consul File ", "/usr/bin/consul-agent HardLink /usr/bin/consul",
+        }));
+    }
+
+    [Test]
+    public void FifoIsRefusedWithoutOpeningIt()
+    {
+        string fifo = _temp.Combine("pipe");
+        ToolResult made = Tool.Run("mkfifo", fifo);
+        Assert.That(made.ExitCode, Is.Zero, made.StdErr);
+        var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(_temp.Path, "/"));
+        Assert.That(ex!.Message, Does.StartWith($"cannot package '{fifo}': it is a FIFO"));
+    }
 }

@@ -1,0 +1,22 @@
+#:project ../src/ConsulPkg.Debian/ConsulPkg.Debian.csproj
+#:property PublishAot=false
+
+// Compresses one file with consul-pkg's compressors and prints "seconds bytes".
+// Driven by build/bench-compress.sh, which compares it with the reference tools.
+// Usage: bench-compress FORMAT INPUT OUTPUT [LEVEL] [THREADS]
+using System.Diagnostics;
+using System.Globalization;
+using ConsulPkg.Debian.Compression;
+
+CompressionFormat format = Enum.Parse<CompressionFormat>(args[0], ignoreCase: true);
+int? level = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : null;
+int? threads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null;
+var clock = Stopwatch.StartNew();
+using (var input = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+using (var output = new FileStream(args[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+using (Stream compressor = Compressors.OpenCompressor(output, format, level, threads))
+{
+    input.CopyTo(compressor, 1 << 20);
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F3} {new FileInfo(args[2]).Length}"));

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Benchmark: consul-pkg against dpkg-deb on the same staged trees.
+#
+#   build/bench.sh [RUNS]        (default 3 runs of each tool, alternating)
+#
+# Prints one markdown table: median wall time of each tool, the ratio ours/dpkg-deb, the
+# output size ratio and the peak RSS of each. Not a test: numbers depend on the machine.
+# The stand-in for the Consul binary is a large Go executable (the docker client where
+# there is one, else the largest ELF file in /usr/bin), which compresses like consul does.
+set -euo pipefail
+
+runs=${1:-3}
+top=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/consul-pkg-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1480956780 LC_ALL=C TZ=UTC
+
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+
+echo "publishing consul-pkg (Release)..." >&2
+dotnet publish "$top/src/ConsulPkg.Cli" -c Release -o "$work/bin" --nologo -v quiet >&2
+ours="$work/bin/consul-pkg"
+
+binary=$(command -v docker || true)
+if [ -z "$binary" ] || ! head -c 4 "$binary" | grep -q ELF; then
+  binary=$(find /usr/bin -type f -size +10M -exec sh -c 'head -c 4 "$1" | grep -q ELF' _ {} \; -print 2>/dev/null | xargs -r ls -S | head -n 1)
+fi
+
+# stage NAME: a data tree under $work/NAME/data and the same tree plus DEBIAN/ under
+# $work/NAME/dpkg (hard links, so the input is the same files read from the same disk).
+stage_big() {  # NAME COPIES: the binary COPIES times (40 MB, 400 MB...)
+  local d="$work/$1/data"
+  mkdir -p "$d/usr/bin" "$d/etc/bench"
+  for i in $(seq 1 "$2"); do cp "$binary" "$d/usr/bin/consul$i"; done
+  echo '{"server": true}' > "$d/etc/bench/bench.json"
+}
+stage_small() {  # NAME: 20,000 files of 1-8 KB in 2,000 directories
+  local d="$work/$1/data"
+  mkdir -p "$d"
+  head -c 8000000 "$binary" > "$work/pool"
+  for dir in $(seq 1 2000); do
+    mkdir -p "$d/usr/share/bench/d$dir"
+    for f in $(seq 1 10); do
+      n=$(( (dir * 10 + f) % 8 + 1 ))
+      dd if="$work/pool" of="$d/usr/share/bench/d$dir/f$f" bs=1024 count=$n skip=$(( (dir * 7 + f) % 7000 )) status=none
+    done
+  done
+}
+finish_stage() {  # NAME
+  local s="$work/$1"
+  mkdir -p "$s/dpkg"
+  cp -al "$s/data/." "$s/dpkg/"
+  mkdir -p "$s/dpkg/DEBIAN"
+  printf 'Package: bench\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: Bench <bench@example.org>\nDescription: benchmark\n' > "$s/dpkg/DEBIAN/control"
+}
+
+# measure OUTFILE CMD...: appends "seconds maxrss_kib" of one run to OUTFILE.
+measure() {
+  local out=$1; shift
+  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
+  cat "$work/time.txt" >> "$out"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+maxcol() { awk -v c="$1" '$c>m{m=$c} END{print m}'; }
+
+declare -A zname=( [gzip]=gz [xz]=xz [zstd]=zst [none]=none )
+
+row() {  # LABEL OURS_TIMES DPKG_TIMES OURS_FILE DPKG_FILE
+  local a b ra rb sa sb
+  a=$(cut -d' ' -f1 "$2" | median); b=$(cut -d' ' -f1 "$3" | median)
+  ra=$(maxcol 2 < "$2"); rb=$(maxcol 2 < "$3")
+  sa=$(stat -c %s "$4" 2>/dev/null || echo 0); sb=$(stat -c %s "$5" 2>/dev/null || echo 1)
+  awk -v l="$1" -v a="$a" -v b="$b" -v ra="$ra" -v rb="$rb" -v sa="$sa" -v sb="$sb" 'BEGIN {
+    printf "| %s | %.2f s | %.2f s | %.2fx | %.4f | %.0f MB | %.0f MB |\n", l, a, b, (b > 0 ? a / b : 0), (sb > 0 ? sa / sb : 0), ra / 1024, rb / 1024 }'
+}
+
+build_case() {  # NAME COMPRESSION LABEL
+  local s="$work/$1" c=$2
+  : > "$work/o.t"; : > "$work/d.t"
+  for _ in $(seq 1 "$runs"); do
+    measure "$work/o.t" "$ours" fpm -s dir -t deb -n bench -v 1.0 --iteration 1 -a amd64 -m 'Bench <bench@example.org>' \
+      --description benchmark --deb-compression "${zname[$c]}" --deb-no-docs -f -p "$s/ours.deb" -C "$s/data" .
+    measure "$work/d.t" dpkg-deb --root-owner-group "-Z$c" -b "$s/dpkg" "$s/dpkg.deb"
+  done
+  row "$3" "$work/o.t" "$work/d.t" "$s/ours.deb" "$s/dpkg.deb"
+}
+
+stage_big big 1; finish_stage big
+echo "| case | consul-pkg | dpkg-deb | ratio | size ratio | RSS ours | RSS dpkg-deb |"
+echo "|---|---|---|---|---|---|---|"
+for c in gzip xz zstd none; do
+  build_case big "$c" "40 MB binary, $c"
+done
+
+# Inspecting: contents of the largest gzip package.
+build_case big gzip "40 MB binary, gzip (again, for contents)" >/dev/null
+: > "$work/o.t"; : > "$work/d.t"
+for _ in $(seq 1 "$runs"); do
+  measure "$work/o.t" "$ours" contents "$work/big/ours.deb"
+  measure "$work/d.t" dpkg-deb -c "$work/big/ours.deb"
+done
+row "contents, 40 MB gzip package" "$work/o.t" "$work/d.t" /dev/null /dev/null
+
+if [ "${BENCH_LARGE:-1}" = 1 ]; then
+  stage_big huge 10; finish_stage huge
+  build_case huge gzip "400 MB input, gzip"
+  build_case huge zstd "400 MB input, zstd"
+  rm -rf "$work/huge"
+fi
+
+stage_small small; finish_stage small
+build_case small gzip "20,000 small files, gzip"
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(dpkg-deb --version | head -n1 | sed 's/.*version \([^ ]*\).*/dpkg-deb \1/'), input $(basename "$binary") $(( $(stat -c %s "$binary") / 1000000 )) MB, $runs runs each"

@@ -1,0 +1,273 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+
+namespace ConsulPkg.Debian.Compression;
+
+/// <summary>
+/// Writes one gzip member (RFC 1952) whose deflate data is compressed in independent blocks
+/// on several cores, the way pigz does. The input is cut every <see cref="DefaultBlockSize"/>
+/// bytes; each block is deflated on its own and, unless it is the last, ended with a sync
+/// flush (an empty stored block), so it stops on a byte boundary without the final bit and the
+/// next block's deflate data can follow it directly. The result is one ordinary deflate stream
+/// that gzip, zlib, dpkg and GZipStream read; the blocks do not share a dictionary, which costs
+/// a little ratio at each boundary (measured in the constant's comment).
+///
+/// The bytes depend only on the data, the level and the block size: the thread count decides
+/// how many blocks are compressed at once, never where they are cut. Memory is bounded by
+/// 2 x threads blocks in flight. An input smaller than one block is compressed on the calling
+/// thread when the stream is disposed, with no task started. Header as <c>gzip -n</c>: no name,
+/// mtime 0. Disposing writes the last block and the CRC32/ISIZE trailer and leaves the output open.
+/// </summary>
+internal sealed class ParallelGzipStream : Stream
+{
+    /// <summary>
+    /// Uncompressed bytes per block. See the measurements in the commit that set it: on a 42 MB
+    /// Go binary at level 9, 1 MiB blocks cost about 0.1% of size against one deflate stream.
+    /// </summary>
+    internal const int DefaultBlockSize = 1 << 20;
+
+    private readonly Stream _output;
+    private readonly ZLibCompressionOptions _options;
+    private readonly int _level;
+    private readonly int _threads;
+    private readonly int _blockSize;
+    private readonly int _maxInFlight;
+    private readonly Queue<Task<CompressedBlock>> _inFlight = new();
+    private readonly Crc32 _crc = new();
+    private byte[]? _block;
+    private int _filled;
+    private long _length;
+    private bool _headerWritten;
+    private bool _failed;
+    private bool _disposed;
+
+    /// <summary>How many blocks went to worker tasks; zero for inputs of at most one block.</summary>
+    internal int BackgroundBlocks { get; private set; }
+
+    public ParallelGzipStream(Stream output, int level, int threads, int blockSize = DefaultBlockSize)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 64 * 1024);
+        _output = output;
+        _level = level;
+        _options = new ZLibCompressionOptions { CompressionLevel = level };
+        _threads = threads;
+        _blockSize = blockSize;
+        _maxInFlight = 2 * threads;
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !_disposed;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _crc.Append(buffer);
+        _length += buffer.Length;
+        while (!buffer.IsEmpty)
+        {
+            _block ??= ArrayPool<byte>.Shared.Rent(_blockSize);
+            if (_filled == _blockSize)
+            {
+                // A full block is only known not to be the last once more data arrives.
+                SubmitFullBlock();
+                _block = ArrayPool<byte>.Shared.Rent(_blockSize);
+            }
+
+            int n = Math.Min(buffer.Length, _blockSize - _filled);
+            buffer[..n].CopyTo(_block.AsSpan(_filled));
+            _filled += n;
+            buffer = buffer[n..];
+        }
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Flushes only the output: flushing the deflate data would move block boundaries and change the bytes.</summary>
+    public override void Flush() => _output.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void SubmitFullBlock()
+    {
+        byte[] block = _block!;
+        _block = null;
+        _filled = 0;
+        if (_threads == 1)
+        {
+            WriteBlock(Compress(block, _blockSize, final: false));
+            return;
+        }
+
+        while (_inFlight.Count >= _maxInFlight)
+        {
+            WriteBlock(_inFlight.Dequeue().GetAwaiter().GetResult());
+        }
+
+        int size = _blockSize;
+        BackgroundBlocks++;
+        _inFlight.Enqueue(Task.Run(() => Compress(block, size, final: false)));
+    }
+
+    /// <summary>Deflates one block into a pooled buffer and returns the input block to the pool.</summary>
+    private CompressedBlock Compress(byte[] block, int length, bool final)
+    {
+        var output = new PooledBufferStream(length / 2 + 1024);
+        try
+        {
+            int used;
+            using (var deflate = new DeflateStream(output, _options, leaveOpen: true))
+            {
+                deflate.Write(block, 0, length);
+                if (!final)
+                {
+                    // Sync flush: everything so far, then an empty stored block; the stream is
+                    // byte-aligned and not final. What disposing adds after it is dropped.
+                    deflate.Flush();
+                }
+
+                used = output.Length32;
+            }
+
+            if (final && output.Length32 == 0)
+            {
+                // DeflateStream writes nothing when it was given nothing; a gzip member still
+                // needs a final block, so write the empty one (fixed Huffman, end of block).
+                output.Write([0x03, 0x00]);
+            }
+
+            return new CompressedBlock(output, final ? output.Length32 : used);
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    private void WriteBlock(CompressedBlock block)
+    {
+        try
+        {
+            if (!_headerWritten)
+            {
+                WriteHeader();
+                _headerWritten = true;
+            }
+
+            _output.Write(block.Data);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+        finally
+        {
+            block.Buffer.Dispose();
+        }
+    }
+
+    /// <summary>RFC 1952 header as <c>gzip -n</c> writes it: no name, no mtime, OS = Unix.</summary>
+    private void WriteHeader()
+    {
+        byte extraFlags = _level switch
+        {
+            9 => 2, // "maximum compression" as gzip -9 marks it
+            1 => 4, // "fastest"
+            _ => 0,
+        };
+        ReadOnlySpan<byte> header = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, extraFlags, 3];
+        _output.Write(header);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (disposing && !_failed)
+            {
+                Finish();
+            }
+        }
+        finally
+        {
+            if (disposing)
+            {
+                DrainAfterFailure();
+                if (_block != null)
+                {
+                    ArrayPool<byte>.Shared.Return(_block);
+                    _block = null;
+                }
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    private void Finish()
+    {
+        byte[] last = _block ?? ArrayPool<byte>.Shared.Rent(1);
+        int lastLength = _filled;
+        _block = null;
+
+        // The last block is compressed here, alongside the workers still busy with the others.
+        CompressedBlock final = Compress(last, lastLength, final: true);
+        while (_inFlight.Count > 0)
+        {
+            WriteBlock(_inFlight.Dequeue().GetAwaiter().GetResult());
+        }
+
+        WriteBlock(final);
+
+        Span<byte> trailer = stackalloc byte[8];
+        _crc.GetCurrentHash(trailer[..4]); // Crc32 writes little-endian, as gzip stores it.
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], unchecked((uint)_length));
+        _output.Write(trailer);
+    }
+
+    /// <summary>After an error, waits for the blocks still in work so their buffers go back to the pool.</summary>
+    private void DrainAfterFailure()
+    {
+        while (_inFlight.Count > 0)
+        {
+            Task<CompressedBlock> task = _inFlight.Dequeue();
+            try
+            {
+                task.GetAwaiter().GetResult().Buffer.Dispose();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The first failure has already been reported to the writer.
+            }
+        }
+    }
+
+    private readonly record struct CompressedBlock(PooledBufferStream Buffer, int Length)
+    {
+        public ReadOnlySpan<byte> Data => Buffer.GetBuffer().AsSpan(0, Length);
+    }
+}

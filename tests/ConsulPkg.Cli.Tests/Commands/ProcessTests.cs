@@ -1,0 +1,60 @@
+using ConsulPkg.Cli.Tests.Support;
+
+namespace ConsulPkg.Cli.Tests.Commands;
+
+/// <summary>The real executable, run the way a pipeline runs it, from the directory it packages.</summary>
+[TestFixture]
+public sealed class ProcessTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempDirectory();
+        SeedTree.Create(_temp);
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [Test]
+    public void SeedLineAsAProcess()
+    {
+        ToolResult r = CliRunner.RunProcess(_temp.Path, SeedTree.FpmArguments);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        string deb = _temp.Combine(SeedTree.PackageFile);
+        ToolResult contents = Tool.Run("dpkg-deb", "-c", deb);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.StdErr, Is.Empty);
+            Assert.That(contents.ExitCode, Is.Zero);
+            Assert.That(contents.StdErr, Is.Empty);
+            Assert.That(contents.StdOut, Does.StartWith("drwxr-xr-x root/root         0 2016-12-05 16:53 ./\n"));
+        });
+    }
+
+    [Test]
+    public void UsageErrorAsAProcessExitsTwoWithOneLine()
+    {
+        ToolResult r = CliRunner.RunProcess(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "--nmae", "consul", ".");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(2));
+            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: unknown option '--nmae' for 'consul-pkg fpm': it is not an fpm flag consul-pkg supports (see 'consul-pkg fpm --help')\n"));
+            Assert.That(r.StdOut, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void BadInputAsAProcessExitsOneWithOneLine()
+    {
+        ToolResult r = CliRunner.RunProcess(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(1));
+            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: unsupported output type 'rpm': consul-pkg fpm writes only '-t deb'\n"));
+            Assert.That(Directory.GetFiles(_temp.Path, "*.deb"), Is.Empty);
+        });
+    }
+}

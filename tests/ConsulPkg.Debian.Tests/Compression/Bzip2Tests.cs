@@ -1,0 +1,35 @@
+using ConsulPkg.Debian.Compression;
+
+namespace ConsulPkg.Debian.Tests.Compression;
+
+[TestFixture]
+[Parallelizable(ParallelScope.Self)]
+public class Bzip2Tests
+{
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(899_999)]
+    [TestCase(900_001)]
+    [TestCase(3_000_000)]
+    public void ReadsWhatBzip2Writes(int length)
+    {
+        byte[] data = TestData.Mixed(length);
+        var bz = TestData.RunTool("bzip2", data, "-c", "-9");
+        Assert.That(bz.ExitCode, Is.Zero, bz.Stderr);
+
+        Assert.That(TestData.Decompress(bz.Stdout, CompressionFormat.Bzip2), Is.EqualTo(data));
+    }
+
+    [Test]
+    public void RefusesToWriteBzip2WithAFix()
+    {
+        var e = Assert.Throws<PackageException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Bzip2));
+        Assert.That(e!.Message, Is.EqualTo("bzip2 is not supported for writing; use gz, xz or zst"));
+    }
+
+    [Test]
+    public void RefusesToWriteLzma()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Lzma));
+    }
+}

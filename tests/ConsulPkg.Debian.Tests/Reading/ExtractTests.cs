@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using ConsulPkg.Debian.Reading;
+using ConsulPkg.Debian.Tests.Support;
+
+namespace ConsulPkg.Debian.Tests.Reading;
+
+/// <summary><c>extract</c> must give the tree <c>dpkg-deb -x</c> gives, and refuse to write outside the target.</summary>
+[TestFixture]
+public sealed class ExtractTests
+{
+    [TestCase("gzip")]
+    [TestCase("none")]
+    public void ExtractsTheSameTreeAsDpkgDeb(string compression)
+    {
+        string deb = PackageFixtures.Instance.Packages[compression];
+        using var temp = new TempDirectory();
+        string theirs = temp.Combine("theirs");
+        string ours = temp.Combine("ours");
+        ExternalTool.Check("dpkg-deb", ["-x", deb, theirs]);
+        using (DebPackageReader reader = DebPackageReader.Open(new ForwardOnlyStream(File.OpenRead(deb)), deb))
+        {
+            reader.ExtractTo(ours);
+        }
+        // GNU tar bumps the mtime of directories holding symlinks it creates late (its defence
+        // against symlink attacks), so directory times are compared with the archive instead.
+        List<string> expected = Describe(theirs, directoryTimes: false);
+        Assert.That(expected, Has.Count.GreaterThan(20));
+        List<string> actual = Describe(ours, directoryTimes: false);
+        Assert.That(actual.Except(expected), Is.Empty, "ours only");
+        Assert.That(expected.Except(actual), Is.Empty, "dpkg-deb only");
+        Assert.That(Directory.EnumerateDirectories(ours, "*", SearchOption.AllDirectories).Select(Directory.GetLastWriteTimeUtc).Distinct(),
+            Is.EqualTo(new[] { DateTime.UnixEpoch.AddSeconds(1480956787) }), "directory mtimes as archived");
+    }
+
+    private static IEnumerable<TestCaseData> Escapes()
+    {
+        yield return new TestCaseData(new RawTarBuilder().Add("./", '5', 0x1ed).Add("../escaped", data: "x"u8.ToArray()).Build(), "contains '..'").SetName("Refuses_dot_dot");
+        yield return new TestCaseData(new RawTarBuilder().Add("./a/../../escaped", data: "x"u8.ToArray()).Build(), "contains '..'").SetName("Refuses_dot_dot_inside");
+        yield return new TestCaseData(new RawTarBuilder().Add("/tmp/escaped", data: "x"u8.ToArray()).Build(), "absolute path").SetName("Refuses_absolute");
+        yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./link/escaped", data: "x"u8.ToArray()).Build(), "'link' is a symlink").SetName("Refuses_writing_through_symlink");
+        yield return new TestCaseData(new RawTarBuilder().Add("./up", '2', 0x1ff, link: "..").Add("./up/escaped", data: "x"u8.ToArray()).Build(), "'up' is a symlink").SetName("Refuses_writing_through_relative_symlink");
+        yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./link/sub/", '5', 0x1ed).Build(), "'link' is a symlink").SetName("Refuses_directory_through_symlink");
+        yield return new TestCaseData(new RawTarBuilder().Add("./hard", '1', link: "../escaped").Build(), "contains '..'").SetName("Refuses_hard_link_outside");
+        yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./hard", '1', link: "./link/escaped").Build(), "is a symlink").SetName("Refuses_hard_link_through_symlink");
+    }
+
+    [TestCaseSource(nameof(Escapes))]
+    public void RefusesEntriesThatWouldEscape(byte[] dataTar, string reason)
+    {
+        using var temp = new TempDirectory();
+        string outside = temp.Combine("outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(temp.Combine("escaped"), "original");
+        string target = temp.Combine("target", "root");
+        byte[] patched = PatchLinks(dataTar, outside);
+        byte[] deb = RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.ControlTarGz()), ("data.tar", patched));
+
+        using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(deb), "evil.deb");
+        PackageException error = Assert.Throws<PackageException>(() => reader.ExtractTo(target))!;
+
+        Assert.That(error.Message, Does.StartWith("evil.deb: refusing to extract '"));
+        Assert.That(error.Message, Does.Contain(reason));
+        Assert.That(Directory.EnumerateFileSystemEntries(outside), Is.Empty);
+        Assert.That(File.ReadAllText(temp.Combine("escaped")), Is.EqualTo("original"));
+        Assert.That(File.Exists(Path.Combine(target, "escaped")), Is.False);
+    }
+
+    [Test]
+    public void ReplacesASymlinkByAFileOfTheSameNameWithoutFollowingIt()
+    {
+        using var temp = new TempDirectory();
+        string outside = temp.Combine("outside.txt");
+        File.WriteAllText(outside, "original");
+        byte[] data = new RawTarBuilder().Add("./", '5', 0x1ed).Add("./name", '2', 0x1ff, link: outside).Add("./name", data: "new"u8.ToArray()).Build();
+        byte[] deb = RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.ControlTarGz()), ("data.tar", data));
+        using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(deb), "p.deb");
+        reader.ExtractTo(temp.Combine("target"));
+        Assert.That(File.ReadAllText(outside), Is.EqualTo("original"));
+        Assert.That(File.ReadAllText(temp.Combine("target", "name")), Is.EqualTo("new"));
+        Assert.That(new FileInfo(temp.Combine("target", "name")).LinkTarget, Is.Null);
+    }
+
+    /// <summary>Replaces the placeholder link target OUTSIDE by a real directory beside the target.</summary>
+    private static byte[] PatchLinks(byte[] tar, string outside)
+    {
+        byte[] copy = (byte[])tar.Clone();
+        byte[] marker = "OUTSIDE"u8.ToArray();
+        for (int block = 0; block + 512 <= copy.Length; block += 512)
+        {
+            if (copy.AsSpan(block + 157, marker.Length).SequenceEqual(marker) && copy[block + 157 + marker.Length] == 0)
+            {
+                System.Text.Encoding.UTF8.GetBytes(outside).CopyTo(copy, block + 157);
+                Array.Clear(copy, block + 148, 8);
+                byte[] header = copy[block..(block + 512)];
+                RawTarBuilder.SetChecksum(header);
+                header.CopyTo(copy, block);
+            }
+        }
+        return copy;
+    }
+
+    /// <summary>Every entry below <paramref name="root"/>: path, type, mode, size, mtime, content hash or link target.</summary>
+    private static List<string> Describe(string root, bool directoryTimes)
+    {
+        var lines = new List<string>();
+        foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Append(root).Order(StringComparer.Ordinal))
+        {
+            string relative = Path.GetRelativePath(root, path);
+            var info = new FileInfo(path);
+            if (info.LinkTarget is { } link)
+            {
+                lines.Add($"{relative} link -> {link}");
+                continue;
+            }
+            UnixFileMode mode = File.GetUnixFileMode(path);
+            long mtime = (long)(info.LastWriteTimeUtc - DateTime.UnixEpoch).TotalSeconds;
+            string content = Directory.Exists(path)
+                ? "dir"
+                : $"{info.Length} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)))}";
+            bool showTime = directoryTimes || !Directory.Exists(path);
+            lines.Add($"{relative} {Convert.ToString((int)mode, 8)} {(showTime ? mtime : "-")} {content}");
+        }
+        return lines;
+    }
+}
