@@ -74,13 +74,13 @@ public sealed class ReleaseDownloader : IDisposable
             }
             catch (TransientDownloadException e)
             {
-                last = e.InnerException ?? e;
+                last = e; // its message already says what went wrong, in one line
                 _options.Progress?.WriteLine($"retrying {url} ({e.Message})");
             }
         }
 
         throw new PackageException(
-            $"could not download {url} after {_options.MaxAttempts} attempts: {OneLine(last)}; check the network, proxy settings or --release-url",
+            $"could not download {url} after {_options.MaxAttempts} attempts: {last?.Message.TrimEnd('.')}; check the network, proxy settings or --release-url",
             last!);
     }
 

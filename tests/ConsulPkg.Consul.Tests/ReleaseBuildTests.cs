@@ -306,6 +306,35 @@ public sealed class ReleaseBuildTests
     }
 
     [Test]
+    public async Task ServerThatStopsAnsweringTimesOutAndIsRetried()
+    {
+        string sumsPath = _release.Dir + _release.SumsName;
+        _server.FailNext(sumsPath, Fault.Stall);
+        ConsulRecipeOptions options = Options();
+        await Build(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromMilliseconds(300) } });
+        Assert.That(_server.RequestCount(sumsPath), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ServerThatNeverAnswersGivesUpNamingTheTimeout()
+    {
+        _server.FailAlways(_release.Dir + _release.SumsName, Fault.Stall);
+        ConsulRecipeOptions options = Options();
+        PackageException e = await BuildFails(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromMilliseconds(200) } });
+        Assert.That(e.Message, Does.Contain("after 3 attempts: no data for 0.2 s"));
+    }
+
+    [Test]
+    public async Task ProgressIsReportedOnlyWhereAsked()
+    {
+        ConsulRecipeOptions options = Options();
+        using var progress = new StringWriter();
+        await Build(options with { Download = options.Download with { Progress = progress } });
+        Assert.That(progress.ToString(), Does.Contain($"\r{_release.ZipName} [####################] ").And.Contain("100%"));
+        Assert.That(_diagnostics.ToString(), Is.Empty, "nothing on stderr when not a terminal");
+    }
+
+    [Test]
     public async Task CacheIsReusedWithNoNetwork()
     {
         await Build();

@@ -13,6 +13,9 @@ internal enum Fault
 
     /// <summary>Answer 503.</summary>
     ServiceUnavailable,
+
+    /// <summary>Read the request and never answer (until the server stops).</summary>
+    Stall,
 }
 
 /// <summary>
@@ -28,6 +31,7 @@ internal sealed class FakeReleaseServer : IDisposable
     private readonly ConcurrentDictionary<string, Fault> _permanentFaults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly Task _loop;
+    private readonly CancellationTokenSource _stopping = new();
     private volatile bool _stopped;
 
     public FakeReleaseServer()
@@ -65,6 +69,7 @@ internal sealed class FakeReleaseServer : IDisposable
     public void Stop()
     {
         _stopped = true;
+        _stopping.Cancel();
         _listener.Stop();
         try
         {
@@ -84,6 +89,7 @@ internal sealed class FakeReleaseServer : IDisposable
         }
 
         _listener.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task AcceptLoop()
@@ -129,6 +135,9 @@ internal sealed class FakeReleaseServer : IDisposable
 
                 switch (fault)
                 {
+                    case Fault.Stall:
+                        _stopping.Token.WaitHandle.WaitOne(); // hold the connection open, silent
+                        return;
                     case Fault.ServiceUnavailable:
                         Send(socket, 503, "Service Unavailable", Encoding.ASCII.GetBytes("try later\n"));
                         return;
