@@ -126,6 +126,53 @@ public static class ConsulRecipe
         }
     }
 
+    /// <summary>
+    /// The lintian tags this package earns on purpose, each with its reason (lintian 2.116, Debian 12).
+    /// </summary>
+    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths)
+    {
+        var text = new StringBuilder()
+            .Append("# The configs hold the gossip key: root:consul 0640, not world-readable.\n");
+        foreach (AgentRole role in AgentRoleExtensions.All)
+        {
+            text.Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigPath(role).TrimStart('/')}]\n");
+        }
+
+        text.Append("# The agent's data (raft state, keyring) is for the consul user only.\n")
+            .Append($"consul: non-standard-dir-perm 0750 != 0755 [{LayoutPaths.DataDir.TrimStart('/')}/]\n")
+            .Append("# Built for a private repository, not uploaded to Debian: there are no Debian bugs to close.\n")
+            .Append("consul: initial-upload-closes-no-bugs\n")
+            .Append("# Upstream ships no manual page; 'consul --help' documents the command.\n")
+            .Append($"consul: no-manual-page [{paths.BinaryPath.TrimStart('/')}]\n");
+        if (layout == PackageLayout.Seed)
+        {
+            text.Append("# The seed layout keeps the tutorial's /usr/local/bin/consul on purpose (--layout debian uses /usr/bin).\n")
+                .Append($"consul: file-in-unusual-dir [{paths.BinaryPath.TrimStart('/')}]\n")
+                .Append($"consul: file-in-usr-local [{paths.BinaryPath.TrimStart('/')}]\n")
+                .Append("consul: dir-in-usr-local [usr/local/bin/]\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Consul's licence: MPL-2.0 up to 1.16, BUSL-1.1 from 1.17 (HashiCorp's 2023 change).</summary>
+    internal static string CopyrightText(string consulVersion)
+    {
+        string[] parts = consulVersion.Split('.', '-', '+', '~');
+        bool busl = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) > 1
+            || (parts[0] == "1" && int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) >= 17);
+        string license = busl
+            ? "License: BUSL-1.1\n The Business Source License 1.1; the full text is in LICENSE at\n https://github.com/hashicorp/consul for this release.\n"
+            : "License: MPL-2.0\n On Debian systems the full text of the Mozilla Public License 2.0 is in\n /usr/share/common-licenses/MPL-2.0.\n";
+        return "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+            + "Upstream-Name: consul\n"
+            + "Source: https://releases.hashicorp.com/consul/\n"
+            + "\n"
+            + "Files: *\n"
+            + "Copyright: 2013 and later, HashiCorp, Inc.\n" // Consul began in 2013; upstream's notice names no year
+            + license;
+    }
+
     /// <summary>The package's contents, control file and scripts from rendered templates and an extracted binary.</summary>
     public static DebPackageSpec DescribePackage(ConsulRecipeOptions options, DebianVersion version, RenderedPackage rendered, string binaryPath)
     {
@@ -147,15 +194,8 @@ public static class ConsulRecipe
                 with { Group = ConsulRenderer.ServiceUser });
         }
 
-        if (options.Layout == PackageLayout.Seed)
-        {
-            // The seed installs under /usr/local on purpose; say so to lintian rather than hide it.
-            entries.Add(PackageEntry.FromBytes(
-                "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName,
-                Encoding.UTF8.GetBytes(
-                    "# The seed layout keeps the tutorial's /usr/local/bin/consul and /usr/lib/systemd/system unit on purpose.\n"
-                    + "consul: dir-or-file-in-usr-local\nconsul: file-in-usr-local\nconsul: dir-in-usr-local\nconsul: systemd-service-file-outside-lib\n")));
-        }
+        entries.Add(PackageEntry.FromBytes(
+            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths))));
 
         var control = new ControlFile
         {
@@ -180,7 +220,7 @@ public static class ConsulRecipe
             Compression = options.Compression,
             CompressionLevel = options.CompressionLevel,
             Timestamp = options.Timestamp,
-            Documentation = DocumentationOptions.Default,
+            Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(options.ConsulVersion) },
         };
     }
 }

@@ -163,7 +163,7 @@ public sealed class RenderedFilesTests
     public void DescriptionHasASynopsisAndBody()
     {
         string description = Render(PackageLayout.Seed).Description;
-        Assert.That(description.Split('\n')[0], Is.EqualTo("Consul 0.7.2 agent with systemd unit and role configurations"));
+        Assert.That(description.Split('\n')[0], Is.EqualTo("service discovery agent (HashiCorp Consul 0.7.2) with role configs"), "lintian: must not start with the package name");
         Assert.That(description, Does.Contain("\n\n"), "a paragraph break, written ' .' in control");
     }
 
