@@ -110,6 +110,14 @@ public sealed class ContentsFormatter
             AppendUtf8(" link to ");
             TarNameQuoting.Append(_line, entry.RawLinkName.Span, _options.Utf8Names);
         }
+        else if (entry.EntryType == TarEntryType.Other && entry.TypeFlag is not ((byte)'S' or (byte)'V' or (byte)'M' or (byte)'N'))
+        {
+            // GNU tar still lists an entry of a type it does not know, and says so, quoting the
+            // type in the locale's style: typographic quotes in a UTF-8 locale.
+            AppendUtf8(_options.Utf8Names ? " unknown file type \u2018" : " unknown file type '");
+            TarNameQuoting.Append(_line, [entry.TypeFlag], _options.Utf8Names);
+            AppendUtf8(_options.Utf8Names ? "\u2019" : "'");
+        }
         _line.Write("\n"u8);
         output.Write(_line.WrittenSpan);
     }
@@ -120,15 +128,42 @@ public sealed class ContentsFormatter
         _line.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
+    /// <summary>
+    /// strftime's "%Y-%m-%d %H:%M" in the listing's zone. Years are not zero-padded and may pass
+    /// 9999 or go below 1 (base-256 mtimes allow it), so the calendar is computed here; outside
+    /// the range TimeZoneInfo covers, the offset at the nearest end of that range applies.
+    /// </summary>
     private string FormatDate(long seconds)
     {
-        // GNU tar prints the raw number when the time cannot be broken down; so do we.
-        if (seconds < -62135596800L || seconds > 253402300799L)
+        const long MinSeconds = -62135596800L + 86400L; // 0001-01-02, leaving room for any offset
+        const long MaxSeconds = 253402300799L - 86400L; // 9999-12-30
+        long clamped = Math.Clamp(seconds, MinSeconds, MaxSeconds);
+        TimeSpan offset = _options.TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeSeconds(clamped));
+        long local = seconds + (long)offset.TotalSeconds;
+        long days = Math.DivRem(local, 86400L, out long secondOfDay);
+        if (secondOfDay < 0)
         {
-            return seconds.ToString(CultureInfo.InvariantCulture);
+            secondOfDay += 86400L;
+            days--;
         }
-        DateTimeOffset local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(seconds), _options.TimeZone);
-        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        (long year, int month, int day) = CivilFromDays(days);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{year}-{month:00}-{day:00} {secondOfDay / 3600:00}:{secondOfDay / 60 % 60:00}");
+    }
+
+    /// <summary>Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).</summary>
+    private static (long Year, int Month, int Day) CivilFromDays(long days)
+    {
+        days += 719468;
+        long era = (days >= 0 ? days : days - 146096) / 146097;
+        long dayOfEra = days - (era * 146097);
+        long yearOfEra = (dayOfEra - (dayOfEra / 1460) + (dayOfEra / 36524) - (dayOfEra / 146096)) / 365;
+        long dayOfYear = dayOfEra - ((365 * yearOfEra) + (yearOfEra / 4) - (yearOfEra / 100));
+        long monthIndex = ((5 * dayOfYear) + 2) / 153;
+        int day = (int)(dayOfYear - (((153 * monthIndex) + 2) / 5) + 1);
+        int month = (int)(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
+        long year = yearOfEra + (era * 400) + (month <= 2 ? 1 : 0);
+        return (year, month, day);
     }
 
     /// <summary>The ten-character mode string of GNU tar's pax_decode_mode, with tar's type letters.</summary>

@@ -83,12 +83,10 @@ public sealed class ControlArchive
                 {
                     throw new PackageException($"{displayName}: control member holds more than {MaxTotalSize} bytes of files; this is not a plausible package");
                 }
-                content = new byte[entry.Size];
-                Stream data = entry.OpenData();
-                if (StreamSkipper.ReadFully(data, content) != content.Length)
-                {
-                    throw new PackageException($"{displayName}: truncated control member (file '{top}')");
-                }
+                // Grow with the bytes that actually arrive: a declared size is only a claim.
+                using var buffer = new MemoryStream();
+                entry.OpenData().CopyTo(buffer);
+                content = buffer.ToArray();
             }
             members[top] = new ControlMember(top, content, entry.Mode);
         }

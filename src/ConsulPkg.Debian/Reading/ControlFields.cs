@@ -47,10 +47,6 @@ public sealed class ControlFields
                 stanzaEnded |= fields.Count > 0 || name is not null;
                 continue;
             }
-            if (line[0] == '#')
-            {
-                continue;
-            }
             if (line[0] is ' ' or '\t')
             {
                 if (name is null || stanzaEnded)

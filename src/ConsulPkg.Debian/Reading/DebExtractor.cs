@@ -60,7 +60,9 @@ internal sealed partial class DebExtractor
         switch (entry.EntryType)
         {
             case TarEntryType.Directory:
-                if (!Directory.Exists(target))
+                // A symlink in the way is replaced, never followed (GNU tar does the same unless
+                // told --keep-directory-symlink): chmod and utime must not reach its target.
+                if (!Directory.Exists(target) || new FileInfo(target).LinkTarget is not null)
                 {
                     RemoveNonDirectory(target);
                     Directory.CreateDirectory(target);
@@ -78,6 +80,7 @@ internal sealed partial class DebExtractor
             case TarEntryType.SymbolicLink:
                 RemoveExisting(target);
                 File.CreateSymbolicLink(target, entry.LinkName);
+                SetSymlinkTime(target, entry.ModificationTime);
                 return;
             case TarEntryType.HardLink:
                 string linkRelative = SafeRelative(entry.LinkName, entry.Name);
@@ -190,6 +193,21 @@ internal sealed partial class DebExtractor
 
     private PackageException Refuse(string entryName, string why) =>
         new($"{_displayName}: refusing to extract '{entryName}': {why}");
+
+    /// <summary>GNU tar gives symlinks their archived mtime too; .NET's setters would follow the link.</summary>
+    private static void SetSymlinkTime(string path, long seconds)
+    {
+        // atime: UTIME_NOW, as tar leaves it; mtime: the archived time. Failure is harmless (times only).
+        Span<long> times = [0, UtimeNow, seconds, 0];
+        _ = SetTimes(AtFdCwd, path, ref MemoryMarshal.GetReference(times), AtSymlinkNoFollow);
+    }
+
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const long UtimeNow = (1L << 30) - 1;
+
+    [LibraryImport("libc", EntryPoint = "utimensat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int SetTimes(int directoryFd, string path, ref long times, int flags);
 
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Link(string existing, string newPath);

@@ -84,7 +84,7 @@ public sealed class TarEntry
 
     private static TarEntryType Classify(byte flag, byte[] name) => flag switch
     {
-        (byte)'0' or 0 or (byte)'7' when name.Length > 0 && name[^1] == (byte)'/' => TarEntryType.Directory,
+        (byte)'0' or 0 when name.Length > 0 && name[^1] == (byte)'/' => TarEntryType.Directory,
         (byte)'0' or 0 => TarEntryType.RegularFile,
         (byte)'1' => TarEntryType.HardLink,
         (byte)'2' => TarEntryType.SymbolicLink,

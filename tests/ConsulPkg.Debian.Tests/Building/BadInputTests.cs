@@ -41,7 +41,7 @@ public sealed class BadInputTests
         yield return new TestCaseData(With(s => s with { Entries = [PackageEntry.FromBytes("/usr/../etc/passwd", "x"u8.ToArray())] }), "/usr/../etc/passwd").SetName("dot-dot path");
         yield return new TestCaseData(With(s => s with { Entries = [new PackageEntry { Path = "/usr/bin/l", Kind = EntryKind.HardLink, LinkTarget = "/usr/bin/none" }] }), "/usr/bin/none").SetName("hard link to nothing");
         yield return new TestCaseData(With(s => s with { Entries = [PackageEntry.FromBytes("/usr/bin/tool", "x"u8.ToArray()) with { Owner = new string('u', 40) }] }), "uuuu").SetName("owner name too long");
-        yield return new TestCaseData(With(s => s with { Compression = Compression.CompressionFormat.Lzma }), "lzma").SetName("read-only compression");
+        yield return new TestCaseData(With(s => s with { Compression = ConsulPkg.Debian.Compression.CompressionFormat.Lzma }), "lzma").SetName("read-only compression");
     }
 
     [TestCaseSource(nameof(BadSpecs))]

@@ -16,7 +16,7 @@ public sealed class DebPackageWriterTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private static IEnumerable<CompressionFormat> Writable => [CompressionFormat.Gzip, CompressionFormat.None];
+    private static IEnumerable<CompressionFormat> Writable => [CompressionFormat.Gzip, CompressionFormat.Xz, CompressionFormat.Zstd, CompressionFormat.None];
 
     private string Build(DebPackageSpec spec, string name = "out.deb")
     {
@@ -35,16 +35,16 @@ public sealed class DebPackageWriterTests
         ToolResult contents = Tool.Run("dpkg-deb", "-c", deb);
         Assert.Multiple(() =>
         {
-            Assert.That(info.ExitCode, Is.Zero, info.StdErr);
-            Assert.That(info.StdErr, Is.Empty);
-            Assert.That(contents.ExitCode, Is.Zero, contents.StdErr);
-            Assert.That(contents.StdErr, Is.Empty);
-            Assert.That(contents.StdOut, Does.StartWith("drwxr-xr-x root/root         0 2016-12-05 16:53 ./\n"));
-            Assert.That(contents.StdOut, Does.Contain("./usr/sbin/tool -> ../bin/tool"));
-            Assert.That(contents.StdOut, Does.Contain("./usr/share/sample/setuid-like link to ./usr/share/sample/hard"));
-            Assert.That(contents.StdOut, Does.Contain("drwxr-x--- nobody/root"));
-            Assert.That(contents.StdOut, Does.Contain("-rw-r----- root/nogroup"));
-            Assert.That(contents.StdOut, Does.Contain("./usr/share/doc/sample/changelog.Debian.gz"));
+            Assert.That(info.ExitCode, Is.Zero, info.Stderr);
+            Assert.That(info.Stderr, Is.Empty);
+            Assert.That(contents.ExitCode, Is.Zero, contents.Stderr);
+            Assert.That(contents.Stderr, Is.Empty);
+            Assert.That(contents.StdoutText, Does.StartWith("drwxr-xr-x root/root         0 2016-12-05 16:53 ./\n"));
+            Assert.That(contents.StdoutText, Does.Contain("./usr/sbin/tool -> ../bin/tool"));
+            Assert.That(contents.StdoutText, Does.Contain("./usr/share/sample/setuid-like link to ./usr/share/sample/hard"));
+            Assert.That(contents.StdoutText, Does.Contain("drwxr-x--- nobody/root"));
+            Assert.That(contents.StdoutText, Does.Contain("-rw-r----- root/nogroup"));
+            Assert.That(contents.StdoutText, Does.Contain("./usr/share/doc/sample/changelog.Debian.gz"));
         });
     }
 
@@ -132,18 +132,18 @@ public sealed class DebPackageWriterTests
         });
     }
 
-    [Test]
-    public void RealDpkgUnpackAcceptsThePackage()
+    [TestCaseSource(nameof(Writable))]
+    public void RealDpkgUnpackAcceptsThePackage(CompressionFormat compression)
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
-        string deb = Build(TestTrees.Varied(src) with { Scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>() });
+        string deb = Build(TestTrees.Varied(src) with { Compression = compression, Scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>() });
         string root = _temp.Combine("root");
         Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/info"));
         Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/updates"));
         File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), "");
         ToolResult r = Tool.Run("dpkg", "--root=" + root, "--force-not-root", "--force-script-chrootless", "--log=/dev/null", "--unpack", deb);
-        Assert.That(r.ExitCode, Is.Zero, r.StdErr + r.StdOut);
-        Assert.That(r.StdErr, Does.Not.Contain("warning"));
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr + r.StdoutText);
+        Assert.That(r.Stderr, Does.Not.Contain("warning"));
         Assert.That(File.Exists(Path.Combine(root, "usr/bin/tool")), Is.True);
         Assert.That(Tool.Check("dpkg", "--root=" + root, "-s", "sample"), Does.Contain("Status: install ok unpacked"));
     }
@@ -161,7 +161,7 @@ public sealed class DebPackageWriterTests
         };
         string deb = Build(spec, "tool_1.0-1_amd64.deb");
         ToolResult r = Tool.Run("lintian", "--no-cfg", deb);
-        Assert.That(r.StdOut + r.StdErr, Does.Not.Contain("E: "), r.StdOut);
+        Assert.That(r.StdoutText + r.Stderr, Does.Not.Contain("E: "), r.StdoutText);
     }
 
     [TestCaseSource(nameof(Writable))]

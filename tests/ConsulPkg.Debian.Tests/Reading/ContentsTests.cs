@@ -125,7 +125,17 @@ public sealed class ContentsTests
             .Add("./after-wide", data: new byte[3])
             .Add("./dir-by-slash/", '0', 0x1ed)
             .Add("./contiguous", '7')
+            .Add("./contiguous-slash/", '7')
+            .Add("./aregtype-slash/", '\0')
+            .Add("./aregtype", '\0')
+            .Add("./unknown-type", 'Z')
             .Add("./old-epoch", mtime: 0)
+            .Add("./year-1800", tamper: h => Base256(h, 136, 12, -5364662400))
+            .Add("./year-999", tamper: h => Base256(h, 136, 12, -30610224000))
+            .Add("./year-33658", tamper: h => Base256(h, 136, 12, 1000000000000))
+            .Add("./year-10000", tamper: h => Base256(h, 136, 12, 253402300800))
+            .Add("./year-minus-1199", tamper: h => Base256(h, 136, 12, -100000000000))
+            .Add("./after-wide-date", mtime: 1480956780)
             .Build();
         AssertHandMadeDataMatches(data);
     }
@@ -210,6 +220,17 @@ public sealed class ContentsTests
             })
             .Build();
         AssertHandMadeDataMatches(data);
+    }
+
+    /// <summary>Writes a GNU base-256 number (two's complement, high bit of the first byte set).</summary>
+    private static void Base256(byte[] header, int offset, int length, long value)
+    {
+        for (int i = offset + length - 1; i > offset; i--)
+        {
+            header[i] = (byte)value;
+            value >>= 8;
+        }
+        header[offset] = value < 0 ? (byte)0xff : (byte)0x80;
     }
 
     private static void AssertHandMadeDataMatches(byte[] dataTar)

@@ -80,6 +80,23 @@ public sealed class ExtractTests
         Assert.That(new FileInfo(temp.Combine("target", "name")).LinkTarget, Is.Null);
     }
 
+    [Test]
+    public void ReplacesASymlinkByADirectoryOfTheSameNameWithoutTouchingItsTarget()
+    {
+        using var temp = new TempDirectory();
+        string outside = temp.Combine("outside");
+        Directory.CreateDirectory(outside);
+        File.SetUnixFileMode(outside, (UnixFileMode)0x1c0);
+        byte[] data = new RawTarBuilder().Add("./", '5', 0x1ed).Add("./name", '2', 0x1ff, link: outside).Add("./name/", '5', 0x1ff, mtime: 86400).Build();
+        byte[] deb = RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.ControlTarGz()), ("data.tar", data));
+        using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(deb), "p.deb");
+        reader.ExtractTo(temp.Combine("target"));
+        Assert.That(File.GetUnixFileMode(outside), Is.EqualTo((UnixFileMode)0x1c0));
+        Assert.That(Directory.GetLastWriteTimeUtc(outside), Is.Not.EqualTo(DateTime.UnixEpoch.AddSeconds(86400)));
+        Assert.That(new FileInfo(temp.Combine("target", "name")).LinkTarget, Is.Null);
+        Assert.That(File.GetUnixFileMode(temp.Combine("target", "name")), Is.EqualTo((UnixFileMode)0x1ff));
+    }
+
     /// <summary>Replaces the placeholder link target OUTSIDE by a real directory beside the target.</summary>
     private static byte[] PatchLinks(byte[] tar, string outside)
     {
@@ -109,7 +126,8 @@ public sealed class ExtractTests
             var info = new FileInfo(path);
             if (info.LinkTarget is { } link)
             {
-                lines.Add($"{relative} link -> {link}");
+                long linkTime = (long)(info.LastWriteTimeUtc - DateTime.UnixEpoch).TotalSeconds;
+                lines.Add($"{relative} link -> {link} {linkTime}");
                 continue;
             }
             UnixFileMode mode = File.GetUnixFileMode(path);

@@ -54,6 +54,8 @@ public sealed class MalformedPackageTests
         yield return Case("absurd_long_name", Valid(new RawTarBuilder().Add("././@LongLink", 'L', tamper: h => RawTarBuilder.Octal(h, 124, 12, 0x1FFFFFFFF)).Build(endBlocks: false)), "exceeds the limit");
         yield return Case("absurd_file_size", Valid(new RawTarBuilder().Add("./big", tamper: h => RawTarBuilder.Octal(h, 124, 12, 0x1FFFFFFFF)).Build(endBlocks: false)), "truncated tar archive");
         yield return Case("non_octal_tar_size", Valid(new RawTarBuilder().Add("./x", tamper: h => h[124] = (byte)'9').Build()), "invalid size field");
+        yield return Case("control_file_claiming_60_MB", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./control", tamper: h => RawTarBuilder.Octal(h, 124, 12, 60 << 20)).Build(endBlocks: false))), ("data.tar", Data)), "control.tar.gz: truncated tar archive");
+        yield return Case("control_files_over_64_MB", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./control", tamper: h => RawTarBuilder.Octal(h, 124, 12, 65L << 20)).Build(endBlocks: false))), ("data.tar", Data)), "not a plausible package");
         yield return Case("control_without_control_file", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./postinst").Build())), ("data.tar", Data)), "no 'control' file", info: true);
     }
 
