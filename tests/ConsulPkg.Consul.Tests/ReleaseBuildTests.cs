@@ -259,6 +259,25 @@ public sealed class ReleaseBuildTests
     }
 
     [Test]
+    public async Task SignatureThatIsNotOpenPgpIsRefused()
+    {
+        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", "<html><body>mirror error</body></html>\n"u8.ToArray());
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain(_release.SumsName + ".72D7468F.sig"));
+    }
+
+    [Test]
+    public async Task DebianArchitectureNamesAreMappedToHashiCorps()
+    {
+        var i386 = new FakeRelease(UnpinnedVersion, "386");
+        i386.Publish(_server, TestKeys.Trusted); // same SHA256SUMS name: now lists the 386 zip
+        ConsulBuildResult result = await Build(Options() with { Architecture = "i386" });
+        Assert.That(Path.GetFileName(result.PackagePath), Is.EqualTo($"consul_{UnpinnedVersion}-1_i386.deb"));
+        Assert.That(_server.RequestCount(i386.Dir + "consul_9.8.7_linux_386.zip"), Is.EqualTo(1));
+        Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Architecture"), Is.EqualTo("i386\n"));
+    }
+
+    [Test]
     public async Task SignatureByAnUntrustedKeyIsRefused()
     {
         _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
