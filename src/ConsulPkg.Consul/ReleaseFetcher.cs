@@ -189,17 +189,13 @@ public sealed class ReleaseFetcher
         {
             if (!source.SkipSignature)
             {
-                (string Name, byte[] Bytes)? sig = release.SignatureNames
-                    .Select(n => (Name: n, Bytes: _cache.TryGetMetadata(n)))
-                    .Where(p => p.Bytes is not null)
-                    .Select(p => ((string, byte[])?)(p.Name, p.Bytes!))
-                    .FirstOrDefault();
-                if (sig is null)
+                string? signatureName = release.SignatureNames.FirstOrDefault(n => _cache.TryGetMetadata(n) is not null);
+                if (signatureName is null)
                 {
                     return null;
                 }
 
-                signedBy = verifier.Verify(sums, sig.Value.Item2, release.SumsName, sig.Value.Item1);
+                signedBy = verifier.Verify(sums, _cache.TryGetMetadata(signatureName), release.SumsName, signatureName);
             }
 
             string expected = Sha256Sums.FindHash(sums, release.ZipName, release.SumsName);

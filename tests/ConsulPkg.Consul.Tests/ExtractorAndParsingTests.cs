@@ -143,6 +143,15 @@ public sealed class ExtractorAndParsingTests
         Assert.That(e!.Message, Does.Contain($"'{file}'"));
     }
 
+    [TestCase("/srv/cache", "/home/u", "/srv/cache/consul-pkg")]
+    [TestCase(null, "/home/u", "/home/u/.cache/consul-pkg")]
+    [TestCase("relative/cache", "/home/u", "/home/u/.cache/consul-pkg")] // the XDG spec says to ignore relative paths
+    public void CacheFollowsTheXdgBaseDirectorySpec(string? xdg, string home, string expected)
+    {
+        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = xdg, ["HOME"] = home };
+        Assert.That(DownloadCache.Default(name => environment.GetValueOrDefault(name)).Directory, Is.EqualTo(expected));
+    }
+
     [Test]
     public void PinTableHoldsTheKnownReleases()
     {
