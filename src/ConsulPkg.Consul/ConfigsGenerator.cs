@@ -29,20 +29,22 @@ public static class ConfigsGenerator
             ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
             : UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+        // As root, hand the files to the agent's group when it exists (root:consul 0640, as the package ships them).
+        int? gid = root ? UnixOwnership.GroupId(ConsulRenderer.ServiceUser) : null;
         var paths = new Dictionary<AgentRole, string>();
         foreach ((AgentRole role, string json) in configs)
         {
             string directory = Path.Combine(outputDirectory, role.ToName());
             Directory.CreateDirectory(directory);
             string path = Path.Combine(directory, "consul.json");
-            WriteAtomically(path, Encoding.UTF8.GetBytes(json), mode);
+            WriteAtomically(path, Encoding.UTF8.GetBytes(json), mode, gid);
             paths.Add(role, Path.GetFullPath(path));
         }
 
         return new GeneratedConfigs(paths, key.Fingerprint, mode);
     }
 
-    private static void WriteAtomically(string path, byte[] content, UnixFileMode mode)
+    private static void WriteAtomically(string path, byte[] content, UnixFileMode mode, int? gid)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -65,6 +67,11 @@ public static class ConfigsGenerator
             }
 
             File.SetUnixFileMode(tmp, mode); // the umask may have narrowed it; never widens beyond mode
+            if (gid is not null)
+            {
+                UnixOwnership.SetGroup(tmp, gid.Value); // before the rename: never visible with the wrong group
+            }
+
             File.Move(tmp, path, overwrite: true);
         }
         catch (IOException e)

@@ -28,6 +28,27 @@ public sealed class ConfigsGeneratorTests
     }
 
     [Test]
+    public void GroupIdsComeFromTheGroupFile()
+    {
+        using var dir = new TempDirectory();
+        string groups = dir.WriteFile("group", "root:x:0:\nconsul:x:998:\nconsulx:x:5:\n");
+        Assert.That(UnixOwnership.GroupId("consul", groups), Is.EqualTo(998));
+        Assert.That(UnixOwnership.GroupId("nope", groups), Is.Null);
+    }
+
+    [Test]
+    public void SetGroupGivesAFileToAGroup()
+    {
+        // Giving a file to a group one is not in needs root, as consul-pkg configs has when it uses this; CI runs as root.
+        Assert.That(Environment.IsPrivilegedProcess, Is.True, "this test needs root, as CI runs");
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("f", "x");
+        int daemon = UnixOwnership.GroupId("daemon") ?? throw new AssertionException("no 'daemon' group in /etc/group");
+        UnixOwnership.SetGroup(file, daemon);
+        Assert.That(Tool.Run("stat", "-c", "%g", file).StdOut.Trim(), Is.EqualTo(daemon.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
     public void InvalidSettingsWriteNothing()
     {
         using var dir = new TempDirectory();
