@@ -16,5 +16,8 @@ internal static class CommandCatalog
         ContentsCommand.Create(context),
         InfoCommand.Create(context),
         ExtractCommand.Create(context),
+        BuildCommand.Create(context),
+        KeygenCommand.Create(context),
+        ConfigsCommand.Create(context),
     ];
 }
