@@ -2,5 +2,6 @@ namespace ConsulPkg.Cli;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static Task<int> Main(string[] args) =>
+        CliApplication.RunAsync(args, CliContext.FromProcess(), Console.Out, Console.Error);
 }

@@ -73,7 +73,7 @@ public sealed partial record ControlFile
         {
             if (value is not null && (value.Length == 0 || value.Contains('\n', StringComparison.Ordinal)))
             {
-                throw new PackageException($"invalid {name} '{value}': it must be a single non-empty line");
+                throw new PackageException($"invalid {name} '{OneLine(value)}': it must be a single non-empty line");
             }
         }
 
@@ -83,7 +83,7 @@ public sealed partial record ControlFile
             {
                 if (string.IsNullOrWhiteSpace(relation) || relation.Contains('\n', StringComparison.Ordinal))
                 {
-                    throw new PackageException($"invalid {name} entry '{relation}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
+                    throw new PackageException($"invalid {name} entry '{OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
                 }
             }
         }
@@ -168,6 +168,9 @@ public sealed partial record ControlFile
 
         return sb.ToString();
     }
+
+    /// <summary>Shows a value inside a one-line message: newlines become visible "\n".</summary>
+    internal static string OneLine(string value) => value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static void Append(StringBuilder sb, string name, string? value)
     {

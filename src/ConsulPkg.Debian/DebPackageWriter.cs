@@ -1,6 +1,17 @@
+using System.Security.Cryptography;
+using ConsulPkg.Debian.Archives;
+using ConsulPkg.Debian.Building;
+using ConsulPkg.Debian.Compression;
+
 namespace ConsulPkg.Debian;
 
-/// <summary>Writes a <see cref="DebPackageSpec"/> as a .deb: ar container, control.tar, data.tar.</summary>
+/// <summary>
+/// Writes a <see cref="DebPackageSpec"/> as a .deb: the ar container holding debian-binary,
+/// control.tar and data.tar, in that order (deb(5)). The whole spec is validated before the
+/// first byte is written. data.tar is streamed to a temporary file (it needs its compressed
+/// size in the ar header, and md5sums, which precedes it, is computed while writing it), so
+/// memory does not grow with the package.
+/// </summary>
 public static class DebPackageWriter
 {
     /// <summary>The conventional file name, <c>name_version_arch.deb</c> (epoch dropped, as dpkg-name does).</summary>
@@ -11,11 +22,168 @@ public static class DebPackageWriter
     }
 
     /// <summary>Streams the package to <paramref name="output"/> (need not be seekable).</summary>
-    public static void Write(DebPackageSpec spec, Stream output) => throw new NotImplementedException();
+    public static void Write(DebPackageSpec spec, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(output);
+        Plan plan = Plan.Create(spec);
+        string dataPath = Path.Combine(Path.GetTempPath(), $"consul-pkg-data-{RandomSuffix()}.tmp");
+        using FileStream data = OpenTemporary(dataPath, "temporary directory");
+        WritePackage(plan, output, data);
+    }
 
     /// <summary>
     /// Writes the package to a temporary file beside <paramref name="path"/> and renames it into
-    /// place only when complete. Refuses to replace an existing file unless <paramref name="overwrite"/>.
+    /// place only when complete, so a failed build leaves nothing behind. Refuses to replace an
+    /// existing file unless <paramref name="overwrite"/>.
     /// </summary>
-    public static void WriteFile(DebPackageSpec spec, string path, bool overwrite = false) => throw new NotImplementedException();
+    public static void WriteFile(DebPackageSpec spec, string path, bool overwrite = false)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string target = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new PackageException($"output directory '{directory}' does not exist: create it first");
+        }
+
+        if (Directory.Exists(target))
+        {
+            throw new PackageException($"output '{target}' is a directory: give a file name");
+        }
+
+        if (!overwrite && File.Exists(target))
+        {
+            throw new PackageException($"'{target}' already exists: remove it or use --force to replace it");
+        }
+
+        Plan plan = Plan.Create(spec);
+        string suffix = RandomSuffix();
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{suffix}.tmp");
+        string dataPath = Path.Combine(directory, $".{Path.GetFileName(target)}.{suffix}.data.tmp");
+        try
+        {
+            using (FileStream data = OpenTemporary(dataPath, "output directory"))
+            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                WritePackage(plan, output, data);
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite);
+        }
+        catch (Exception ex)
+        {
+            TryDelete(temporary);
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new PackageException($"cannot write '{target}': {ex.Message}", ex);
+            }
+
+            throw;
+        }
+    }
+
+    private static void WritePackage(Plan plan, Stream output, FileStream dataTemp)
+    {
+        DebPackageSpec spec = plan.Spec;
+        string md5sums;
+        using (Stream compressor = Compressors.OpenCompressor(dataTemp, spec.Compression, spec.CompressionLevel))
+        {
+            md5sums = DataArchive.Write(compressor, plan.Layout);
+        }
+
+        ControlFile control = spec.Control with { InstalledSize = spec.Control.InstalledSize ?? plan.Layout.InstalledSizeKiB };
+        var controlTar = new MemoryStream();
+        using (Stream compressor = Compressors.OpenCompressor(controlTar, spec.Compression, spec.CompressionLevel))
+        {
+            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts), plan.MTime);
+        }
+
+        string suffix = Compressors.Suffix(spec.Compression);
+        var ar = new ArWriter(output, plan.MTime);
+        ar.WriteMember("debian-binary", "2.0\n"u8);
+        ar.WriteMember("control.tar" + suffix, controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length));
+        dataTemp.Position = 0;
+        ar.WriteMember("data.tar" + suffix, dataTemp, dataTemp.Length);
+        output.Flush();
+    }
+
+    private static FileStream OpenTemporary(string path, string where)
+    {
+        try
+        {
+            // Deleted by the OS when closed, whatever happens to the build.
+            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PackageException($"cannot create a temporary file in the {where} '{Path.GetDirectoryName(path)}': {ex.Message}", ex);
+        }
+    }
+
+    private static string RandomSuffix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original error matters more than a leftover temporary file.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Everything derived from the spec before writing: layout, conffiles, the timestamp.</summary>
+    private sealed record Plan(DebPackageSpec Spec, DataLayout Layout, IReadOnlyList<string> ConfFiles, long MTime)
+    {
+        public static Plan Create(DebPackageSpec spec)
+        {
+            spec.Control.Validate();
+            long mtime = spec.Timestamp.ToUnixTimeSeconds();
+            if (mtime < 0)
+            {
+                throw new PackageException($"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
+            }
+
+            ControlArchive.ValidateScripts(spec.Scripts);
+            if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
+            {
+                throw new PackageException($"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
+            }
+
+            IReadOnlyList<PackageEntry> entries = spec.Entries;
+            if (spec.Documentation.Generate)
+            {
+                var userLayout = DataLayout.Create(entries, mtime);
+                entries = [.. entries, .. Documentation.Generate(spec.Control, spec.Documentation, userLayout, spec.Timestamp)];
+            }
+
+            var layout = DataLayout.Create(entries, mtime);
+            var conffiles = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (string c in spec.ConfFiles)
+            {
+                string normal = "/" + DataLayout.NormalizePath(c);
+                if (!layout.IsRegularFile(normal))
+                {
+                    throw new PackageException($"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
+                }
+
+                conffiles.Add(normal);
+            }
+
+            if (spec.EtcFilesAreConfFiles)
+            {
+                conffiles.UnionWith(layout.EtcFiles());
+            }
+
+            return new Plan(spec, layout, [.. conffiles], mtime);
+        }
+    }
 }

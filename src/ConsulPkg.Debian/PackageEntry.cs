@@ -33,6 +33,12 @@ public sealed record PackageEntry
 
     public int Gid { get; init; }
 
+    /// <summary>
+    /// Modification time. Null: the build's timestamp. Later times are clamped to the build's
+    /// timestamp, as dpkg-deb's <c>--clamp-mtime</c> does.
+    /// </summary>
+    public DateTimeOffset? ModificationTime { get; init; }
+
     /// <summary>Convenience for a regular file read from disk.</summary>
     public static PackageEntry FromFile(string path, string sourcePath, int? mode = null) =>
         new() { Path = path, Kind = EntryKind.File, SourcePath = sourcePath, Mode = mode };

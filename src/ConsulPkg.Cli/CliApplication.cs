@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using ConsulPkg.Cli.Commands;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Cli;
+
+/// <summary>
+/// Builds the <c>consul-pkg</c> command tree and runs it with the one top-level error policy:
+/// an expected failure is one line <c>consul-pkg: message</c> on stderr and exit code 1, a usage
+/// error the same with exit code 2; stack traces only with <c>--verbose</c>.
+/// </summary>
+internal static class CliApplication
+{
+    public const string Name = "consul-pkg";
+
+    /// <summary>Recursive, so it works after any subcommand: <c>consul-pkg fpm --verbose ...</c>.</summary>
+    public static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "Show stack traces on errors",
+        Recursive = true,
+    };
+
+    public static RootCommand CreateRootCommand(CliContext context)
+    {
+        var root = new RootCommand("Build, inspect and prove Debian packages without Ruby, tar or ar.");
+        root.Options.Add(VerboseOption);
+        foreach (Command command in CommandCatalog.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, CliContext context, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        RootCommand root = CreateRootCommand(context);
+        ParseResult parseResult = root.Parse(args);
+        if (parseResult.Action is ParseErrorAction)
+        {
+            await error.WriteLineAsync($"{Name}: {DescribeParseError(parseResult)}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+        };
+        bool verbose = parseResult.GetValue(VerboseOption);
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsUserError(exception))
+        {
+            await error.WriteLineAsync($"{Name}: {OneLine(exception.Message)}").ConfigureAwait(false);
+            if (verbose)
+            {
+                await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"{Name}: cancelled").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+#pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await error.WriteLineAsync(
+                verbose
+                    ? $"{Name}: internal error: {exception}"
+                    : $"{Name}: internal error: {exception.GetType().Name}: {OneLine(exception.Message)} (rerun with --verbose for details)")
+                .ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Errors the user can fix; IO errors from .NET already name the path.</summary>
+    private static bool IsUserError(Exception exception) =>
+        exception is PackageException or IOException or UnauthorizedAccessException;
+
+    private static string DescribeParseError(ParseResult parseResult)
+    {
+        string command = string.Join(' ', parseResult.CommandResult.Command is RootCommand
+            ? [Name]
+            : new[] { Name, parseResult.CommandResult.Command.Name });
+        string? unmatched = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
+        if (unmatched is not null)
+        {
+            string what = unmatched.StartsWith('-') && unmatched.Length > 1 ? "option" : "command or argument";
+            return $"unknown {what} '{unmatched}' for '{command}': see '{command} --help'";
+        }
+
+        return $"{OneLine(parseResult.Errors[0].Message)} (see '{command} --help')";
+    }
+
+    private static string OneLine(string message) =>
+        message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Fpm;
+
+namespace ConsulPkg.Cli.Commands;
+
+/// <summary>
+/// <c>consul-pkg fpm ...</c>: fpm's own flags for <c>-s dir -t deb</c>, so a pipeline can replace
+/// the word <c>fpm</c> and keep its command line. The rules live in <see cref="FpmPackageMapper"/>.
+/// </summary>
+internal static class FpmCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var o = new FpmCommandOptions();
+        var command = new Command("fpm", "Build a .deb from a directory with fpm's command-line flags (-s dir -t deb).");
+        foreach (Option option in o.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Arguments.Add(o.Inputs);
+
+        // The parser hands an unknown "--flag" to the path argument; fpm would refuse it, so do we.
+        o.Inputs.Validators.Add(result =>
+        {
+            string? unknown = result.Tokens.Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v.StartsWith('-'));
+            if (unknown is not null)
+            {
+                result.AddError($"unknown option '{unknown}' for '{CliApplication.Name} fpm': it is not an fpm flag consul-pkg supports");
+            }
+        });
+        command.SetAction(parseResult =>
+        {
+            FpmOptions options = o.ToFpmOptions(parseResult, context);
+            FpmBuild build = FpmPackageMapper.Map(options);
+            DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite);
+            parseResult.InvocationConfiguration.Output.WriteLine($"Created package {build.OutputPath}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Fpm;
+
+namespace ConsulPkg.Cli.Commands;
+
+/// <summary>fpm's flags (names, aliases and defaults as fpm spells them) and their mapping to <see cref="FpmOptions"/>.</summary>
+internal sealed class FpmCommandOptions
+{
+    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type; only 'dir'");
+    public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
+    public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
+    public Option<string?> Version { get; } = Text("--version", "-v", "Package version (default 1.0)");
+    public Option<string?> Iteration { get; } = Text("--iteration", null, "Debian revision, e.g. 1");
+    public Option<string?> Epoch { get; } = Text("--epoch", null, "Version epoch");
+    public Option<string?> Architecture { get; } = Text("--architecture", "-a", "Architecture: amd64, arm64, all, native (default: this host's)");
+    public Option<string?> Maintainer { get; } = Text("--maintainer", "-m", $"Maintainer (default: $DEBFULLNAME <$DEBEMAIL>, else '{FpmDefaults.Maintainer}')");
+    public Option<string?> Vendor { get; } = Text("--vendor", null, "Vendor field");
+    public Option<string?> Description { get; } = Text("--description", null, "Description; the first line is the synopsis");
+    public Option<string?> Url { get; } = Text("--url", null, "Homepage");
+    public Option<string?> License { get; } = Text("--license", null, $"License (default '{FpmDefaults.License}')");
+    public Option<string?> Category { get; } = Text("--category", null, "Section");
+    public Option<string[]> Depends { get; } = List("--depends", "-d", "A dependency, e.g. 'adduser' or 'libc6 >= 2.17' (repeatable)");
+    public Option<string[]> Provides { get; } = List("--provides", null, "A virtual package this provides (repeatable)");
+    public Option<string[]> Conflicts { get; } = List("--conflicts", null, "A conflicting package (repeatable)");
+    public Option<string[]> Replaces { get; } = List("--replaces", null, "A replaced package (repeatable)");
+    public Option<string[]> ConfigFiles { get; } = List("--config-files", null, "A conffile as installed; a directory means all files below it (repeatable)");
+    public Option<bool> NoDefaultConfigFiles { get; } = Flag("--deb-no-default-config-files", null, "Do not mark every file under /etc as a conffile");
+    public Option<string?> BeforeInstall { get; } = Text("--before-install", null, "preinst script file");
+    public Option<string?> AfterInstall { get; } = Text("--after-install", null, "postinst script file");
+    public Option<string?> BeforeRemove { get; } = Text("--before-remove", null, "prerm script file");
+    public Option<string?> AfterRemove { get; } = Text("--after-remove", null, "postrm script file");
+    public Option<string?> PreInstall { get; } = Text("--pre-install", null, "Older name of --before-install");
+    public Option<string?> PostInstall { get; } = Text("--post-install", null, "Older name of --after-install");
+    public Option<string?> PreUninstall { get; } = Text("--pre-uninstall", null, "Older name of --before-remove");
+    public Option<string?> PostUninstall { get; } = Text("--post-uninstall", null, "Older name of --after-remove");
+    public Option<string?> Compression { get; } = Text("--deb-compression", null, "gz (default), xz, zst or none");
+    public Option<string?> CompressionLevel { get; } = Text("--deb-compression-level", null, "Compression level");
+    public Option<string?> User { get; } = Text("--deb-user", null, "Owner of every file (default root)");
+    public Option<string?> Group { get; } = Text("--deb-group", null, "Group of every file (default root)");
+    public Option<string?> Chdir { get; } = Text("--chdir", "-C", "Resolve input paths from this directory");
+    public Option<string?> Package { get; } = Text("--package", "-p", "Output file or directory; NAME, VERSION, ARCH... are replaced");
+    public Option<bool> Force { get; } = Flag("--force", "-f", "Replace an existing output file");
+    public Option<string?> Prefix { get; } = Text("--prefix", null, "Install inputs below this path");
+    public Option<string[]> Excludes { get; } = List("--exclude", "-x", "Leave out paths matching this glob (repeatable)");
+    public Option<bool> NoAutoDepends { get; } = Flag("--no-auto-depends", null, "Accepted for fpm compatibility; dir inputs have no automatic dependencies");
+    public Option<bool> NoDocs { get; } = Flag("--deb-no-docs", null, "Do not generate usr/share/doc/NAME/copyright and changelog");
+    public Option<string?> SourceDateEpoch { get; } = BuildTimestamp.CreateOption();
+
+    public Argument<string[]> Inputs { get; } = new("path")
+    {
+        Description = "Directories or files to package, or source=target mappings",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public IEnumerable<Option> All =>
+    [
+        InputType, OutputType, Name, Version, Iteration, Epoch, Architecture, Maintainer, Vendor, Description, Url,
+        License, Category, Depends, Provides, Conflicts, Replaces, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
+        AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
+        CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, NoAutoDepends, NoDocs, SourceDateEpoch,
+    ];
+
+    public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
+    {
+        string? architecture = r.GetValue(Architecture);
+        string? host = context.HostArchitecture;
+        if (host is null && architecture is null or "native")
+        {
+            throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
+        }
+
+        return new FpmOptions
+        {
+            WorkingDirectory = context.WorkingDirectory,
+            HostArchitecture = host ?? "",
+            Timestamp = BuildTimestamp.Resolve(r, SourceDateEpoch, context),
+            InputType = r.GetValue(InputType),
+            OutputType = r.GetValue(OutputType),
+            Name = r.GetValue(Name),
+            Version = r.GetValue(Version) ?? FpmDefaults.Version,
+            Iteration = r.GetValue(Iteration),
+            Epoch = r.GetValue(Epoch),
+            Architecture = architecture,
+            Maintainer = r.GetValue(Maintainer) ?? DefaultMaintainer(context),
+            Vendor = r.GetValue(Vendor),
+            Description = r.GetValue(Description),
+            Url = r.GetValue(Url),
+            License = r.GetValue(License),
+            Category = r.GetValue(Category),
+            Depends = r.GetValue(Depends) ?? [],
+            Provides = r.GetValue(Provides) ?? [],
+            Conflicts = r.GetValue(Conflicts) ?? [],
+            Replaces = r.GetValue(Replaces) ?? [],
+            ConfigFiles = r.GetValue(ConfigFiles) ?? [],
+            NoDefaultConfigFiles = r.GetValue(NoDefaultConfigFiles),
+            Scripts = Scripts(r),
+            Compression = r.GetValue(Compression),
+            CompressionLevel = r.GetValue(CompressionLevel),
+            User = r.GetValue(User),
+            Group = r.GetValue(Group),
+            Chdir = r.GetValue(Chdir),
+            Package = r.GetValue(Package),
+            Force = r.GetValue(Force),
+            Prefix = r.GetValue(Prefix),
+            Excludes = r.GetValue(Excludes) ?? [],
+            Inputs = r.GetValue(Inputs) ?? [],
+            GenerateDocumentation = !r.GetValue(NoDocs),
+        };
+    }
+
+    /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>
+    private static string? DefaultMaintainer(CliContext context)
+    {
+        string? name = context.GetEnvironmentVariable("DEBFULLNAME");
+        string? email = context.GetEnvironmentVariable("DEBEMAIL");
+        return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(email) ? null : $"{name} <{email}>";
+    }
+
+    private Dictionary<MaintainerScript, string> Scripts(ParseResult r)
+    {
+        var scripts = new Dictionary<MaintainerScript, string>();
+        Add(MaintainerScript.Preinst, BeforeInstall, PreInstall);
+        Add(MaintainerScript.Postinst, AfterInstall, PostInstall);
+        Add(MaintainerScript.Prerm, BeforeRemove, PreUninstall);
+        Add(MaintainerScript.Postrm, AfterRemove, PostUninstall);
+        return scripts;
+
+        void Add(MaintainerScript script, Option<string?> current, Option<string?> older)
+        {
+            string? a = r.GetValue(current);
+            string? b = r.GetValue(older);
+            if (a is not null && b is not null && a != b)
+            {
+                throw new PackageException($"{current.Name} '{a}' and {older.Name} '{b}' both set {script.ToString().ToLowerInvariant()}: give one");
+            }
+
+            if ((a ?? b) is { } path)
+            {
+                scripts[script] = path;
+            }
+        }
+    }
+
+    private static Option<string?> Text(string name, string? alias, string description) =>
+        new(name, alias is null ? [] : [alias]) { Description = description };
+
+    private static Option<bool> Flag(string name, string? alias, string description) =>
+        new(name, alias is null ? [] : [alias]) { Description = description };
+
+    /// <summary>Repeatable, one value per occurrence, so "-d foo ." leaves "." to the inputs.</summary>
+    private static Option<string[]> List(string name, string? alias, string description) =>
+        new(name, alias is null ? [] : [alias])
+        {
+            Description = description,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+}

@@ -1,0 +1,16 @@
+namespace ConsulPkg.Cli;
+
+/// <summary>The exit codes of <c>consul-pkg</c>; scripts may rely on them.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The input could not be used (a <see cref="Debian.PackageException"/>, a missing or unreadable file).</summary>
+    public const int Failure = 1;
+
+    /// <summary>The command line itself is wrong: unknown option, missing argument.</summary>
+    public const int Usage = 2;
+
+    /// <summary>A bug in consul-pkg (EX_SOFTWARE): rerun with --verbose and report the stack trace.</summary>
+    public const int InternalError = 70;
+}

@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Text;
+using static ConsulPkg.Debian.Archives.TarFieldLayout;
+
+namespace ConsulPkg.Debian.Archives;
+
+/// <summary>
+/// One tar entry's metadata as it is written: the stored name ("./usr/bin/consul", directories
+/// with a trailing slash), permission bits, owner and a Unix mtime.
+/// </summary>
+internal readonly record struct TarEntryHeader(
+    string Name,
+    byte TypeFlag,
+    int Mode,
+    int Uid,
+    int Gid,
+    string Uname,
+    string Gname,
+    long Size,
+    long MTime,
+    string LinkName = "");
+
+/// <summary>
+/// Writes a tar stream in GNU format, the one dpkg-deb writes and dpkg's own unpacker reads:
+/// names over 100 bytes go in a preceding 'L' entry (link targets in 'K'), numbers that do not
+/// fit in octal use GNU base-256, and no PAX header is ever written (dpkg's unpacker refuses
+/// them). Streams entry data; never seeks. Disposing writes the end-of-archive blocks and pads
+/// to a whole 10 KiB record like GNU tar.
+/// </summary>
+internal sealed class GnuTarWriter : IDisposable
+{
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly Stream _output;
+    private readonly byte[] _header = new byte[BlockSize];
+    private long _position;
+    private bool _finished;
+
+    public GnuTarWriter(Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.CanWrite)
+        {
+            throw new ArgumentException("the tar output stream must be writable", nameof(output));
+        }
+
+        _output = output;
+    }
+
+    /// <summary>Writes an entry without data (directory, link, or empty file).</summary>
+    public void WriteEntry(in TarEntryHeader header) => WriteEntry(header, data: null);
+
+    /// <summary>
+    /// Writes a header and then exactly <see cref="TarEntryHeader.Size"/> bytes from
+    /// <paramref name="data"/>; a source that ends early or grows is an error, because the header
+    /// already promised the size.
+    /// </summary>
+    public void WriteEntry(in TarEntryHeader header, Stream? data)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        byte[] name = Utf8.GetBytes(header.Name);
+        byte[] link = Utf8.GetBytes(header.LinkName);
+        if (link.Length > LinkNameLength)
+        {
+            WriteLongLink(TypeGnuLongLink, link, header.MTime);
+        }
+
+        if (name.Length > NameLength)
+        {
+            WriteLongLink(TypeGnuLongName, name, header.MTime);
+        }
+
+        FillHeader(name, header.TypeFlag, header.Mode, header.Uid, header.Gid, header.Uname, header.Gname, header.Size, header.MTime, link);
+        WriteBlock(_header);
+        if (header.Size > 0)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            CopyExactly(data, header.Size, header.Name);
+            WritePadding(header.Size);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+
+        // Two zero blocks end the archive; GNU tar then pads to a whole record.
+        long end = _position + 2 * BlockSize;
+        long padded = (end + RecordSize - 1) / RecordSize * RecordSize;
+        WriteZeros(padded - _position);
+    }
+
+    private void WriteLongLink(byte type, byte[] value, long mtime)
+    {
+        // GNU tar's own pseudo-entry: the value with a terminating NUL as the data.
+        long size = value.Length + 1L;
+        FillHeader(LongLinkName.ToArray(), type, 0b110_100_100, 0, 0, "root", "root", size, mtime, []);
+        WriteBlock(_header);
+        _output.Write(value);
+        _output.WriteByte(0);
+        _position += size;
+        WritePadding(size);
+    }
+
+    private void FillHeader(byte[] name, byte type, int mode, int uid, int gid, string uname, string gname, long size, long mtime, byte[] link)
+    {
+        Span<byte> h = _header;
+        h.Clear();
+        name.AsSpan(0, Math.Min(name.Length, NameLength)).CopyTo(h.Slice(NameOffset, NameLength));
+        WriteOctal(h.Slice(ModeOffset, ModeLength), mode & 0xFFF, "mode");
+        WriteNumber(h.Slice(UidOffset, UidLength), uid, "uid");
+        WriteNumber(h.Slice(GidOffset, GidLength), gid, "gid");
+        WriteNumber(h.Slice(SizeOffset, SizeLength), size, "size");
+        WriteNumber(h.Slice(MtimeOffset, MtimeLength), mtime, "mtime");
+        h[TypeFlagOffset] = type;
+        link.AsSpan(0, Math.Min(link.Length, LinkNameLength)).CopyTo(h.Slice(LinkNameOffset, LinkNameLength));
+        GnuMagic.CopyTo(h[MagicOffset..]);
+        WriteName(h.Slice(UnameOffset, UnameLength), uname, "user name");
+        WriteName(h.Slice(GnameOffset, GnameLength), gname, "group name");
+
+        // The checksum is the byte sum with its own field read as spaces: six octal digits, NUL, space.
+        h.Slice(ChecksumOffset, ChecksumLength).Fill((byte)' ');
+        int sum = 0;
+        foreach (byte b in h)
+        {
+            sum += b;
+        }
+
+        WriteOctal(h.Slice(ChecksumOffset, 7), sum, "checksum");
+        h[ChecksumOffset + 7] = (byte)' ';
+    }
+
+    private static void WriteName(Span<byte> field, string value, string what)
+    {
+        int count = Utf8.GetByteCount(value);
+        if (count >= field.Length)
+        {
+            throw new PackageException($"{what} '{value}' is {count} bytes long; tar allows at most {field.Length - 1}");
+        }
+
+        Utf8.GetBytes(value, field);
+    }
+
+    /// <summary>Octal digits, zero-padded, NUL-terminated: GNU tar's form for values that fit.</summary>
+    private static void WriteOctal(Span<byte> field, long value, string what)
+    {
+        int digits = field.Length - 1;
+        if (value < 0 || value >= 1L << (3 * digits))
+        {
+            throw new PackageException($"tar {what} {value} does not fit in {digits} octal digits");
+        }
+
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            field[i] = (byte)('0' + (value & 7));
+            value >>= 3;
+        }
+
+        field[digits] = 0;
+    }
+
+    /// <summary>Octal when it fits, else GNU base-256 (high bit of the first byte set, big-endian).</summary>
+    private static void WriteNumber(Span<byte> field, long value, string what)
+    {
+        if (value >= 0 && value < 1L << (3 * (field.Length - 1)))
+        {
+            WriteOctal(field, value, what);
+            return;
+        }
+
+        if (value < 0)
+        {
+            throw new PackageException($"tar {what} {value} is negative");
+        }
+
+        field.Clear();
+        for (int i = field.Length - 1; i > 0 && value != 0; i--)
+        {
+            field[i] = (byte)(value & 0xFF);
+            value >>= 8;
+        }
+
+        field[0] = 0x80;
+    }
+
+    private void CopyExactly(Stream data, long size, string name)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            long remaining = size;
+            while (remaining > 0)
+            {
+                int read = data.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                if (read == 0)
+                {
+                    throw new PackageException($"{name}: the file shrank while it was being packaged ({size - remaining} of {size} bytes read)");
+                }
+
+                _output.Write(buffer, 0, read);
+                remaining -= read;
+            }
+
+            _position += size;
+            if (data.Read(buffer, 0, 1) != 0)
+            {
+                throw new PackageException($"{name}: the file grew while it was being packaged (expected {size} bytes)");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void WriteBlock(byte[] block)
+    {
+        _output.Write(block);
+        _position += block.Length;
+    }
+
+    private void WritePadding(long size)
+    {
+        int rest = (int)(size % BlockSize);
+        if (rest != 0)
+        {
+            WriteZeros(BlockSize - rest);
+        }
+    }
+
+    private void WriteZeros(long count)
+    {
+        Span<byte> zeros = stackalloc byte[BlockSize];
+        zeros.Clear();
+        while (count > 0)
+        {
+            int n = (int)Math.Min(count, BlockSize);
+            _output.Write(zeros[..n]);
+            count -= n;
+            _position += n;
+        }
+    }
+}

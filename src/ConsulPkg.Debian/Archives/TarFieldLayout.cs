@@ -1,0 +1,39 @@
+namespace ConsulPkg.Debian.Archives;
+
+/// <summary>
+/// Offsets and lengths of the fields of a 512-byte tar header, GNU layout
+/// (GNU tar's tar.h, "struct posix_header" with the "ustar  \0" magic).
+/// </summary>
+internal static class TarFieldLayout
+{
+    public const int BlockSize = 512;
+
+    /// <summary>GNU tar pads every archive to a whole record of 20 blocks; dpkg-deb's output does too.</summary>
+    public const int RecordSize = 20 * BlockSize;
+
+    public const int NameOffset = 0, NameLength = 100;
+    public const int ModeOffset = 100, ModeLength = 8;
+    public const int UidOffset = 108, UidLength = 8;
+    public const int GidOffset = 116, GidLength = 8;
+    public const int SizeOffset = 124, SizeLength = 12;
+    public const int MtimeOffset = 136, MtimeLength = 12;
+    public const int ChecksumOffset = 148, ChecksumLength = 8;
+    public const int TypeFlagOffset = 156;
+    public const int LinkNameOffset = 157, LinkNameLength = 100;
+    public const int MagicOffset = 257;
+    public const int UnameOffset = 265, UnameLength = 32;
+    public const int GnameOffset = 297, GnameLength = 32;
+
+    /// <summary>"ustar" space space NUL: the old-GNU magic and version that tar --format=gnu writes.</summary>
+    public static ReadOnlySpan<byte> GnuMagic => "ustar  \0"u8;
+
+    /// <summary>Name of the pseudo-entry that carries a long name or link target ('L' / 'K').</summary>
+    public static ReadOnlySpan<byte> LongLinkName => "././@LongLink"u8;
+
+    public const byte TypeRegular = (byte)'0';
+    public const byte TypeHardLink = (byte)'1';
+    public const byte TypeSymlink = (byte)'2';
+    public const byte TypeDirectory = (byte)'5';
+    public const byte TypeGnuLongName = (byte)'L';
+    public const byte TypeGnuLongLink = (byte)'K';
+}

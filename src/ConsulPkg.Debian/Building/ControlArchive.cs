@@ -1,0 +1,77 @@
+using System.Text;
+using ConsulPkg.Debian.Archives;
+
+namespace ConsulPkg.Debian.Building;
+
+/// <summary>
+/// Builds control.tar: control, md5sums, conffiles and the maintainer scripts, owned by root,
+/// modes 0644 and 0755 (dpkg-deb forces u+rw,go=rX), in bytewise name order under a "./" root.
+/// Small by nature, so it is assembled in memory.
+/// </summary>
+internal static class ControlArchive
+{
+    private const int FileMode = 0b110_100_100;
+    private const int ExecutableMode = 0b111_101_101;
+
+    public static SortedDictionary<string, (byte[] Data, int Mode)> Members(
+        string control, string md5sums, IReadOnlyList<string> conffiles, IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts)
+    {
+        var members = new SortedDictionary<string, (byte[] Data, int Mode)>(StringComparer.Ordinal)
+        {
+            ["control"] = (Encoding.UTF8.GetBytes(control), FileMode),
+        };
+        if (md5sums.Length > 0)
+        {
+            members["md5sums"] = (Encoding.UTF8.GetBytes(md5sums), FileMode);
+        }
+
+        if (conffiles.Count > 0)
+        {
+            members["conffiles"] = (Encoding.UTF8.GetBytes(string.Concat(conffiles.Select(c => c + "\n"))), FileMode);
+        }
+
+        ValidateScripts(scripts);
+        foreach ((MaintainerScript kind, ReadOnlyMemory<byte> body) in scripts)
+        {
+            members[kind.ToString().ToLowerInvariant()] = (body.ToArray(), ExecutableMode);
+        }
+
+        return members;
+    }
+
+    public static void Write(Stream tarOutput, SortedDictionary<string, (byte[] Data, int Mode)> members, long mtime)
+    {
+        using var tar = new GnuTarWriter(tarOutput);
+        tar.WriteEntry(new TarEntryHeader("./", TarFieldLayout.TypeDirectory, ExecutableMode, 0, 0, "root", "root", 0, mtime));
+        foreach ((string name, (byte[] data, int mode)) in members)
+        {
+            using var content = new MemoryStream(data, writable: false);
+            tar.WriteEntry(new TarEntryHeader("./" + name, TarFieldLayout.TypeRegular, mode, 0, 0, "root", "root", data.Length, mtime), content);
+        }
+    }
+
+    public static void ValidateScripts(IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts)
+    {
+        foreach ((MaintainerScript kind, ReadOnlyMemory<byte> body) in scripts)
+        {
+            ValidateScript(kind, body.Span);
+        }
+    }
+
+    /// <summary>dpkg runs scripts through execve: without a "#!" line the kernel refuses them at install time.</summary>
+    private static void ValidateScript(MaintainerScript kind, ReadOnlySpan<byte> body)
+    {
+        string name = kind.ToString().ToLowerInvariant();
+        if (!body.StartsWith("#!"u8))
+        {
+            throw new PackageException($"the {name} script must start with an interpreter line such as '#!/bin/sh'");
+        }
+
+        int eol = body.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> first = eol < 0 ? body : body[..eol];
+        if (first.EndsWith("\r"u8))
+        {
+            throw new PackageException($"the {name} script has Windows (CRLF) line endings; the kernel would look for an interpreter named with a trailing carriage return: convert it with dos2unix");
+        }
+    }
+}

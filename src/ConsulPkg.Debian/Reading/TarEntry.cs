@@ -1,0 +1,98 @@
+using System.Text;
+
+namespace ConsulPkg.Debian.Reading;
+
+/// <summary>The kind of a tar entry, from its typeflag byte.</summary>
+public enum TarEntryType
+{
+    RegularFile,
+    HardLink,
+    SymbolicLink,
+    CharacterDevice,
+    BlockDevice,
+    Directory,
+    Fifo,
+    ContiguousFile,
+    /// <summary>Any other typeflag (GNU sparse, volume header, ...); see <see cref="TarEntry.TypeFlag"/>.</summary>
+    Other,
+}
+
+/// <summary>
+/// One member of a tar archive as stored: extension headers (GNU long names, PAX records)
+/// already applied, nothing else interpreted. Names are kept as raw bytes because tar names
+/// are bytes, not text; <see cref="Name"/> is their UTF-8 reading.
+/// </summary>
+public sealed class TarEntry
+{
+    internal TarEntry(byte[] rawName, byte[] rawLinkName, byte typeFlag)
+    {
+        RawName = rawName;
+        RawLinkName = rawLinkName;
+        TypeFlag = typeFlag;
+        Name = Encoding.UTF8.GetString(rawName);
+        LinkName = Encoding.UTF8.GetString(rawLinkName);
+        EntryType = Classify(typeFlag, rawName);
+    }
+
+    /// <summary>The entry name exactly as stored (e.g. <c>./usr/bin/consul</c>).</summary>
+    public ReadOnlyMemory<byte> RawName { get; }
+
+    /// <summary>The link target exactly as stored; empty unless a link.</summary>
+    public ReadOnlyMemory<byte> RawLinkName { get; }
+
+    /// <summary>The name decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
+    public string Name { get; }
+
+    /// <summary>The link target decoded as UTF-8.</summary>
+    public string LinkName { get; }
+
+    /// <summary>The typeflag byte of the header ('0', '5', '2', ...).</summary>
+    public byte TypeFlag { get; }
+
+    public TarEntryType EntryType { get; }
+
+    /// <summary>The mode field: permission bits plus setuid/setgid/sticky (file type bits, if any, too).</summary>
+    public int Mode { get; internal set; }
+
+    public long Uid { get; internal set; }
+
+    public long Gid { get; internal set; }
+
+    /// <summary>Owner name; empty when the archive does not carry one.</summary>
+    public string UserName { get; internal set; } = "";
+
+    /// <summary>Group name; empty when the archive does not carry one.</summary>
+    public string GroupName { get; internal set; } = "";
+
+    /// <summary>Size of the entry's data in the archive.</summary>
+    public long Size { get; internal set; }
+
+    /// <summary>Modification time in whole seconds since the epoch.</summary>
+    public long ModificationTime { get; internal set; }
+
+    public int DeviceMajor { get; internal set; }
+
+    public int DeviceMinor { get; internal set; }
+
+    internal BoundedReadStream? Data { get; set; }
+
+    /// <summary>
+    /// The entry's data. Valid until the next <see cref="TarReader.GetNextEntry"/>, which skips
+    /// whatever was not read.
+    /// </summary>
+    public Stream OpenData() => Data ?? Stream.Null;
+
+    private static TarEntryType Classify(byte flag, byte[] name) => flag switch
+    {
+        (byte)'0' or 0 or (byte)'7' when name.Length > 0 && name[^1] == (byte)'/' => TarEntryType.Directory,
+        (byte)'0' or 0 => TarEntryType.RegularFile,
+        (byte)'1' => TarEntryType.HardLink,
+        (byte)'2' => TarEntryType.SymbolicLink,
+        (byte)'3' => TarEntryType.CharacterDevice,
+        (byte)'4' => TarEntryType.BlockDevice,
+        (byte)'5' or (byte)'D' => TarEntryType.Directory,
+        (byte)'6' => TarEntryType.Fifo,
+        (byte)'7' => TarEntryType.ContiguousFile,
+        _ => TarEntryType.Other,
+    };
+}

@@ -1,0 +1,89 @@
+using ConsulPkg.Cli.Tests.Support;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Staging;
+
+namespace ConsulPkg.Cli.Tests.Staging;
+
+[TestFixture]
+public sealed class StagingTreeTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [Test]
+    public void WalkKeepsModesSymlinksAndEmptyDirectoriesInOrdinalOrder()
+    {
+        _temp.WriteFile("usr/bin/tool", "x", (UnixFileMode)0b111_101_101);
+        _temp.WriteFile("usr/bin/Zed", "x", (UnixFileMode)0b110_100_000);
+        _temp.WriteFile("usr/bin/a", "x", (UnixFileMode)0b110_100_100 | UnixFileMode.SetUser);
+        Directory.CreateDirectory(_temp.Combine("var/lib/empty"));
+        File.CreateSymbolicLink(_temp.Combine("usr/bin/link"), "/does/not/exist");
+        Directory.CreateSymbolicLink(_temp.Combine("dirlink"), _temp.Combine("usr"));
+
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Path, "/");
+
+        Assert.That(entries.Select(e => $"{e.Path} {e.Kind} {Convert.ToString(e.Mode ?? -1, 8)} {e.LinkTarget}"), Is.EqualTo(new[]
+        {
+            $"/dirlink Symlink 777 {_temp.Combine("usr")}",
+            "/usr Directory 755 ",
+            "/usr/bin Directory 755 ",
+            "/usr/bin/Zed File 640 ",
+            "/usr/bin/a File 4644 ",
+            "/usr/bin/link Symlink 777 /does/not/exist",
+            "/usr/bin/tool File 755 ",
+            "/var Directory 755 ",
+            "/var/lib Directory 755 ",
+            "/var/lib/empty Directory 755 ",
+        }));
+    }
+
+    [Test]
+    public void DirectoryBelowATargetKeepsItsOwnEntryAndOwner()
+    {
+        _temp.WriteFile("src/file", "x");
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("src"), "opt/app/", new StagingOptions { Owner = "consul", Group = "consul" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries.Select(e => e.Path), Is.EqualTo(new[] { "/opt/app", "/opt/app/file" }));
+            Assert.That(entries.Select(e => e.Owner + ":" + e.Group).Distinct(), Is.EqualTo(new[] { "consul:consul" }));
+        });
+    }
+
+    [Test]
+    public void ExcludedDirectoryIsNotDescended()
+    {
+        _temp.WriteFile("keep/a", "x");
+        _temp.WriteFile("skip/deep/b", "x");
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Path, "/", new StagingOptions { Excludes = p => p == "/skip" });
+        Assert.That(entries.Select(e => e.Path), Is.EqualTo(new[] { "/keep", "/keep/a" }));
+    }
+
+    [Test]
+    public void MissingSourceNamesThePath()
+    {
+        string missing = _temp.Combine("nope");
+        var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(missing, "/"));
+        Assert.That(ex!.Message, Is.EqualTo($"cannot package '{missing}': no such file or directory"));
+    }
+
+    [Test]
+    public void UnreadableFileNamesThePath()
+    {
+        // Write-only even for root: procfs checks the mode bits without CAP_DAC_OVERRIDE.
+        const string Unreadable = "/proc/sys/vm/compact_memory";
+        var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(Unreadable, "/x"));
+        Assert.That(ex!.Message, Does.StartWith($"cannot read '{Unreadable}':"));
+    }
+
+    [Test]
+    public void DotDotInTargetIsRefused()
+    {
+        var ex = Assert.Throws<PackageException>(() => PackagePath.Normalize("/usr/../../etc"));
+        Assert.That(ex!.Message, Does.Contain("'..' is not allowed"));
+    }
+}

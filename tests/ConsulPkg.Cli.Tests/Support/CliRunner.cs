@@ -1,0 +1,36 @@
+namespace ConsulPkg.Cli.Tests.Support;
+
+/// <summary>Runs <c>consul-pkg</c> in-process with captured writers, or as a real process.</summary>
+internal static class CliRunner
+{
+    /// <summary>2016-12-05 16:53 UTC, the seed's build date.</summary>
+    public const long Epoch = 1_480_956_780;
+
+    public static CliContext Context(string workingDirectory, IDictionary<string, string>? environment = null, Func<DateTimeOffset>? now = null) => new()
+    {
+        WorkingDirectory = workingDirectory,
+        HostArchitecture = "amd64",
+        GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out string? v) ? v : null,
+        Now = now ?? (() => throw new AssertionException("the clock was read although SOURCE_DATE_EPOCH was set")),
+    };
+
+    /// <summary>In-process, with SOURCE_DATE_EPOCH set, so the clock must not be read.</summary>
+    public static ToolResult Run(string workingDirectory, params string[] args) =>
+        Run(Context(workingDirectory, new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) }), args);
+
+    public static ToolResult Run(CliContext context, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = CliApplication.RunAsync(args, context, output, error).GetAwaiter().GetResult();
+        return new ToolResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The real executable, as a pipeline would run it.</summary>
+    public static ToolResult RunProcess(string workingDirectory, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
+        Assert.That(dll, Does.Exist);
+        return Tool.Run("dotnet", [dll, .. args], new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) }, workingDirectory);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Security.Cryptography;
+using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.Tests.Support;
+
+namespace ConsulPkg.Debian.Tests.Building;
+
+/// <summary>Packages written by <see cref="DebPackageWriter"/>, judged by the real dpkg-deb and dpkg.</summary>
+[TestFixture]
+public sealed class DebPackageWriterTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private static IEnumerable<CompressionFormat> Writable => [CompressionFormat.Gzip, CompressionFormat.None];
+
+    private string Build(DebPackageSpec spec, string name = "out.deb")
+    {
+        string path = _temp.Combine(name);
+        DebPackageWriter.WriteFile(spec, path, overwrite: true);
+        return path;
+    }
+
+    [TestCaseSource(nameof(Writable))]
+    public void DpkgDebAcceptsTheVariedTreeWithoutWarnings(CompressionFormat compression)
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        string deb = Build(TestTrees.Varied(src) with { Compression = compression });
+
+        ToolResult info = Tool.Run("dpkg-deb", "-I", deb);
+        ToolResult contents = Tool.Run("dpkg-deb", "-c", deb);
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.ExitCode, Is.Zero, info.StdErr);
+            Assert.That(info.StdErr, Is.Empty);
+            Assert.That(contents.ExitCode, Is.Zero, contents.StdErr);
+            Assert.That(contents.StdErr, Is.Empty);
+            Assert.That(contents.StdOut, Does.StartWith("drwxr-xr-x root/root         0 2016-12-05 16:53 ./\n"));
+            Assert.That(contents.StdOut, Does.Contain("./usr/sbin/tool -> ../bin/tool"));
+            Assert.That(contents.StdOut, Does.Contain("./usr/share/sample/setuid-like link to ./usr/share/sample/hard"));
+            Assert.That(contents.StdOut, Does.Contain("drwxr-x--- nobody/root"));
+            Assert.That(contents.StdOut, Does.Contain("-rw-r----- root/nogroup"));
+            Assert.That(contents.StdOut, Does.Contain("./usr/share/doc/sample/changelog.Debian.gz"));
+        });
+    }
+
+    [Test]
+    public void ControlFieldsAreWrittenInOrderWithComputedInstalledSize()
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        string deb = Build(TestTrees.Varied(src));
+        string control = Tool.Check("dpkg-deb", "-f", deb);
+        string[] names = control.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
+        Assert.That(names, Is.EqualTo(new[]
+        {
+            "Package", "Version", "License", "Vendor", "Architecture", "Maintainer", "Installed-Size", "Section", "Priority", "Homepage", "Description",
+        }));
+        Assert.That(control, Does.EndWith("Description: sample package for tests\n It has an extended description.\n .\n With a blank line.\n"));
+    }
+
+    [Test]
+    public void DpkgDebExtractsExactlyTheInputTree()
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        DebPackageSpec spec = TestTrees.Varied(src);
+        string deb = Build(spec);
+        string root = _temp.Combine("x");
+        Tool.Check("dpkg-deb", "-x", deb, root);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(root, "usr/bin/tool")), Is.EqualTo(File.ReadAllBytes(Path.Combine(src, "tool"))));
+            Assert.That(File.GetUnixFileMode(Path.Combine(root, "usr/bin/tool")), Is.EqualTo((UnixFileMode)0b111_101_101));
+            Assert.That(File.GetUnixFileMode(Path.Combine(root, "etc/sample/sample.json")), Is.EqualTo((UnixFileMode)0b110_100_000));
+            Assert.That(new FileInfo(Path.Combine(root, "usr/sbin/tool")).LinkTarget, Is.EqualTo("../bin/tool"));
+            Assert.That(Directory.Exists(Path.Combine(root, "usr/share/sample/empty")), Is.True);
+            Assert.That(File.ReadAllText(Path.Combine(root, "usr/share/sample/caf\u00e9-\u00fcber.txt")), Is.EqualTo("accents\n"));
+            Assert.That(File.Exists(Path.Combine(root, "usr/share/sample/" + new string('d', 80) + "/" + new string('e', 60) + "/" + new string('f', 120) + ".txt")), Is.True);
+            Assert.That(File.ReadAllText(Path.Combine(root, "usr/share/sample/hard")), Is.EqualTo("x\n"));
+        });
+    }
+
+    [Test]
+    public void Md5sumsConffilesAndInstalledSizeAgreeWithTheExtractedTree()
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        string deb = Build(TestTrees.Varied(src));
+        string root = _temp.Combine("x");
+        string control = _temp.Combine("c");
+        Tool.Check("dpkg-deb", "-x", deb, root);
+        Tool.Check("dpkg-deb", "-e", deb, control);
+
+        var expected = new List<string>();
+        long kib = 0;
+        var seenInodes = new HashSet<string>();
+        foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Append(root).Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(path);
+            string rel = Path.GetRelativePath(root, path);
+            if (info.LinkTarget is not null)
+            {
+                kib += (System.Text.Encoding.UTF8.GetByteCount(info.LinkTarget) + 1023) / 1024;
+            }
+            else if (Directory.Exists(path))
+            {
+                kib += 1;
+            }
+            else
+            {
+                expected.Add($"{Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(path)))}  {rel}");
+                string inode = Tool.Check("stat", "-c", "%i", path).Trim();
+                if (seenInodes.Add(inode))
+                {
+                    kib += (info.Length + 1023) / 1024;
+                }
+            }
+        }
+
+        string[] md5sums = File.ReadAllLines(Path.Combine(control, "md5sums"));
+        Assert.Multiple(() =>
+        {
+            // Hard links carry no data in the tar, so only the first path is listed (as dh_md5sums does for files it sees once).
+            Assert.That(md5sums, Is.SubsetOf(expected));
+            Assert.That(md5sums, Has.Length.EqualTo(expected.Count - 1));
+            Assert.That(Tool.Check("dpkg-deb", "-f", deb, "Installed-Size").Trim(), Is.EqualTo(kib.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(File.ReadAllText(Path.Combine(control, "conffiles")), Is.EqualTo("/etc/sample/sample.json\n"));
+            Assert.That(File.GetUnixFileMode(Path.Combine(control, "postinst")), Is.EqualTo((UnixFileMode)0b111_101_101));
+        });
+    }
+
+    [Test]
+    public void RealDpkgUnpackAcceptsThePackage()
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        string deb = Build(TestTrees.Varied(src) with { Scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>() });
+        string root = _temp.Combine("root");
+        Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/info"));
+        Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/updates"));
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), "");
+        ToolResult r = Tool.Run("dpkg", "--root=" + root, "--force-not-root", "--force-script-chrootless", "--log=/dev/null", "--unpack", deb);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr + r.StdOut);
+        Assert.That(r.StdErr, Does.Not.Contain("warning"));
+        Assert.That(File.Exists(Path.Combine(root, "usr/bin/tool")), Is.True);
+        Assert.That(Tool.Check("dpkg", "--root=" + root, "-s", "sample"), Does.Contain("Status: install ok unpacked"));
+    }
+
+    [Test]
+    public void LintianFindsNoErrorInAPolicyCleanTree()
+    {
+        string tool = _temp.WriteFile("src/tool", "#!/bin/sh\necho hello\n", (UnixFileMode)0b111_101_101);
+        var spec = new DebPackageSpec
+        {
+            Control = TestTrees.Control("tool", "1.0-1") with { Vendor = null, Priority = null, Section = "utils" },
+            Timestamp = TestTrees.Epoch,
+            Entries = [PackageEntry.FromFile("/usr/bin/tool", tool)],
+            Documentation = DocumentationOptions.Default,
+        };
+        string deb = Build(spec, "tool_1.0-1_amd64.deb");
+        ToolResult r = Tool.Run("lintian", "--no-cfg", deb);
+        Assert.That(r.StdOut + r.StdErr, Does.Not.Contain("E: "), r.StdOut);
+    }
+
+    [TestCaseSource(nameof(Writable))]
+    public void TwoBuildsAreByteIdentical(CompressionFormat compression)
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        DebPackageSpec spec = TestTrees.Varied(src) with { Compression = compression };
+        string a = Build(spec, "a.deb");
+        string b = Build(spec, "b.deb");
+        Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)));
+    }
+
+    [Test]
+    public void ADifferentTimestampChangesOnlyTimestamps()
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        // The generated changelog carries the date in its text; a given one keeps the data constant.
+        DebPackageSpec spec = TestTrees.Varied(src) with { Documentation = DocumentationOptions.Default with { ChangelogText = "fixed\n" } };
+        string a = Build(spec, "a.deb");
+        string b = Build(spec with { Timestamp = spec.Timestamp.AddDays(400) }, "b.deb");
+        static string Dateless(string listing) => string.Join('\n', listing.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @" \d{4}-\d\d-\d\d \d\d:\d\d ", " DATE ")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(a), Is.Not.EqualTo(File.ReadAllBytes(b)));
+            Assert.That(Dateless(Tool.Check("dpkg-deb", "-c", b)), Is.EqualTo(Dateless(Tool.Check("dpkg-deb", "-c", a))));
+            Assert.That(Tool.Check("dpkg-deb", "-f", b), Is.EqualTo(Tool.Check("dpkg-deb", "-f", a)));
+            Assert.That(Tool.Check("dpkg-deb", "-c", b), Does.Contain(" 2018-01-09 "));
+        });
+    }
+
+    [Test]
+    public void OutputIsStreamableToAnUnseekableStream()
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        DebPackageSpec spec = TestTrees.Varied(src);
+        using var sink = new MemoryStream();
+        using (var forwardOnly = new ForwardOnlyStream(sink))
+        {
+            DebPackageWriter.Write(spec, forwardOnly);
+        }
+
+        Assert.That(sink.ToArray(), Is.EqualTo(File.ReadAllBytes(Build(spec))));
+    }
+
+    /// <summary>A write-only stream that cannot seek or report its length.</summary>
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+}
