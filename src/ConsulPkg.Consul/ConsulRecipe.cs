@@ -1,0 +1,174 @@
+using System.Text;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Compression;
+
+namespace ConsulPkg.Consul;
+
+/// <summary>Everything <c>consul-pkg build</c> takes.</summary>
+public sealed record ConsulRecipeOptions
+{
+    public required string ConsulVersion { get; init; }
+
+    public string Iteration { get; init; } = "1";
+
+    /// <summary>Debian architecture: amd64, i386, armhf or arm64.</summary>
+    public string Architecture { get; init; } = "amd64";
+
+    public string? Vendor { get; init; }
+
+    public string? Maintainer { get; init; }
+
+    /// <summary>Directory for the .deb (named name_version_arch.deb); ignored when <see cref="OutputFile"/> is set.</summary>
+    public string OutputDirectory { get; init; } = ".";
+
+    public string? OutputFile { get; init; }
+
+    public bool Overwrite { get; init; }
+
+    public CompressionFormat Compression { get; init; } = CompressionFormat.Gzip;
+
+    public int? CompressionLevel { get; init; }
+
+    public AgentSettings Agent { get; init; } = new();
+
+    /// <summary>Templates overriding the shipped ones, file by file.</summary>
+    public string? TemplatesDirectory { get; init; }
+
+    public PackageLayout Layout { get; init; } = PackageLayout.Seed;
+
+    public GossipKeySource GossipKey { get; init; } = GossipKeySource.Default;
+
+    /// <summary>Base URL from the option; null falls back to CONSUL_PKG_RELEASE_URL, then HashiCorp.</summary>
+    public string? ReleaseUrl { get; init; }
+
+    public string? ZipFile { get; init; }
+
+    public string? Sha256SumsFile { get; init; }
+
+    public IReadOnlyList<string> TrustedKeyFiles { get; init; } = [];
+
+    public bool SkipSignature { get; init; }
+
+    /// <summary>The build's one timestamp (SOURCE_DATE_EPOCH, resolved by the caller).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Null: the XDG default. Tests point it at a private directory.</summary>
+    public DownloadCache? Cache { get; init; }
+
+    public DownloadOptions Download { get; init; } = DownloadOptions.Default;
+}
+
+/// <summary>What a build produced; nothing secret in it.</summary>
+public sealed record ConsulBuildResult(string PackagePath, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string KeyFingerprint);
+
+/// <summary>
+/// The Consul recipe: fetch and verify a release, extract the binary, render and check the
+/// templates, describe the package and hand it to <see cref="DebPackageWriter"/>. Either a
+/// complete .deb appears at the output path or nothing does.
+/// </summary>
+public static class ConsulRecipe
+{
+    public static async Task<ConsulBuildResult> BuildAsync(ConsulRecipeOptions options, TextWriter diagnostics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+
+        // Everything the user typed is checked before any download.
+        var release = new ConsulRelease(options.ConsulVersion, options.Architecture);
+        var version = new DebianVersion(options.ConsulVersion, options.Iteration);
+        Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, Environment.GetEnvironmentVariable(ConsulRelease.BaseUrlEnvironmentVariable));
+        GossipKey key = options.GossipKey.Resolve();
+        ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
+        ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
+        RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model);
+
+        DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
+        try
+        {
+            using var downloader = new ReleaseDownloader(options.Download);
+            var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(), diagnostics);
+            VerifiedZip zip = await fetcher.FetchAsync(
+                new ReleaseSource
+                {
+                    Release = release,
+                    BaseUrl = baseUrl,
+                    ZipFile = options.ZipFile,
+                    Sha256SumsFile = options.Sha256SumsFile,
+                    TrustedKeyFiles = options.TrustedKeyFiles,
+                    SkipSignature = options.SkipSignature,
+                },
+                work.FullName,
+                cancellationToken).ConfigureAwait(false);
+
+            string binary = Path.Combine(work.FullName, "consul.bin");
+            ConsulBinaryExtractor.Extract(zip.ZipPath, binary);
+
+            DebPackageSpec spec = DescribePackage(options, version, rendered, binary);
+            string output = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
+            DebPackageWriter.WriteFile(spec, output, options.Overwrite);
+            return new ConsulBuildResult(Path.GetFullPath(output), zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The package's contents, control file and scripts from rendered templates and an extracted binary.</summary>
+    public static DebPackageSpec DescribePackage(ConsulRecipeOptions options, DebianVersion version, RenderedPackage rendered, string binaryPath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rendered);
+        LayoutPaths paths = LayoutPaths.For(options.Layout);
+        var entries = new List<PackageEntry>
+        {
+            PackageEntry.FromFile(paths.BinaryPath, binaryPath, 0b111_101_101),
+            PackageEntry.FromBytes(paths.UnitPath, Encoding.UTF8.GetBytes(rendered.Unit)),
+            PackageEntry.Directory(LayoutPaths.ConfigRoot),
+            PackageEntry.Directory(LayoutPaths.DataDir, 0b111_101_000) with { Owner = ConsulRenderer.ServiceUser, Group = ConsulRenderer.ServiceUser },
+        };
+        foreach ((AgentRole role, string json) in rendered.Configs)
+        {
+            entries.Add(PackageEntry.Directory($"{LayoutPaths.ConfigRoot}/{role.ToName()}"));
+            // Holds the gossip key: root:consul 0640, so only root and the agent can read it.
+            entries.Add(PackageEntry.FromBytes(LayoutPaths.ConfigPath(role), Encoding.UTF8.GetBytes(json), 0b110_100_000)
+                with { Group = ConsulRenderer.ServiceUser });
+        }
+
+        if (options.Layout == PackageLayout.Seed)
+        {
+            // The seed installs under /usr/local on purpose; say so to lintian rather than hide it.
+            entries.Add(PackageEntry.FromBytes(
+                "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName,
+                Encoding.UTF8.GetBytes(
+                    "# The seed layout keeps the tutorial's /usr/local/bin/consul and /usr/lib/systemd/system unit on purpose.\n"
+                    + "consul: dir-or-file-in-usr-local\nconsul: file-in-usr-local\nconsul: dir-in-usr-local\nconsul: systemd-service-file-outside-lib\n")));
+        }
+
+        var control = new ControlFile
+        {
+            Package = ConsulRenderer.PackageName,
+            Version = version,
+            Architecture = options.Architecture,
+            Vendor = options.Vendor,
+            Maintainer = options.Maintainer,
+            PreDepends = ["adduser"],
+            Section = "net",
+            Priority = "optional",
+            Homepage = "https://www.consul.io/",
+            Description = rendered.Description,
+        };
+
+        return new DebPackageSpec
+        {
+            Control = control,
+            Entries = entries,
+            Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
+            ConfFiles = rendered.Configs.Keys.Select(LayoutPaths.ConfigPath).ToList(),
+            Compression = options.Compression,
+            CompressionLevel = options.CompressionLevel,
+            Timestamp = options.Timestamp,
+            Documentation = DocumentationOptions.Default,
+        };
+    }
+}

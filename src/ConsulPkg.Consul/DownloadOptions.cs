@@ -1,0 +1,27 @@
+namespace ConsulPkg.Consul;
+
+/// <summary>How hard the downloader tries. Tests shorten the delays; nothing here reads a clock for output.</summary>
+public sealed record DownloadOptions
+{
+    public static DownloadOptions Default { get; } = new();
+
+    /// <summary>Attempts per file, the first included.</summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>Delay before the second attempt; doubled for each further one.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait for the next bytes of a response (headers or body).</summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest small file (SHA256SUMS, signature) accepted.</summary>
+    public long MaxSmallFileBytes { get; init; } = 1 << 20;
+
+    /// <summary>Largest zip accepted (Consul's are tens of MiB).</summary>
+    public long MaxZipBytes { get; init; } = 1L << 30;
+
+    /// <summary>Where a progress bar goes, or null for none. Only given when stderr is a terminal.</summary>
+    public TextWriter? Progress { get; init; }
+}

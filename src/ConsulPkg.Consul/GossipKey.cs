@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul;
+
+/// <summary>
+/// A Consul gossip encryption key (the agent's <c>encrypt</c> setting): 16, 24 or 32 random bytes,
+/// standard base64. It is a shared secret: <see cref="ToString"/> shows only a fingerprint, and no
+/// message this type produces contains the key or any part of it.
+/// </summary>
+public sealed class GossipKey
+{
+    public const string EnvironmentVariable = "CONSUL_PKG_GOSSIP_KEY";
+
+    private readonly byte[] _bytes;
+
+    private GossipKey(byte[] bytes) => _bytes = bytes;
+
+    /// <summary>Key length in bytes (16 for <c>consul keygen</c> before 1.6, 32 from 1.6).</summary>
+    public int Length => _bytes.Length;
+
+    /// <summary>A new key from the OS's cryptographic RNG, as <c>consul keygen</c> makes.</summary>
+    public static GossipKey Generate(int bytes = 16)
+    {
+        if (bytes is not (16 or 24 or 32))
+        {
+            throw new PackageException($"invalid gossip key size {bytes}: use 16 (Consul before 1.6), 24 or 32 bytes");
+        }
+
+        return new GossipKey(RandomNumberGenerator.GetBytes(bytes));
+    }
+
+    /// <summary>Parses a base64 key. <paramref name="sourceName"/> names where it came from, for messages (never the value).</summary>
+    public static GossipKey Parse(string text, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string trimmed = text.Trim();
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(trimmed);
+        }
+        catch (FormatException)
+        {
+            // Deliberately no inner exception: it might quote the input.
+            throw new PackageException($"the gossip key from {sourceName} is not valid base64: generate one with 'consul-pkg keygen'");
+        }
+
+        if (bytes.Length is not (16 or 24 or 32))
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+            throw new PackageException(
+                $"the gossip key from {sourceName} decodes to {bytes.Length} bytes; Consul accepts 16, 24 or 32: generate one with 'consul-pkg keygen'");
+        }
+
+        return new GossipKey(bytes);
+    }
+
+    /// <summary>Reads a key from a file holding it as base64 (surrounding whitespace ignored).</summary>
+    public static GossipKey FromFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new PackageException($"gossip key file '{path}' does not exist: create it with 'consul-pkg keygen > FILE'");
+        }
+
+        var info = new FileInfo(path);
+        if (info.Length > 1024)
+        {
+            throw new PackageException($"gossip key file '{path}' is {info.Length} bytes; a key file holds one base64 line");
+        }
+
+        return Parse(File.ReadAllText(path, Encoding.UTF8), $"file '{path}'");
+    }
+
+    /// <summary>The key in <see cref="EnvironmentVariable"/>, or null when unset or empty.</summary>
+    public static GossipKey? FromEnvironment(Func<string, string?>? getEnvironmentVariable = null)
+    {
+        string? value = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
+        return string.IsNullOrWhiteSpace(value) ? null : Parse(value, $"environment variable {EnvironmentVariable}");
+    }
+
+    /// <summary>
+    /// The key as Consul reads it. Only for writing into a configuration file; never log it.
+    /// </summary>
+    public string ToBase64() => Convert.ToBase64String(_bytes);
+
+    /// <summary>
+    /// "sha256:" and the first 8 bytes of the SHA-256 of the raw key, in hex: enough to tell keys
+    /// apart across machines, useless for recovering the key.
+    /// </summary>
+    public string Fingerprint => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(_bytes).AsSpan(0, 8));
+
+    /// <summary>Never the key itself.</summary>
+    public override string ToString() => $"gossip key {Length * 8} bits, {Fingerprint}";
+}
+
+/// <summary>Where <c>build</c> and <c>configs</c> take the gossip key from: a file, the environment, or a new one.</summary>
+public sealed record GossipKeySource
+{
+    /// <summary>A file holding the key (wins over the environment).</summary>
+    public string? File { get; init; }
+
+    /// <summary>Consult <see cref="GossipKey.EnvironmentVariable"/> when no file is given.</summary>
+    public bool UseEnvironment { get; init; } = true;
+
+    /// <summary>Size of a generated key when neither gives one.</summary>
+    public int GenerateBytes { get; init; } = 16;
+
+    public static GossipKeySource Default { get; } = new();
+
+    public GossipKey Resolve(Func<string, string?>? getEnvironmentVariable = null)
+    {
+        if (File is not null)
+        {
+            return GossipKey.FromFile(File);
+        }
+
+        return (UseEnvironment ? GossipKey.FromEnvironment(getEnvironmentVariable) : null) ?? GossipKey.Generate(GenerateBytes);
+    }
+}

@@ -1,0 +1,374 @@
+using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul.Tests;
+
+/// <summary>
+/// consul-pkg build end to end against a real HTTP server on 127.0.0.1 serving a fake release,
+/// checked with the real dpkg-deb.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ReleaseBuildTests
+{
+    private const string UnpinnedVersion = "9.8.7";
+    private static readonly DateTimeOffset Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_480_956_810);
+
+    private FakeReleaseServer _server = null!;
+    private TempDirectory _temp = null!;
+    private FakeRelease _release = null!;
+    private string _trustedKeyFile = null!;
+    private string _gossipKeyFile = null!;
+    private string _output = null!;
+    private string _cache = null!;
+    private StringWriter _diagnostics = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _server = new FakeReleaseServer();
+        _temp = new TempDirectory();
+        _trustedKeyFile = _temp.WriteFile("keys/test.asc", TestKeys.Trusted.ArmoredPublicKey);
+        _gossipKeyFile = _temp.WriteFile("gossip.key", TestKeys.GossipKeyBase64 + "\n");
+        _output = Directory.CreateDirectory(_temp.Combine("out")).FullName;
+        _cache = _temp.Combine("cache");
+        _diagnostics = new StringWriter();
+        _release = new FakeRelease(UnpinnedVersion);
+        _release.Publish(_server, TestKeys.Trusted);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _server.Dispose();
+        _temp.Dispose();
+        _diagnostics.Dispose();
+    }
+
+    private ConsulRecipeOptions Options(string? version = null) => new()
+    {
+        ConsulVersion = version ?? UnpinnedVersion,
+        Iteration = "1",
+        Timestamp = Timestamp,
+        ReleaseUrl = _server.BaseUrl.ToString(),
+        TrustedKeyFiles = [_trustedKeyFile],
+        OutputDirectory = _output,
+        Cache = new DownloadCache(_cache),
+        GossipKey = new GossipKeySource { File = _gossipKeyFile },
+        Maintainer = "Ops <ops@test.invalid>",
+        Download = new DownloadOptions { MaxAttempts = 3, InitialBackoff = TimeSpan.FromMilliseconds(10), ReadTimeout = TimeSpan.FromSeconds(20) },
+    };
+
+    private Task<ConsulBuildResult> Build(ConsulRecipeOptions? options = null) =>
+        ConsulRecipe.BuildAsync(options ?? Options(), _diagnostics);
+
+    /// <summary>Runs a build expected to fail; asserts nothing was left behind and the key is not in the message.</summary>
+    private async Task<PackageException> BuildFails(ConsulRecipeOptions? options = null)
+    {
+        PackageException? error = null;
+        try
+        {
+            await Build(options);
+        }
+        catch (PackageException e)
+        {
+            error = e;
+        }
+
+        Assert.That(error, Is.Not.Null, "the build should have failed");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Message, Does.Not.Contain("\n"), "one line");
+            Assert.That(error.Message, Does.Not.Contain(TestKeys.GossipKeyBase64));
+            Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty, "no .deb, no temp file");
+            Assert.That(CachedZips(), Is.Empty, "nothing unverified in the cache");
+            Assert.That(_diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
+        }
+
+        return error!;
+    }
+
+    private string[] CachedZips() =>
+        Directory.Exists(Path.Combine(_cache, "sha256")) ? Directory.GetFiles(Path.Combine(_cache, "sha256")) : [];
+
+    [Test]
+    public async Task HappyPathBuildsAPackageDpkgDebReads()
+    {
+        ConsulBuildResult result = await Build();
+
+        string deb = Path.Combine(_output, $"consul_{UnpinnedVersion}-1_amd64.deb");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.PackagePath, Is.EqualTo(deb));
+            Assert.That(result.ZipSha256, Is.EqualTo(FakeRelease.Sha256(_release.Zip)));
+            Assert.That(result.SignedBy, Is.Not.Null);
+            Assert.That(result.Pinned, Is.False);
+            Assert.That(result.FromCache, Is.False);
+            Assert.That(result.KeyFingerprint, Is.EqualTo(GossipKey.Parse(TestKeys.GossipKeyBase64, "test").Fingerprint));
+        }
+
+        string listing = Tool.Check("dpkg-deb", "-c", deb);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(listing, Does.Match(@"-rwxr-xr-x root/root +\d+ \S+ \S+ \./usr/local/bin/consul\n"));
+            Assert.That(listing, Does.Contain("./usr/lib/systemd/system/consul.service"));
+            Assert.That(listing, Does.Match(@"-rw-r----- root/consul +\d+ \S+ \S+ \./etc/consul\.d/server/consul\.json\n"));
+            Assert.That(listing, Does.Match(@"-rw-r----- root/consul +\d+ \S+ \S+ \./etc/consul\.d/bootstrap/consul\.json\n"));
+            Assert.That(listing, Does.Match(@"-rw-r----- root/consul +\d+ \S+ \S+ \./etc/consul\.d/client/consul\.json\n"));
+            Assert.That(listing, Does.Match(@"drwxr-x--- consul/consul +0 \S+ \S+ \./var/lib/consul/\n"));
+            Assert.That(listing, Does.Not.Contain("consul.conf"), "0.7 reads only *.json");
+        }
+
+        string info = Tool.Check("dpkg-deb", "-I", deb);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(info, Does.Contain(" Pre-Depends: adduser"));
+            Assert.That(info, Does.Contain($" Version: {UnpinnedVersion}-1"));
+            foreach (string script in new[] { "preinst", "postinst", "prerm", "postrm" })
+            {
+                Assert.That(info, Does.Match($@"\*  {script} +#!/bin/sh"));
+            }
+        }
+
+        // The key is in the three configs, and nowhere else in the package or the output.
+        using var unpacked = new TempDirectory();
+        Tool.Check("dpkg-deb", "-R", deb, unpacked.Path);
+        string[] withKey = Directory.EnumerateFiles(unpacked.Path, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains(TestKeys.GossipKeyBase64, StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(unpacked.Path, f))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.That(withKey, Is.EqualTo(new[] { "etc/consul.d/bootstrap/consul.json", "etc/consul.d/client/consul.json", "etc/consul.d/server/consul.json" }));
+        Assert.That(File.ReadAllText(Path.Combine(unpacked.Path, "DEBIAN", "conffiles")), Is.EqualTo(
+            "/etc/consul.d/bootstrap/consul.json\n/etc/consul.d/client/consul.json\n/etc/consul.d/server/consul.json\n"));
+        Assert.That(File.ReadAllText(Path.Combine(unpacked.Path, "usr/local/bin/consul")), Is.EqualTo(FakeRelease.StandInScript));
+        Assert.That(_diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
+    }
+
+    [Test]
+    public async Task SameInputsGiveTheSameBytes()
+    {
+        ConsulBuildResult first = await Build();
+        byte[] bytes = await File.ReadAllBytesAsync(first.PackagePath);
+        await Build(Options() with { Overwrite = true });
+        Assert.That(await File.ReadAllBytesAsync(first.PackagePath), Is.EqualTo(bytes));
+    }
+
+    [Test]
+    public async Task DebianLayoutUsesPolicyPaths()
+    {
+        ConsulBuildResult result = await Build(Options() with { Layout = PackageLayout.Debian });
+        string listing = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(listing, Does.Contain("./usr/bin/consul\n"));
+            Assert.That(listing, Does.Contain("./lib/systemd/system/consul.service\n"));
+            Assert.That(listing, Does.Not.Contain("/usr/local"));
+            Assert.That(listing, Does.Not.Contain("lintian/overrides"));
+        }
+    }
+
+    [Test]
+    public async Task PlainSignatureIsUsedWhenTheKeyIdNamedOneIsAbsent()
+    {
+        _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
+        _server.Serve(_release.Dir + _release.SumsName + ".sig", TestKeys.Trusted.Sign(_release.Sums));
+        ConsulBuildResult result = await Build();
+        Assert.That(result.SignedBy, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task PinnedVersionWhoseZipDiffersFromThePinIsRefused()
+    {
+        // A consistent zip + SHA256SUMS + valid signature, but not HashiCorp's 0.7.2 zip.
+        var pinned = new FakeRelease("0.7.2");
+        pinned.Publish(_server, TestKeys.Trusted);
+        PackageException e = await BuildFails(Options("0.7.2"));
+        Assert.That(e, Is.TypeOf<ChecksumMismatchException>());
+        Assert.That(e.Message, Does.Contain("consul_0.7.2_linux_amd64.zip")
+            .And.Contain("aa97f4e5a552d986b2a36d48fdc3a4a909463e7de5f726f3c5a89b8a1be74a58")
+            .And.Contain(FakeRelease.Sha256(pinned.Zip))
+            .And.Contain("pinned"));
+    }
+
+    [Test]
+    public async Task TamperedZipIsRefused()
+    {
+        byte[] tampered = FakeRelease.MakeZip(("consul", "#!/bin/sh\necho evil\n"u8.ToArray()));
+        _server.Serve(_release.Dir + _release.ZipName, tampered);
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain(_release.ZipName)
+            .And.Contain(FakeRelease.Sha256(_release.Zip))
+            .And.Contain(FakeRelease.Sha256(tampered)));
+    }
+
+    [Test]
+    public async Task SumsWithoutTheZipsLineIsRefused()
+    {
+        byte[] sums = "0000000000000000000000000000000000000000000000000000000000000000  consul_9.8.7_linux_arm64.zip\n"u8.ToArray();
+        _server.Serve(_release.Dir + _release.SumsName, sums);
+        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain("has no line for consul_9.8.7_linux_amd64.zip"));
+    }
+
+    [TestCase("upper-case hex", "{0}  consul_9.8.7_linux_amd64.zip\n")]
+    [TestCase("one space on another line", "{1}  consul_9.8.7_linux_amd64.zip\n{1} consul_9.8.7_linux_386.zip\n")]
+    [TestCase("short hash", "abc123  consul_9.8.7_linux_amd64.zip\n")]
+    [TestCase("binary marker", "{1} *consul_9.8.7_linux_amd64.zip\n")]
+    [TestCase("trailing blank", "{1}  consul_9.8.7_linux_amd64.zip \n")]
+    public async Task MalformedSumsLineIsRefused(string what, string format)
+    {
+        string hash = FakeRelease.Sha256(_release.Zip);
+        byte[] sums = System.Text.Encoding.ASCII.GetBytes(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, hash.ToUpperInvariant(), hash));
+        _server.Serve(_release.Dir + _release.SumsName, sums);
+        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain("is malformed"), what);
+    }
+
+    [Test]
+    public async Task BadSignatureIsRefused()
+    {
+        // SHA256SUMS changed after signing (with a hash matching a different zip).
+        byte[] other = FakeRelease.MakeZip(("consul", "#!/bin/sh\n"u8.ToArray()));
+        _server.Serve(_release.Dir + _release.ZipName, other);
+        _server.Serve(_release.Dir + _release.SumsName, _release.SumsFor(other));
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.StartWith("BAD signature").And.Contain(_release.SumsName));
+        Assert.That(_server.RequestCount(_release.Dir + _release.ZipName), Is.Zero, "the zip is not even fetched");
+    }
+
+    [Test]
+    public async Task SignatureByAnUntrustedKeyIsRefused()
+    {
+        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain("not trusted").And.Contain("--trusted-key"));
+    }
+
+    [Test]
+    public async Task MissingSignatureIsRefusedUnlessSkippedWithAWarning()
+    {
+        _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain("no signature").And.Contain("--skip-signature"));
+
+        ConsulBuildResult result = await Build(Options() with { SkipSignature = true });
+        Assert.That(result.SignedBy, Is.Null);
+        Assert.That(_diagnostics.ToString(), Does.Contain("warning: --skip-signature"));
+    }
+
+    [Test]
+    public async Task MissingReleaseIs404WithAClearMessage()
+    {
+        PackageException e = await BuildFails(Options("9.9.9"));
+        Assert.That(e.Message, Does.Contain("consul_9.9.9_SHA256SUMS was not found (HTTP 404)"));
+        Assert.That(_server.RequestCount("/consul/9.9.9/consul_9.9.9_SHA256SUMS"), Is.EqualTo(1), "a 404 is not retried");
+    }
+
+    [Test]
+    public async Task ConnectionDroppedMidBodyIsRetried()
+    {
+        string zipPath = _release.Dir + _release.ZipName;
+        _server.FailNext(zipPath, Fault.DropMidBody, times: 2);
+        ConsulBuildResult result = await Build();
+        Assert.That(File.Exists(result.PackagePath), Is.True);
+        Assert.That(_server.RequestCount(zipPath), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task ServerErrorIsRetried()
+    {
+        string sumsPath = _release.Dir + _release.SumsName;
+        _server.FailNext(sumsPath, Fault.ServiceUnavailable);
+        await Build();
+        Assert.That(_server.RequestCount(sumsPath), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ConnectionThatNeverRecoversGivesUpWithAClearError()
+    {
+        string zipPath = _release.Dir + _release.ZipName;
+        _server.FailAlways(zipPath, Fault.DropMidBody);
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.StartWith($"could not download {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 3 attempts"));
+        Assert.That(_server.RequestCount(zipPath), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task CacheIsReusedWithNoNetwork()
+    {
+        await Build();
+        File.Delete(Path.Combine(_output, $"consul_{UnpinnedVersion}-1_amd64.deb"));
+        _server.Stop();
+
+        ConsulBuildResult again = await Build();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again.FromCache, Is.True);
+            Assert.That(again.SignedBy, Is.Not.Null, "the cached SHA256SUMS is re-verified");
+            Assert.That(File.Exists(again.PackagePath), Is.True);
+        }
+    }
+
+    [Test]
+    public async Task CorruptedCacheEntryIsNeverUsed()
+    {
+        await Build();
+        string cached = CachedZips().Single();
+        await File.WriteAllTextAsync(cached, "corrupted");
+        _server.Stop();
+
+        PackageException e = await BuildFailsAllowingCache();
+        Assert.That(e.Message, Does.StartWith("could not download"));
+        Assert.That(File.Exists(cached), Is.False, "the bad entry is removed");
+    }
+
+    private async Task<PackageException> BuildFailsAllowingCache()
+    {
+        foreach (string f in Directory.GetFiles(_output))
+        {
+            File.Delete(f);
+        }
+
+        var e = Assert.ThrowsAsync<PackageException>(() => Build());
+        await Task.CompletedTask;
+        Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
+        return e!;
+    }
+
+    [Test]
+    public async Task LocalZipAndSumsNeedNoNetwork()
+    {
+        _server.Stop();
+        string zip = _temp.WriteFile("local/" + _release.ZipName, "");
+        await File.WriteAllBytesAsync(zip, _release.Zip);
+        string sums = _temp.Combine("local", _release.SumsName);
+        await File.WriteAllBytesAsync(sums, _release.Sums);
+        await File.WriteAllBytesAsync(sums + ".sig", TestKeys.Trusted.Sign(_release.Sums));
+
+        ConsulBuildResult result = await Build(Options() with { ZipFile = zip, Sha256SumsFile = sums, Cache = null });
+        Assert.That(result.SignedBy, Is.Not.Null);
+        Assert.That(File.Exists(result.PackagePath), Is.True);
+    }
+
+    [Test]
+    public async Task InvalidGossipKeyIsRefusedWithoutEchoingIt()
+    {
+        const string badKey = "c2VjcmV0LXRoYXQtaXMtdG9vLWxvbmctZm9yLWNvbnN1bA==";
+        string file = _temp.WriteFile("bad.key", badKey);
+        PackageException e = await BuildFails(Options() with { GossipKey = new GossipKeySource { File = file } });
+        Assert.That(e.Message, Does.Contain("decodes to 34 bytes").And.Not.Contain(badKey).And.Not.Contain("c2VjcmV0"));
+        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero, "input is checked before any download");
+    }
+
+    [Test]
+    public async Task TemplateWithAnUnknownVariableNamesFileAndLine()
+    {
+        string dir = _temp.Combine("templates");
+        string file = _temp.WriteFile("templates/prerm.sbn", "#!/bin/sh\nset -e\necho {{ pakage_name }}\n");
+        PackageException e = await BuildFails(Options() with { TemplatesDirectory = dir });
+        Assert.That(e.Message, Does.Contain(file + "(3,").And.Contain("pakage_name"));
+    }
+}
