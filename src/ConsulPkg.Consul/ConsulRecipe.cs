@@ -56,6 +56,12 @@ public sealed record ConsulRecipeOptions
     public DownloadCache? Cache { get; init; }
 
     public DownloadOptions Download { get; init; } = DownloadOptions.Default;
+
+    /// <summary>
+    /// Reads CONSUL_PKG_RELEASE_URL, CONSUL_PKG_GOSSIP_KEY and XDG_CACHE_HOME; null is the process
+    /// environment. Commands pass their context's so tests control it.
+    /// </summary>
+    public Func<string, string?>? GetEnvironmentVariable { get; init; }
 }
 
 /// <summary>What a build produced; nothing secret in it.</summary>
@@ -76,17 +82,23 @@ public static class ConsulRecipe
         // Everything the user typed is checked before any download.
         var release = new ConsulRelease(options.ConsulVersion, options.Architecture);
         var version = new DebianVersion(options.ConsulVersion, options.Iteration);
-        Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, Environment.GetEnvironmentVariable(ConsulRelease.BaseUrlEnvironmentVariable));
-        GossipKey key = options.GossipKey.Resolve();
+        Func<string, string?> environment = options.GetEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, environment(ConsulRelease.BaseUrlEnvironmentVariable));
+        GossipKey key = options.GossipKey.Resolve(environment);
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
         ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
         RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model);
+        string outputDirectory = options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!;
+        if (!Directory.Exists(outputDirectory))
+        {
+            throw new PackageException($"output directory '{outputDirectory}' does not exist: create it first");
+        }
 
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
         try
         {
             using var downloader = new ReleaseDownloader(options.Download);
-            var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(), diagnostics);
+            var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(environment), diagnostics);
             VerifiedZip zip = await fetcher.FetchAsync(
                 new ReleaseSource
                 {

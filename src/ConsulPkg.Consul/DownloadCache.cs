@@ -15,12 +15,14 @@ public sealed class DownloadCache
     public DownloadCache(string directory) => Directory = directory;
 
     /// <summary>The default location per the XDG base directory spec.</summary>
-    public static DownloadCache Default()
+    public static DownloadCache Default(Func<string, string?>? getEnvironmentVariable = null)
     {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string? xdg = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)("XDG_CACHE_HOME");
         string root = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
             ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            : Path.Combine((getEnvironmentVariable ?? Environment.GetEnvironmentVariable)("HOME") is { Length: > 0 } home
+                ? home
+                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return new DownloadCache(Path.Combine(root, "consul-pkg"));
     }
 

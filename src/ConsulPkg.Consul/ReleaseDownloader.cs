@@ -166,9 +166,14 @@ public sealed class ReleaseDownloader : IDisposable
     {
         // Innermost message first: "Connection reset by peer" says more than "An error occurred while sending the request".
         string text = e?.InnerException?.Message ?? e?.Message ?? "unknown error";
-        if (e?.InnerException is not null && e.Message != text)
+        if (e?.InnerException is not null && !e.Message.Contains(text, StringComparison.Ordinal)
+            && !text.Contains(e.Message, StringComparison.Ordinal))
         {
             text = $"{e.Message.TrimEnd('.')}: {text}";
+        }
+        else if (e is not null && e.Message.Length > text.Length)
+        {
+            text = e.Message;
         }
 
         return text.Replace('\n', ' ').Replace('\r', ' ').Trim();

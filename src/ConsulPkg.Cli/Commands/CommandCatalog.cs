@@ -13,5 +13,8 @@ internal static class CommandCatalog
         public static IEnumerable<Command> Create(CliContext context) =>
     [
         FpmCommand.Create(context),
+        BuildCommand.Create(context),
+        KeygenCommand.Create(context),
+        ConfigsCommand.Create(context),
     ];
 }

@@ -39,6 +39,9 @@ internal sealed class FakeReleaseServer : IDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>Hosts of requests that came in proxy form (<c>GET http://host/path</c>).</summary>
+    public ConcurrentBag<string> ProxiedHosts { get; } = [];
+
     /// <summary>Serves <paramref name="content"/> at <paramref name="path"/> ("/consul/1.2.3/x.zip").</summary>
     public void Serve(string path, byte[] content) => _files[path] = content;
 
@@ -147,7 +150,7 @@ internal sealed class FakeReleaseServer : IDisposable
         }
     }
 
-    private static string? ReadRequestPath(Socket socket)
+    private string? ReadRequestPath(Socket socket)
     {
         var received = new List<byte>();
         byte[] buffer = new byte[4096];
@@ -164,7 +167,15 @@ internal sealed class FakeReleaseServer : IDisposable
             if (text.Contains("\r\n\r\n", StringComparison.Ordinal))
             {
                 string[] requestLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
-                return Uri.UnescapeDataString(requestLine[1]);
+                string target = requestLine[1];
+                if (Uri.TryCreate(target, UriKind.Absolute, out Uri? absolute) && absolute.Scheme == Uri.UriSchemeHttp)
+                {
+                    // absolute-form: the client is using this server as its HTTP proxy
+                    ProxiedHosts.Add(absolute.Host);
+                    target = absolute.AbsolutePath;
+                }
+
+                return Uri.UnescapeDataString(target);
             }
         }
     }

@@ -1,0 +1,186 @@
+using System.Globalization;
+using ConsulPkg.Cli.Tests.Support;
+using ConsulPkg.Consul.Tests.Support;
+
+namespace ConsulPkg.Cli.Tests.Consul;
+
+/// <summary>build, keygen and configs through the real command line, against a fake release on 127.0.0.1.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ConsulCommandsTests
+{
+    private TempDirectory _temp = null!;
+    private FakeReleaseServer _server = null!;
+    private FakeRelease _release = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempDirectory();
+        _server = new FakeReleaseServer();
+        _release = new FakeRelease("9.8.7");
+        _release.Publish(_server, TestKeys.Trusted);
+        _temp.WriteFile("test-key.asc", TestKeys.Trusted.ArmoredPublicKey);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _server.Dispose();
+        _temp.Dispose();
+    }
+
+    private CliContext Context(Dictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),
+            ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
+            ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
+        };
+        foreach ((string k, string v) in extra ?? [])
+        {
+            environment[k] = v;
+        }
+
+        return CliRunner.Context(_temp.Path, environment);
+    }
+
+    [Test]
+    public void BuildWritesThePackageAndPrintsOnlyTheKeysFingerprint()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
+        string deb = _temp.Combine("out", "consul_9.8.7-2_amd64.deb");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(r.StdOut, Does.Contain($"Created package {deb}"));
+            Assert.That(r.StdOut, Does.Contain("gossip key fingerprint sha256:"));
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
+            Assert.That(r.StdErr, Is.Empty);
+            Assert.That(File.Exists(deb), Is.True);
+        });
+        ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version");
+        Assert.That(fields.StdOut, Is.EqualTo("9.8.7-2\n"), fields.StdErr);
+    }
+
+    [Test]
+    public void MissingOutputDirectoryFailsBeforeAnyDownload()
+    {
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "nowhere");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: output directory '{_temp.Combine("nowhere")}' does not exist: create it first\n"));
+            Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void BuildWithAnInvalidKeyFailsOnOneLineWithoutTheKey()
+    {
+        const string badKey = "dG9vIHNob3J0";
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.ErrorLines, Has.Length.EqualTo(1));
+            Assert.That(r.StdErr, Does.StartWith("consul-pkg: the gossip key from environment variable CONSUL_PKG_GOSSIP_KEY decodes to 9 bytes"));
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(badKey));
+            Assert.That(Directory.GetFiles(_temp.Path, "*.deb"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void BuildWithoutTheTestKeyRefusesTheSignature()
+    {
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Does.Contain("which is not trusted"));
+            Assert.That(Directory.GetFiles(_temp.Path, "*.deb"), Is.Empty);
+        });
+    }
+
+    [TestCase("--layout", "rpm", "invalid --layout 'rpm'")]
+    [TestCase("--compression", "bz2", "invalid --compression 'bz2'")]
+    [TestCase("--arch", "x86_64", "unsupported architecture 'x86_64'")]
+    [TestCase("--consul-version", "latest", "invalid Consul version 'latest'")]
+    public void BadOptionValuesFailBeforeAnyDownload(string option, string value, string message)
+    {
+        string[] args = option == "--consul-version"
+            ? ["build", option, value]
+            : ["build", "--consul-version", "9.8.7", option, value];
+        ToolResult r = CliRunner.Run(Context(), args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Does.StartWith("consul-pkg: " + message));
+            Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void TheStandardProxyVariablesAreHonoured()
+    {
+        // A real process, so .NET's default proxy is read from this environment. The release host
+        // does not resolve; only the proxy (the fake server, on 127.0.0.1) can answer.
+        Directory.CreateDirectory(_temp.Combine("out"));
+        string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
+        ToolResult r = Tool.Run(
+            "dotnet",
+            [dll, "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
+            new Dictionary<string, string>
+            {
+                ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
+                ["http_proxy"] = _server.BaseUrl.ToString(),
+                ["no_proxy"] = "",
+                ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
+                ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
+            },
+            _temp.Path);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(_server.ProxiedHosts, Has.Member("releases.test.invalid"));
+            Assert.That(File.Exists(_temp.Combine("out", "consul_9.8.7-1_amd64.deb")), Is.True);
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
+        });
+    }
+
+    [TestCase(new string[0], 24)]
+    [TestCase(new[] { "--bytes", "32" }, 44)]
+    public void KeygenPrintsAKeyLikeConsulKeygen(string[] extra, int length)
+    {
+        ToolResult r = CliRunner.Run(Context(), ["keygen", .. extra]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero);
+            Assert.That(r.StdOut.TrimEnd('\n'), Has.Length.EqualTo(length));
+            Assert.That(r.StdErr, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void ConfigsWritesThreeFilesAndPrintsPathsAndFingerprint()
+    {
+        ToolResult r = CliRunner.Run(Context(), "configs", "--output", "conf", "--datacenter", "east", "--join", "10.0.0.1", "--join", "10.0.0.2");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.Multiple(() =>
+        {
+            foreach (string role in new[] { "bootstrap", "server", "client" })
+            {
+                string path = _temp.Combine("conf", role, "consul.json");
+                Assert.That(r.StdOut, Does.Contain($"Wrote {role} config {path}"));
+                Assert.That(File.ReadAllText(path), Does.Contain(TestKeys.GossipKeyBase64));
+            }
+
+            Assert.That(File.ReadAllText(_temp.Combine("conf", "client", "consul.json")), Does.Contain("[\"10.0.0.1\",\"10.0.0.2\"]"));
+            Assert.That(r.StdOut, Does.Match(@"gossip key fingerprint sha256:[0-9a-f]{16}\n"));
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
+        });
+    }
+}

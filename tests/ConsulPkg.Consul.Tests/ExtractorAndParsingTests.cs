@@ -1,0 +1,132 @@
+using System.Text;
+using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul.Tests;
+
+[TestFixture]
+public sealed class ExtractorAndParsingTests
+{
+    private static string WriteZip(TempDirectory dir, params (string Name, byte[] Content)[] entries)
+    {
+        string path = dir.Combine("release.zip");
+        File.WriteAllBytes(path, FakeRelease.MakeZip(entries));
+        return path;
+    }
+
+    [Test]
+    public void ExtractsOnlyTheConsulEntry()
+    {
+        using var dir = new TempDirectory();
+        string zip = WriteZip(dir, ("LICENSE.txt", "licence"u8.ToArray()), ("consul", "#!/bin/sh\n"u8.ToArray()));
+        string output = dir.Combine("consul.bin");
+        ConsulBinaryExtractor.Extract(zip, output);
+        Assert.That(File.ReadAllText(output), Is.EqualTo("#!/bin/sh\n"));
+        Assert.That(Directory.GetFiles(dir.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "release.zip", "consul.bin" }));
+    }
+
+    [Test]
+    public void ZipWithoutConsulIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string zip = WriteZip(dir, ("LICENSE.txt", "licence"u8.ToArray()), ("bin/consul", "x"u8.ToArray()));
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(zip, dir.Combine("out")));
+        Assert.That(e!.Message, Is.EqualTo("release.zip has no 'consul' entry at its top level: is it a Consul release zip?"));
+        Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    [TestCase("../consul")]
+    [TestCase("../../etc/cron.d/evil")]
+    [TestCase("/etc/passwd")]
+    public void ZipWithATraversalEntryIsRefused(string name)
+    {
+        using var dir = new TempDirectory();
+        string zip = WriteZip(dir, ("consul", "#!/bin/sh\n"u8.ToArray()), (name, "x"u8.ToArray()));
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(zip, dir.Combine("out")));
+        Assert.That(e!.Message, Does.Contain($"unsafe path '{name}'"));
+        Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    [Test]
+    public void OversizedEntryIsRefusedAsAZipBomb()
+    {
+        using var dir = new TempDirectory();
+        string zip = WriteZip(dir, ("consul", new byte[64 * 1024])); // compresses to almost nothing
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(zip, dir.Combine("out"), maxBytes: 4096));
+        Assert.That(e!.Message, Does.Contain("more than the 4096 allowed").And.Contain("zip bomb"));
+        Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    [Test]
+    public void NotAZipIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string zip = dir.WriteFile("release.zip", "<html>mirror error page</html>");
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(zip, dir.Combine("out")));
+        Assert.That(e!.Message, Does.StartWith("release.zip is not a readable zip"));
+    }
+
+    [Test]
+    public void SumsParserPicksTheExactName()
+    {
+        string a = new('a', 64), b = new('b', 64);
+        byte[] sums = Encoding.ASCII.GetBytes($"{a}  consul_0.7.2_linux_amd64.zip.asc\n{b}  consul_0.7.2_linux_amd64.zip\n");
+        Assert.That(Sha256Sums.FindHash(sums, "consul_0.7.2_linux_amd64.zip", "SUMS"), Is.EqualTo(b));
+    }
+
+    [Test]
+    public void SumsListingTheNameTwiceIsRefused()
+    {
+        string a = new('a', 64), b = new('b', 64);
+        byte[] sums = Encoding.ASCII.GetBytes($"{a}  x.zip\n{b}  x.zip\n");
+        var e = Assert.Throws<PackageException>(() => Sha256Sums.FindHash(sums, "x.zip", "SUMS"));
+        Assert.That(e!.Message, Is.EqualTo("SUMS lists x.zip twice"));
+    }
+
+    [TestCase("amd64", "amd64")]
+    [TestCase("i386", "386")]
+    [TestCase("armhf", "arm")]
+    [TestCase("arm64", "arm64")]
+    public void DebianArchitecturesMapToHashiCorpNames(string debian, string hashiCorp)
+    {
+        var release = new ConsulRelease("0.7.2", debian);
+        Assert.That(release.ZipName, Is.EqualTo($"consul_0.7.2_linux_{hashiCorp}.zip"));
+        Assert.That(release.UrlOf(new Uri("https://mirror.test.invalid/hashicorp"), release.ZipName).ToString(),
+            Is.EqualTo($"https://mirror.test.invalid/hashicorp/consul/0.7.2/consul_0.7.2_linux_{hashiCorp}.zip"));
+    }
+
+    [Test]
+    public void UnknownArchitectureIsRefused()
+    {
+        var e = Assert.Throws<PackageException>(() => new ConsulRelease("0.7.2", "x86_64"));
+        Assert.That(e!.Message, Does.StartWith("unsupported architecture 'x86_64': use one of amd64, i386, armhf, arm64"));
+    }
+
+    [Test]
+    public void ReleaseUrlOptionWinsOverTheEnvironment()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ConsulRelease.ResolveBaseUrl("http://a.test.invalid/", "http://b.test.invalid/").Host, Is.EqualTo("a.test.invalid"));
+            Assert.That(ConsulRelease.ResolveBaseUrl(null, "http://b.test.invalid/").Host, Is.EqualTo("b.test.invalid"));
+            Assert.That(ConsulRelease.ResolveBaseUrl(null, null), Is.EqualTo(ConsulRelease.DefaultBaseUrl));
+        }
+
+        var e = Assert.Throws<PackageException>(() => ConsulRelease.ResolveBaseUrl(null, "ftp://c.test.invalid/"));
+        Assert.That(e!.Message, Does.Contain("from CONSUL_PKG_RELEASE_URL"));
+    }
+
+    [Test]
+    public void ShippedHashiCorpKeyIsTheCurrentReleaseKey()
+    {
+        OpenPgpVerifier verifier = OpenPgpVerifier.Create([]);
+        Assert.That(verifier.TrustedFingerprints, Is.EqualTo(new[] { "C874011F0AB405110D02105534365D9472D7468F" }));
+    }
+
+    [Test]
+    public void PinTableHoldsTheKnownReleases()
+    {
+        Assert.That(PinnedHashes.For("consul_0.7.2_linux_amd64.zip"), Is.EqualTo("aa97f4e5a552d986b2a36d48fdc3a4a909463e7de5f726f3c5a89b8a1be74a58"));
+        Assert.That(PinnedHashes.All, Has.Count.EqualTo(8));
+    }
+}

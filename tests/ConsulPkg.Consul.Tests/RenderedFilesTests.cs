@@ -1,0 +1,207 @@
+using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul.Tests;
+
+/// <summary>The shipped templates, rendered and judged by the real systemd-analyze and shellcheck.</summary>
+[TestFixture]
+public sealed class RenderedFilesTests
+{
+    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null) =>
+        ConsulRenderer.RenderAll(
+            templates ?? ConsulTemplates.Load(),
+            ConsulRenderer.Model("0.7.2", "0.7.2-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")));
+
+    /// <summary>
+    /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
+    /// binary it runs, /bin/kill and the host's targets (so dependencies resolve).
+    /// </summary>
+    private static ToolResult VerifyUnit(string unitText, string unitPath, string binaryPath)
+    {
+        using var root = new TempDirectory();
+        root.WriteFile(unitPath.TrimStart('/'), unitText);
+        root.WriteFile(binaryPath.TrimStart('/'), FakeRelease.StandInScript, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(root.Combine("bin"));
+        File.Copy("/usr/bin/kill", root.Combine("bin", "kill"));
+        string targets = root.Combine("usr", "lib", "systemd", "system");
+        Directory.CreateDirectory(targets);
+        foreach (string target in Directory.GetFiles("/usr/lib/systemd/system", "*.target"))
+        {
+            string destination = Path.Combine(targets, Path.GetFileName(target));
+            if (!File.Exists(destination))
+            {
+                File.Copy(target, destination);
+            }
+        }
+
+        return Tool.Run("systemd-analyze", "verify", "--root=" + root.Path, unitPath);
+    }
+
+    [TestCase(PackageLayout.Seed)]
+    [TestCase(PackageLayout.Debian)]
+    public void UnitPassesSystemdAnalyzeVerify(PackageLayout layout)
+    {
+        LayoutPaths paths = LayoutPaths.For(layout);
+        RenderedPackage rendered = Render(layout);
+        ToolResult result = VerifyUnit(rendered.Unit, paths.UnitPath, paths.BinaryPath);
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr + result.StdOut);
+        Assert.That(result.StdErr, Is.Empty);
+    }
+
+    [Test]
+    public void SystemdAnalyzeCatchesAUnitWhoseBinaryIsMissing()
+    {
+        // Proves the check above can fail: the seed's unit pointed at a path nothing installs.
+        RenderedPackage rendered = Render(PackageLayout.Seed);
+        ToolResult result = VerifyUnit(rendered.Unit, "/usr/lib/systemd/system/consul.service", "/usr/bin/not-consul");
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.StdErr, Does.Contain("/usr/local/bin/consul"));
+    }
+
+    [Test]
+    public void UnitStartsAnAgentForTheInstallTimeRole()
+    {
+        string unit = Render(PackageLayout.Seed).Unit;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(unit, Does.Contain("\nExecStart=/usr/local/bin/consul agent -config-dir=/etc/consul.d/${CONSUL_ROLE}\n"));
+            Assert.That(unit, Does.Contain("\nEnvironment=CONSUL_ROLE=client\n"));
+            Assert.That(unit, Does.Contain("\nEnvironmentFile=-/etc/default/consul\n"));
+            Assert.That(unit, Does.Contain("\nType=simple\n"));
+            Assert.That(unit, Does.Contain("\nExecReload=/bin/kill -HUP $MAINPID\n"));
+            Assert.That(unit, Does.Contain("\nUser=consul\n"));
+        }
+    }
+
+    [TestCase(PackageLayout.Seed)]
+    [TestCase(PackageLayout.Debian)]
+    public void ScriptsPassShellcheck(PackageLayout layout)
+    {
+        using var dir = new TempDirectory();
+        foreach ((MaintainerScript script, string text) in Render(layout).Scripts)
+        {
+            string file = dir.WriteFile(script.ToString().ToLowerInvariant(), text);
+            ToolResult result = Tool.Run("shellcheck", "--shell=sh", "--severity=style", file);
+            Assert.That(result.ExitCode, Is.Zero, $"{script}:\n{result.StdOut}{result.StdErr}");
+        }
+    }
+
+    [Test]
+    public void ShellcheckCatchesABrokenScript()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("postinst", "#!/bin/sh\nrm -rf $1/data\n");
+        Assert.That(Tool.Run("shellcheck", "--shell=sh", file).ExitCode, Is.Not.Zero);
+    }
+
+    /// <summary>Every argument dpkg passes each script is handled; an unknown one fails loudly.</summary>
+    [TestCase(MaintainerScript.Preinst, "install", "upgrade 0.7.1-1", "abort-upgrade 0.7.2-2")]
+    [TestCase(MaintainerScript.Postinst, "abort-upgrade 0.7.2-2", "abort-remove", "abort-deconfigure")]
+    [TestCase(MaintainerScript.Prerm, "upgrade 0.7.2-2", "failed-upgrade 0.7.2-1")]
+    [TestCase(MaintainerScript.Postrm, "remove", "upgrade 0.7.2-2", "failed-upgrade 0.7.2-1", "abort-install", "abort-upgrade 0.7.1-1", "disappear consul 0.7.2-1")]
+    public void ScriptsHandleDpkgArgumentsAndRefuseUnknownOnes(MaintainerScript script, params string[] harmless)
+    {
+        // Only arguments that touch nothing on this host are run here; the install tests run the rest in a chroot.
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("script", Render(PackageLayout.Debian).Scripts[script], (UnixFileMode)0b111_101_101);
+        foreach (string arguments in harmless)
+        {
+            ToolResult ok = Tool.Run(file, arguments.Split(' '));
+            Assert.That(ok.ExitCode, Is.Zero, $"{script} {arguments}: {ok.StdErr}");
+        }
+
+        ToolResult bad = Tool.Run(file, "frobnicate");
+        Assert.That(bad.ExitCode, Is.EqualTo(1));
+        Assert.That(bad.StdErr, Does.Contain("unknown argument 'frobnicate'"));
+    }
+
+    [Test]
+    public void PreinstChangesNothingBeforeUnpack()
+    {
+        // The seed's preinst chowned paths that do not exist yet on a first install.
+        string preinst = Render(PackageLayout.Seed).Scripts[MaintainerScript.Preinst];
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(preinst, Does.Not.Contain("chown"));
+            Assert.That(preinst, Does.Contain("adduser --system"));
+            Assert.That(preinst, Does.Contain("getent passwd consul"));
+        }
+    }
+
+    [Test]
+    public void PostinstFixesOwnershipAndDoesNotStartTheService()
+    {
+        string postinst = Render(PackageLayout.Seed).Scripts[MaintainerScript.Postinst];
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(postinst, Does.Contain("chown consul:consul /var/lib/consul"));
+            Assert.That(postinst, Does.Contain("chmod 0750 /var/lib/consul"));
+            Assert.That(postinst, Does.Contain("chmod 0640 \"$config\""));
+            Assert.That(postinst, Does.Not.Match(@"(?m)^\s*systemctl (--[a-z-]+ )*(start|enable|restart)"), "only told, never done");
+            Assert.That(postinst, Does.Contain("systemctl enable consul.service && systemctl start consul.service"));
+        }
+    }
+
+    [Test]
+    public void ConfigsAreValidAndShareOneKey()
+    {
+        RenderedPackage rendered = Render(PackageLayout.Seed);
+        using (Assert.EnterMultipleScope())
+        {
+            foreach ((AgentRole role, string json) in rendered.Configs)
+            {
+                Assert.That(json, Does.Contain($"\"encrypt\": \"{TestKeys.GossipKeyBase64}\""), role.ToName());
+            }
+
+            Assert.That(rendered.Configs[AgentRole.Bootstrap], Does.Contain("\"bootstrap\": true"));
+            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"server\": false"));
+            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"start_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
+        }
+    }
+
+    [Test]
+    public void DescriptionHasASynopsisAndBody()
+    {
+        string description = Render(PackageLayout.Seed).Description;
+        Assert.That(description.Split('\n')[0], Is.EqualTo("Consul 0.7.2 agent with systemd unit and role configurations"));
+        Assert.That(description, Does.Contain("\n\n"), "a paragraph break, written ' .' in control");
+    }
+
+    [Test]
+    public void UnknownTemplateFileInOverrideDirectoryIsRefused()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("postinstall.sbn", "#!/bin/sh\n");
+        var e = Assert.Throws<PackageException>(() => ConsulTemplates.Load(dir.Path));
+        Assert.That(e!.Message, Does.Contain($"unknown template '{file}'"));
+    }
+
+    [Test]
+    public void TemplateSyntaxErrorNamesFileAndLine()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("client.json.sbn", "{\n  \"server\": false,\n  \"datacenter\": {{ datacenter_json \n}\n");
+        var e = Assert.Throws<PackageException>(() => ConsulTemplates.Load(dir.Path));
+        Assert.That(e!.Message, Does.StartWith("template error: " + file + "("));
+    }
+
+    [Test]
+    public void OverriddenConfigTemplateIsCheckedAfterRendering()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("client.json.sbn", "{ \"server\": false, \"bootstrap\": true, \"encrypt\": {{ encrypt_json }} }\n");
+        var e = Assert.Throws<PackageException>(() => Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path)));
+        Assert.That(e!.Message, Does.Contain("client.json sets bootstrap without server"));
+        Assert.That(e.Message, Does.Not.Contain(TestKeys.GossipKeyBase64));
+    }
+
+    [Test]
+    public void UserTemplatesOverrideShippedOnesFileByFile()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("description.sbn", "Our Consul {{ consul_version }}\nBuilt in house.\n");
+        RenderedPackage rendered = Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path));
+        Assert.That(rendered.Description, Is.EqualTo("Our Consul 0.7.2\nBuilt in house."));
+        Assert.That(rendered.Unit, Does.Contain("ExecStart=/usr/local/bin/consul agent"), "others still shipped");
+    }
+}
