@@ -14,6 +14,12 @@ public sealed record RootVariant(string Name, IReadOnlyList<string> Include, Roo
     /// <summary>Minbase with adduser purged (forcing past apt's dependency): a root lacking a Pre-Depends.</summary>
     public static readonly RootVariant WithoutAdduser = new("minbase-no-adduser", [], Minbase, ["adduser"]);
 
+    /// <summary>
+    /// Minbase plus systemd installed but not running (nothing boots in a chroot): for
+    /// <c>systemd-analyze verify</c> against the installed layout and offline <c>systemctl enable/disable</c>.
+    /// </summary>
+    public static readonly RootVariant WithSystemd = new("minbase-systemd", ["systemd"], null, []);
+
     /// <summary>What identifies the variant's content, for the cache key.</summary>
     public string Describe() =>
         Parent is null

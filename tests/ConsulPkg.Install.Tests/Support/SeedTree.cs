@@ -78,7 +78,7 @@ public static class SeedTree
 
         """;
 
-    /// <summary>Writes the seed's tree into <paramref name="directory"/>, with a stand-in consul binary.</summary>
+    /// <summary>Writes the seed's tree into <paramref name="directory"/>, with the recipe tests' stand-in consul binary.</summary>
     public static void Write(string directory, string gossipKey)
     {
         void Put(string relative, string content, bool executable = false)
@@ -92,7 +92,7 @@ public static class SeedTree
             }
         }
 
-        Put("usr/local/bin/consul", StandInConsul.Script, executable: true);
+        Put("usr/local/bin/consul", ConsulPkg.Consul.Tests.Support.FakeRelease.StandInScript, executable: true);
         Put("usr/lib/systemd/system/consul.service", Unit);
         Directory.CreateDirectory(Path.Combine(directory, "var/lib/consul"));
         Put("etc/consul.d/bootstrap/consul.conf", $$"""
