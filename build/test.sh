@@ -6,7 +6,8 @@
 #   build/test.sh [extra dotnet test arguments, e.g. --filter TestCategory!=Install]
 #
 # Environment: CONFIGURATION (default Release), TEST_RESULTS_DIR (default TestResults/),
-# CONSUL_PKG_TEST_CACHE (where the install tests keep their debootstrapped root).
+# CONSUL_PKG_TEST_CACHE (where the install tests keep their debootstrapped roots, default
+# /var/cache/consul-pkg-tests). The install tests (category Install) need root.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,11 +23,22 @@ mkdir -p "$results"
 dotnet restore consul-pkg.sln
 dotnet build consul-pkg.sln --no-restore -c "$configuration"
 
+# One test project at a time, each with its own TRX file name: names made from timestamps can
+# collide when two projects finish within the same second, and a lost file is a lost count.
+mapfile -t projects < <(dotnet sln consul-pkg.sln list | grep -E 'Tests\.csproj$' | sed 's|\\|/|g' | sort)
+if [ "${#projects[@]}" -eq 0 ]; then
+    echo "test.sh: no *.Tests.csproj in consul-pkg.sln" >&2
+    exit 2
+fi
+
 # A hung test host is killed (and dumped) well inside CI's 90 minutes instead of eating them.
 status=0
-dotnet test consul-pkg.sln --no-build -c "$configuration" \
-    --logger "trx;LogFilePrefix=consul-pkg" --logger "console;verbosity=normal" \
-    --results-directory "$results" --blame-hang-timeout 20m "$@" || status=$?
+for project in "${projects[@]}"; do
+    name="$(basename "$project" .csproj)"
+    dotnet test "$project" --no-build -c "$configuration" \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+        --results-directory "$results" --blame-hang-timeout 20m "$@" || status=$?
+done
 
 summary=0
 "$root/build/trx-summary.sh" "$results" || summary=$?

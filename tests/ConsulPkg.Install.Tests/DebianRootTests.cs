@@ -82,7 +82,7 @@ public sealed class DebianRootTests
     {
         var root = DebianRoot.Create(RootVariant.Minbase);
         // A daemon that a buggy postinst might start: detached from the command, still chrooted.
-        root.Shell("setsid sleep 600 > /dev/null 2>&1 < /dev/null &").EnsureSuccess();
+        root.Shell("setsid tail -f /dev/null > /dev/null 2>&1 < /dev/null &").EnsureSuccess();
         Assert.That(Chroot.ProcessesRootedIn(root.Path), Is.Not.Empty);
 
         var error = Assert.Throws<InvalidOperationException>(root.Dispose);
