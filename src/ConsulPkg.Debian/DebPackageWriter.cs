@@ -10,10 +10,15 @@ namespace ConsulPkg.Debian;
 /// control.tar and data.tar, in that order (deb(5)). The whole spec is validated before the
 /// first byte is written. data.tar is streamed to a temporary file (it needs its compressed
 /// size in the ar header, and md5sums, which precedes it, is computed while writing it), so
-/// memory does not grow with the package.
+/// memory does not grow with the package. An uncompressed package written to a file skips that
+/// copy: its control.tar's size is known in advance, so data.tar goes straight to its place.
 /// </summary>
 public static class DebPackageWriter
 {
+    private const string DebianBinaryName = "debian-binary";
+
+    private static ReadOnlySpan<byte> DebianBinary => "2.0\n"u8;
+
     /// <summary>The conventional file name, <c>name_version_arch.deb</c> (epoch dropped, as dpkg-name does).</summary>
     public static string DefaultFileName(ControlFile control)
     {
@@ -64,10 +69,19 @@ public static class DebPackageWriter
         string dataPath = Path.Combine(directory, $".{Path.GetFileName(target)}.{suffix}.data.tmp");
         try
         {
-            using (FileStream data = OpenTemporary(dataPath, "output directory"))
-            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            bool inPlace = plan.Spec.Compression == CompressionFormat.None;
+            using (FileStream? data = inPlace ? null : OpenTemporary(dataPath, "output directory"))
+            using (FileStream output = OpenTemporary(temporary, "output directory", FileOptions.None))
             {
-                WritePackage(plan, output, data);
+                if (data is null)
+                {
+                    WriteUncompressedInPlace(plan, output);
+                }
+                else
+                {
+                    WritePackage(plan, output, data);
+                }
+
                 output.Flush(flushToDisk: true);
             }
 
@@ -94,6 +108,56 @@ public static class DebPackageWriter
             md5sums = DataArchive.Write(compressor, plan.Layout);
         }
 
+        ReadOnlySpan<byte> controlTar = ControlTar(plan, md5sums);
+        string suffix = Compressors.Suffix(spec.Compression);
+        var ar = new ArWriter(output, plan.MTime);
+        ar.WriteMember(DebianBinaryName, DebianBinary);
+        ar.WriteMember("control.tar" + suffix, controlTar);
+        dataTemp.Position = 0;
+        ar.WriteMember("data.tar" + suffix, dataTemp, dataTemp.Length);
+        output.Flush();
+    }
+
+    /// <summary>
+    /// The same bytes as <see cref="WritePackage"/> with no compression, without a temporary file:
+    /// md5sums has a fixed width per line, so control.tar's size is known before the hashes are,
+    /// which fixes where data.tar starts. data.tar is written there first (hashed on the way, as
+    /// always), then the head of the archive in front of it, which must end exactly where data.tar
+    /// begins. Saves writing, reading back and copying the whole payload once more.
+    /// </summary>
+    private static void WriteUncompressedInPlace(Plan plan, FileStream output)
+    {
+        long controlLength = ControlTar(plan, DataArchive.Md5SumsPlaceholder(plan.Layout)).Length;
+        long dataStart = "!<arch>\n"u8.Length + ArWriter.MemberLength(DebianBinary.Length) + ArWriter.MemberLength(controlLength) + ArWriter.HeaderLength;
+        output.Position = dataStart;
+        string md5sums;
+        using (var tar = new NonClosingStream(output))
+        {
+            md5sums = DataArchive.Write(tar, plan.Layout);
+        }
+
+        long dataLength = output.Position - dataStart;
+        if (dataLength % 2 != 0)
+        {
+            output.WriteByte((byte)'\n');
+        }
+
+        ReadOnlySpan<byte> controlTar = ControlTar(plan, md5sums);
+        output.Position = 0;
+        var ar = new ArWriter(output, plan.MTime);
+        ar.WriteMember(DebianBinaryName, DebianBinary);
+        ar.WriteMember("control.tar", controlTar);
+        ar.WriteHeaderOfPlacedMember("data.tar", dataLength);
+        if (output.Position != dataStart)
+        {
+            throw new InvalidOperationException($"control.tar is {controlTar.Length} bytes, {controlLength} were reserved: the package head would overwrite data.tar");
+        }
+    }
+
+    /// <summary>control.tar, compressed as the spec says, in memory (it is small).</summary>
+    private static ReadOnlySpan<byte> ControlTar(Plan plan, string md5sums)
+    {
+        DebPackageSpec spec = plan.Spec;
         ControlFile control = spec.Control with { InstalledSize = spec.Control.InstalledSize ?? plan.Layout.InstalledSizeKiB };
         var controlTar = new MemoryStream();
         using (Stream compressor = Compressors.OpenCompressor(controlTar, spec.Compression, spec.CompressionLevel))
@@ -101,21 +165,18 @@ public static class DebPackageWriter
             ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts), plan.MTime);
         }
 
-        string suffix = Compressors.Suffix(spec.Compression);
-        var ar = new ArWriter(output, plan.MTime);
-        ar.WriteMember("debian-binary", "2.0\n"u8);
-        ar.WriteMember("control.tar" + suffix, controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length));
-        dataTemp.Position = 0;
-        ar.WriteMember("data.tar" + suffix, dataTemp, dataTemp.Length);
-        output.Flush();
+        return controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length);
     }
 
-    private static FileStream OpenTemporary(string path, string where)
+    /// <summary>
+    /// Creates a new temporary file; by default deleted by the OS when closed, whatever happens to
+    /// the build (the package's own temporary file is renamed into place instead).
+    /// </summary>
+    private static FileStream OpenTemporary(string path, string where, FileOptions options = FileOptions.DeleteOnClose)
     {
         try
         {
-            // Deleted by the OS when closed, whatever happens to the build.
-            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, options);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -47,6 +47,15 @@ internal sealed class ArWriter
         WritePad(size);
     }
 
+    /// <summary>
+    /// Writes only the header of a member whose data (and padding) is already in the output right
+    /// after it: for a writer that places the data first and fills in the header afterwards.
+    /// </summary>
+    public void WriteHeaderOfPlacedMember(string name, long size) => WriteHeader(name, size);
+
+    /// <summary>Bytes a member of <paramref name="size"/> takes in the archive, header and padding included.</summary>
+    public static long MemberLength(long size) => HeaderLength + size + size % 2;
+
     public static byte[] FormatHeader(string name, long mtime, long size)
     {
         if (name.Length > 16 || !name.All(c => c is > ' ' and < (char)127))

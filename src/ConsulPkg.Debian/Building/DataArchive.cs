@@ -39,11 +39,29 @@ internal static class DataArchive
                 tar.WriteEntry(header, hashing);
             }
 
-            md5sums.Append(Convert.ToHexStringLower(md5.GetHashAndReset())).Append("  ").Append(e.RelativePath).Append('\n');
+            AppendMd5SumsLine(md5sums, Convert.ToHexStringLower(md5.GetHashAndReset()), e.RelativePath);
         }
 
         return md5sums.ToString();
     }
+
+    /// <summary>
+    /// The md5sums text that <see cref="Write"/> will return, with every hash as 32 zeros: the same
+    /// length in bytes, so the size of an uncompressed control.tar is known before any data is read.
+    /// </summary>
+    public static string Md5SumsPlaceholder(DataLayout layout)
+    {
+        var md5sums = new StringBuilder();
+        foreach (LaidOutEntry e in layout.Entries.Where(e => e.Kind == EntryKind.File))
+        {
+            AppendMd5SumsLine(md5sums, new string('0', 32), e.RelativePath);
+        }
+
+        return md5sums.ToString();
+    }
+
+    private static void AppendMd5SumsLine(StringBuilder md5sums, string hexHash, string relativePath) =>
+        md5sums.Append(hexHash).Append("  ").Append(relativePath).Append('\n');
 
     private static Stream OpenSource(PackageEntry e)
     {
