@@ -221,6 +221,9 @@ public static class ConsulRecipe
             CompressionLevel = options.CompressionLevel,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(options.ConsulVersion) },
+
+            // The configs inside hold the gossip key, so the .deb itself is a secret.
+            OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         };
     }
 }

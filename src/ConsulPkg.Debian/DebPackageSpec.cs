@@ -34,6 +34,13 @@ public sealed record DebPackageSpec
     /// </summary>
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>
+    /// Permission bits of the written .deb (and of its temporary files). Null: 0666 less the
+    /// umask, like any new file. A package that carries a secret, such as a gossip key in its
+    /// configs, should be 0600: the .deb is as sensitive as the files inside it.
+    /// </summary>
+    public UnixFileMode? OutputFileMode { get; init; }
+
     /// <summary>Whether and how to add usr/share/doc/&lt;package&gt;/copyright and changelog.</summary>
     public DocumentationOptions Documentation { get; init; } = DocumentationOptions.None;
 }

@@ -33,7 +33,7 @@ public static class DebPackageWriter
         ArgumentNullException.ThrowIfNull(output);
         Plan plan = Plan.Create(spec);
         string dataPath = Path.Combine(Path.GetTempPath(), $"consul-pkg-data-{RandomSuffix()}.tmp");
-        using FileStream data = OpenTemporary(dataPath, "temporary directory");
+        using FileStream data = OpenTemporary(dataPath, "temporary directory", plan.Spec.OutputFileMode);
         WritePackage(plan, output, data);
     }
 
@@ -70,8 +70,8 @@ public static class DebPackageWriter
         try
         {
             bool inPlace = plan.Spec.Compression == CompressionFormat.None;
-            using (FileStream? data = inPlace ? null : OpenTemporary(dataPath, "output directory"))
-            using (FileStream output = OpenTemporary(temporary, "output directory", FileOptions.None))
+            using (FileStream? data = inPlace ? null : OpenTemporary(dataPath, "output directory", plan.Spec.OutputFileMode))
+            using (FileStream output = OpenTemporary(temporary, "output directory", plan.Spec.OutputFileMode, FileOptions.None))
             {
                 if (data is null)
                 {
@@ -172,11 +172,26 @@ public static class DebPackageWriter
     /// Creates a new temporary file; by default deleted by the OS when closed, whatever happens to
     /// the build (the package's own temporary file is renamed into place instead).
     /// </summary>
-    private static FileStream OpenTemporary(string path, string where, FileOptions options = FileOptions.DeleteOnClose)
+    private static FileStream OpenTemporary(string path, string where, UnixFileMode? mode, FileOptions options = FileOptions.DeleteOnClose)
     {
         try
         {
-            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, options);
+            // The mode is set at creation: a package holding a secret is never readable by others,
+            // not even for the moment between create and chmod.
+            var streamOptions = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = 1 << 16,
+                Options = options,
+            };
+            if (mode is not null)
+            {
+                streamOptions.UnixCreateMode = mode.Value;
+            }
+
+            return new FileStream(path, streamOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

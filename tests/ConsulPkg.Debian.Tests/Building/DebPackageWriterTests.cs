@@ -211,6 +211,17 @@ public sealed class DebPackageWriterTests
         Assert.That(sink.ToArray(), Is.EqualTo(File.ReadAllBytes(Build(spec))));
     }
 
+    [TestCase(CompressionFormat.Gzip)]
+    [TestCase(CompressionFormat.None)]
+    public void APackageHoldingASecretIsCreatedReadableByItsOwnerOnly(CompressionFormat compression)
+    {
+        string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
+        string deb = Build(TestTrees.Varied(src) with { Compression = compression, OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        string plain = Build(TestTrees.Varied(src) with { Compression = compression }, "plain.deb");
+        Assert.That(File.GetUnixFileMode(deb), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(File.GetUnixFileMode(plain) & UnixFileMode.OtherRead, Is.EqualTo(UnixFileMode.OtherRead), "without the option the umask decides");
+    }
+
     /// <summary>A write-only stream that cannot seek or report its length.</summary>
     private sealed class ForwardOnlyStream(Stream inner) : Stream
     {
