@@ -61,12 +61,12 @@ internal sealed class GnuTarWriter : IDisposable
         byte[] link = Utf8.GetBytes(header.LinkName);
         if (link.Length > LinkNameLength)
         {
-            WriteLongLink(TypeGnuLongLink, link, header.MTime);
+            WriteLongLink(TypeGnuLongLink, link);
         }
 
         if (name.Length > NameLength)
         {
-            WriteLongLink(TypeGnuLongName, name, header.MTime);
+            WriteLongLink(TypeGnuLongName, name);
         }
 
         FillHeader(name, header.TypeFlag, header.Mode, header.Uid, header.Gid, header.Uname, header.Gname, header.Size, header.MTime, link);
@@ -94,11 +94,13 @@ internal sealed class GnuTarWriter : IDisposable
         WriteZeros(padded - _position);
     }
 
-    private void WriteLongLink(byte type, byte[] value, long mtime)
+    private void WriteLongLink(byte type, byte[] value)
     {
-        // GNU tar's own pseudo-entry: the value with a terminating NUL as the data.
+        // GNU tar's own pseudo-entry: the value with a terminating NUL as the data. GNU tar
+        // (start_private_header) stamps it with mtime 0 whatever the entry's time; so do we, so
+        // that our data.tar matches dpkg-deb's byte for byte.
         long size = value.Length + 1L;
-        FillHeader(LongLinkName.ToArray(), type, 0b110_100_100, 0, 0, "root", "root", size, mtime, []);
+        FillHeader(LongLinkName.ToArray(), type, 0b110_100_100, 0, 0, "root", "root", size, 0, []);
         WriteBlock(_header);
         _output.Write(value);
         _output.WriteByte(0);

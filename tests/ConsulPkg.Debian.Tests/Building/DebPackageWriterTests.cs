@@ -85,6 +85,49 @@ public sealed class DebPackageWriterTests
     }
 
     [Test]
+    public void DataTarEqualsDpkgDebsByteForByte()
+    {
+        // The same tree staged for dpkg-deb and described to our writer. No symlinks: dpkg-deb
+        // moves them to the end of data.tar, where we keep strict byte order.
+        string longFile = "usr/share/sample/" + new string('d', 80) + "/" + new string('f', 120) + ".txt";
+        (string Path, string Text, int Mode)[] files =
+        [
+            ("usr/bin/tool", "#!/bin/sh\necho tool\n", 0b111_101_101),
+            ("etc/sample/sample.json", "{}\n", 0b110_100_000),
+            (longFile, "long\n", 0b110_100_100),
+            ("usr/share/sample/caf\u00e9.txt", "accents\n", 0b110_100_100),
+        ];
+        string tree = _temp.Combine("tree");
+        _temp.WriteFile("tree/DEBIAN/control", "Package: sample\nVersion: 1.0\nArchitecture: amd64\nMaintainer: A <a@example.org>\nDescription: d\n");
+        foreach ((string path, string text, int mode) in files)
+        {
+            _temp.WriteFile("tree/" + path, text, (UnixFileMode)mode);
+        }
+        Directory.CreateDirectory(Path.Combine(tree, "var/lib/sample/empty"));
+        foreach (string dir in Directory.EnumerateDirectories(tree, "*", SearchOption.AllDirectories).Append(tree))
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        }
+        string theirs = _temp.Combine("theirs.deb");
+        ExternalTool.Check("dpkg-deb", ["--root-owner-group", "-Znone", "-b", tree, theirs],
+            environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestTrees.Epoch.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        string ours = Build(new DebPackageSpec
+        {
+            Control = TestTrees.Control(),
+            Timestamp = TestTrees.Epoch,
+            Compression = CompressionFormat.None,
+            Entries =
+            [
+                .. files.Select(f => PackageEntry.FromBytes("/" + f.Path, System.Text.Encoding.UTF8.GetBytes(f.Text), f.Mode)),
+                PackageEntry.Directory("/var/lib/sample/empty"),
+            ],
+        });
+
+        Assert.That(ExternalTool.Check("ar", ["p", ours, "data.tar"]).Stdout, Is.EqualTo(ExternalTool.Check("ar", ["p", theirs, "data.tar"]).Stdout));
+    }
+
+    [Test]
     public void Md5sumsConffilesAndInstalledSizeAgreeWithTheExtractedTree()
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
