@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Tests.Support;
 
 namespace ConsulPkg.Debian.Tests.Building;
@@ -242,7 +243,7 @@ public sealed class DebPackageWriterTests
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
         DebPackageSpec spec = TestTrees.Varied(src);
         using var sink = new MemoryStream();
-        using (var forwardOnly = new ForwardOnlyStream(sink))
+        using (var forwardOnly = new ForwardOnlySink(sink))
         {
             DebPackageWriter.Write(spec, forwardOnly);
         }
@@ -251,17 +252,9 @@ public sealed class DebPackageWriterTests
     }
 
     /// <summary>A write-only stream that cannot seek or report its length.</summary>
-    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    private sealed class ForwardOnlySink(Stream inner) : WriteOnlyForwardStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
     }
 }
