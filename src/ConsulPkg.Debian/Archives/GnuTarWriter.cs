@@ -113,11 +113,11 @@ internal sealed class GnuTarWriter : IDisposable
         Span<byte> h = _header;
         h.Clear();
         name.AsSpan(0, Math.Min(name.Length, NameLength)).CopyTo(h.Slice(NameOffset, NameLength));
-        WriteOctal(h.Slice(ModeOffset, ModeLength), mode & 0xFFF, "mode");
-        WriteNumber(h.Slice(UidOffset, UidLength), uid, "uid");
-        WriteNumber(h.Slice(GidOffset, GidLength), gid, "gid");
-        WriteNumber(h.Slice(SizeOffset, SizeLength), size, "size");
-        WriteNumber(h.Slice(MtimeOffset, MtimeLength), mtime, "mtime");
+        TarNumber.WriteOctal(h.Slice(ModeOffset, ModeLength), mode & 0xFFF, "mode");
+        TarNumber.Write(h.Slice(UidOffset, UidLength), uid, "uid");
+        TarNumber.Write(h.Slice(GidOffset, GidLength), gid, "gid");
+        TarNumber.Write(h.Slice(SizeOffset, SizeLength), size, "size");
+        TarNumber.Write(h.Slice(MtimeOffset, MtimeLength), mtime, "mtime");
         h[TypeFlagOffset] = type;
         link.AsSpan(0, Math.Min(link.Length, LinkNameLength)).CopyTo(h.Slice(LinkNameOffset, LinkNameLength));
         GnuMagic.CopyTo(h[MagicOffset..]);
@@ -132,7 +132,7 @@ internal sealed class GnuTarWriter : IDisposable
             sum += b;
         }
 
-        WriteOctal(h.Slice(ChecksumOffset, 7), sum, "checksum");
+        TarNumber.WriteOctal(h.Slice(ChecksumOffset, 7), sum, "checksum");
         h[ChecksumOffset + 7] = (byte)' ';
     }
 
@@ -145,48 +145,6 @@ internal sealed class GnuTarWriter : IDisposable
         }
 
         Utf8.GetBytes(value, field);
-    }
-
-    /// <summary>Octal digits, zero-padded, NUL-terminated: GNU tar's form for values that fit.</summary>
-    private static void WriteOctal(Span<byte> field, long value, string what)
-    {
-        int digits = field.Length - 1;
-        if (value < 0 || value >= 1L << (3 * digits))
-        {
-            throw new PackageException($"tar {what} {value} does not fit in {digits} octal digits");
-        }
-
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            field[i] = (byte)('0' + (value & 7));
-            value >>= 3;
-        }
-
-        field[digits] = 0;
-    }
-
-    /// <summary>Octal when it fits, else GNU base-256 (high bit of the first byte set, big-endian).</summary>
-    private static void WriteNumber(Span<byte> field, long value, string what)
-    {
-        if (value >= 0 && value < 1L << (3 * (field.Length - 1)))
-        {
-            WriteOctal(field, value, what);
-            return;
-        }
-
-        if (value < 0)
-        {
-            throw new PackageException($"tar {what} {value} is negative");
-        }
-
-        field.Clear();
-        for (int i = field.Length - 1; i > 0 && value != 0; i--)
-        {
-            field[i] = (byte)(value & 0xFF);
-            value >>= 8;
-        }
-
-        field[0] = 0x80;
     }
 
     private void CopyExactly(Stream data, long size, string name)
