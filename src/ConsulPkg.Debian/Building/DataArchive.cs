@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Debian.Archives;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Building;
 
@@ -49,7 +51,11 @@ internal static class DataArchive
     {
         if (e.SourcePath is null)
         {
-            return new MemoryStream(e.Content!.Value.ToArray(), writable: false);
+            // Wrap the caller's array where there is one: no copy of inline content.
+            ReadOnlyMemory<byte> content = e.Content!.Value;
+            return MemoryMarshal.TryGetArray(content, out ArraySegment<byte> segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(content.ToArray(), writable: false);
         }
 
         try
@@ -64,26 +70,13 @@ internal static class DataArchive
     }
 
     /// <summary>Feeds every byte read through it to a hash.</summary>
-    private sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
+    private sealed class HashingReadStream(Stream inner, IncrementalHash hash) : ReadOnlyForwardStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             int n = inner.Read(buffer);
             hash.AppendData(buffer[..n]);
             return n;
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
