@@ -130,7 +130,7 @@ public sealed class TarReader
         {
             throw Error($"truncated tar archive (header block {_blockNumber} has only {n} of {BlockSize} bytes)");
         }
-        if (Array.TrueForAll(_header, b => b == 0))
+        if (!_header.AsSpan().ContainsAnyExcept((byte)0))
         {
             return false;
         }
