@@ -73,7 +73,7 @@ public sealed partial record ControlFile
         {
             if (value is not null && !IsSingleLine(value))
             {
-                throw new PackageException($"invalid {name} '{OneLine(value)}': it must be a single non-empty line");
+                throw new PackageException($"invalid {name} '{MessageText.OneLine(value)}': it must be a single non-empty line");
             }
         }
 
@@ -83,7 +83,7 @@ public sealed partial record ControlFile
             {
                 if (!IsSingleLine(relation))
                 {
-                    throw new PackageException($"invalid {name} entry '{OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
+                    throw new PackageException($"invalid {name} entry '{MessageText.OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
                 }
             }
         }
@@ -113,7 +113,7 @@ public sealed partial record ControlFile
 
             if (!IsSingleLine(value))
             {
-                throw new PackageException($"invalid value for control field '{key}' ('{OneLine(value)}'): it must be a single non-empty line");
+                throw new PackageException($"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
             }
         }
     }
@@ -168,9 +168,6 @@ public sealed partial record ControlFile
 
         return sb.ToString();
     }
-
-    /// <summary>Shows a value inside a one-line message: newlines become visible "\n".</summary>
-    internal static string OneLine(string value) => value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     /// <summary>
     /// A simple field's value: one line with something besides blanks. dpkg's parser drops a
