@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace ConsulPkg.Debian.Tests.Support;
@@ -18,44 +17,8 @@ internal static class ExternalTool
     public static ToolResult Run(string tool, IEnumerable<string> args, string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null, byte[]? stdin = null)
     {
-        var info = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        if (environment is not null)
-        {
-            foreach ((string key, string? value) in environment)
-            {
-                if (value is null)
-                {
-                    info.Environment.Remove(key);
-                }
-                else
-                {
-                    info.Environment[key] = value;
-                }
-            }
-        }
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {tool}");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var stdout = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        if (stdin is not null)
-        {
-            process.StandardInput.BaseStream.Write(stdin);
-            process.StandardInput.Close();
-        }
-        copy.Wait();
-        process.WaitForExit();
-        return new ToolResult(process.ExitCode, stdout.ToArray(), stderr.Result);
+        ProcessOutput output = ProcessRunner.Run(tool, args, workingDirectory, environment, stdin);
+        return new ToolResult(output.ExitCode, output.Stdout, output.Stderr);
     }
 
     /// <summary>Runs a tool and fails unless it exits 0.</summary>
