@@ -16,6 +16,10 @@ internal static class DataArchive
     public static string Write(Stream tarOutput, DataLayout layout)
     {
         var md5sums = new StringBuilder();
+
+        // A hard link is a second name for a file, and md5sums lists every name (as dh_md5sums
+        // does; lintian warns file-missing-in-md5sums otherwise). Its target always comes first.
+        Dictionary<string, string>? digestOf = layout.Entries.Any(e => e.Kind == EntryKind.HardLink) ? new(StringComparer.Ordinal) : null;
         using var tar = new GnuTarWriter(tarOutput);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         foreach (LaidOutEntry e in layout.Entries)
@@ -32,6 +36,11 @@ internal static class DataArchive
             if (e.Kind != EntryKind.File)
             {
                 tar.WriteEntry(header);
+                if (e.Kind == EntryKind.HardLink)
+                {
+                    AppendLine(md5sums, digestOf![e.LinkName[2..]], e.RelativePath);
+                }
+
                 continue;
             }
 
@@ -41,11 +50,16 @@ internal static class DataArchive
                 tar.WriteEntry(header, hashing);
             }
 
-            md5sums.Append(Convert.ToHexStringLower(md5.GetHashAndReset())).Append("  ").Append(e.RelativePath).Append('\n');
+            string digest = Convert.ToHexStringLower(md5.GetHashAndReset());
+            digestOf?.Add(e.RelativePath, digest);
+            AppendLine(md5sums, digest, e.RelativePath);
         }
 
         return md5sums.ToString();
     }
+
+    private static void AppendLine(StringBuilder md5sums, string digest, string path) =>
+        md5sums.Append(digest).Append("  ").Append(path).Append('\n');
 
     private static Stream OpenSource(PackageEntry e)
     {
