@@ -71,9 +71,9 @@ public sealed partial record ControlFile
 
         foreach ((string name, string? value) in SimpleFields())
         {
-            if (value is not null && (value.Length == 0 || value.Contains('\n', StringComparison.Ordinal)))
+            if (value is not null && !IsSingleLine(value))
             {
-                throw new PackageException($"invalid {name} '{OneLine(value)}': it must be a single non-empty line");
+                throw new PackageException($"invalid {name} '{MessageText.OneLine(value)}': it must be a single non-empty line");
             }
         }
 
@@ -81,9 +81,9 @@ public sealed partial record ControlFile
         {
             foreach (string relation in list)
             {
-                if (string.IsNullOrWhiteSpace(relation) || relation.Contains('\n', StringComparison.Ordinal))
+                if (!IsSingleLine(relation))
                 {
-                    throw new PackageException($"invalid {name} entry '{OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
+                    throw new PackageException($"invalid {name} entry '{MessageText.OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
                 }
             }
         }
@@ -111,9 +111,9 @@ public sealed partial record ControlFile
                 throw new PackageException($"control field '{key}' is given twice");
             }
 
-            if (value.Length == 0 || value.Contains('\n', StringComparison.Ordinal))
+            if (!IsSingleLine(value))
             {
-                throw new PackageException($"invalid value for control field '{key}': it must be a single non-empty line");
+                throw new PackageException($"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
             }
         }
     }
@@ -169,14 +169,20 @@ public sealed partial record ControlFile
         return sb.ToString();
     }
 
-    /// <summary>Shows a value inside a one-line message: newlines become visible "\n".</summary>
-    internal static string OneLine(string value) => value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    /// <summary>
+    /// A simple field's value: one line with something besides blanks. dpkg's parser drops a
+    /// value's leading and trailing blanks, so a blank value would be an empty field and a CR
+    /// would end up inside the value.
+    /// </summary>
+    private static bool IsSingleLine(string value) =>
+        !string.IsNullOrWhiteSpace(value) && value.AsSpan().IndexOfAny('\n', '\r') < 0;
 
+    /// <summary>Writes "Name: value"; the value trimmed, as dpkg reads it back anyway.</summary>
     private static void Append(StringBuilder sb, string name, string? value)
     {
         if (value is not null)
         {
-            sb.Append(name).Append(": ").Append(value).Append('\n');
+            sb.Append(name).Append(": ").Append(value.Trim()).Append('\n');
         }
     }
 

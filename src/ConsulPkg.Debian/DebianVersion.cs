@@ -62,7 +62,13 @@ public sealed partial record DebianVersion
             rest = text[(colon + 1)..];
         }
 
+        // The revision is what follows the last hyphen, so "1.0-1-1" is upstream "1.0-1", revision "1".
         int dash = rest.LastIndexOf('-');
+        if (dash >= 0 && dash == rest.Length - 1)
+        {
+            throw new PackageException($"invalid version '{text}': the Debian revision after the last '-' is empty (drop the '-' or add a revision)");
+        }
+
         return dash < 0
             ? new DebianVersion(rest, null, epoch)
             : new DebianVersion(rest[..dash], rest[(dash + 1)..], epoch);

@@ -32,6 +32,13 @@ internal sealed class GnuTarWriter : IDisposable
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Stream _output;
     private readonly byte[] _header = new byte[BlockSize];
+
+    /// <summary>Reused for every entry's encoded name and link target: no allocation per entry.</summary>
+    private byte[] _nameBytes = new byte[256];
+    private byte[] _linkBytes = new byte[256];
+
+    /// <summary>The copy buffer, rented once for the whole archive rather than once per file.</summary>
+    private byte[]? _copyBuffer;
     private long _position;
     private bool _finished;
 
@@ -57,16 +64,16 @@ internal sealed class GnuTarWriter : IDisposable
     public void WriteEntry(in TarEntryHeader header, Stream? data)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        byte[] name = Utf8.GetBytes(header.Name);
-        byte[] link = Utf8.GetBytes(header.LinkName);
+        ReadOnlySpan<byte> name = Encode(header.Name, ref _nameBytes);
+        ReadOnlySpan<byte> link = Encode(header.LinkName, ref _linkBytes);
         if (link.Length > LinkNameLength)
         {
-            WriteLongLink(TypeGnuLongLink, link, header.MTime);
+            WriteLongLink(TypeGnuLongLink, link);
         }
 
         if (name.Length > NameLength)
         {
-            WriteLongLink(TypeGnuLongName, name, header.MTime);
+            WriteLongLink(TypeGnuLongName, name);
         }
 
         FillHeader(name, header.TypeFlag, header.Mode, header.Uid, header.Gid, header.Uname, header.Gname, header.Size, header.MTime, link);
@@ -87,6 +94,11 @@ internal sealed class GnuTarWriter : IDisposable
         }
 
         _finished = true;
+        if (_copyBuffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_copyBuffer);
+            _copyBuffer = null;
+        }
 
         // Two zero blocks end the archive; GNU tar then pads to a whole record.
         long end = _position + 2 * BlockSize;
@@ -94,11 +106,24 @@ internal sealed class GnuTarWriter : IDisposable
         WriteZeros(padded - _position);
     }
 
-    private void WriteLongLink(byte type, byte[] value, long mtime)
+    private static ReadOnlySpan<byte> Encode(string value, ref byte[] buffer)
     {
-        // GNU tar's own pseudo-entry: the value with a terminating NUL as the data.
+        int max = Utf8.GetMaxByteCount(value.Length);
+        if (buffer.Length < max)
+        {
+            buffer = new byte[Math.Max(max, 2 * buffer.Length)];
+        }
+
+        return buffer.AsSpan(0, Utf8.GetBytes(value, buffer));
+    }
+
+    private void WriteLongLink(byte type, ReadOnlySpan<byte> value)
+    {
+        // GNU tar's own pseudo-entry: the value with a terminating NUL as the data. GNU tar
+        // (start_private_header) stamps it with mtime 0 whatever the entry's time; so do we, so
+        // that our data.tar matches dpkg-deb's byte for byte.
         long size = value.Length + 1L;
-        FillHeader(LongLinkName.ToArray(), type, 0b110_100_100, 0, 0, "root", "root", size, mtime, []);
+        FillHeader(LongLinkName, type, 0b110_100_100, 0, 0, "root", "root", size, 0, []);
         WriteBlock(_header);
         _output.Write(value);
         _output.WriteByte(0);
@@ -106,18 +131,18 @@ internal sealed class GnuTarWriter : IDisposable
         WritePadding(size);
     }
 
-    private void FillHeader(byte[] name, byte type, int mode, int uid, int gid, string uname, string gname, long size, long mtime, byte[] link)
+    private void FillHeader(ReadOnlySpan<byte> name, byte type, int mode, int uid, int gid, string uname, string gname, long size, long mtime, ReadOnlySpan<byte> link)
     {
         Span<byte> h = _header;
         h.Clear();
-        name.AsSpan(0, Math.Min(name.Length, NameLength)).CopyTo(h.Slice(NameOffset, NameLength));
-        WriteOctal(h.Slice(ModeOffset, ModeLength), mode & 0xFFF, "mode");
-        WriteNumber(h.Slice(UidOffset, UidLength), uid, "uid");
-        WriteNumber(h.Slice(GidOffset, GidLength), gid, "gid");
-        WriteNumber(h.Slice(SizeOffset, SizeLength), size, "size");
-        WriteNumber(h.Slice(MtimeOffset, MtimeLength), mtime, "mtime");
+        name[..Math.Min(name.Length, NameLength)].CopyTo(h.Slice(NameOffset, NameLength));
+        TarNumber.WriteOctal(h.Slice(ModeOffset, ModeLength), mode & 0xFFF, "mode");
+        TarNumber.Write(h.Slice(UidOffset, UidLength), uid, "uid");
+        TarNumber.Write(h.Slice(GidOffset, GidLength), gid, "gid");
+        TarNumber.Write(h.Slice(SizeOffset, SizeLength), size, "size");
+        TarNumber.Write(h.Slice(MtimeOffset, MtimeLength), mtime, "mtime");
         h[TypeFlagOffset] = type;
-        link.AsSpan(0, Math.Min(link.Length, LinkNameLength)).CopyTo(h.Slice(LinkNameOffset, LinkNameLength));
+        link[..Math.Min(link.Length, LinkNameLength)].CopyTo(h.Slice(LinkNameOffset, LinkNameLength));
         GnuMagic.CopyTo(h[MagicOffset..]);
         WriteName(h.Slice(UnameOffset, UnameLength), uname, "user name");
         WriteName(h.Slice(GnameOffset, GnameLength), gname, "group name");
@@ -130,7 +155,7 @@ internal sealed class GnuTarWriter : IDisposable
             sum += b;
         }
 
-        WriteOctal(h.Slice(ChecksumOffset, 7), sum, "checksum");
+        TarNumber.WriteOctal(h.Slice(ChecksumOffset, 7), sum, "checksum");
         h[ChecksumOffset + 7] = (byte)' ';
     }
 
@@ -145,75 +170,26 @@ internal sealed class GnuTarWriter : IDisposable
         Utf8.GetBytes(value, field);
     }
 
-    /// <summary>Octal digits, zero-padded, NUL-terminated: GNU tar's form for values that fit.</summary>
-    private static void WriteOctal(Span<byte> field, long value, string what)
-    {
-        int digits = field.Length - 1;
-        if (value < 0 || value >= 1L << (3 * digits))
-        {
-            throw new PackageException($"tar {what} {value} does not fit in {digits} octal digits");
-        }
-
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            field[i] = (byte)('0' + (value & 7));
-            value >>= 3;
-        }
-
-        field[digits] = 0;
-    }
-
-    /// <summary>Octal when it fits, else GNU base-256 (high bit of the first byte set, big-endian).</summary>
-    private static void WriteNumber(Span<byte> field, long value, string what)
-    {
-        if (value >= 0 && value < 1L << (3 * (field.Length - 1)))
-        {
-            WriteOctal(field, value, what);
-            return;
-        }
-
-        if (value < 0)
-        {
-            throw new PackageException($"tar {what} {value} is negative");
-        }
-
-        field.Clear();
-        for (int i = field.Length - 1; i > 0 && value != 0; i--)
-        {
-            field[i] = (byte)(value & 0xFF);
-            value >>= 8;
-        }
-
-        field[0] = 0x80;
-    }
-
     private void CopyExactly(Stream data, long size, string name)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
-        try
+        byte[] buffer = _copyBuffer ??= ArrayPool<byte>.Shared.Rent(256 * 1024);
+        long remaining = size;
+        while (remaining > 0)
         {
-            long remaining = size;
-            while (remaining > 0)
+            int read = data.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+            if (read == 0)
             {
-                int read = data.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
-                if (read == 0)
-                {
-                    throw new PackageException($"{name}: the file shrank while it was being packaged ({size - remaining} of {size} bytes read)");
-                }
-
-                _output.Write(buffer, 0, read);
-                remaining -= read;
+                throw new PackageException($"{name}: the file shrank while it was being packaged ({size - remaining} of {size} bytes read)");
             }
 
-            _position += size;
-            if (data.Read(buffer, 0, 1) != 0)
-            {
-                throw new PackageException($"{name}: the file grew while it was being packaged (expected {size} bytes)");
-            }
+            _output.Write(buffer, 0, read);
+            remaining -= read;
         }
-        finally
+
+        _position += size;
+        if (data.Read(buffer, 0, 1) != 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            throw new PackageException($"{name}: the file grew while it was being packaged (expected {size} bytes)");
         }
     }
 

@@ -1,8 +1,8 @@
 namespace ConsulPkg.Debian.Archives;
 
 /// <summary>
-/// Offsets and lengths of the fields of a 512-byte tar header, GNU layout
-/// (GNU tar's tar.h, "struct posix_header" with the "ustar  \0" magic).
+/// Offsets and lengths of the fields of a 512-byte tar header (GNU tar's tar.h, "struct
+/// posix_header"), shared by the writer (GNU layout, "ustar  \0" magic) and the reader.
 /// </summary>
 internal static class TarFieldLayout
 {
@@ -20,9 +20,13 @@ internal static class TarFieldLayout
     public const int ChecksumOffset = 148, ChecksumLength = 8;
     public const int TypeFlagOffset = 156;
     public const int LinkNameOffset = 157, LinkNameLength = 100;
-    public const int MagicOffset = 257;
+    public const int MagicOffset = 257, MagicLength = 8;
     public const int UnameOffset = 265, UnameLength = 32;
     public const int GnameOffset = 297, GnameLength = 32;
+    public const int DevMajorOffset = 329, DevMinorOffset = 337, DevLength = 8;
+
+    /// <summary>ustar only: the directory part of a name too long for the name field.</summary>
+    public const int PrefixOffset = 345, PrefixLength = 155;
 
     /// <summary>"ustar" space space NUL: the old-GNU magic and version that tar --format=gnu writes.</summary>
     public static ReadOnlySpan<byte> GnuMagic => "ustar  \0"u8;

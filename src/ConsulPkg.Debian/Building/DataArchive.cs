@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Debian.Archives;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Building;
 
@@ -14,6 +16,10 @@ internal static class DataArchive
     public static string Write(Stream tarOutput, DataLayout layout)
     {
         var md5sums = new StringBuilder();
+
+        // A hard link is a second name for a file, and md5sums lists every name (as dh_md5sums
+        // does; lintian warns file-missing-in-md5sums otherwise). Its target always comes first.
+        Dictionary<string, string>? digestOf = layout.Entries.Any(e => e.Kind == EntryKind.HardLink) ? new(StringComparer.Ordinal) : null;
         using var tar = new GnuTarWriter(tarOutput);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         foreach (LaidOutEntry e in layout.Entries)
@@ -30,6 +36,11 @@ internal static class DataArchive
             if (e.Kind != EntryKind.File)
             {
                 tar.WriteEntry(header);
+                if (e.Kind == EntryKind.HardLink)
+                {
+                    AppendLine(md5sums, digestOf![e.LinkName[2..]], e.RelativePath);
+                }
+
                 continue;
             }
 
@@ -39,7 +50,9 @@ internal static class DataArchive
                 tar.WriteEntry(header, hashing);
             }
 
-            AppendMd5SumsLine(md5sums, Convert.ToHexStringLower(md5.GetHashAndReset()), e.RelativePath);
+            string digest = Convert.ToHexStringLower(md5.GetHashAndReset());
+            digestOf?.Add(e.RelativePath, digest);
+            AppendLine(md5sums, digest, e.RelativePath);
         }
 
         return md5sums.ToString();
@@ -52,22 +65,26 @@ internal static class DataArchive
     public static string Md5SumsPlaceholder(DataLayout layout)
     {
         var md5sums = new StringBuilder();
-        foreach (LaidOutEntry e in layout.Entries.Where(e => e.Kind == EntryKind.File))
+        foreach (LaidOutEntry e in layout.Entries.Where(e => e.Kind is EntryKind.File or EntryKind.HardLink))
         {
-            AppendMd5SumsLine(md5sums, new string('0', 32), e.RelativePath);
+            AppendLine(md5sums, new string('0', 32), e.RelativePath);
         }
 
         return md5sums.ToString();
     }
 
-    private static void AppendMd5SumsLine(StringBuilder md5sums, string hexHash, string relativePath) =>
-        md5sums.Append(hexHash).Append("  ").Append(relativePath).Append('\n');
+    private static void AppendLine(StringBuilder md5sums, string digest, string path) =>
+        md5sums.Append(digest).Append("  ").Append(path).Append('\n');
 
     private static Stream OpenSource(PackageEntry e)
     {
         if (e.SourcePath is null)
         {
-            return new MemoryStream(e.Content!.Value.ToArray(), writable: false);
+            // Wrap the caller's array where there is one: no copy of inline content.
+            ReadOnlyMemory<byte> content = e.Content!.Value;
+            return MemoryMarshal.TryGetArray(content, out ArraySegment<byte> segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(content.ToArray(), writable: false);
         }
 
         try
@@ -82,26 +99,13 @@ internal static class DataArchive
     }
 
     /// <summary>Feeds every byte read through it to a hash.</summary>
-    private sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
+    private sealed class HashingReadStream(Stream inner, IncrementalHash hash) : ReadOnlyForwardStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             int n = inner.Read(buffer);
             hash.AppendData(buffer[..n]);
             return n;
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

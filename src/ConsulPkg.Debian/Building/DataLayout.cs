@@ -128,12 +128,12 @@ internal sealed class DataLayout
         ArgumentNullException.ThrowIfNull(path);
         if (!path.StartsWith('/'))
         {
-            throw new PackageException($"package path '{path}' must be absolute, e.g. '/{path}'");
+            throw new PackageException($"package path '{MessageText.OneLine(path)}' must be absolute, e.g. '/{MessageText.OneLine(path)}'");
         }
 
         if (path.Contains('\0', StringComparison.Ordinal) || path.Contains('\n', StringComparison.Ordinal))
         {
-            throw new PackageException($"package path '{path.Replace("\n", "\\n", StringComparison.Ordinal)}' contains a NUL or newline character");
+            throw new PackageException($"package path '{MessageText.OneLine(path)}' contains a NUL or newline character");
         }
 
         string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);

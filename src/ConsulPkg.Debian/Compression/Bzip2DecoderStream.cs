@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.IO;
 using ICSharpCode.SharpZipLib.BZip2;
 
 namespace ConsulPkg.Debian.Compression;
@@ -9,7 +10,7 @@ namespace ConsulPkg.Debian.Compression;
 /// <see cref="InvalidDataException"/>. Blocks are at most 900 kB, so memory stays bounded
 /// whatever the input claims. Disposing leaves the input open.
 /// </summary>
-internal sealed class Bzip2DecoderStream : Stream
+internal sealed class Bzip2DecoderStream : ReadOnlyForwardStream
 {
     private readonly BZip2InputStream _inner;
 
@@ -26,17 +27,11 @@ internal sealed class Bzip2DecoderStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
         try
         {
-            return _inner.Read(buffer, offset, count);
+            return _inner.Read(buffer);
         }
         catch (Exception e) when (IsFormatError(e))
         {
@@ -57,14 +52,6 @@ internal sealed class Bzip2DecoderStream : Stream
         EndOfStreamException => new InvalidDataException("bzip2: compressed data is truncated", e),
         _ => new InvalidDataException($"bzip2: {e.Message}", e),
     };
-
-    public override void Flush()
-    {
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -10,7 +11,7 @@ namespace ConsulPkg.Debian.Compression;
 /// <see cref="InvalidDataException"/>, as does input that holds no member at all. Memory is
 /// zlib's fixed 32 KiB window plus the buffers here. Disposing leaves the input open.
 /// </summary>
-internal sealed unsafe class GzipDecoderStream : Stream
+internal sealed unsafe class GzipDecoderStream : ReadOnlyForwardStream
 {
     private const int InBufferSize = 64 * 1024;
 
@@ -37,14 +38,6 @@ internal sealed unsafe class GzipDecoderStream : Stream
             throw new InvalidOperationException($"gzip: cannot start zlib's inflate (error {ret})");
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -149,14 +142,6 @@ internal sealed unsafe class GzipDecoderStream : Stream
         _inEnd = _input.Read(_inBuffer, 0, InBufferSize);
         _inputEnded = _inEnd == 0;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

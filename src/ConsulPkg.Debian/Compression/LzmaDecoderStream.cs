@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -9,7 +10,7 @@ namespace ConsulPkg.Debian.Compression;
 /// so a header that claims a huge dictionary is refused instead of allocated. Truncated or
 /// corrupt input raises <see cref="InvalidDataException"/>; disposing leaves the input open.
 /// </summary>
-internal sealed unsafe class LzmaDecoderStream : Stream
+internal sealed unsafe class LzmaDecoderStream : ReadOnlyForwardStream
 {
     /// <summary>
     /// 128 MiB: twice what the largest xz preset (-9, 64 MiB dictionary) needs to decode, and far
@@ -43,14 +44,6 @@ internal sealed unsafe class LzmaDecoderStream : Stream
             throw new InvalidOperationException($"{_formatName}: cannot start the decoder: {LibLzma.Describe(ret)}");
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -112,14 +105,6 @@ internal sealed unsafe class LzmaDecoderStream : Stream
             // loop always terminates.
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -20,7 +21,7 @@ namespace ConsulPkg.Debian.Compression;
 /// thread when the stream is disposed, with no task started. Header as <c>gzip -n</c>: no name,
 /// mtime 0. Disposing writes the last block and the CRC32/ISIZE trailer and leaves the output open.
 /// </summary>
-internal sealed class ParallelGzipStream : Stream
+internal sealed class ParallelGzipStream : WriteOnlyForwardStream
 {
     /// <summary>
     /// Uncompressed bytes per block. See the measurements in the commit that set it: on a 42 MB
@@ -61,13 +62,7 @@ internal sealed class ParallelGzipStream : Stream
         _maxInFlight = 2 * threads;
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => !_disposed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -91,14 +86,8 @@ internal sealed class ParallelGzipStream : Stream
         }
     }
 
-    public override void WriteByte(byte value) => Write([value]);
-
     /// <summary>Flushes only the output: flushing the deflate data would move block boundaries and change the bytes.</summary>
     public override void Flush() => _output.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private void SubmitFullBlock()
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -10,7 +11,7 @@ namespace ConsulPkg.Debian.Compression;
 /// once, so the bytes written are the same on every machine. Disposing finishes the stream and
 /// leaves the output open.
 /// </summary>
-internal sealed unsafe class XzEncoderStream : Stream
+internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 {
     /// <summary>
     /// Uncompressed bytes per .xz block at presets up to 6. Measured on a 42 MB Go binary
@@ -99,14 +100,6 @@ internal sealed unsafe class XzEncoderStream : Stream
         return LibLzma.StreamEncoderMtMemusage(&mt);
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_strm == null, this);
@@ -126,14 +119,8 @@ internal sealed unsafe class XzEncoderStream : Stream
         }
     }
 
-    public override void WriteByte(byte value) => Write([value]);
-
     /// <summary>Flushes only the output: an xz stream is completed by disposing, and a forced block end would change the bytes.</summary>
     public override void Flush() => _output.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>One lzma_code call into the output buffer, draining it to the output; returns the lzma_ret.</summary>
     private int Code(int action)

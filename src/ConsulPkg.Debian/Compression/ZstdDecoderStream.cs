@@ -1,4 +1,5 @@
 using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -8,7 +9,7 @@ namespace ConsulPkg.Debian.Compression;
 /// claims a huge window is refused instead of allocated. Truncated or corrupt input raises
 /// <see cref="InvalidDataException"/>; disposing leaves the input open.
 /// </summary>
-internal sealed unsafe class ZstdDecoderStream : Stream
+internal sealed unsafe class ZstdDecoderStream : ReadOnlyForwardStream
 {
     /// <summary>128 MiB, libzstd's own default limit: every level up to 19 (and --long=27) fits.</summary>
     internal const int WindowLogMax = 27;
@@ -43,14 +44,6 @@ internal sealed unsafe class ZstdDecoderStream : Stream
             throw new InvalidOperationException($"zstd: cannot limit the window: {LibZstd.ErrorName(ret)}");
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -111,14 +104,6 @@ internal sealed unsafe class ZstdDecoderStream : Stream
             _lastHint = ret;
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -10,7 +11,7 @@ namespace ConsulPkg.Debian.Compression;
 /// machine: the cores change the speed, never the bytes. Disposing ends the frame and leaves
 /// the output open.
 /// </summary>
-internal sealed unsafe class ZstdEncoderStream : Stream
+internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
 {
     /// <summary>
     /// Input bytes per multi-threaded job, fixed so it cannot vary with anything but this
@@ -77,14 +78,6 @@ internal sealed unsafe class ZstdEncoderStream : Stream
         }
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_cctx == 0, this);
@@ -103,14 +96,8 @@ internal sealed unsafe class ZstdEncoderStream : Stream
         }
     }
 
-    public override void WriteByte(byte value) => Write([value]);
-
     /// <summary>Flushes only the output: a zstd flush would end a block early and change the bytes.</summary>
     public override void Flush() => _output.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>One ZSTD_compressStream2 call; returns its hint (0 once a frame end is fully flushed).</summary>
     private nuint Compress(LibZstd.InBuffer* input, int endOp)

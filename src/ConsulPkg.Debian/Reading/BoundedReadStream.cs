@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.IO;
+
 namespace ConsulPkg.Debian.Reading;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace ConsulPkg.Debian.Reading;
 /// returns end of stream; the inner stream ending early is reported as a truncated
 /// <see cref="PackageException"/>, so a short file can never pass for a shorter member.
 /// </summary>
-internal sealed class BoundedReadStream : Stream
+internal sealed class BoundedReadStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly string _truncatedMessage;
@@ -19,14 +21,6 @@ internal sealed class BoundedReadStream : Stream
     }
 
     public long Remaining => _remaining;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -68,10 +62,6 @@ internal sealed class BoundedReadStream : Stream
         StreamSkipper.Skip(this, _remaining);
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Discards bytes from a stream through one pooled buffer.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using ConsulPkg.Debian.Archives;
+using static ConsulPkg.Debian.Archives.TarFieldLayout;
 
 namespace ConsulPkg.Debian.Reading;
 
@@ -11,26 +13,8 @@ namespace ConsulPkg.Debian.Reading;
 /// </summary>
 public sealed class TarReader
 {
-    private const int BlockSize = 512;
-
     /// <summary>Extension headers (long names, pax records) larger than this are refused, not allocated.</summary>
     private const int MaxExtensionSize = 1 << 20;
-
-    private static class Field
-    {
-        public const int Name = 0, NameLength = 100;
-        public const int Mode = 100, ModeLength = 8;
-        public const int Uid = 108, Gid = 116, IdLength = 8;
-        public const int Size = 124, SizeLength = 12;
-        public const int Mtime = 136, MtimeLength = 12;
-        public const int Checksum = 148, ChecksumLength = 8;
-        public const int TypeFlag = 156;
-        public const int LinkName = 157, LinkNameLength = 100;
-        public const int Magic = 257, MagicLength = 8;
-        public const int UName = 265, GName = 297, OwnerNameLength = 32;
-        public const int DevMajor = 329, DevMinor = 337, DevLength = 8;
-        public const int Prefix = 345, PrefixLength = 155;
-    }
 
     private readonly Stream _stream;
     private readonly string _displayName;
@@ -73,8 +57,8 @@ public sealed class TarReader
                 _ended = true;
                 return null;
             }
-            byte flag = _header[Field.TypeFlag];
-            long size = ParseNumber(Field.Size, Field.SizeLength, "size");
+            byte flag = _header[TypeFlagOffset];
+            long size = ParseNumber(SizeOffset, SizeLength, "size");
             switch (flag)
             {
                 case (byte)'L':
@@ -146,7 +130,7 @@ public sealed class TarReader
         {
             throw Error($"truncated tar archive (header block {_blockNumber} has only {n} of {BlockSize} bytes)");
         }
-        if (Array.TrueForAll(_header, b => b == 0))
+        if (!_header.AsSpan().ContainsAnyExcept((byte)0))
         {
             return false;
         }
@@ -156,12 +140,12 @@ public sealed class TarReader
 
     private void VerifyChecksum()
     {
-        long stored = ParseNumber(Field.Checksum, Field.ChecksumLength, "checksum");
+        long stored = ParseNumber(ChecksumOffset, ChecksumLength, "checksum");
         long unsignedSum = 0;
         long signedSum = 0;
         for (int i = 0; i < BlockSize; i++)
         {
-            byte b = i is >= Field.Checksum and < Field.Checksum + Field.ChecksumLength ? (byte)' ' : _header[i];
+            byte b = i is >= ChecksumOffset and < ChecksumOffset + ChecksumLength ? (byte)' ' : _header[i];
             unsignedSum += b;
             signedSum += (sbyte)b;
         }
@@ -189,21 +173,21 @@ public sealed class TarReader
 
     private TarEntry BuildEntry(byte flag, long size, byte[]? longName, byte[]? longLink, Dictionary<string, byte[]>? pax)
     {
-        bool ustar = _header.AsSpan(Field.Magic, 6).SequenceEqual("ustar\0"u8);
+        bool ustar = _header.AsSpan(MagicOffset, 6).SequenceEqual("ustar\0"u8);
         byte[] name = longName ?? HeaderName(ustar);
-        byte[] link = longLink ?? CString(Field.LinkName, Field.LinkNameLength).ToArray();
+        byte[] link = longLink ?? CString(LinkNameOffset, LinkNameLength).ToArray();
 
-        bool hasOwnerNames = ustar || _header.AsSpan(Field.Magic, 6).SequenceEqual("ustar "u8);
-        string uname = hasOwnerNames ? Encoding.UTF8.GetString(CString(Field.UName, Field.OwnerNameLength)) : "";
-        string gname = hasOwnerNames ? Encoding.UTF8.GetString(CString(Field.GName, Field.OwnerNameLength)) : "";
-        long uid = ParseNumber(Field.Uid, Field.IdLength, "uid");
-        long gid = ParseNumber(Field.Gid, Field.IdLength, "gid");
-        long mtime = ParseNumber(Field.Mtime, Field.MtimeLength, "mtime");
+        bool hasOwnerNames = ustar || _header.AsSpan(MagicOffset, 6).SequenceEqual("ustar "u8);
+        string uname = hasOwnerNames ? Encoding.UTF8.GetString(CString(UnameOffset, UnameLength)) : "";
+        string gname = hasOwnerNames ? Encoding.UTF8.GetString(CString(GnameOffset, GnameLength)) : "";
+        long uid = ParseNumber(UidOffset, UidLength, "uid");
+        long gid = ParseNumber(GidOffset, GidLength, "gid");
+        long mtime = ParseNumber(MtimeOffset, MtimeLength, "mtime");
         int major = 0, minor = 0;
         if (flag is (byte)'3' or (byte)'4')
         {
-            major = (int)ParseNumber(Field.DevMajor, Field.DevLength, "devmajor");
-            minor = (int)ParseNumber(Field.DevMinor, Field.DevLength, "devminor");
+            major = (int)ParseNumber(DevMajorOffset, DevLength, "devmajor");
+            minor = (int)ParseNumber(DevMinorOffset, DevLength, "devminor");
         }
 
         foreach (Dictionary<string, byte[]> records in pax is null ? [_globalPax] : new[] { _globalPax, pax })
@@ -231,7 +215,7 @@ public sealed class TarReader
         }
         return new TarEntry(name, link, flag)
         {
-            Mode = (int)(ParseNumber(Field.Mode, Field.ModeLength, "mode") & 0xFFFF),
+            Mode = (int)(ParseNumber(ModeOffset, ModeLength, "mode") & 0xFFFF),
             Uid = uid,
             Gid = gid,
             UserName = uname,
@@ -245,8 +229,8 @@ public sealed class TarReader
 
     private byte[] HeaderName(bool ustar)
     {
-        ReadOnlySpan<byte> name = CString(Field.Name, Field.NameLength);
-        ReadOnlySpan<byte> prefix = ustar ? CString(Field.Prefix, Field.PrefixLength) : default;
+        ReadOnlySpan<byte> name = CString(NameOffset, NameLength);
+        ReadOnlySpan<byte> prefix = ustar ? CString(PrefixOffset, PrefixLength) : default;
         if (prefix.IsEmpty)
         {
             return name.ToArray();
@@ -271,52 +255,18 @@ public sealed class TarReader
         return nul < 0 ? data : data[..nul];
     }
 
-    /// <summary>
-    /// A numeric header field: octal (leading spaces, ended by NUL or space), or GNU base-256 when
-    /// the first byte has its high bit set (0x80 positive, 0xff negative).
-    /// </summary>
+    /// <summary>A numeric header field (see <see cref="TarNumber"/>); only size and checksum may not be empty.</summary>
     private long ParseNumber(int offset, int length, string what)
     {
         ReadOnlySpan<byte> field = _header.AsSpan(offset, length);
-        if ((field[0] & 0x80) != 0)
+        return TarNumber.TryParse(field, out long value) switch
         {
-            bool negative = field[0] == 0xff;
-            long value = negative ? -1 : field[0] & 0x7f;
-            for (int i = 1; i < field.Length; i++)
-            {
-                if (!negative && value > (long.MaxValue >> 8))
-                {
-                    throw Error($"base-256 {what} field out of range at block {_blockNumber}");
-                }
-                value = (value << 8) | field[i];
-            }
-            return value;
-        }
-        int p = 0;
-        while (p < field.Length && field[p] == (byte)' ')
-        {
-            p++;
-        }
-        long result = 0;
-        int digits = 0;
-        for (; p < field.Length && field[p] is >= (byte)'0' and <= (byte)'7'; p++)
-        {
-            if (result > (long.MaxValue >> 3))
-            {
-                throw Error($"octal {what} field out of range at block {_blockNumber}");
-            }
-            result = (result << 3) | (uint)(field[p] - '0');
-            digits++;
-        }
-        if (p < field.Length && field[p] != 0 && field[p] != (byte)' ')
-        {
-            throw Error($"corrupt tar header at block {_blockNumber} (invalid {what} field)");
-        }
-        if (digits == 0 && p < field.Length && what is "size" or "checksum")
-        {
-            throw Error($"corrupt tar header at block {_blockNumber} (empty {what} field)");
-        }
-        return result;
+            TarNumberStatus.Ok => value,
+            TarNumberStatus.Empty when what is not ("size" or "checksum") => value,
+            TarNumberStatus.Empty => throw Error($"corrupt tar header at block {_blockNumber} (empty {what} field)"),
+            TarNumberStatus.Invalid => throw Error($"corrupt tar header at block {_blockNumber} (invalid {what} field)"),
+            _ => throw Error($"{(TarNumber.IsBase256(field) ? "base-256" : "octal")} {what} field out of range at block {_blockNumber}"),
+        };
     }
 
     /// <summary>Parses pax records "LEN key=value\n" into <paramref name="into"/>; an empty value deletes.</summary>

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Text;
 
 namespace ConsulPkg.Cli.Tests.Support;
 
@@ -10,37 +10,21 @@ internal sealed record ToolResult(int ExitCode, string StdOut, string StdErr)
 }
 
 /// <summary>
-/// Runs a real program (dpkg-deb, dotnet) and captures its output. A missing program is a test
-/// failure, never a skip: CI installs every tool the tests use.
+/// Runs a real program (dpkg-deb, dotnet) through <see cref="ProcessRunner"/> under UTC and a
+/// UTF-8 C locale, with its output as text.
 /// </summary>
 internal static class Tool
 {
     public static ToolResult Run(string program, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo(program)
+        var variables = new Dictionary<string, string?> { ["LC_ALL"] = "C.UTF-8", ["TZ"] = "UTC" };
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (string a in arguments)
-        {
-            psi.ArgumentList.Add(a);
+            variables[key] = value;
         }
 
-        psi.Environment["LC_ALL"] = "C.UTF-8";
-        psi.Environment["TZ"] = "UTC";
-        foreach ((string k, string v) in environment ?? new Dictionary<string, string>())
-        {
-            psi.Environment[k] = v;
-        }
-
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return new ToolResult(p.ExitCode, stdout, stderr.Result);
+        ProcessOutput output = ProcessRunner.Run(program, arguments, workingDirectory, variables);
+        return new ToolResult(output.ExitCode, Encoding.UTF8.GetString(output.Stdout), output.Stderr);
     }
 
     public static ToolResult Run(string program, params string[] arguments) => Run(program, (IEnumerable<string>)arguments);

@@ -38,6 +38,7 @@ public sealed class BadInputTests
         yield return new TestCaseData(With(s => s with { Entries = [.. s.Entries, PackageEntry.FromBytes("/usr/bin/tool", "x"u8.ToArray())] }), "/usr/bin/tool").SetName("duplicate path");
         yield return new TestCaseData(With(s => s with { Entries = [.. s.Entries, PackageEntry.FromBytes("/usr/bin/tool/sub", "x"u8.ToArray())] }), "/usr/bin/tool").SetName("file used as directory");
         yield return new TestCaseData(With(s => s with { Entries = [PackageEntry.FromBytes("usr/bin/relative", "x"u8.ToArray())] }), "usr/bin/relative").SetName("relative path");
+        yield return new TestCaseData(With(s => s with { Entries = [PackageEntry.FromBytes("usr/bin/a\nb", "x"u8.ToArray())] }), "usr/bin/a\\nb").SetName("relative path with a newline");
         yield return new TestCaseData(With(s => s with { Entries = [PackageEntry.FromBytes("/usr/../etc/passwd", "x"u8.ToArray())] }), "/usr/../etc/passwd").SetName("dot-dot path");
         yield return new TestCaseData(With(s => s with { Entries = [new PackageEntry { Path = "/usr/bin/l", Kind = EntryKind.HardLink, LinkTarget = "/usr/bin/none" }] }), "/usr/bin/none").SetName("hard link to nothing");
         yield return new TestCaseData(With(s => s with { Entries = [PackageEntry.FromBytes("/usr/bin/tool", "x"u8.ToArray()) with { Owner = new string('u', 40) }] }), "uuuu").SetName("owner name too long");

@@ -36,7 +36,7 @@ public sealed class RoundTripTests
         byte[] ours;
         using (var output = new MemoryStream())
         {
-            using (DebPackageReader reader = DebPackageReader.Open(new UnseekableStream(File.OpenRead(deb)), deb))
+            using (DebPackageReader reader = DebPackageReader.Open(new ForwardOnlyStream(File.OpenRead(deb)), deb))
             {
                 reader.WriteContents(output, listing);
             }
@@ -80,30 +80,5 @@ public sealed class RoundTripTests
         static string Tree(string root) => ExternalTool.Check("find", [root, "-printf", "%P %y %m %s %l\n"]).StdoutText.Split('\n').Order(StringComparer.Ordinal).Aggregate("", (a, l) => a + l + "\n");
         Assert.That(Tree(ours), Is.EqualTo(Tree(theirs)));
         Assert.That(ExternalTool.Check("diff", ["-r", "--no-dereference", ours, theirs]).ExitCode, Is.Zero);
-    }
-
-    /// <summary>A read-only, forward-only view of a stream, like a pipe.</summary>
-    private sealed class UnseekableStream(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

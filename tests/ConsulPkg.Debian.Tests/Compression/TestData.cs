@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.Tests.Support;
 
 namespace ConsulPkg.Debian.Tests.Compression;
 
@@ -102,32 +102,10 @@ internal static class TestData
     /// </summary>
     public static (int ExitCode, byte[] Stdout, string Stderr) RunTool(string tool, byte[] input, params string[] arguments)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"consul-pkg-compress-{Guid.NewGuid():N}");
+        using var temp = new TempDirectory();
+        string path = temp.Combine("input");
         File.WriteAllBytes(path, input);
-        try
-        {
-            var start = new ProcessStartInfo(tool)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.ArgumentList.Add(path);
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            using var stdout = new MemoryStream();
-            process.StandardOutput.BaseStream.CopyTo(stdout);
-            process.WaitForExit();
-            return (process.ExitCode, stdout.ToArray(), stderr.Result);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        ToolResult result = ExternalTool.Run(tool, [.. arguments, path]);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

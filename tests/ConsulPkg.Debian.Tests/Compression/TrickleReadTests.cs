@@ -1,4 +1,5 @@
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Tests.Compression;
 
@@ -54,18 +55,10 @@ public class TrickleReadTests
     }
 
     /// <summary>Hands out 1 to 7 bytes per read, and cannot seek.</summary>
-    private sealed class TrickleStream(byte[] data) : Stream
+    private sealed class TrickleStream(byte[] data) : ReadOnlyForwardStream
     {
         private int _position;
         private int _turn;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -74,13 +67,5 @@ public class TrickleReadTests
             _position += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,11 +1,17 @@
-namespace ConsulPkg.Cli.Tests.Support;
+namespace ConsulPkg.Testing;
 
-/// <summary>A fresh directory under the system temp dir, removed with everything in it on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp dir, removed with everything in it on dispose, even
+/// where a test (or an extracted package) left directories without write permission.
+/// Shared by the test projects as a linked source file (tests/Shared).
+/// </summary>
 internal sealed class TempDirectory : IDisposable
 {
+    private const UnixFileMode UserAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     public TempDirectory()
     {
-        Path = Directory.CreateTempSubdirectory("consul-pkg-cli-test-").FullName;
+        Path = Directory.CreateTempSubdirectory("consul-pkg-test-").FullName;
     }
 
     public string Path { get; }
@@ -35,9 +41,25 @@ internal sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Path))
+        if (!Directory.Exists(Path))
         {
-            Directory.Delete(Path, recursive: true);
+            return;
+        }
+
+        // Directories extracted with mode 0555 must be made writable before they can be emptied.
+        MakeTraversable(Path);
+        Directory.Delete(Path, recursive: true);
+    }
+
+    private static void MakeTraversable(string directory)
+    {
+        File.SetUnixFileMode(directory, File.GetUnixFileMode(directory) | UserAll);
+        foreach (string child in Directory.EnumerateDirectories(directory))
+        {
+            if (new DirectoryInfo(child).LinkTarget is null)
+            {
+                MakeTraversable(child);
+            }
         }
     }
 }

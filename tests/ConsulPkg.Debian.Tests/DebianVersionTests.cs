@@ -1,0 +1,44 @@
+namespace ConsulPkg.Debian.Tests;
+
+/// <summary>Versions per Debian Policy 5.6.12, split where dpkg splits them.</summary>
+[TestFixture]
+public sealed class DebianVersionTests
+{
+    [TestCase("0.7.2", 0, "0.7.2", null)]
+    [TestCase("0.7.2-1", 0, "0.7.2", "1")]
+    [TestCase("1:0.7.2-1", 1, "0.7.2", "1")]
+    [TestCase("1.0-1-1", 0, "1.0-1", "1")]
+    [TestCase("2.0~rc1+dfsg-0ubuntu1.2", 0, "2.0~rc1+dfsg", "0ubuntu1.2")]
+    public void ParsesAndRoundTrips(string text, int epoch, string upstream, string? revision)
+    {
+        DebianVersion v = DebianVersion.Parse(text);
+        Assert.Multiple(() =>
+        {
+            Assert.That(v.Epoch, Is.EqualTo(epoch));
+            Assert.That(v.Upstream, Is.EqualTo(upstream));
+            Assert.That(v.Revision, Is.EqualTo(revision));
+            Assert.That(v.ToString(), Is.EqualTo(text));
+        });
+    }
+
+    [TestCase("1.0-", "revision")]
+    [TestCase("-1", "upstream")]
+    [TestCase("", "upstream")]
+    [TestCase("v1.0", "v1.0")]
+    [TestCase("1.0_1", "1.0_1")]
+    [TestCase("1.0-1_2", "1_2")]
+    [TestCase(":1.0", "epoch")]
+    [TestCase("x:1.0", "epoch")]
+    public void RefusesWithTheValueNamed(string text, string named)
+    {
+        var ex = Assert.Throws<PackageException>(() => DebianVersion.Parse(text))!;
+        Assert.That(ex.Message, Does.Contain(named).And.Not.Contain('\n'));
+    }
+
+    [Test]
+    public void RefusesAHyphenInUpstreamWithoutARevision()
+    {
+        var ex = Assert.Throws<PackageException>(() => _ = new DebianVersion("1.0-1"))!;
+        Assert.That(ex.Message, Does.Contain("'1.0-1'").And.Contain("revision"));
+    }
+}
