@@ -193,26 +193,53 @@ public sealed class ConsulInstallTests
         });
     }
 
+    /// <remarks>
+    /// What dh_installsystemd's scripts do, and so what an administrator of a Debian system
+    /// expects: <c>dpkg -r</c> keeps configuration, and whether the service is enabled is
+    /// configuration. So remove masks the unit (it cannot start while only configuration is left)
+    /// and a reinstall brings the administrator's enable back; purge removes the unit's links and
+    /// the mask.
+    /// </remarks>
     [Test]
-    public void RemoveDisablesTheUnitWhenSystemdIsPresent()
+    public void RemoveMasksTheUnitReinstallRestoresItsEnableAndPurgeRemovesItsLinks()
     {
         const string wants = "/etc/systemd/system/multi-user.target.wants/consul.service";
+        const string mask = "/etc/systemd/system/consul.service";
         using var root = DebianRoot.Create(RootVariant.WithSystemd);
-        root.Dpkg("-i", root.CopyIn(seedPackage.Value)).EnsureSuccess();
+        var deb = root.CopyIn(seedPackage.Value);
+        root.Dpkg("-i", deb).EnsureSuccess();
         // Offline enable (systemctl knows it is in a chroot): what an administrator did after install.
         root.Run("systemctl", "enable", "consul.service").EnsureSuccess();
         // systemctl names the unit by its /lib path: bookworm's /lib is a symlink to /usr/lib.
         Assert.That(new FileInfo(root.HostPath(wants)).LinkTarget, Is.AnyOf(SeedUnit, "/lib/systemd/system/consul.service"));
 
+        // No systemd runs in a chroot (/run/systemd/system is absent), so the "stop" branch is not
+        // taken here; masking and removing links work offline and must have happened.
         var remove = root.Dpkg("-r", "consul");
         TestContext.Out.WriteLine(remove);
+        var afterRemove = root.Run("systemctl", "is-enabled", "consul.service").StdOut.Trim();
+        var maskAfterRemove = new FileInfo(root.HostPath(mask)).LinkTarget;
 
-        // No systemd runs in a chroot (/run/systemd/system is absent), so the "stop" branch is not
-        // taken here; disabling works offline and must have happened.
+        var reinstall = root.Dpkg("-i", deb);
+        TestContext.Out.WriteLine(reinstall);
+        var afterReinstall = root.Run("systemctl", "is-enabled", "consul.service").StdOut.Trim();
+        var maskAfterReinstall = Path.Exists(root.HostPath(mask));
+
+        root.Dpkg("-r", "consul").EnsureSuccess();
+        var purge = root.Dpkg("-P", "consul");
+        TestContext.Out.WriteLine(purge);
+
         Assert.Multiple(() =>
         {
             Assert.That(remove.ExitCode, Is.Zero, remove.ToString());
-            Assert.That(Path.Exists(root.HostPath(wants)), Is.False, "prerm disabled the unit");
+            Assert.That(maskAfterRemove, Is.EqualTo("/dev/null"), "postrm masked the unit on remove");
+            Assert.That(afterRemove, Is.EqualTo("masked"));
+            Assert.That(reinstall.ExitCode, Is.Zero, reinstall.ToString());
+            Assert.That(maskAfterReinstall, Is.False, "postinst lifted the mask");
+            Assert.That(afterReinstall, Is.EqualTo("enabled"), "the administrator's enable survives remove and reinstall");
+            Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
+            Assert.That(Path.Exists(root.HostPath(wants)), Is.False, "purge removed the link 'systemctl enable' made");
+            Assert.That(Path.Exists(root.HostPath(mask)), Is.False, "purge lifted the mask");
         });
     }
 
