@@ -1,3 +1,4 @@
+using ConsulPkg.Consul;
 using ConsulPkg.Install.Tests.Support;
 
 namespace ConsulPkg.Install.Tests;
@@ -68,7 +69,8 @@ public sealed class ConsulInstallTests
             Assert.That(status["Section"], Is.EqualTo("net"));
             Assert.That(status["Priority"], Is.EqualTo("optional"));
             Assert.That(status["Homepage"], Is.EqualTo("https://www.consul.io/"));
-            Assert.That(status["Description"], Does.StartWith($"Consul {FakeConsulRelease.Version} agent"));
+            Assert.That(status["Description"], Is.EqualTo(ShippedDescription()), "the shipped description template, as dpkg shows it");
+            Assert.That(status["Description"].Split('\n')[0], Does.Contain(FakeConsulRelease.Version), "the synopsis names the Consul version");
             Assert.That(status["Conffiles"], Does.Contain(Config("bootstrap")).And.Contain(Config("server")).And.Contain(Config("client")));
             Assert.That(install.StdOut + install.StdErr, Does.Not.Contain(FakeConsulRelease.GossipKey), "the key is never printed");
         });
@@ -315,6 +317,20 @@ public sealed class ConsulInstallTests
             Assert.That(root.Run("runuser", "-u", "consul", "--", "cat", Config("server")).ExitCode, Is.Zero, "the agent can read its config");
             Assert.That(root.Run("runuser", "-u", "nobody", "--", "cat", Config("server")).ExitCode, Is.Not.Zero, "others cannot read the gossip key");
         });
+    }
+
+    /// <summary>
+    /// The Description the shipped templates render for the fake release, in the control file's
+    /// form (synopsis, then each body line indented by a space, an empty one written " ."): derived
+    /// from the template rather than copied, so the test follows the template's wording.
+    /// </summary>
+    private static string ShippedDescription()
+    {
+        var model = ConsulRenderer.Model(
+            FakeConsulRelease.Version, $"{FakeConsulRelease.Version}-1", PackageLayout.Seed, new AgentSettings(),
+            GossipKey.Parse(FakeConsulRelease.GossipKey, "the fake release's key"));
+        var lines = ConsulRenderer.RenderAll(ConsulTemplates.Load(), model).Description.TrimEnd('\n').Split('\n');
+        return string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Select(l => l.Length == 0 ? " ." : " " + l)));
     }
 
     private static string Stat(DebianRoot root, string path) =>
