@@ -22,7 +22,8 @@ public sealed class RenderedFilesTests
         root.WriteFile(unitPath.TrimStart('/'), unitText);
         root.WriteFile(binaryPath.TrimStart('/'), FakeRelease.StandInScript, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(root.Combine("bin"));
-        File.Copy("/usr/bin/kill", root.Combine("bin", "kill"));
+        // ExecReload= runs /bin/sh, which every Debian system has (Essential); nothing else under /bin.
+        File.Copy("/bin/sh", root.Combine("bin", "sh"));
         string targets = root.Combine("usr", "lib", "systemd", "system");
         Directory.CreateDirectory(targets);
         foreach (string target in Directory.GetFiles("/usr/lib/systemd/system", "*.target"))
@@ -68,7 +69,9 @@ public sealed class RenderedFilesTests
             Assert.That(unit, Does.Contain("\nEnvironment=CONSUL_ROLE=client\n"));
             Assert.That(unit, Does.Contain("\nEnvironmentFile=-/etc/default/consul\n"));
             Assert.That(unit, Does.Contain("\nType=simple\n"));
-            Assert.That(unit, Does.Contain("\nExecReload=/bin/kill -HUP $MAINPID\n"));
+            // No /bin/kill: it is in procps, which the package does not depend on.
+            Assert.That(unit, Does.Contain("\nExecReload=/bin/sh -c 'kill -HUP \"$$MAINPID\"'\n"));
+            Assert.That(unit, Does.Not.Contain("/bin/kill"));
             Assert.That(unit, Does.Contain("\nUser=consul\n"));
         }
     }

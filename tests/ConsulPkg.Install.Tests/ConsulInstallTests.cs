@@ -1,3 +1,4 @@
+using ConsulPkg.Consul;
 using ConsulPkg.Install.Tests.Support;
 
 namespace ConsulPkg.Install.Tests;
@@ -68,7 +69,8 @@ public sealed class ConsulInstallTests
             Assert.That(status["Section"], Is.EqualTo("net"));
             Assert.That(status["Priority"], Is.EqualTo("optional"));
             Assert.That(status["Homepage"], Is.EqualTo("https://www.consul.io/"));
-            Assert.That(status["Description"], Does.StartWith($"Consul {FakeConsulRelease.Version} agent"));
+            Assert.That(status["Description"], Is.EqualTo(ShippedDescription()), "the shipped description template, as dpkg shows it");
+            Assert.That(status["Description"].Split('\n')[0], Does.Contain(FakeConsulRelease.Version), "the synopsis names the Consul version");
             Assert.That(status["Conffiles"], Does.Contain(Config("bootstrap")).And.Contain(Config("server")).And.Contain(Config("client")));
             Assert.That(install.StdOut + install.StdErr, Does.Not.Contain(FakeConsulRelease.GossipKey), "the key is never printed");
         });
@@ -193,26 +195,53 @@ public sealed class ConsulInstallTests
         });
     }
 
+    /// <remarks>
+    /// What dh_installsystemd's scripts do, and so what an administrator of a Debian system
+    /// expects: <c>dpkg -r</c> keeps configuration, and whether the service is enabled is
+    /// configuration. So remove masks the unit (it cannot start while only configuration is left)
+    /// and a reinstall brings the administrator's enable back; purge removes the unit's links and
+    /// the mask.
+    /// </remarks>
     [Test]
-    public void RemoveDisablesTheUnitWhenSystemdIsPresent()
+    public void RemoveMasksTheUnitReinstallRestoresItsEnableAndPurgeRemovesItsLinks()
     {
         const string wants = "/etc/systemd/system/multi-user.target.wants/consul.service";
+        const string mask = "/etc/systemd/system/consul.service";
         using var root = DebianRoot.Create(RootVariant.WithSystemd);
-        root.Dpkg("-i", root.CopyIn(seedPackage.Value)).EnsureSuccess();
+        var deb = root.CopyIn(seedPackage.Value);
+        root.Dpkg("-i", deb).EnsureSuccess();
         // Offline enable (systemctl knows it is in a chroot): what an administrator did after install.
         root.Run("systemctl", "enable", "consul.service").EnsureSuccess();
         // systemctl names the unit by its /lib path: bookworm's /lib is a symlink to /usr/lib.
         Assert.That(new FileInfo(root.HostPath(wants)).LinkTarget, Is.AnyOf(SeedUnit, "/lib/systemd/system/consul.service"));
 
+        // No systemd runs in a chroot (/run/systemd/system is absent), so the "stop" branch is not
+        // taken here; masking and removing links work offline and must have happened.
         var remove = root.Dpkg("-r", "consul");
         TestContext.Out.WriteLine(remove);
+        var afterRemove = root.Run("systemctl", "is-enabled", "consul.service").StdOut.Trim();
+        var maskAfterRemove = new FileInfo(root.HostPath(mask)).LinkTarget;
 
-        // No systemd runs in a chroot (/run/systemd/system is absent), so the "stop" branch is not
-        // taken here; disabling works offline and must have happened.
+        var reinstall = root.Dpkg("-i", deb);
+        TestContext.Out.WriteLine(reinstall);
+        var afterReinstall = root.Run("systemctl", "is-enabled", "consul.service").StdOut.Trim();
+        var maskAfterReinstall = Path.Exists(root.HostPath(mask));
+
+        root.Dpkg("-r", "consul").EnsureSuccess();
+        var purge = root.Dpkg("-P", "consul");
+        TestContext.Out.WriteLine(purge);
+
         Assert.Multiple(() =>
         {
             Assert.That(remove.ExitCode, Is.Zero, remove.ToString());
-            Assert.That(Path.Exists(root.HostPath(wants)), Is.False, "prerm disabled the unit");
+            Assert.That(maskAfterRemove, Is.EqualTo("/dev/null"), "postrm masked the unit on remove");
+            Assert.That(afterRemove, Is.EqualTo("masked"));
+            Assert.That(reinstall.ExitCode, Is.Zero, reinstall.ToString());
+            Assert.That(maskAfterReinstall, Is.False, "postinst lifted the mask");
+            Assert.That(afterReinstall, Is.EqualTo("enabled"), "the administrator's enable survives remove and reinstall");
+            Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
+            Assert.That(Path.Exists(root.HostPath(wants)), Is.False, "purge removed the link 'systemctl enable' made");
+            Assert.That(Path.Exists(root.HostPath(mask)), Is.False, "purge lifted the mask");
         });
     }
 
@@ -288,6 +317,20 @@ public sealed class ConsulInstallTests
             Assert.That(root.Run("runuser", "-u", "consul", "--", "cat", Config("server")).ExitCode, Is.Zero, "the agent can read its config");
             Assert.That(root.Run("runuser", "-u", "nobody", "--", "cat", Config("server")).ExitCode, Is.Not.Zero, "others cannot read the gossip key");
         });
+    }
+
+    /// <summary>
+    /// The Description the shipped templates render for the fake release, in the control file's
+    /// form (synopsis, then each body line indented by a space, an empty one written " ."): derived
+    /// from the template rather than copied, so the test follows the template's wording.
+    /// </summary>
+    private static string ShippedDescription()
+    {
+        var model = ConsulRenderer.Model(
+            FakeConsulRelease.Version, $"{FakeConsulRelease.Version}-1", PackageLayout.Seed, new AgentSettings(),
+            GossipKey.Parse(FakeConsulRelease.GossipKey, "the fake release's key"));
+        var lines = ConsulRenderer.RenderAll(ConsulTemplates.Load(), model).Description.TrimEnd('\n').Split('\n');
+        return string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Select(l => l.Length == 0 ? " ." : " " + l)));
     }
 
     private static string Stat(DebianRoot root, string path) =>

@@ -16,7 +16,7 @@ internal static class Documentation
         string copyright = dir + "/copyright";
         if (!Exists(existing, copyright))
         {
-            string text = options.CopyrightText ?? Copyright(control);
+            string text = options.CopyrightText ?? Copyright(control, timestamp);
             yield return PackageEntry.FromBytes(copyright, Encoding.UTF8.GetBytes(text));
         }
 
@@ -29,8 +29,12 @@ internal static class Documentation
         }
     }
 
-    /// <summary>A DEP-5 copyright file from the control's License, Vendor, Maintainer and Homepage.</summary>
-    public static string Copyright(ControlFile control)
+    /// <summary>
+    /// A DEP-5 copyright file from the control's License, Vendor, Maintainer and Homepage. The
+    /// notice carries the year of the build's timestamp: a copyright notice names a year (lintian:
+    /// copyright-without-copyright-notice), and the timestamp keeps the output reproducible.
+    /// </summary>
+    public static string Copyright(ControlFile control, DateTimeOffset timestamp)
     {
         var sb = new StringBuilder();
         sb.Append("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n");
@@ -42,7 +46,9 @@ internal static class Documentation
 
         sb.Append('\n');
         sb.Append("Files: *\n");
-        sb.Append("Copyright: ").Append(control.Vendor ?? control.Maintainer ?? "the upstream authors").Append('\n');
+        sb.Append("Copyright: ")
+            .Append(timestamp.UtcDateTime.Year.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            .Append(control.Vendor ?? control.Maintainer ?? "the upstream authors").Append('\n');
         sb.Append("License: ").Append(control.License ?? "unknown").Append('\n');
 
         // A license named only by its short name needs a stand-alone paragraph (DEP-5); point at

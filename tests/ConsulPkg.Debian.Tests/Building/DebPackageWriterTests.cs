@@ -204,7 +204,12 @@ public sealed class DebPackageWriterTests
         };
         string deb = Build(spec, "tool_1.0-1_amd64.deb");
         ToolResult r = Tool.Run("lintian", "--no-cfg", deb);
-        Assert.That(r.StdoutText + r.Stderr, Does.Not.Contain("E: "), r.StdoutText);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.StdoutText + r.Stderr, Does.Not.Contain("E: "), r.StdoutText);
+            // The generated copyright file has a notice with a year.
+            Assert.That(r.StdoutText, Does.Not.Contain("copyright-without-copyright-notice"), r.StdoutText);
+        });
     }
 
     [TestCaseSource(nameof(Writable))]
