@@ -92,6 +92,12 @@ internal sealed class DataLayout
         var ordered = new List<string>(byPath.Count + 1);
         Walk("", children, ordered);
 
+        // dpkg-deb queues symlinks after everything else (src/deb/build.c), so that no symlink
+        // precedes a path beneath it in the archive: an extractor can never be led to write
+        // through a link the same package created. Same order here, same bytes as dpkg-deb.
+        ordered = [.. ordered.Where(p => !IsSymlink(p)), .. ordered.Where(IsSymlink)];
+        bool IsSymlink(string p) => p.Length > 0 && byPath[p].Kind == EntryKind.Symlink;
+
         PackageEntry root = byPath.TryGetValue("", out PackageEntry? r) ? r : PackageEntry.Directory("/");
         var result = new List<LaidOutEntry>(ordered.Count);
         var hardLinkTargets = ResolveHardLinks(byPath, ordered);

@@ -88,8 +88,8 @@ public sealed class DebPackageWriterTests
     [Test]
     public void DataTarEqualsDpkgDebsByteForByte()
     {
-        // The same tree staged for dpkg-deb and described to our writer. No symlinks: dpkg-deb
-        // moves them to the end of data.tar, where we keep strict byte order.
+        // The same tree staged for dpkg-deb and described to our writer, symlinks included
+        // (both queue them after everything else).
         string longFile = "usr/share/sample/" + new string('d', 80) + "/" + new string('f', 120) + ".txt";
         (string Path, string Text, int Mode)[] files =
         [
@@ -105,6 +105,8 @@ public sealed class DebPackageWriterTests
             _temp.WriteFile("tree/" + path, text, (UnixFileMode)mode);
         }
         Directory.CreateDirectory(Path.Combine(tree, "var/lib/sample/empty"));
+        File.CreateSymbolicLink(Path.Combine(tree, "usr/bin/alias"), "tool");
+        File.CreateSymbolicLink(Path.Combine(tree, "etc/sample/link"), "/usr/bin/tool");
         foreach (string dir in Directory.EnumerateDirectories(tree, "*", SearchOption.AllDirectories).Append(tree))
         {
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
@@ -122,6 +124,8 @@ public sealed class DebPackageWriterTests
             [
                 .. files.Select(f => PackageEntry.FromBytes("/" + f.Path, System.Text.Encoding.UTF8.GetBytes(f.Text), f.Mode)),
                 PackageEntry.Directory("/var/lib/sample/empty"),
+                PackageEntry.Symlink("/usr/bin/alias", "tool"),
+                PackageEntry.Symlink("/etc/sample/link", "/usr/bin/tool"),
             ],
         });
 
