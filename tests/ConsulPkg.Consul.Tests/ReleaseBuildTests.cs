@@ -105,6 +105,7 @@ public sealed class ReleaseBuildTests
             Assert.That(result.Pinned, Is.False);
             Assert.That(result.FromCache, Is.False);
             Assert.That(result.KeyFingerprint, Is.EqualTo(GossipKey.Parse(TestKeys.GossipKeyBase64, "test").Fingerprint));
+            Assert.That(File.GetUnixFileMode(deb), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "the .deb carries the gossip key");
         }
 
         string listing = Tool.Check("dpkg-deb", "-c", deb);
