@@ -9,9 +9,9 @@ internal sealed class TempDirectory : IDisposable
 {
     private const UnixFileMode UserAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public TempDirectory()
+    public TempDirectory(string prefix = "consul-pkg-test-")
     {
-        Path = Directory.CreateTempSubdirectory("consul-pkg-test-").FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }
