@@ -12,8 +12,14 @@ namespace ConsulPkg.Debian.Compression;
 /// bytes; each block is deflated on its own and, unless it is the last, ended with a sync
 /// flush (an empty stored block), so it stops on a byte boundary without the final bit and the
 /// next block's deflate data can follow it directly. The result is one ordinary deflate stream
-/// that gzip, zlib, dpkg and GZipStream read; the blocks do not share a dictionary, which costs
-/// a little ratio at each boundary (measured in the constant's comment).
+/// that gzip, zlib, dpkg and GZipStream read.
+///
+/// Each block after the first is primed with the last 32 KiB (the whole deflate window) of the
+/// block before it, as pigz does with a preset dictionary: the primer is deflated and sync
+/// flushed first, and only the output after that flush is kept. The block's matches may then
+/// reach back into the primer, which is exactly what a decoder holds in its window at that
+/// point of the stream. The BCL exposes no deflateSetDictionary, hence the flush. Without
+/// priming, a tree of many similar small files lost 2.8% of size at 1 MiB boundaries.
 ///
 /// The bytes depend only on the data, the level and the block size: the thread count decides
 /// how many blocks are compressed at once, never where they are cut. Memory is bounded by
@@ -24,10 +30,13 @@ namespace ConsulPkg.Debian.Compression;
 internal sealed class ParallelGzipStream : WriteOnlyForwardStream
 {
     /// <summary>
-    /// Uncompressed bytes per block. See the measurements in the commit that set it: on a 42 MB
-    /// Go binary at level 9, 1 MiB blocks cost about 0.1% of size against one deflate stream.
+    /// Uncompressed bytes per block. On 20,000 small similar files (103 MB of tar) at level 9,
+    /// 1 MiB primed blocks come within 0.02% of one deflate stream (2.8% without priming).
     /// </summary>
     internal const int DefaultBlockSize = 1 << 20;
+
+    /// <summary>The deflate window: how far back a match may reach, so all a block's primer needs.</summary>
+    private const int WindowSize = 32 * 1024;
 
     private readonly Stream _output;
     private readonly ZLibCompressionOptions _options;
@@ -38,6 +47,7 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
     private readonly Queue<Task<CompressedBlock>> _inFlight = new();
     private readonly Crc32 _crc = new();
     private byte[]? _block;
+    private byte[]? _primer;
     private int _filled;
     private long _length;
     private bool _headerWritten;
@@ -94,9 +104,12 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         byte[] block = _block!;
         _block = null;
         _filled = 0;
+        byte[]? primer = _primer;
+        _primer = ArrayPool<byte>.Shared.Rent(WindowSize);
+        block.AsSpan(_blockSize - WindowSize, WindowSize).CopyTo(_primer);
         if (_threads == 1)
         {
-            WriteBlock(Compress(block, _blockSize, final: false));
+            WriteBlock(Compress(primer, block, _blockSize, final: false));
             return;
         }
 
@@ -107,18 +120,32 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
 
         int size = _blockSize;
         BackgroundBlocks++;
-        _inFlight.Enqueue(Task.Run(() => Compress(block, size, final: false)));
+        _inFlight.Enqueue(Task.Run(() => Compress(primer, block, size, final: false)));
     }
 
-    /// <summary>Deflates one block into a pooled buffer and returns the input block to the pool.</summary>
-    private CompressedBlock Compress(byte[] block, int length, bool final)
+    /// <summary>
+    /// Deflates one block into a pooled buffer, after the previous block's last
+    /// <see cref="WindowSize"/> bytes if there is a <paramref name="primer"/>, and returns both
+    /// input buffers to the pool.
+    /// </summary>
+    private CompressedBlock Compress(byte[]? primer, byte[] block, int length, bool final)
     {
         var output = new PooledBufferStream(length / 2 + 1024);
         try
         {
+            int start = 0;
             int used;
             using (var deflate = new DeflateStream(output, _options, leaveOpen: true))
             {
+                if (primer != null)
+                {
+                    // The primer's own output is dropped; the sync flush ends it on a byte
+                    // boundary and leaves its bytes in the window for the block's matches.
+                    deflate.Write(primer, 0, WindowSize);
+                    deflate.Flush();
+                    start = output.Length32;
+                }
+
                 deflate.Write(block, 0, length);
                 if (!final)
                 {
@@ -130,14 +157,14 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
                 used = output.Length32;
             }
 
-            if (final && output.Length32 == 0)
+            if (final && output.Length32 == start)
             {
                 // DeflateStream writes nothing when it was given nothing; a gzip member still
                 // needs a final block, so write the empty one (fixed Huffman, end of block).
                 output.Write([0x03, 0x00]);
             }
 
-            return new CompressedBlock(output, final ? output.Length32 : used);
+            return new CompressedBlock(output, start, final ? output.Length32 : used);
         }
         catch
         {
@@ -147,6 +174,10 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         finally
         {
             ArrayPool<byte>.Shared.Return(block);
+            if (primer != null)
+            {
+                ArrayPool<byte>.Shared.Return(primer);
+            }
         }
     }
 
@@ -211,6 +242,12 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
                     ArrayPool<byte>.Shared.Return(_block);
                     _block = null;
                 }
+
+                if (_primer != null)
+                {
+                    ArrayPool<byte>.Shared.Return(_primer);
+                    _primer = null;
+                }
             }
 
             base.Dispose(disposing);
@@ -224,7 +261,9 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         _block = null;
 
         // The last block is compressed here, alongside the workers still busy with the others.
-        CompressedBlock final = Compress(last, lastLength, final: true);
+        byte[]? primer = _primer;
+        _primer = null;
+        CompressedBlock final = Compress(primer, last, lastLength, final: true);
         while (_inFlight.Count > 0)
         {
             WriteBlock(_inFlight.Dequeue().GetAwaiter().GetResult());
@@ -255,8 +294,9 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         }
     }
 
-    private readonly record struct CompressedBlock(PooledBufferStream Buffer, int Length)
+    /// <summary>A block's deflate data: bytes [Start, End) of the buffer; before Start is the primer's output.</summary>
+    private readonly record struct CompressedBlock(PooledBufferStream Buffer, int Start, int End)
     {
-        public ReadOnlySpan<byte> Data => Buffer.GetBuffer().AsSpan(0, Length);
+        public ReadOnlySpan<byte> Data => Buffer.GetBuffer().AsSpan(Start, End - Start);
     }
 }
