@@ -23,7 +23,7 @@ namespace ConsulPkg.Debian.Compression;
 ///
 /// The bytes depend only on the data, the level and the block size: the thread count decides
 /// how many blocks are compressed at once, never where they are cut. Memory is bounded by
-/// 2 x threads blocks in flight. An input smaller than one block is compressed on the calling
+/// threads + 1 blocks in flight (one queued for the next free worker). An input smaller than one block is compressed on the calling
 /// thread when the stream is disposed, with no task started. Header as <c>gzip -n</c>: no name,
 /// mtime 0. Disposing writes the last block and the CRC32/ISIZE trailer and leaves the output open.
 /// </summary>
@@ -69,7 +69,9 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         _options = new ZLibCompressionOptions { CompressionLevel = level };
         _threads = threads;
         _blockSize = blockSize;
-        _maxInFlight = 2 * threads;
+        // One block waiting for each worker's next turn is enough to keep them busy: filling a
+        // block is a copy, compressing it ~50 ms. Each block in flight holds ~2 MiB.
+        _maxInFlight = threads + 1;
     }
 
     public override bool CanWrite => !_disposed;
@@ -130,7 +132,9 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
     /// </summary>
     private CompressedBlock Compress(byte[]? primer, byte[] block, int length, bool final)
     {
-        var output = new PooledBufferStream(length / 2 + 1024);
+        // Half the input: the pool's 512 KiB bucket for a 1 MiB block (a binary deflates to
+        // ~45%); the stream grows if the data is less compressible.
+        var output = new PooledBufferStream(Math.Max(length / 2, 1024));
         try
         {
             int start = 0;
