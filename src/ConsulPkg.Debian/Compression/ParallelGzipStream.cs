@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using ConsulPkg.Debian.Compression.Native;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
@@ -177,6 +178,7 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         }
         finally
         {
+            LibC.TrimHeap(); // the deflate state just freed; see TrimHeap
             ArrayPool<byte>.Shared.Return(block);
             if (primer != null)
             {
