@@ -58,6 +58,22 @@ public sealed class ExtractorAndParsingTests
     }
 
     [Test]
+    public void CorruptCompressedDataIsRefused()
+    {
+        using var dir = new TempDirectory();
+        byte[] content = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 4000).Select(i => $"line {i * 7919 % 10007}\n")));
+        string zip = WriteZip(dir, ("consul", content));
+        byte[] bytes = File.ReadAllBytes(zip);
+        int dataStart = 30 + BitConverter.ToUInt16(bytes, 26) + BitConverter.ToUInt16(bytes, 28); // local header of the first entry
+        bytes[dataStart + 200] ^= 0x55;
+        File.WriteAllBytes(zip, bytes);
+
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(zip, dir.Combine("out")));
+        Assert.That(e!.Message, Does.StartWith("release.zip").And.EndWith("download it again"));
+        Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    [Test]
     public void NotAZipIsRefused()
     {
         using var dir = new TempDirectory();

@@ -24,9 +24,11 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 
     /// <summary>
     /// The encoder's memory budget: threads beyond what fits are not started (the output does
-    /// not change, only the speed). Preset 6 needs about 118 MiB per thread with 8 MiB blocks.
+    /// not change, only the speed). Preset 6 needs about 117 MiB per thread with 8 MiB blocks,
+    /// so this allows 4 threads: most of the speed on a build machine, a peak RSS that stays
+    /// near half a gigabyte on any number of cores. See Compression/README.md for the numbers.
     /// </summary>
-    internal const ulong MemoryBudget = 1UL << 30;
+    internal const ulong MemoryBudget = 512UL << 20;
 
     private const int OutBufferSize = 256 * 1024;
 

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Staging;
@@ -98,14 +99,26 @@ public static class StagingTree
             return PackageEntry.FromFile(target, source, status.Mode);
         }
 
-        private PackageEntry Owned(PackageEntry entry) => entry with { Owner = Options.Owner, Group = Options.Group };
+        /// <summary>The entry with the options' owner and group; no copy when it already has them (the usual root:root).</summary>
+        private PackageEntry Owned(PackageEntry entry) =>
+            string.Equals(entry.Owner, Options.Owner, StringComparison.Ordinal) && string.Equals(entry.Group, Options.Group, StringComparison.Ordinal)
+                ? entry
+                : entry with { Owner = Options.Owner, Group = Options.Group };
+
+        /// <summary>As Directory.GetFileSystemEntries enumerates: dot files included, unreadable directories an error.</summary>
+        private static readonly EnumerationOptions ChildOptions = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
 
         /// <summary>Ordinal order, whatever order the file system returns: the output must be reproducible.</summary>
         private static string[] ChildNames(string directory)
         {
             try
             {
-                string[] names = Directory.GetFileSystemEntries(directory).Select(p => Path.GetFileName(p)).ToArray();
+                // Names only: full paths for every child would be built and thrown away.
+                var enumeration = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.FileName.ToString(), ChildOptions)
+                {
+                    ShouldIncludePredicate = (ref FileSystemEntry entry) => true,
+                };
+                string[] names = [.. enumeration];
                 Array.Sort(names, StringComparer.Ordinal);
                 return names;
             }

@@ -55,6 +55,29 @@ public class GzipWriteTests
         AssertEveryReaderAgrees(gz, data);
     }
 
+    [Test]
+    public void BlocksReachBackIntoThePreviousBlock()
+    {
+        // Incompressible 8 KiB pieces, each followed by a copy of itself: half the input is
+        // random, half is long matches 8 KiB back. Starting at 4 KiB, one copy straddles every
+        // 64 KiB block boundary; without the previous block's tail as a primer, its 4 KiB in
+        // the new block would have nothing to match and cost 6% of the input in stored bytes.
+        var random = new Random(5);
+        var data = new byte[(16 * Block) + (4 * 1024)];
+        random.NextBytes(data.AsSpan(0, 4 * 1024));
+        for (int at = 4 * 1024; at < data.Length; at += 16 * 1024)
+        {
+            random.NextBytes(data.AsSpan(at, 8 * 1024));
+            data.AsSpan(at, 8 * 1024).CopyTo(data.AsSpan(at + (8 * 1024)));
+        }
+
+        byte[] gz = CompressWithBlock(data, 9, threads: 2, Block, out int background);
+
+        AssertEveryReaderAgrees(gz, data);
+        Assert.That(background, Is.GreaterThan(0));
+        Assert.That(gz.Length, Is.LessThan((data.Length / 2) + (data.Length / 100)));
+    }
+
     [TestCase(1)]
     [TestCase(6)]
     [TestCase(9)]
