@@ -76,7 +76,8 @@ row() {  # LABEL OURS_TIMES DPKG_TIMES OURS_FILE DPKG_FILE
   ra=$(maxcol 2 < "$2"); rb=$(maxcol 2 < "$3")
   sa=$(stat -c %s "$4" 2>/dev/null || echo 0); sb=$(stat -c %s "$5" 2>/dev/null || echo 1)
   awk -v l="$1" -v a="$a" -v b="$b" -v ra="$ra" -v rb="$rb" -v sa="$sa" -v sb="$sb" 'BEGIN {
-    printf "| %s | %.2f s | %.2f s | %.2fx | %.4f | %.0f MB | %.0f MB |\n", l, a, b, (b > 0 ? a / b : 0), (sb > 0 ? sa / sb : 0), ra / 1024, rb / 1024 }'
+    size = (sa > 0 && sb > 0) ? sprintf("%.4f", sa / sb) : "-"
+    printf "| %s | %.2f s | %.2f s | %.2fx | %s | %.0f MB | %.0f MB |\n", l, a, b, (b > 0 ? a / b : 0), size, ra / 1024, rb / 1024 }'
 }
 
 build_case() {  # NAME COMPRESSION LABEL
