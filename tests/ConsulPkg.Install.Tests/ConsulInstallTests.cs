@@ -248,14 +248,8 @@ public sealed class ConsulInstallTests
     [Test]
     public void FailingPostinstLeavesConsulHalfConfiguredAndSaysWhichScriptFailed()
     {
-        using var templates = new TempDirectory("consul-pkg-templates-");
-        File.WriteAllText(templates.Combine("postinst.sbn"),
-            "#!/bin/sh\n# {{ package_name }} postinst that fails on purpose\necho \"{{ package_name }}: postinst failing on purpose\" >&2\nexit 1\n");
-        var deb = release.Build(iteration: "1", layout: "seed", templates: templates.Path);
-        using var root = DebianRoot.Create(RootVariant.Minbase);
-
-        var install = root.Dpkg("-i", root.CopyIn(deb));
-        TestContext.Out.WriteLine("What the user sees:\n" + install);
+        using DebianRoot root = DebianRoot.Create(RootVariant.Minbase);
+        var install = InstallWithFailing("postinst", root);
 
         Assert.Multiple(() =>
         {
@@ -270,14 +264,8 @@ public sealed class ConsulInstallTests
     [Test]
     public void FailingPreinstOnFirstInstallLeavesNothingInstalledAndSaysWhichScriptFailed()
     {
-        using var templates = new TempDirectory("consul-pkg-templates-");
-        File.WriteAllText(templates.Combine("preinst.sbn"),
-            "#!/bin/sh\n# {{ package_name }} preinst that fails on purpose\necho \"{{ package_name }}: preinst failing on purpose\" >&2\nexit 1\n");
-        var deb = release.Build(iteration: "1", layout: "seed", templates: templates.Path);
-        using var root = DebianRoot.Create(RootVariant.Minbase);
-
-        var install = root.Dpkg("-i", root.CopyIn(deb));
-        TestContext.Out.WriteLine("What the user sees:\n" + install);
+        using DebianRoot root = DebianRoot.Create(RootVariant.Minbase);
+        var install = InstallWithFailing("preinst", root);
 
         // dpkg calls "postrm abort-install" and forgets the package: nothing is unpacked.
         Assert.Multiple(() =>
@@ -288,6 +276,19 @@ public sealed class ConsulInstallTests
             Assert.That(root.PackageStatus("consul")?["Status"], Is.Null.Or.EqualTo("install ok not-installed"));
             Assert.That(File.Exists(root.HostPath(SeedBinary)), Is.False);
         });
+    }
+
+
+    /// <summary>Builds the package with <paramref name="script"/> replaced by one that exits 1, and runs dpkg -i on it.</summary>
+    private ProcessResult InstallWithFailing(string script, DebianRoot root)
+    {
+        using var templates = new TempDirectory("consul-pkg-templates-");
+        File.WriteAllText(templates.Combine(script + ".sbn"),
+            $"#!/bin/sh\n# {{{{ package_name }}}} {script} that fails on purpose\necho \"{{{{ package_name }}}}: {script} failing on purpose\" >&2\nexit 1\n");
+        var deb = release.Build(iteration: "1", layout: "seed", templates: templates.Path);
+        var install = root.Dpkg("-i", root.CopyIn(deb));
+        TestContext.Out.WriteLine("What the user sees:\n" + install);
+        return install;
     }
 
     [Test]
