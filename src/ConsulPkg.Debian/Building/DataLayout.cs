@@ -278,7 +278,7 @@ internal sealed class DataLayout
             FileStatus status = FileStatus.Get(e.SourcePath);
             if (status.Type != UnixFileType.Regular)
             {
-                throw new PackageException($"'{e.SourcePath}' (for {e.Path}) is a {Describe(status.Type)}, not a regular file");
+                throw new PackageException($"'{e.SourcePath}' (for {e.Path}) is a {FileStatus.Describe(status.Type)}, not a regular file");
             }
 
             return (status.Size, e.Mode ?? status.Mode);
@@ -292,14 +292,6 @@ internal sealed class DataLayout
             throw new PackageException($"cannot read '{e.SourcePath}' (for {e.Path}): {ex.Message}", ex);
         }
     }
-
-    private static string Describe(UnixFileType type) => type switch
-    {
-        UnixFileType.Fifo => "named pipe",
-        UnixFileType.CharacterDevice => "character device",
-        UnixFileType.BlockDevice => "block device",
-        _ => type.ToString().ToLowerInvariant(),
-    };
 
     private static int CheckMode(PackageEntry e, int mode) =>
         mode is >= 0 and <= 0xFFF ? mode : throw new PackageException($"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");

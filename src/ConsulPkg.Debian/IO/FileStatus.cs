@@ -66,6 +66,17 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             BinaryPrimitives.ReadInt64LittleEndian(b[112..]));
     }
 
+    /// <summary>How a file type reads in a message: "is a FIFO (named pipe), not a regular file".</summary>
+    public static string Describe(UnixFileType type) => type switch
+    {
+        UnixFileType.Regular => "regular file",
+        UnixFileType.Fifo => "FIFO (named pipe)",
+        UnixFileType.CharacterDevice => "character device",
+        UnixFileType.BlockDevice => "block device",
+        UnixFileType.Unknown => "file of unknown type",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
 }

@@ -79,7 +79,7 @@ public static class StagingTree
                     break;
                 default:
                     throw new PackageException(
-                        $"cannot package '{source}': it is a {Describe(status.Type)}; only regular files, directories and symlinks can be packaged (exclude it with -x)");
+                        $"cannot package '{source}': it is a {FileStatus.Describe(status.Type)}; only regular files, directories and symlinks can be packaged (exclude it with -x)");
             }
         }
 
@@ -156,14 +156,5 @@ public static class StagingTree
                 throw new PackageException($"cannot read '{path}': {IoErrorText.Reason(exception)}", exception);
             }
         }
-
-        private static string Describe(UnixFileType type) => type switch
-        {
-            UnixFileType.Fifo => "FIFO",
-            UnixFileType.Socket => "socket",
-            UnixFileType.CharacterDevice => "character device",
-            UnixFileType.BlockDevice => "block device",
-            _ => "file of unknown type",
-        };
     }
 }
