@@ -72,16 +72,8 @@ public sealed class HarnessPackageTests
     [Test]
     public void FailingPostinstLeavesThePackageHalfConfigured()
     {
-        var package = new StandInPackage("standin-broken")
-        {
-            Files = { ["/usr/share/standin-broken/data.txt"] = "data\n" },
-            Scripts = { ["postinst"] = "echo 'postinst: cannot configure' >&2\nexit 1" },
-        };
         using var root = DebianRoot.Create(RootVariant.Minbase);
-        var deb = root.CopyIn(package.Build(packages.Path));
-
-        var install = root.Dpkg("-i", deb);
-        TestContext.Out.WriteLine(install);
+        var install = InstallWithFailing("standin-broken", "postinst", "echo 'postinst: cannot configure' >&2\nexit 1", root);
 
         Assert.Multiple(() =>
         {
@@ -97,16 +89,8 @@ public sealed class HarnessPackageTests
     [Test]
     public void FailingPreinstOnFirstInstallLeavesNothingInstalled()
     {
-        var package = new StandInPackage("standin-refused")
-        {
-            Files = { ["/usr/share/standin-refused/data.txt"] = "data\n" },
-            Scripts = { ["preinst"] = "echo 'preinst: refusing' >&2\nexit 1" },
-        };
         using var root = DebianRoot.Create(RootVariant.Minbase);
-        var deb = root.CopyIn(package.Build(packages.Path));
-
-        var install = root.Dpkg("-i", deb);
-        TestContext.Out.WriteLine(install);
+        var install = InstallWithFailing("standin-refused", "preinst", "echo 'preinst: refusing' >&2\nexit 1", root);
 
         // dpkg runs "postrm abort-install" and forgets the package; nothing was unpacked.
         Assert.Multiple(() =>
@@ -118,6 +102,20 @@ public sealed class HarnessPackageTests
             Assert.That(root.PackageStatus("standin-refused")?["Status"], Is.Null.Or.EqualTo("install ok not-installed"));
             Assert.That(File.Exists(root.HostPath("/usr/share/standin-refused/data.txt")), Is.False);
         });
+    }
+
+
+    /// <summary>Installs a package NAME holding one data file whose SCRIPT has the given body.</summary>
+    private ProcessResult InstallWithFailing(string name, string script, string body, DebianRoot root)
+    {
+        var package = new StandInPackage(name)
+        {
+            Files = { [$"/usr/share/{name}/data.txt"] = "data\n" },
+            Scripts = { [script] = body },
+        };
+        var install = root.Dpkg("-i", root.CopyIn(package.Build(packages.Path)));
+        TestContext.Out.WriteLine(install);
+        return install;
     }
 
     [Test]
