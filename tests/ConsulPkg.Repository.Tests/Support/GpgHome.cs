@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConsulPkg.Testing;
 
 namespace ConsulPkg.Repository.Tests.Support;
 
