@@ -83,7 +83,8 @@ public sealed class RefusalTests
         // The control case for the two refusals above: the same key with the right file works.
         ProcessOutput result = Cli("--signing-key", Keys.Protected, "--passphrase-file", Keys.PassphraseFile, Fresh());
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
-        Assert.That(result.Stdout(), Does.Contain("added pool/main/f/fresh/fresh_1.0-1_amd64.deb"));
+        Assert.That(result.Stdout(), Does.Contain("added pool/main/f/fresh/fresh_1.0-1_amd64.deb")
+            .And.Contain("Types: deb\n").And.Contain("Suites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/"), "the client's .sources stanza");
     }
 
     private string Fresh() => TestDebs.Build(work.Path, "fresh", "1.0-1");
