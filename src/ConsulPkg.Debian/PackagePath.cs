@@ -1,4 +1,4 @@
-namespace ConsulPkg.Debian.Staging;
+namespace ConsulPkg.Debian;
 
 /// <summary>Absolute "/"-separated paths on the target system, as <see cref="PackageEntry.Path"/> holds them.</summary>
 public static class PackagePath
