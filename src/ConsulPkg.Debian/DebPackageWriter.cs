@@ -178,13 +178,13 @@ public static class DebPackageWriter
             long mtime = spec.Timestamp.ToUnixTimeSeconds();
             if (mtime < 0)
             {
-                throw new PackageException($"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
+                throw new InvalidSpecException("timestamp", $"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
             if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
             {
-                throw new PackageException($"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
+                throw new InvalidSpecException("compression", $"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
             }
 
             IReadOnlyList<PackageEntry> entries = spec.Entries;
@@ -201,7 +201,7 @@ public static class DebPackageWriter
                 string normal = "/" + DataLayout.NormalizePath(c);
                 if (!layout.IsRegularFile(normal))
                 {
-                    throw new PackageException($"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
+                    throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
                 conffiles.Add(normal);
