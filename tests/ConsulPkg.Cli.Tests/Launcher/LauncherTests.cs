@@ -44,7 +44,7 @@ public sealed class LauncherTests
             Assert.That(r.StdErr, Is.EqualTo(JitNotice), "one line: which build, and how to get the faster one");
             Assert.That(r.StdOut, Does.Match(@"^\d+\.\d+\.\d+\S*\n$"));
             Assert.That(File.Exists(_published), Is.True);
-            Assert.That(File.ReadAllText(_stamp), Is.EqualTo("jit\n"));
+            Assert.That(File.ReadAllText(_stamp), Does.StartWith("jit "), "the stamp records the kind of build");
         });
     }
 
