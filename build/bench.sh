@@ -7,6 +7,7 @@
 # output size ratio and the peak RSS of each. Not a test: numbers depend on the machine.
 # BENCH_BUILD=native|jit picks the consul-pkg build measured (default: what build/consul-pkg
 # picks on this machine); each is published once into .artifacts/bench-KIND/ and reused.
+# BENCH_TOOL=PATH measures an executable published before instead (BENCH_BUILD then only labels it).
 # Start-up cases (--version, contents of a one-file package) run RUNS x 10 times each.
 # The stand-in for the Consul binary is a large Go executable (the docker client where
 # there is one, else the largest ELF file in /usr/bin), which compresses like consul does.
@@ -23,9 +24,13 @@ command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get in
 if [ -z "${BENCH_BUILD:-}" ]; then
   if command -v clang >/dev/null && [ -e /usr/include/zlib.h ]; then BENCH_BUILD=native; else BENCH_BUILD=jit; fi
 fi
-# Published (or reused) the way build/consul-pkg does it; its one line about the build goes to stderr.
-CONSUL_PKG_BUILD=$BENCH_BUILD CONSUL_PKG_ARTIFACTS="$top/.artifacts/bench-$BENCH_BUILD" "$top/build/consul-pkg" --version >/dev/null
-ours="$top/.artifacts/bench-$BENCH_BUILD/bin/consul-pkg"
+if [ -n "${BENCH_TOOL:-}" ]; then
+  ours=$BENCH_TOOL
+else
+  # Published (or reused) the way build/consul-pkg does it; its one line about the build goes to stderr.
+  CONSUL_PKG_BUILD=$BENCH_BUILD CONSUL_PKG_ARTIFACTS="$top/.artifacts/bench-$BENCH_BUILD" "$top/build/consul-pkg" --version >/dev/null
+  ours="$top/.artifacts/bench-$BENCH_BUILD/bin/consul-pkg"
+fi
 
 binary=$(command -v docker || true)
 if [ -z "$binary" ] || ! head -c 4 "$binary" | grep -q ELF; then
