@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConsulPkg.Consul;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
@@ -27,16 +28,46 @@ internal static class ConsulOptionParsing
         ? value
         : throw new PackageException($"invalid --bytes {value}: use 16 (Consul before 1.6, the default), 24 or 32");
 
-    public static GossipKeySource KeySource(string? file, int bytes, CliContext context) => new()
+    /// <param name="bytes">Size of a generated key; null: what the packaged version's consul keygen makes.</param>
+    public static GossipKeySource KeySource(string? file, int? bytes, CliContext context) => new()
     {
         File = file is null ? null : context.ResolvePath(file),
         UseEnvironment = true,
-        GenerateBytes = KeyBytes(bytes),
+        GenerateBytes = bytes is { } b ? KeyBytes(b) : null,
     };
 
-    public static AgentSettings Agent(string? datacenter, string[]? join) => new()
+    public static AgentSettings Agent(string? datacenter, string[]? join, string? bindAddr, string? clientAddr) => new()
     {
         Datacenter = datacenter ?? "dc1",
         Join = join is { Length: > 0 } ? join : AgentSettings.DefaultJoin,
+        BindAddr = bindAddr,
+        ClientAddr = clientAddr,
     };
+
+    /// <summary>The options every command that renders configs takes, so build and configs say the same.</summary>
+    public sealed class AgentOptions
+    {
+        public Option<string?> Datacenter { get; } = new("--datacenter") { Description = "Consul datacenter (default dc1)" };
+
+        public Option<string[]> Join { get; } = new("--join") { Description = "A server address to join, as retry_join (repeatable; default 172.20.20.10-12)", AllowMultipleArgumentsPerToken = false };
+
+        public Option<string?> BindAddr { get; } = new("--bind-addr") { Description = "bind_addr for every node: an IP, or (Consul >= 0.8) a go-sockaddr template; per node: /etc/consul.d/node", HelpName = "ADDR" };
+
+        public Option<string?> ClientAddr { get; } = new("--client-addr") { Description = "client_addr (HTTP, DNS) for every node, same forms as --bind-addr", HelpName = "ADDR" };
+
+        public Option<string?> KeyFile { get; } = new("--gossip-key-file") { Description = $"File holding the gossip key (else ${GossipKey.EnvironmentVariable}, else a new key)", HelpName = "FILE" };
+
+        public Option<int?> KeyBytes { get; } = new("--gossip-key-bytes") { Description = "Size of a generated key: 16, 24 or 32 (default: what that version's consul keygen makes, 32 from 1.6)" };
+
+        public Option<string?> Templates { get; } = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };
+
+        public IEnumerable<Option> All => [Datacenter, Join, BindAddr, ClientAddr, KeyFile, KeyBytes, Templates];
+
+        public AgentSettings Agent(ParseResult r) =>
+            ConsulOptionParsing.Agent(r.GetValue(Datacenter), r.GetValue(Join), r.GetValue(BindAddr), r.GetValue(ClientAddr));
+
+        public GossipKeySource KeySource(ParseResult r, CliContext context) => ConsulOptionParsing.KeySource(r.GetValue(KeyFile), r.GetValue(KeyBytes), context);
+
+        public string? TemplatesDirectory(ParseResult r, CliContext context) => r.GetValue(Templates) is { } t ? context.ResolvePath(t) : null;
+    }
 }
