@@ -148,8 +148,10 @@ public static class ConsulRecipe
 
             string binary = Path.Combine(work.FullName, "consul.bin");
             ConsulBinaryExtractor.Extract(zip.ZipPath, binary);
+            ElfBinary? elf = ElfBinary.Read(binary);
+            elf?.EnsureRunsOn(options.Architecture, release.ZipName);
 
-            DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary);
+            DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
             string output = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
             DebPackageWriter.WriteFile(spec, output, options.Overwrite);
             return new ConsulBuildResult(Path.GetFullPath(output), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
@@ -179,9 +181,9 @@ public static class ConsulRecipe
     /// override for a tag lintian does not emit is itself reported (unused-override), so each
     /// layout gets only the tags it earns.
     /// </summary>
-    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths)
+    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary)
     {
-        string binary = paths.BinaryPath.TrimStart('/');
+        string binaryPath = paths.BinaryPath.TrimStart('/');
         var text = new StringBuilder()
             .Append("# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n")
             .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.json]\n")
@@ -189,20 +191,32 @@ public static class ConsulRecipe
             .Append($"consul: non-standard-dir-perm 0750 != 0755 [{LayoutPaths.DataDir.TrimStart('/')}/]\n")
             .Append("# Built for a private repository, not uploaded to the archive: there is no ITP bug to close.\n")
             .Append("consul: initial-upload-closes-no-bugs\n");
+        if (binary is { IsStatic: true, IsPie: false })
+        {
+            text.Append("# HashiCorp builds consul as a static Go program: it loads no shared library by design.\n")
+                .Append($"consul: statically-linked-binary [{binaryPath}]\n");
+        }
+
+        if (binary is { HasSymbolTable: true })
+        {
+            text.Append("# The binary is HashiCorp's, byte for byte as verified against its signed SHA256SUMS; stripping would change it.\n")
+                .Append($"consul: unstripped-binary-or-object [{binaryPath}]\n");
+        }
+
         if (layout == PackageLayout.Debian)
         {
             // lintian looks for manual pages of /usr/bin programs only, not of /usr/local ones.
             text.Append("# Upstream ships no manual page; 'consul --help' documents the command.\n")
-                .Append($"consul: no-manual-page [{binary}]\n");
+                .Append($"consul: no-manual-page [{binaryPath}]\n");
         }
         else
         {
             text.Append("# The seed layout keeps the tutorial's /usr/local/bin/consul on purpose; --layout debian uses /usr/bin.\n")
-                .Append($"consul: file-in-usr-local [{binary}]\n")
+                .Append($"consul: file-in-usr-local [{binaryPath}]\n")
                 .Append("# The directory of that binary, for the same reason.\n")
-                .Append($"consul: dir-in-usr-local [{Path.GetDirectoryName(binary)}/]\n")
+                .Append($"consul: dir-in-usr-local [{Path.GetDirectoryName(binaryPath)}/]\n")
                 .Append("# Again the tutorial's /usr/local/bin/consul, which lintian also reports as an unusual directory.\n")
-                .Append($"consul: file-in-unusual-dir [{binary}]\n");
+                .Append($"consul: file-in-unusual-dir [{binaryPath}]\n");
         }
 
         return text.ToString();
@@ -227,7 +241,9 @@ public static class ConsulRecipe
     }
 
     /// <summary>The package's contents, control file and scripts from rendered templates and an extracted binary.</summary>
-    public static DebPackageSpec DescribePackage(ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, RenderedPackage rendered, string binaryPath)
+    /// <param name="elf">The binary's ELF facts (null for a stand-in that is not ELF): they decide lintian overrides.</param>
+    internal static DebPackageSpec DescribePackage(
+        ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, RenderedPackage rendered, string binaryPath, ElfBinary? elf)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(facts);
@@ -250,7 +266,7 @@ public static class ConsulRecipe
         }
 
         entries.Add(PackageEntry.FromBytes(
-            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths))));
+            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths, elf))));
 
         var control = new ControlFile
         {

@@ -1,4 +1,5 @@
 using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul.Tests;
@@ -12,7 +13,7 @@ public sealed class ConfigsGeneratorTests
     {
         using var dir = new TempDirectory();
         GossipKey key = GossipKey.Generate();
-        GeneratedConfigs result = ConfigsGenerator.Generate(dir.Path, key, new AgentSettings { Datacenter = "east" }, asRoot: asRoot);
+        GeneratedConfigs result = ConfigsGenerator.Generate(dir.Path, key, new AgentSettings { Datacenter = "east" }, ConsulVersionFacts.For("0.7.2"), asRoot: asRoot);
 
         Assert.That(result.Paths.Keys, Is.EquivalentTo(AgentRoleExtensions.All));
         Assert.That(result.KeyFingerprint, Is.EqualTo(key.Fingerprint));
@@ -53,20 +54,23 @@ public sealed class ConfigsGeneratorTests
     {
         using var dir = new TempDirectory();
         var e = Assert.Throws<PackageException>(() =>
-            ConfigsGenerator.Generate(dir.Path, GossipKey.Generate(), new AgentSettings { Join = ["not an address!"] }));
+            ConfigsGenerator.Generate(dir.Path, GossipKey.Generate(), new AgentSettings { Join = ["not an address!"] }, ConsulVersionFacts.For("0.7.2")));
         Assert.That(e!.Message, Does.Contain("invalid join address 'not an address!'"));
         Assert.That(Directory.EnumerateFileSystemEntries(dir.Path), Is.Empty);
     }
 
     [TestCase("{\"server\": true, \"bootstrap\": true, \"bootstrap_expect\": 3}", "both bootstrap and bootstrap_expect")]
-    [TestCase("{\"server\": true, \"acl_token\": \"x\"}", "key 'acl_token', which Consul 0.7 rejects")]
+    [TestCase("{\"server\": true, \"acl_tokn\": \"x\"}", "key 'acl_tokn', which Consul 0.7.2 refuses at start: consul-pkg knows no Consul version with it")]
+    [TestCase("{\"server\": true, \"ui_config\": {\"enabled\": true}}", "key 'ui_config', which Consul 0.7.2 refuses at start: it came in 1.9.0")]
+    [TestCase("{\"ports\": {\"grpc_tls\": 8503}}", "key 'ports.grpc_tls', which Consul 0.7.2 refuses at start: it came in 1.14.0")]
+    [TestCase("{\"server\": false, \"bootstrap_expect\": 3}", "bootstrap_expect without server")]
     [TestCase("{\"server\": true,}", "is not valid JSON")]
     [TestCase("[1]", "is not a JSON object")]
     [TestCase("{\"server\": \"yes\"}", "'server' must be true or false")]
     [TestCase("{\"encrypt\": \"c2hvcnQ=\"}", "decodes to 5 bytes")]
     public void ConfigValidatorRefusesWhatConsulWouldRefuse(string json, string expected)
     {
-        var e = Assert.Throws<PackageException>(() => ConfigValidator.Validate(json, "x.json"));
+        var e = Assert.Throws<PackageException>(() => ConfigValidator.Validate(json, "x.json", ConsulVersionFacts.For("0.7.2")));
         Assert.That(e!.Message, Does.Contain(expected));
     }
 }

@@ -11,7 +11,7 @@ namespace ConsulPkg.Consul.Tests;
 [NonParallelizable]
 public sealed class ReleaseBuildTests
 {
-    private const string UnpinnedVersion = "9.8.7";
+    private const string UnpinnedVersion = "0.7.5";
     private static readonly DateTimeOffset Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_480_956_810);
 
     private FakeReleaseServer _server = null!;
@@ -225,18 +225,18 @@ public sealed class ReleaseBuildTests
     [Test]
     public async Task SumsWithoutTheZipsLineIsRefused()
     {
-        byte[] sums = "0000000000000000000000000000000000000000000000000000000000000000  consul_9.8.7_linux_arm64.zip\n"u8.ToArray();
+        byte[] sums = "0000000000000000000000000000000000000000000000000000000000000000  consul_0.7.5_linux_arm64.zip\n"u8.ToArray();
         _server.Serve(_release.Dir + _release.SumsName, sums);
         _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
         PackageException e = await BuildFails();
-        Assert.That(e.Message, Does.Contain("has no line for consul_9.8.7_linux_amd64.zip"));
+        Assert.That(e.Message, Does.Contain("has no line for consul_0.7.5_linux_amd64.zip"));
     }
 
-    [TestCase("upper-case hex", "{0}  consul_9.8.7_linux_amd64.zip\n")]
-    [TestCase("one space on another line", "{1}  consul_9.8.7_linux_amd64.zip\n{1} consul_9.8.7_linux_386.zip\n")]
-    [TestCase("short hash", "abc123  consul_9.8.7_linux_amd64.zip\n")]
-    [TestCase("binary marker", "{1} *consul_9.8.7_linux_amd64.zip\n")]
-    [TestCase("trailing blank", "{1}  consul_9.8.7_linux_amd64.zip \n")]
+    [TestCase("upper-case hex", "{0}  consul_0.7.5_linux_amd64.zip\n")]
+    [TestCase("one space on another line", "{1}  consul_0.7.5_linux_amd64.zip\n{1} consul_0.7.5_linux_386.zip\n")]
+    [TestCase("short hash", "abc123  consul_0.7.5_linux_amd64.zip\n")]
+    [TestCase("binary marker", "{1} *consul_0.7.5_linux_amd64.zip\n")]
+    [TestCase("trailing blank", "{1}  consul_0.7.5_linux_amd64.zip \n")]
     public async Task MalformedSumsLineIsRefused(string what, string format)
     {
         string hash = FakeRelease.Sha256(_release.Zip);
@@ -274,7 +274,7 @@ public sealed class ReleaseBuildTests
         i386.Publish(_server, TestKeys.Trusted); // same SHA256SUMS name: now lists the 386 zip
         ConsulBuildResult result = await Build(Options() with { Architecture = "i386" });
         Assert.That(Path.GetFileName(result.PackagePath), Is.EqualTo($"consul_{UnpinnedVersion}-1_i386.deb"));
-        Assert.That(_server.RequestCount(i386.Dir + "consul_9.8.7_linux_386.zip"), Is.EqualTo(1));
+        Assert.That(_server.RequestCount(i386.Dir + "consul_0.7.5_linux_386.zip"), Is.EqualTo(1));
         Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Architecture"), Is.EqualTo("i386\n"));
     }
 

@@ -1,4 +1,5 @@
 using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul.Tests;
@@ -7,10 +8,14 @@ namespace ConsulPkg.Consul.Tests;
 [TestFixture]
 public sealed class RenderedFilesTests
 {
-    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null) =>
-        ConsulRenderer.RenderAll(
+    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null, string version = "0.7.2")
+    {
+        ConsulFacts facts = ConsulVersionFacts.For(version);
+        return ConsulRenderer.RenderAll(
             templates ?? ConsulTemplates.Load(),
-            ConsulRenderer.Model("0.7.2", "0.7.2-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")));
+            ConsulRenderer.Model(facts, version + "-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")),
+            facts);
+    }
 
     /// <summary>
     /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
@@ -65,7 +70,7 @@ public sealed class RenderedFilesTests
         string unit = Render(PackageLayout.Seed).Unit;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(unit, Does.Contain("\nExecStart=/usr/local/bin/consul agent -config-dir=/etc/consul.d/${CONSUL_ROLE}\n"));
+            Assert.That(unit, Does.Contain("\nExecStart=/usr/local/bin/consul agent -config-dir=/etc/consul.d/${CONSUL_ROLE} -config-dir=/etc/consul.d/node\n"));
             Assert.That(unit, Does.Contain("\nEnvironment=CONSUL_ROLE=client\n"));
             Assert.That(unit, Does.Contain("\nEnvironmentFile=-/etc/default/consul\n"));
             Assert.That(unit, Does.Contain("\nType=simple\n"));
@@ -158,7 +163,7 @@ public sealed class RenderedFilesTests
 
             Assert.That(rendered.Configs[AgentRole.Bootstrap], Does.Contain("\"bootstrap\": true"));
             Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"server\": false"));
-            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"start_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
+            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"retry_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
         }
     }
 

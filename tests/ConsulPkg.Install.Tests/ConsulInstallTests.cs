@@ -327,10 +327,11 @@ public sealed class ConsulInstallTests
     /// </summary>
     private static string ShippedDescription()
     {
+        var facts = ConsulPkg.Consul.Versions.ConsulVersionFacts.For(FakeConsulRelease.Version);
         var model = ConsulRenderer.Model(
-            FakeConsulRelease.Version, $"{FakeConsulRelease.Version}-1", PackageLayout.Seed, new AgentSettings(),
+            facts, $"{FakeConsulRelease.Version}-1", PackageLayout.Seed, new AgentSettings(),
             GossipKey.Parse(FakeConsulRelease.GossipKey, "the fake release's key"));
-        var lines = ConsulRenderer.RenderAll(ConsulTemplates.Load(), model).Description.TrimEnd('\n').Split('\n');
+        var lines = ConsulRenderer.RenderAll(ConsulTemplates.Load(), model, facts).Description.TrimEnd('\n').Split('\n');
         return string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Select(l => l.Length == 0 ? " ." : " " + l)));
     }
 

@@ -125,6 +125,9 @@ public static class ConsulVersionFacts
     private static IEnumerable<(string, ReleaseVersion, ReleaseVersion?)> Since(ReleaseVersion since, params string[] keys) =>
         keys.Select(k => (k, since, (ReleaseVersion?)null));
 
+    /// <summary>All facts for the release named <paramref name="version"/> (0.7.2).</summary>
+    public static ConsulFacts For(string version) => For(ReleaseVersion.Parse(version));
+
     /// <summary>All facts for <paramref name="version"/>.</summary>
     public static ConsulFacts For(ReleaseVersion version)
     {
@@ -179,7 +182,7 @@ public static class ConsulVersionFacts
             }
         }
 
-        return "no Consul version consul-pkg knows has it; check its spelling";
+        return "consul-pkg knows no Consul version with it; check its spelling";
     }
 
     private static FrozenSet<string> KeysFor((string Key, ReleaseVersion Since, ReleaseVersion? Until)[] rows, ReleaseVersion version)

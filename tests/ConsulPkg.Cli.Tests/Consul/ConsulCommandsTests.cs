@@ -18,7 +18,7 @@ public sealed class ConsulCommandsTests
     {
         _temp = new TempDirectory();
         _server = new FakeReleaseServer();
-        _release = new FakeRelease("9.8.7");
+        _release = new FakeRelease("0.7.5");
         _release.Publish(_server, TestKeys.Trusted);
         _temp.WriteFile("test-key.asc", TestKeys.Trusted.ArmoredPublicKey);
     }
@@ -51,8 +51,8 @@ public sealed class ConsulCommandsTests
     public void BuildWritesThePackageAndPrintsOnlyTheKeysFingerprint()
     {
         Directory.CreateDirectory(_temp.Combine("out"));
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
-        string deb = _temp.Combine("out", "consul_9.8.7-2_amd64.deb");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
+        string deb = _temp.Combine("out", "consul_0.7.5-2_amd64.deb");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
@@ -63,13 +63,13 @@ public sealed class ConsulCommandsTests
             Assert.That(File.Exists(deb), Is.True);
         });
         ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version");
-        Assert.That(fields.StdOut, Is.EqualTo("9.8.7-2\n"), fields.StdErr);
+        Assert.That(fields.StdOut, Is.EqualTo("0.7.5-2\n"), fields.StdErr);
     }
 
     [Test]
     public void MissingOutputDirectoryFailsBeforeAnyDownload()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "nowhere");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "nowhere");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -82,7 +82,7 @@ public sealed class ConsulCommandsTests
     public void BuildWithAnInvalidKeyFailsOnOneLineWithoutTheKey()
     {
         const string badKey = "dG9vIHNob3J0";
-        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc");
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -96,7 +96,7 @@ public sealed class ConsulCommandsTests
     [Test]
     public void BuildWithoutTheTestKeyRefusesTheSignature()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -113,7 +113,7 @@ public sealed class ConsulCommandsTests
     {
         string[] args = option == "--consul-version"
             ? ["build", option, value]
-            : ["build", "--consul-version", "9.8.7", option, value];
+            : ["build", "--consul-version", "0.7.5", option, value];
         ToolResult r = CliRunner.Run(Context(), args);
         Assert.Multiple(() =>
         {
@@ -132,7 +132,7 @@ public sealed class ConsulCommandsTests
         string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
         ToolResult r = Tool.Run(
             "dotnet",
-            [dll, "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
+            [dll, "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
             new Dictionary<string, string>
             {
                 ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
@@ -146,7 +146,7 @@ public sealed class ConsulCommandsTests
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
             Assert.That(_server.ProxiedHosts, Has.Member("releases.test.invalid"));
-            Assert.That(File.Exists(_temp.Combine("out", "consul_9.8.7-1_amd64.deb")), Is.True);
+            Assert.That(File.Exists(_temp.Combine("out", "consul_0.7.5-1_amd64.deb")), Is.True);
             Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
         });
     }

@@ -13,7 +13,7 @@ namespace ConsulPkg.Install.Tests.Support;
 /// </remarks>
 public sealed class FakeConsulRelease : IDisposable
 {
-    public const string Version = "9.8.7";
+    public const string Version = "0.7.5";
 
     /// <summary>Gossip keys of the fake cluster: 16 bytes, base64, as `consul keygen` prints them.</summary>
     public const string GossipKey = "q7RGz1pAkm8nKj5vyYq0YA==";
