@@ -28,6 +28,47 @@ public sealed class ConfigsGeneratorTests
         Assert.That(Directory.EnumerateFiles(dir.Path, ".*", SearchOption.AllDirectories), Is.Empty, "no temp files left");
     }
 
+    /// <summary>
+    /// Regenerating with a new key (step 4 of the README's rotation): the configs are replaced
+    /// atomically with private modes and the new key, and the old key's fingerprint is reported,
+    /// because agents that already ran keep the old key in their keyring until it is rotated.
+    /// </summary>
+    [Test]
+    public void RegeneratingWithANewKeyReportsTheKeyItReplaced()
+    {
+        using var dir = new TempDirectory();
+        ConsulFacts facts = ConsulVersionFacts.For("1.17.3");
+        GossipKey old = GossipKey.Generate(16);
+        GossipKey fresh = GossipKey.Generate(32);
+        GeneratedConfigs first = ConfigsGenerator.Generate(dir.Path, old, new AgentSettings(), facts, asRoot: false);
+        GeneratedConfigs again = ConfigsGenerator.Generate(dir.Path, old, new AgentSettings(), facts, asRoot: false);
+        GeneratedConfigs rotated = ConfigsGenerator.Generate(dir.Path, fresh, new AgentSettings(), facts, asRoot: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.ReplacedKeyFingerprints, Is.Empty, "nothing was there");
+            Assert.That(again.ReplacedKeyFingerprints, Is.Empty, "same key: nothing to rotate");
+            Assert.That(rotated.ReplacedKeyFingerprints, Is.EqualTo(new[] { old.Fingerprint }));
+            foreach (string path in rotated.Paths.Values)
+            {
+                Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), path);
+                Assert.That(File.ReadAllText(path), Does.Contain(fresh.ToBase64()).And.Not.Contain(old.ToBase64()));
+            }
+
+            Assert.That(Directory.EnumerateFiles(dir.Path, ".*", SearchOption.AllDirectories), Is.Empty, "no temp files left");
+        }
+    }
+
+    [Test]
+    public void AKeyTheVersionDoesNotAcceptIsRefusedBeforeWriting()
+    {
+        using var dir = new TempDirectory();
+        string twenty = Convert.ToBase64String(new byte[20]);
+        var e = Assert.Throws<PackageException>(() => GossipKey.Parse(twenty, "file 'k'", ConsulVersionFacts.For("0.7.2")));
+        Assert.That(e!.Message, Does.Contain("decodes to 20 bytes").And.Not.Contain(twenty));
+        Assert.That(Directory.EnumerateFileSystemEntries(dir.Path), Is.Empty);
+    }
+
     [Test]
     public void GroupIdsComeFromTheGroupFile()
     {

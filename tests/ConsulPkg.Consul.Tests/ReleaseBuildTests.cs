@@ -166,6 +166,63 @@ public sealed class ReleaseBuildTests
         Assert.That(lintian.StdOut, Does.Not.Match("(?m)^[EW]: "));
     }
 
+    /// <summary>
+    /// With HashiCorp's kind of binary inside (a real static, unstripped ELF) both layouts still
+    /// have no lintian error or warning: the two tags it earns are overridden with their reason.
+    /// </summary>
+    [TestCase(PackageLayout.Seed)]
+    [TestCase(PackageLayout.Debian)]
+    public async Task PackageWithARealStaticBinaryPassesLintian(PackageLayout layout)
+    {
+        _release.Zip = FakeRelease.MakeZip(("consul", StaticElf.Bytes), ("LICENSE.txt", "licence\n"u8.ToArray()));
+        _release.Sums = _release.SumsFor(_release.Zip);
+        _release.Publish(_server, TestKeys.Trusted);
+        ConsulBuildResult result = await Build(Options() with { Layout = layout });
+        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", "--info", "--tag-display-limit", "0", result.PackagePath);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
+            Assert.That(lintian.StdOut, Does.Not.Match("(?m)^[EW]: "));
+            Assert.That(lintian.StdOut, Does.Not.Contain("unused-override"), "each override is earned");
+        }
+
+        string overrides = Tool.Check("sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -xOf - ./usr/share/lintian/overrides/consul", "sh", result.PackagePath);
+        Assert.That(overrides, Does.Contain("consul: statically-linked-binary [").And.Contain("consul: unstripped-binary-or-object ["));
+    }
+
+    [Test]
+    public void ABinaryForAnotherMachineIsRefused()
+    {
+        var i386 = new FakeRelease(UnpinnedVersion, "386");
+        i386.Zip = FakeRelease.MakeZip(("consul", StaticElf.Bytes));
+        i386.Sums = i386.SumsFor(i386.Zip);
+        i386.Publish(_server, TestKeys.Trusted);
+        var e = Assert.ThrowsAsync<PackageException>(() => Build(Options() with { Architecture = "i386" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
+        Assert.That(e!.Message, Is.EqualTo($"the consul binary in consul_{UnpinnedVersion}_linux_386.zip is for x86-64, not i386 (i386): the mirror serves the wrong build"));
+    }
+
+    [Test]
+    public async Task WithoutAMaintainerTheDocumentedDefaultIsWrittenWithAWarning()
+    {
+        ConsulBuildResult result = await Build(Options() with { Maintainer = null });
+        Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Maintainer"), Is.EqualTo(ConsulRecipe.DefaultMaintainer + "\n"));
+        Assert.That(_diagnostics.ToString(), Does.Contain($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{ConsulRecipe.DefaultMaintainer}'"));
+        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", result.PackagePath);
+        Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
+    }
+
+    [TestCase("root <root@localhost>")]
+    [TestCase("ops@example.org")]
+    [TestCase("Ops <ops@example.org")]
+    [TestCase("<ops@example.org>")]
+    public async Task AnInvalidMaintainerIsRefusedBeforeAnyDownload(string maintainer)
+    {
+        PackageException e = await BuildFails(Options() with { Maintainer = maintainer });
+        Assert.That(e.Message, Is.EqualTo($"invalid maintainer '{maintainer}' from --maintainer: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)"));
+        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
+    }
+
     [Test]
     public async Task SameInputsGiveTheSameBytes()
     {

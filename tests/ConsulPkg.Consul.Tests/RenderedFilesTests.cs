@@ -167,6 +167,50 @@ public sealed class RenderedFilesTests
         }
     }
 
+    /// <summary>Every property of the model reaches the templates under its snake_case name (no reflection at run time).</summary>
+    [Test]
+    public void EveryModelPropertyIsATemplateVariable()
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("0.7.2");
+        ConsulTemplateModel model = ConsulRenderer.Model(facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings(), GossipKey.Generate());
+        string[] expected = typeof(ConsulTemplateModel).GetProperties()
+            .Select(p => System.Text.RegularExpressions.Regex.Replace(p.Name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant())
+            .Where(n => n != "equality_contract")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.That(model.Variables().Keys.Order(StringComparer.Ordinal), Is.EqualTo(expected));
+    }
+
+    [TestCase("0.7.2", "# Consul 0.7.2 has no sd_notify support: Type=simple, not notify.\nType=simple\n")]
+    [TestCase("1.17.3", "# bootstrap role joins nobody: Type=notify would never finish starting it.\nType=simple\n")]
+    public void UnitTypeIsSimpleAndSaysWhyForTheVersion(string version, string expected)
+    {
+        Assert.That(Render(PackageLayout.Seed, version: version).Unit, Does.Contain(expected));
+    }
+
+    [Test]
+    public void AddressesForEveryNodeLandInEveryConfig()
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("1.17.3");
+        var settings = new AgentSettings { BindAddr = "{{ GetPrivateInterfaces | include \"network\" \"172.20.20.0/24\" | attr \"address\" }}", ClientAddr = "127.0.0.1" };
+        RenderedPackage rendered = ConsulRenderer.RenderAll(
+            ConsulTemplates.Load(), ConsulRenderer.Model(facts, "1.17.3-1", PackageLayout.Seed, settings, GossipKey.Generate()), facts);
+        foreach (string json in rendered.Configs.Values)
+        {
+            Assert.That(json, Does.Contain("\"bind_addr\": \"{{ GetPrivateInterfaces | include \\\"network\\\" \\\"172.20.20.0/24\\\" | attr \\\"address\\\" }}\",\n"));
+            Assert.That(json, Does.Contain("\"client_addr\": \"127.0.0.1\",\n"));
+        }
+    }
+
+    [Test]
+    public void AnAddressTemplateIsRefusedForAVersionNotKnownToTakeIt()
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("0.7.2");
+        var e = Assert.Throws<PackageException>(() => ConsulRenderer.Model(
+            facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings { BindAddr = "{{ GetPrivateIP }}" }, GossipKey.Generate()));
+        Assert.That(e!.Message, Does.StartWith("invalid --bind-addr '{{ GetPrivateIP }}': go-sockaddr templates are taken from Consul 0.8.0 on, not by 0.7.2"));
+    }
+
     [Test]
     public void DescriptionHasASynopsisAndBody()
     {
