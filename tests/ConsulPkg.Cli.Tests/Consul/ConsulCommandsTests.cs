@@ -38,6 +38,8 @@ public sealed class ConsulCommandsTests
             ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),
             ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
             ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
+            ["DEBFULLNAME"] = "Ops Team",
+            ["DEBEMAIL"] = "ops@example.org",
         };
         foreach ((string k, string v) in extra ?? [])
         {
@@ -62,8 +64,43 @@ public sealed class ConsulCommandsTests
             Assert.That(r.StdErr, Is.Empty);
             Assert.That(File.Exists(deb), Is.True);
         });
-        ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version");
-        Assert.That(fields.StdOut, Is.EqualTo("0.7.5-2\n"), fields.StdErr);
+        ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version", "Maintainer");
+        Assert.That(fields.StdOut, Is.EqualTo("Version: 0.7.5-2\nMaintainer: Ops Team <ops@example.org>\n"), fields.StdErr);
+    }
+
+    [Test]
+    public void WithoutAnyMaintainerTheDefaultIsUsedAndSaid()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        ToolResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.That(r.StdErr, Is.EqualTo("warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is 'consul-pkg <consul-pkg@packages.invalid>'\n"));
+        Assert.That(Tool.Run("dpkg-deb", "-f", _temp.Combine("out", "consul_0.7.5-1_amd64.deb"), "Maintainer").StdOut, Is.EqualTo("consul-pkg <consul-pkg@packages.invalid>\n"));
+    }
+
+    [Test]
+    public void AnInvalidDebemailIsRefusedNamingTheVariables()
+    {
+        ToolResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "ops@localhost" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(r.StdErr, Is.EqualTo("consul-pkg: invalid maintainer 'Ops Team <ops@localhost>' from DEBFULLNAME and DEBEMAIL: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)\n"));
+    }
+
+    /// <summary>fpm's -f: replace the output file.</summary>
+    [Test]
+    public void DashFReplacesAnExistingPackage()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        string[] build = ["build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out"];
+        Assert.That(CliRunner.Run(Context(), build).ExitCode, Is.Zero);
+        ToolResult refused = CliRunner.Run(Context(), build);
+        ToolResult forced = CliRunner.Run(Context(), [.. build, "-f"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(refused.StdErr, Does.Contain("consul_0.7.5-1_amd64.deb").And.Contain("--force"));
+            Assert.That(forced.ExitCode, Is.Zero, forced.StdErr);
+        });
     }
 
     [Test]
@@ -108,7 +145,9 @@ public sealed class ConsulCommandsTests
     [TestCase("--layout", "rpm", "invalid --layout 'rpm'")]
     [TestCase("--compression", "bz2", "invalid --compression 'bz2'")]
     [TestCase("--arch", "x86_64", "unsupported architecture 'x86_64'")]
-    [TestCase("--consul-version", "latest", "invalid Consul version 'latest'")]
+    [TestCase("--consul-version", "1.2", "invalid Consul version '1.2'")]
+    [TestCase("--maintainer", "root <root@localhost>", "invalid maintainer 'root <root@localhost>' from --maintainer")]
+    [TestCase("--bind-addr", "eth0", "invalid --bind-addr 'eth0'")]
     public void BadOptionValuesFailBeforeAnyDownload(string option, string value, string message)
     {
         string[] args = option == "--consul-version"
@@ -183,4 +222,24 @@ public sealed class ConsulCommandsTests
             Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
         });
     }
+
+    [Test]
+    public void ConfigsOverConfigsWithAnotherKeySaysRunningAgentsKeepTheOldOne()
+    {
+        const string newKey = "3SYAxnmrHcW7k3Dqh2gpyA==";
+        Assert.That(CliRunner.Run(Context(), "configs", "--output", "conf").ExitCode, Is.Zero);
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = newKey }), "configs", "--output", "conf");
+        string oldFingerprint = GossipKeyFingerprint(TestKeys.GossipKeyBase64);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(r.StdErr, Does.StartWith($"note: the replaced configs held gossip key {oldFingerprint}; agents that already ran keep it"));
+            Assert.That(r.StdErr, Does.Contain("consul keyring -install, -use, -remove"));
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(newKey).And.Not.Contain(TestKeys.GossipKeyBase64));
+            Assert.That(File.ReadAllText(_temp.Combine("conf", "server", "consul.json")), Does.Contain(newKey));
+        });
+    }
+
+    private static string GossipKeyFingerprint(string key) =>
+        "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(key)).AsSpan(0, 8));
 }
