@@ -313,7 +313,7 @@ public sealed class ConsulInstallTests
             Assert.That(verify.StdOut + verify.StdErr, Does.Not.Contain("consul"), verify.ToString());
             Assert.That(start.ExitCode, Is.Zero, start.ToString());
             Assert.That(unit.User, Is.EqualTo("consul"));
-            Assert.That(recorded, Is.EqualTo("agent\n-config-dir=/etc/consul.d/server\n"));
+            Assert.That(recorded, Is.EqualTo("agent\n-config-dir=/etc/consul.d/server\n-config-dir=/etc/consul.d/node\n"));
             Assert.That(File.ReadAllText(root.HostPath(Config("server"))), Does.Contain("\"server\": true").And.Not.Contain("bootstrap"));
             Assert.That(root.Run("runuser", "-u", "consul", "--", "cat", Config("server")).ExitCode, Is.Zero, "the agent can read its config");
             Assert.That(root.Run("runuser", "-u", "nobody", "--", "cat", Config("server")).ExitCode, Is.Not.Zero, "others cannot read the gossip key");
