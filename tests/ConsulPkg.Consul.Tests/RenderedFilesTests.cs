@@ -167,20 +167,6 @@ public sealed class RenderedFilesTests
         }
     }
 
-    /// <summary>Every property of the model reaches the templates under its snake_case name (no reflection at run time).</summary>
-    [Test]
-    public void EveryModelPropertyIsATemplateVariable()
-    {
-        ConsulFacts facts = ConsulVersionFacts.For("0.7.2");
-        ConsulTemplateModel model = ConsulRenderer.Model(facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings(), GossipKey.Generate());
-        string[] expected = typeof(ConsulTemplateModel).GetProperties()
-            .Select(p => System.Text.RegularExpressions.Regex.Replace(p.Name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant())
-            .Where(n => n != "equality_contract")
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        Assert.That(model.Variables().Keys.Order(StringComparer.Ordinal), Is.EqualTo(expected));
-    }
-
     [TestCase("0.7.2", "# Consul 0.7.2 has no sd_notify support: Type=simple, not notify.\nType=simple\n")]
     [TestCase("1.17.3", "# bootstrap role joins nobody: Type=notify would never finish starting it.\nType=simple\n")]
     public void UnitTypeIsSimpleAndSaysWhyForTheVersion(string version, string expected)
