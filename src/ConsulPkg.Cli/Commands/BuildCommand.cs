@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
+using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Cli.Commands;
 
@@ -19,8 +20,8 @@ internal static class BuildCommand
         Option<string?> maintainer = new("--maintainer") { Description = $"Maintainer field, e.g. 'Ops <ops@example.com>' (else $DEBFULLNAME <$DEBEMAIL>, else '{ConsulRecipe.DefaultMaintainer}')" };
         Option<string?> output = new("--output") { Description = "Output directory (default .) or .deb file path", HelpName = "PATH" };
         Option<bool> force = new("--force", "-f") { Description = "Replace an existing output file (fpm's -f)" };
-        Option<string?> compression = new("--compression") { Description = "gz (default), xz, zst or none" };
-        Option<string?> layout = new("--layout") { Description = "seed (default: /usr/local/bin, /usr/lib/systemd/system) or debian (/usr/bin)" };
+        Option<CompressionFormat> compression = ConsulOptionParsing.CompressionOption();
+        Option<PackageLayout> layout = ConsulOptionParsing.LayoutOption();
         Option<string?> releaseUrl = new("--release-url") { Description = $"Release mirror base URL (else ${ConsulRelease.BaseUrlEnvironmentVariable}, else {ConsulRelease.DefaultBaseUrl})", HelpName = "URL" };
         Option<string?> zip = new("--zip") { Description = "Use this local release zip instead of downloading", HelpName = "FILE" };
         Option<string?> sums = new("--sha256sums") { Description = "Use this local SHA256SUMS (signature beside it as FILE.72D7468F.sig or FILE.sig)", HelpName = "FILE" };
@@ -55,10 +56,10 @@ internal static class BuildCommand
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
                 OutputFile = toFile ? outputPath : null,
                 Overwrite = parseResult.GetValue(force),
-                Compression = ConsulOptionParsing.Compression(parseResult.GetValue(compression)),
+                Compression = parseResult.GetValue(compression),
                 Agent = agent.Agent(parseResult),
                 TemplatesDirectory = agent.TemplatesDirectory(parseResult, context),
-                Layout = ConsulOptionParsing.Layout(parseResult.GetValue(layout)),
+                Layout = parseResult.GetValue(layout),
                 GossipKey = agent.KeySource(parseResult, context),
                 ReleaseUrl = parseResult.GetValue(releaseUrl),
                 ZipFile = parseResult.GetValue(zip) is { } z ? context.ResolvePath(z) : null,

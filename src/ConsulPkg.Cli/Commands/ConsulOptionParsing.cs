@@ -1,39 +1,55 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using ConsulPkg.Consul;
-using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Cli.Commands;
 
-/// <summary>Turns the Consul commands' option strings into library values, one clear line per bad value.</summary>
+/// <summary>
+/// The Consul commands' options whose values have a fixed set of meanings. Each is parsed with
+/// the command line, so a bad value is a usage error (exit 2) with one line naming the option,
+/// the value and what is accepted, before any work starts.
+/// </summary>
 internal static class ConsulOptionParsing
 {
-    public static PackageLayout Layout(string? text) => text switch
+    public static Option<PackageLayout> LayoutOption() => Choice(
+        "--layout", "seed (default: /usr/local/bin, /usr/lib/systemd/system) or debian (/usr/bin)", PackageLayout.Seed,
+        text => text switch
+        {
+            "seed" => PackageLayout.Seed,
+            "debian" => PackageLayout.Debian,
+            _ => null,
+        },
+        "use seed (the tutorial's /usr/local paths) or debian (policy-clean /usr/bin)");
+
+    public static Option<CompressionFormat> CompressionOption() => Choice(
+        "--compression", "gz (default), xz, zst or none", CompressionFormat.Gzip,
+        Compressors.ParseName,
+        "use gz, xz, zst or none");
+
+    /// <summary>The size of a generated gossip key, as <c>--bytes</c> (keygen) or <c>--gossip-key-bytes</c>.</summary>
+    public static Option<int> KeyBytesOption(string name) => Choice(
+        name, "Size of a generated key: 16 (default, Consul before 1.6), 24 or 32", 16,
+        ParseKeyBytes,
+        "use 16 (Consul before 1.6, the default), 24 or 32");
+
+    /// <summary><c>--gossip-key-bytes</c> of build and configs: null unless given, so the packaged version's keygen size applies.</summary>
+    public static Option<int?> GeneratedKeyBytesOption() => new("--gossip-key-bytes")
     {
-        null or "seed" => PackageLayout.Seed,
-        "debian" => PackageLayout.Debian,
-        _ => throw new PackageException($"invalid --layout '{text}': use seed (the tutorial's /usr/local paths) or debian (policy-clean /usr/bin)"),
+        Description = "Size of a generated key: 16, 24 or 32 (default: what that version's consul keygen makes, 32 from 1.6)",
+        CustomParser = result => Parse(result, "--gossip-key-bytes", 0, ParseKeyBytes, "use 16, 24 or 32") is var n and not 0 ? n : null,
     };
 
-    public static CompressionFormat Compression(string? text) => text switch
-    {
-        null or "gz" or "gzip" => CompressionFormat.Gzip,
-        "xz" => CompressionFormat.Xz,
-        "zst" or "zstd" => CompressionFormat.Zstd,
-        "none" => CompressionFormat.None,
-        _ => throw new PackageException($"invalid --compression '{text}': use gz, xz, zst or none"),
-    };
-
-    public static int KeyBytes(int value) => value is 16 or 24 or 32
-        ? value
-        : throw new PackageException($"invalid --bytes {value}: use 16 (Consul before 1.6, the default), 24 or 32");
+    private static int? ParseKeyBytes(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is 16 or 24 or 32 ? n : null;
 
     /// <param name="bytes">Size of a generated key; null: what the packaged version's consul keygen makes.</param>
     public static GossipKeySource KeySource(string? file, int? bytes, CliContext context) => new()
     {
         File = file is null ? null : context.ResolvePath(file),
         UseEnvironment = true,
-        GenerateBytes = bytes is { } b ? KeyBytes(b) : null,
+        GenerateBytes = bytes,
     };
 
     public static AgentSettings Agent(string? datacenter, string[]? join, string? bindAddr, string? clientAddr) => new()
@@ -57,7 +73,7 @@ internal static class ConsulOptionParsing
 
         public Option<string?> KeyFile { get; } = new("--gossip-key-file") { Description = $"File holding the gossip key (else ${GossipKey.EnvironmentVariable}, else a new key)", HelpName = "FILE" };
 
-        public Option<int?> KeyBytes { get; } = new("--gossip-key-bytes") { Description = "Size of a generated key: 16, 24 or 32 (default: what that version's consul keygen makes, 32 from 1.6)" };
+        public Option<int?> KeyBytes { get; } = GeneratedKeyBytesOption();
 
         public Option<string?> Templates { get; } = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };
 
@@ -69,5 +85,31 @@ internal static class ConsulOptionParsing
         public GossipKeySource KeySource(ParseResult r, CliContext context) => ConsulOptionParsing.KeySource(r.GetValue(KeyFile), r.GetValue(KeyBytes), context);
 
         public string? TemplatesDirectory(ParseResult r, CliContext context) => r.GetValue(Templates) is { } t ? context.ResolvePath(t) : null;
+    }
+
+    private static Option<T> Choice<T>(string name, string description, T defaultValue, Func<string, T?> parse, string accepted)
+        where T : struct => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => Parse(result, name, defaultValue, parse, accepted),
+    };
+
+    private static T Parse<T>(ArgumentResult result, string name, T defaultValue, Func<string, T?> parse, string accepted)
+        where T : struct
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return defaultValue;
+        }
+
+        string text = result.Tokens[^1].Value;
+        if (parse(text) is { } value)
+        {
+            return value;
+        }
+
+        result.AddError($"invalid {name} '{text}': {accepted}");
+        return defaultValue;
     }
 }

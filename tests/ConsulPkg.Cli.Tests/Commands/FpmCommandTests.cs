@@ -1,4 +1,5 @@
 using ConsulPkg.Cli.Tests.Support;
+using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 
@@ -52,6 +53,22 @@ public sealed class FpmCommandTests
         Assert.That(control, Is.Empty);
         Assert.That(File.ReadAllText(_temp.Combine("control", "conffiles")), Is.EqualTo(
             "/etc/consul.d/bootstrap/consul.conf\n/etc/consul.d/client/consul.conf\n/etc/consul.d/server/consul.conf\n"));
+    }
+
+    [Test]
+    public void GzipLevelZeroBuildsAPackageDpkgDebReads()
+    {
+        // Level 0 passed the mapper but failed in the compressor; fpm documents it as "none or minimal".
+        using var output = new TempDirectory();
+        string deb = output.Combine("zero.deb");
+        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--deb-compression", "gz", "--deb-compression-level", "0", "-p", deb, "."]);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        ToolResult listing = Tool.Run("dpkg-deb", "-c", deb);
+        Assert.Multiple(() =>
+        {
+            Assert.That(listing.ExitCode, Is.Zero, listing.StdErr);
+            Assert.That(listing.StdOut, Does.Contain("./usr/local/bin/consul"));
+        });
     }
 
     [Test]

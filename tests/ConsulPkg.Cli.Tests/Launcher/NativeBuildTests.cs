@@ -1,6 +1,7 @@
 using System.Globalization;
 using ConsulPkg.Cli.Tests.Support;
 using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Cli.Tests.Launcher;
 

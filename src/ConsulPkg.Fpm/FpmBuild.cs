@@ -1,0 +1,15 @@
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Fpm;
+
+/// <summary>What an fpm command line amounts to: the package and where it goes.</summary>
+public sealed record FpmBuild
+{
+    public required DebPackageSpec Spec { get; init; }
+
+    /// <summary>Absolute path of the .deb to write.</summary>
+    public required string OutputPath { get; init; }
+
+    /// <summary>fpm's <c>--force</c>: replace an existing file.</summary>
+    public required bool Overwrite { get; init; }
+}

@@ -1,0 +1,131 @@
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Fpm;
+
+/// <summary>
+/// fpm's command line for <c>-s dir -t deb</c>, as raw values: <see cref="FpmPackageMapper"/>
+/// validates them and names the flag in every error. Relative paths are resolved against
+/// <see cref="WorkingDirectory"/> (scripts, <c>--package</c>, <c>--chdir</c>) or against the
+/// chdir directory (inputs), as fpm does.
+/// </summary>
+public sealed record FpmOptions
+{
+    /// <summary>Absolute directory that relative paths on the command line are resolved against.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Debian name of the build host's architecture, used for <c>native</c> and the default.</summary>
+    public required string HostArchitecture { get; init; }
+
+    /// <summary>The one timestamp of the build (SOURCE_DATE_EPOCH), decided by the caller.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public string? InputType { get; init; }
+
+    public string? OutputType { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>fpm's default is "1.0".</summary>
+    public string Version { get; init; } = "1.0";
+
+    public string? Iteration { get; init; }
+
+    public string? Epoch { get; init; }
+
+    public string? Architecture { get; init; }
+
+    /// <summary>Null: <see cref="FpmDefaults.Maintainer"/>.</summary>
+    public string? Maintainer { get; init; }
+
+    public string? Vendor { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? License { get; init; }
+
+    public string? Category { get; init; }
+
+    public IReadOnlyList<string> Depends { get; init; } = [];
+
+    public IReadOnlyList<string> Provides { get; init; } = [];
+
+    public IReadOnlyList<string> Conflicts { get; init; } = [];
+
+    public IReadOnlyList<string> Replaces { get; init; } = [];
+
+    public IReadOnlyList<string> PreDepends { get; init; } = [];
+
+    public IReadOnlyList<string> Recommends { get; init; } = [];
+
+    public IReadOnlyList<string> Suggests { get; init; } = [];
+
+    public IReadOnlyList<string> Breaks { get; init; } = [];
+
+    /// <summary>fpm's <c>--no-depends</c>: drop every Depends entry.</summary>
+    public bool NoDepends { get; init; }
+
+    /// <summary>fpm's <c>--deb-field 'Name: value'</c>, in the order given.</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>fpm's <c>--deb-priority</c>; fpm's default is "optional".</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>fpm's <c>--deb-changelog FILE</c>: the changelog shipped instead of a generated one.</summary>
+    public string? ChangelogPath { get; init; }
+
+    /// <summary>Package paths; a directory means every file below it.</summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+
+    public bool NoDefaultConfigFiles { get; init; }
+
+    /// <summary>Host paths of the maintainer scripts (fpm's before/after install/remove).</summary>
+    public IReadOnlyDictionary<MaintainerScript, string> Scripts { get; init; } = new Dictionary<MaintainerScript, string>();
+
+    /// <summary>fpm's names: gz, bzip2, xz, zst, none. Null: gz.</summary>
+    public string? Compression { get; init; }
+
+    public string? CompressionLevel { get; init; }
+
+    public string? User { get; init; }
+
+    public string? Group { get; init; }
+
+    public string? Chdir { get; init; }
+
+    /// <summary>Output file, directory, or a name with fpm's NAME/VERSION/ARCH... placeholders.</summary>
+    public string? Package { get; init; }
+
+    public bool Force { get; init; }
+
+    public string? Prefix { get; init; }
+
+    /// <summary>fpm's <c>File.fnmatch</c> patterns against paths relative to the prefix (or root).</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
+    /// <summary>Paths or <c>source=target</c> mappings.</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
+    /// <summary>Generate usr/share/doc/NAME/copyright and changelog (fpm does not; lintian wants them).</summary>
+    public bool GenerateDocumentation { get; init; } = true;
+}
+
+/// <summary>Values used where fpm would read the host or invent a placeholder.</summary>
+public static class FpmDefaults
+{
+    /// <summary>
+    /// fpm uses <c>&lt;$USER@$(hostname)&gt;</c>, which makes the package depend on the build
+    /// machine; this is the same for every build (DEBFULLNAME/DEBEMAIL override it in the CLI).
+    /// </summary>
+    public const string Maintainer = "root <root@localhost>";
+
+    /// <summary>fpm's default description.</summary>
+    public const string Description = "no description given";
+
+    /// <summary>fpm's dir input sets this license when none is given.</summary>
+    public const string License = "unknown";
+
+    /// <summary>fpm's default version.</summary>
+    public const string Version = "1.0";
+}

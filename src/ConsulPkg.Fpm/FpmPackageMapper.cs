@@ -1,0 +1,401 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
+using ConsulPkg.Fpm.Staging;
+
+namespace ConsulPkg.Fpm;
+
+/// <summary>
+/// Maps fpm's <c>-s dir -t deb</c> options onto a <see cref="DebPackageSpec"/>, following fpm's
+/// own rules (lib/fpm/command.rb, lib/fpm/package/dir.rb, lib/fpm/package/deb.rb) except where
+/// fpm's behaviour is a defect:
+/// <list type="bullet">
+/// <item>Maintainer script files given with <c>--before-install</c> and friends are left out of
+/// the data when they are only found by walking an input directory. fpm packages them too, so the
+/// seed's <c>--pre-install ./pre-install ... .</c> installs <c>/pre-install</c> on the target.
+/// Naming the file itself as an input (<c>pre-install</c> or <c>pre-install=/usr/share/x</c>)
+/// still packages it.</item>
+/// <item>The output file is never packaged into itself (fpm, run twice in ".", packages the
+/// previous .deb).</item>
+/// <item>Invalid names and versions are refused, not rewritten (fpm lowercases names and turns
+/// "_" into "-" with a warning).</item>
+/// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
+/// that name into the package when it is not).</item>
+/// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
+/// disk, so a fresh checkout builds the same bytes.</item>
+/// <item>No value comes from the build host except the architecture: the maintainer default is
+/// <see cref="FpmDefaults.Maintainer"/>, Vendor, Homepage and Section are left out unless given
+/// (fpm writes <c>$USER@host</c>, an example.com URL and "none").</item>
+/// </list>
+/// </summary>
+public static partial class FpmPackageMapper
+{
+    public static FpmBuild Map(FpmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        CheckTypes(options);
+
+        ControlFile control = MapControl(options);
+        string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
+        FpmOutputPath.CheckWritable(outputPath, options.Force);
+
+        IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = ReadScripts(options, out HashSet<string> scriptPaths);
+        IReadOnlyList<PackageEntry> entries = CollectEntries(options, scriptPaths, outputPath);
+        IReadOnlyList<string> confFiles = ExpandConfigFiles(options.ConfigFiles, entries);
+        (CompressionFormat compression, int? level) = MapCompression(options);
+
+        var spec = new DebPackageSpec
+        {
+            Control = control,
+            Entries = entries,
+            Scripts = scripts,
+            ConfFiles = confFiles,
+            EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
+            Compression = compression,
+            CompressionLevel = level,
+            Timestamp = options.Timestamp,
+            Documentation = MapDocumentation(options),
+        };
+        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force };
+    }
+
+    private static void CheckTypes(FpmOptions options)
+    {
+        if (options.InputType is null)
+        {
+            throw new PackageException("missing -s/--input-type: consul-pkg fpm builds from '-s dir'");
+        }
+
+        if (options.InputType != "dir")
+        {
+            throw new PackageException($"unsupported input type '{options.InputType}': consul-pkg fpm builds only from '-s dir'");
+        }
+
+        if (options.OutputType is null)
+        {
+            throw new PackageException("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
+        }
+
+        if (options.OutputType != "deb")
+        {
+            throw new PackageException($"unsupported output type '{options.OutputType}': consul-pkg fpm writes only '-t deb'");
+        }
+    }
+
+    /// <summary>The control file alone (validated), e.g. to name the output before collecting files.</summary>
+    public static ControlFile MapControl(FpmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.Name))
+        {
+            throw new PackageException("missing -n/--name: give the package name, e.g. --name consul");
+        }
+
+        var control = new ControlFile
+        {
+            Package = options.Name,
+            Version = MapVersion(options),
+            Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
+            License = options.License ?? FpmDefaults.License,
+            Vendor = options.Vendor,
+            Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
+            PreDepends = options.PreDepends.Select(FixRelation).ToList(),
+            Depends = options.NoDepends ? [] : options.Depends.Select(FixRelation).ToList(),
+            Recommends = options.Recommends.Select(FixRelation).ToList(),
+            Suggests = options.Suggests.Select(FixRelation).ToList(),
+            Conflicts = options.Conflicts.Select(FixRelation).ToList(),
+            Breaks = options.Breaks.Select(FixRelation).ToList(),
+            Provides = options.Provides,
+            Replaces = options.Replaces.Select(FixRelation).ToList(),
+            Section = options.Category,
+            Priority = options.Priority ?? "optional",
+            ExtraFields = options.Fields.Select(ParseField).ToList(),
+            Homepage = options.Url,
+            Description = options.Description ?? FpmDefaults.Description,
+        };
+        control.Validate();
+        return control;
+    }
+
+    /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
+    private static KeyValuePair<string, string> ParseField(string field)
+    {
+        int colon = field.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            throw new PackageException($"invalid --deb-field '{field}': write it as 'Name: value'");
+        }
+
+        return new(field[..colon].Trim(), field[(colon + 1)..].Trim());
+    }
+
+    private static DocumentationOptions MapDocumentation(FpmOptions options)
+    {
+        if (options.ChangelogPath is null)
+        {
+            return options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None;
+        }
+
+        if (!options.GenerateDocumentation)
+        {
+            throw new PackageException("--deb-changelog and --deb-no-docs contradict each other: drop one");
+        }
+
+        string path = Path.GetFullPath(options.ChangelogPath, options.WorkingDirectory);
+        try
+        {
+            return DocumentationOptions.Default with { ChangelogText = File.ReadAllText(path) };
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new PackageException($"cannot read the --deb-changelog file '{path}': {IoErrorText.Reason(exception)}", exception);
+        }
+    }
+
+    private static DebianVersion MapVersion(FpmOptions options)
+    {
+        int epoch = 0;
+        if (options.Epoch is not null
+            && !int.TryParse(options.Epoch, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
+        {
+            throw new PackageException($"invalid --epoch '{options.Epoch}': it must be a non-negative integer");
+        }
+
+        if (string.IsNullOrEmpty(options.Iteration))
+        {
+            // fpm accepts "0.7.2-1" as a version and writes it as is: parse it as a full version.
+            return DebianVersion.Parse(epoch > 0 ? $"{epoch}:{options.Version}" : options.Version);
+        }
+
+        return new DebianVersion(options.Version, options.Iteration, epoch);
+    }
+
+    /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
+    public static string FixRelation(string relation)
+    {
+        ArgumentNullException.ThrowIfNull(relation);
+        Match match = BareRelation().Match(relation.Trim());
+        if (!match.Success)
+        {
+            return relation.Trim();
+        }
+
+        string op = match.Groups["op"].Value switch
+        {
+            ">" => ">>",
+            "<" => "<<",
+            "==" => "=",
+            string other => other,
+        };
+        return $"{match.Groups["name"].Value} ({op} {match.Groups["version"].Value})";
+    }
+
+    private static Dictionary<MaintainerScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, out HashSet<string> paths)
+    {
+        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((MaintainerScript script, string given) in options.Scripts)
+        {
+            string path = Path.GetFullPath(given, options.WorkingDirectory);
+            string flag = ScriptName(script);
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new PackageException($"cannot read the {flag} script '{path}': {IoErrorText.Reason(exception)}", exception);
+            }
+
+            if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
+            {
+                throw new PackageException(
+                    $"the {flag} script '{path}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+            }
+
+            scripts[script] = bytes;
+            paths.Add(path);
+        }
+
+        return scripts;
+    }
+
+    /// <summary>The control member name; the user may have given any of fpm's two flags for it.</summary>
+    private static string ScriptName(MaintainerScript script) => script.ToString().ToLowerInvariant();
+
+    private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
+    {
+        string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
+        if (!Directory.Exists(chdir))
+        {
+            throw new PackageException($"cannot change to -C/--chdir directory '{chdir}': no such directory");
+        }
+
+        IReadOnlyList<string> inputs = options.Inputs;
+        if (inputs.Count == 0)
+        {
+            // fpm packages the chdir directory itself when -C is given without inputs.
+            inputs = options.Chdir is not null
+                ? ["."]
+                : throw new PackageException("no input paths: give the directory to package, e.g. '.'");
+        }
+
+        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
+        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
+        var staging = new StagingOptions
+        {
+            Owner = options.User ?? "root",
+            Group = options.Group ?? "root",
+            Excludes = target => IsExcluded(target, prefix, excludes),
+            SkipSource = source => scriptPaths.Contains(source) || source == outputPath,
+        };
+
+        var byPath = new Dictionary<string, (PackageEntry Entry, string Input)>(StringComparer.Ordinal);
+        foreach (string input in inputs)
+        {
+            (string source, string target) = ResolveInput(input, chdir, prefix);
+            foreach (PackageEntry entry in StagingTree.Collect(source, target, staging))
+            {
+                if (byPath.TryGetValue(entry.Path, out var existing))
+                {
+                    if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+                    {
+                        continue;
+                    }
+
+                    throw new PackageException(
+                        $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
+                }
+
+                byPath.Add(entry.Path, (entry, input));
+            }
+        }
+
+        return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// fpm's dir input: "path" keeps its path relative to the chdir directory ("." is the root);
+    /// "src=dst" (when no file is literally named so) copies like <c>rsync -a src dst</c>: a
+    /// directory ending in "/" gives its contents to dst, any other directory lands as dst/NAME,
+    /// and a file becomes dst itself, or dst/NAME when dst ends in "/".
+    /// </summary>
+    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix)
+    {
+        int equals = input.IndexOf('=', StringComparison.Ordinal);
+        bool isMapping = equals > 0 && equals < input.Length - 1 && !Path.Exists(Path.GetFullPath(input, chdir));
+        if (!isMapping)
+        {
+            string source = Path.GetFullPath(input, chdir);
+            string relative = Path.IsPathRooted(input) ? input : Path.GetRelativePath(chdir, source);
+            if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
+            {
+                throw new PackageException(
+                    $"input '{input}' lies outside the -C/--chdir directory '{chdir}': map it with '{input}=/target/path'");
+            }
+
+            return (source, Join(prefix, relative == "." ? "/" : relative));
+        }
+
+        string origin = input[..equals];
+        string destination = input[(equals + 1)..];
+        string originPath = Path.GetFullPath(origin, chdir);
+        bool isDirectory = Directory.Exists(originPath) && new DirectoryInfo(originPath).LinkTarget is null;
+        string target;
+        if (isDirectory && origin.EndsWith('/'))
+        {
+            target = destination;
+        }
+        else if (isDirectory || destination.EndsWith('/'))
+        {
+            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath.TrimEnd('/')));
+        }
+        else
+        {
+            target = destination;
+        }
+
+        return (originPath, Join(prefix, target));
+    }
+
+    private static string Join(string prefix, string path) =>
+        PackagePath.Normalize(prefix + "/" + path);
+
+    private static bool IsExcluded(string target, string prefix, FpmGlob[] excludes)
+    {
+        if (excludes.Length == 0)
+        {
+            return false;
+        }
+
+        string relative = prefix != "/" && target.StartsWith(prefix + "/", StringComparison.Ordinal)
+            ? target[(prefix.Length + 1)..]
+            : PackagePath.Relative(target);
+        return excludes.Any(glob => glob.IsMatch(relative));
+    }
+
+    /// <summary>fpm's write_conffiles: a directory stands for every regular file below it; each must be in data.</summary>
+    internal static List<string> ExpandConfigFiles(IReadOnlyList<string> configFiles, IReadOnlyList<PackageEntry> entries)
+    {
+        var result = new List<string>();
+        foreach (string given in configFiles)
+        {
+            string path = PackagePath.Normalize(given);
+            PackageEntry? entry = entries.FirstOrDefault(e => e.Path == path);
+            if (entry is null)
+            {
+                throw new PackageException(
+                    $"config file '{path}' (--config-files {given}) is not in the package data: give a path as installed, e.g. /etc/consul.d/consul.json");
+            }
+
+            if (entry.Kind == EntryKind.Directory)
+            {
+                result.AddRange(entries
+                    .Where(e => e.Kind == EntryKind.File && e.Path.StartsWith(path + "/", StringComparison.Ordinal))
+                    .Select(e => e.Path));
+            }
+            else if (entry.Kind == EntryKind.File)
+            {
+                result.Add(path);
+            }
+            else
+            {
+                throw new PackageException($"config file '{path}' (--config-files {given}) is a {entry.Kind.ToString().ToLowerInvariant()}: only regular files can be conffiles");
+            }
+        }
+
+        return result.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static (CompressionFormat Format, int? Level) MapCompression(FpmOptions options)
+    {
+        if (options.Compression == "bzip2")
+        {
+            throw new PackageException("--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst");
+        }
+
+        CompressionFormat format = options.Compression is null
+            ? CompressionFormat.Gzip
+            : Compressors.ParseName(options.Compression)
+              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none");
+        if (options.CompressionLevel is null || format == CompressionFormat.None)
+        {
+            return (format, null);
+        }
+
+        (int min, int max) = Compressors.LevelRange(format);
+        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
+        {
+            throw new PackageException(
+                $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
+        }
+
+        return (format, level);
+    }
+
+    [GeneratedRegex(@"^(?<name>[^\s(),|]+)\s+(?<op><<|<=|>=|>>|==|=|<|>)\s*(?<version>[^\s(),|]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex BareRelation();
+}

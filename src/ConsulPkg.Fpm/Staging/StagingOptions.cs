@@ -1,0 +1,18 @@
+namespace ConsulPkg.Fpm.Staging;
+
+/// <summary>How <see cref="StagingTree"/> turns host files into package entries.</summary>
+public sealed record StagingOptions
+{
+    public static StagingOptions Default { get; } = new();
+
+    /// <summary>Owner name of every entry (dpkg maps it to a local id at unpack if the user exists).</summary>
+    public string Owner { get; init; } = "root";
+
+    public string Group { get; init; } = "root";
+
+    /// <summary>Target paths ("/usr/bin/x") to leave out; an excluded directory is not descended into.</summary>
+    public Func<string, bool> Excludes { get; init; } = static _ => false;
+
+    /// <summary>Host paths (absolute) found while walking a directory that are to be left out.</summary>
+    public Func<string, bool> SkipSource { get; init; } = static _ => false;
+}
