@@ -35,6 +35,19 @@ internal sealed record CliContext
         Now = () => DateTimeOffset.UtcNow,
     };
 
+    /// <summary>
+    /// <c>$DEBFULLNAME &lt;$DEBEMAIL&gt;</c>, as Debian's tools take the maintainer from the
+    /// environment; null unless both are set. Checked, naming the variables when invalid.
+    /// </summary>
+    public string? MaintainerFromEnvironment()
+    {
+        string? name = GetEnvironmentVariable("DEBFULLNAME");
+        string? email = GetEnvironmentVariable("DEBEMAIL");
+        return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(email)
+            ? null
+            : Debian.MaintainerAddress.Check($"{name} <{email}>", "DEBFULLNAME and DEBEMAIL");
+    }
+
     /// <summary>Resolves a command-line path against <see cref="WorkingDirectory"/>.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
 }

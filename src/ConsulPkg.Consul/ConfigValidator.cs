@@ -1,32 +1,41 @@
 using System.Text.Json;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
 
 /// <summary>
-/// Checks a rendered agent configuration before it is packaged, the way Consul 0.7 would read it:
-/// valid JSON, an object, only keys 0.7 knows (it rejects others with "Config has invalid keys"),
-/// <c>bootstrap</c> only together with <c>server</c> and never with <c>bootstrap_expect</c>, and an
-/// <c>encrypt</c> key that decodes to 16, 24 or 32 bytes. Messages never quote the key.
+/// Checks a rendered agent configuration before it is packaged, the way the packaged Consul
+/// version would read it (<see cref="ConsulFacts"/>): a file name it reads (only *.json before
+/// 1.0), valid JSON, an object, only keys that version knows (every version refuses others at
+/// start), <c>bootstrap</c> and <c>bootstrap_expect</c> only on a server and never together, and an
+/// <c>encrypt</c> key of a size the version accepts. Messages never quote the key.
 /// </summary>
 public static class ConfigValidator
 {
-    /// <summary>The subset of Consul 0.7's configuration keys this package's configs may use.</summary>
-    public static IReadOnlySet<string> KnownKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
+    /// <param name="text">The rendered file.</param>
+    /// <param name="name">The file's name (its extension decides the format), for messages.</param>
+    public static void Validate(string text, string name, ConsulFacts facts)
     {
-        "bootstrap", "bootstrap_expect", "server", "datacenter", "data_dir", "encrypt", "start_join",
-        "retry_join", "retry_interval", "bind_addr", "advertise_addr", "client_addr", "ui", "log_level",
-        "node_name", "domain", "leave_on_terminate", "skip_leave_on_interrupt", "rejoin_after_leave",
-        "disable_remote_exec", "disable_update_check", "enable_syslog", "ports", "addresses", "recursors",
-    };
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(facts);
+        if (!facts.ReadsConfigFile(name))
+        {
+            throw new PackageException(
+                $"rendered config {name}: Consul {facts.Version} reads only {string.Join(" and ", facts.ConfigExtensions.Select(e => "*" + e))} from a config dir (HCL came in 1.0.0): use a .json template");
+        }
 
-    public static void Validate(string json, string name)
-    {
-        ArgumentNullException.ThrowIfNull(json);
+        if (!name.EndsWith(".json", StringComparison.Ordinal))
+        {
+            // The shipped and user templates are JSON; other formats are not checked here.
+            throw new PackageException($"rendered config {name}: only JSON configs are checked before packaging; name the template <role>.json.sbn");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException e)
         {
@@ -42,32 +51,13 @@ public static class ConfigValidator
                 throw new PackageException($"rendered config {name} is not a JSON object: fix its template");
             }
 
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
+            CheckKeys(root, name, facts.ConfigKeys, facts, parent: null);
+            if (root.TryGetProperty("ports", out JsonElement ports) && ports.ValueKind == JsonValueKind.Object)
             {
-                if (!KnownKeys.Contains(property.Name))
-                {
-                    throw new PackageException($"rendered config {name} has key '{property.Name}', which Consul 0.7 rejects: use one of {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))}");
-                }
-
-                if (!seen.Add(property.Name))
-                {
-                    throw new PackageException($"rendered config {name} has key '{property.Name}' twice");
-                }
+                CheckKeys(ports, name, facts.PortNames, facts, parent: "ports");
             }
 
-            bool bootstrap = IsTrue(root, "bootstrap", name);
-            bool server = IsTrue(root, "server", name);
-            if (bootstrap && !server)
-            {
-                throw new PackageException($"rendered config {name} sets bootstrap without server: bootstrap mode is for servers only");
-            }
-
-            if (bootstrap && root.TryGetProperty("bootstrap_expect", out _))
-            {
-                throw new PackageException($"rendered config {name} sets both bootstrap and bootstrap_expect: Consul refuses the combination");
-            }
-
+            CheckRoles(root, name);
             if (root.TryGetProperty("encrypt", out JsonElement encrypt))
             {
                 if (encrypt.ValueKind != JsonValueKind.String)
@@ -75,7 +65,55 @@ public static class ConfigValidator
                     throw new PackageException($"rendered config {name}: 'encrypt' must be a string");
                 }
 
-                GossipKey.Parse(encrypt.GetString()!, $"rendered config {name}");
+                GossipKey.Parse(encrypt.GetString()!, $"rendered config {name}", facts);
+            }
+        }
+    }
+
+    private static void CheckKeys(JsonElement json, string name, System.Collections.Frozen.FrozenSet<string> known, ConsulFacts facts, string? parent)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in json.EnumerateObject())
+        {
+            string key = parent is null ? property.Name : $"{parent}.{property.Name}";
+            if (!known.Contains(property.Name))
+            {
+                throw new PackageException(
+                    $"rendered config {name} has key '{key}', which Consul {facts.Version} refuses at start: {ConsulVersionFacts.WhyUnknown(property.Name, inPorts: parent is not null, facts.Version)}");
+            }
+
+            if (!seen.Add(property.Name))
+            {
+                throw new PackageException($"rendered config {name} has key '{key}' twice");
+            }
+        }
+    }
+
+    /// <summary>The same in every version: bootstrap modes are for servers, and one of the two at most.</summary>
+    private static void CheckRoles(JsonElement root, string name)
+    {
+        bool bootstrap = IsTrue(root, "bootstrap", name);
+        bool server = IsTrue(root, "server", name);
+        if (bootstrap && !server)
+        {
+            throw new PackageException($"rendered config {name} sets bootstrap without server: bootstrap mode is for servers only");
+        }
+
+        if (root.TryGetProperty("bootstrap_expect", out JsonElement expect))
+        {
+            if (expect.ValueKind != JsonValueKind.Number || !expect.TryGetInt32(out int count) || count < 0)
+            {
+                throw new PackageException($"rendered config {name}: 'bootstrap_expect' must be a whole number of servers");
+            }
+
+            if (count > 0 && bootstrap)
+            {
+                throw new PackageException($"rendered config {name} sets both bootstrap and bootstrap_expect: Consul refuses the combination; keep bootstrap_expect");
+            }
+
+            if (count > 0 && !server)
+            {
+                throw new PackageException($"rendered config {name} sets bootstrap_expect without server: only servers take part in bootstrapping");
             }
         }
     }

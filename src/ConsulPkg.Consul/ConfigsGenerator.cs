@@ -1,11 +1,18 @@
 using System.Text;
+using System.Text.Json;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
 /// <summary>What <c>consul-pkg configs</c> wrote: the paths and the key's fingerprint (never the key).</summary>
-public sealed record GeneratedConfigs(IReadOnlyDictionary<AgentRole, string> Paths, string KeyFingerprint, UnixFileMode Mode);
+/// <param name="ReplacedKeyFingerprints">
+/// Fingerprints of other keys the replaced configs held: agents already running with them keep
+/// using them (their keyring wins over <c>encrypt</c>) until the key is rotated with <c>consul keyring</c>.
+/// </param>
+public sealed record GeneratedConfigs(
+    IReadOnlyDictionary<AgentRole, string> Paths, string KeyFingerprint, UnixFileMode Mode, IReadOnlyList<string> ReplacedKeyFingerprints);
 
 /// <summary>
 /// Writes the three agent configurations (DIR/&lt;role&gt;/consul.json, the layout of /etc/consul.d)
@@ -15,14 +22,17 @@ public sealed record GeneratedConfigs(IReadOnlyDictionary<AgentRole, string> Pat
 /// </summary>
 public static class ConfigsGenerator
 {
+    /// <param name="facts">The Consul version the configs are for (keys, key sizes).</param>
     public static GeneratedConfigs Generate(
-        string outputDirectory, GossipKey key, AgentSettings settings, string? templatesDirectory = null, bool? asRoot = null)
+        string outputDirectory, GossipKey key, AgentSettings settings, ConsulFacts facts, string? templatesDirectory = null, bool? asRoot = null)
     {
         ArgumentNullException.ThrowIfNull(outputDirectory);
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(facts);
+        key.AcceptedBy(facts, "the given key");
         ConsulTemplates templates = ConsulTemplates.Load(templatesDirectory);
-        ConsulTemplateModel model = ConsulRenderer.Model("0.7.2", "0.7.2", PackageLayout.Seed, settings, key);
-        IReadOnlyDictionary<AgentRole, string> configs = ConsulRenderer.RenderConfigs(templates, model);
+        ConsulTemplateModel model = ConsulRenderer.Model(facts, facts.Version.Text, PackageLayout.Seed, settings, key);
+        IReadOnlyDictionary<AgentRole, string> configs = ConsulRenderer.RenderConfigs(templates, model, facts);
 
         // 0640 lets the consul group (the agent) read it when root installs it; otherwise only the owner may.
         bool root = asRoot ?? Environment.IsPrivilegedProcess;
@@ -33,16 +43,40 @@ public static class ConfigsGenerator
         // As root, hand the files to the agent's group when it exists (root:consul 0640, as the package ships them).
         int? gid = root ? UnixOwnership.GroupId(ConsulRenderer.ServiceUser) : null;
         var paths = new Dictionary<AgentRole, string>();
+        var replaced = new SortedSet<string>(StringComparer.Ordinal);
         foreach ((AgentRole role, string json) in configs)
         {
             string directory = Path.Combine(outputDirectory, role.ToName());
             Directory.CreateDirectory(directory);
             string path = Path.Combine(directory, "consul.json");
+            if (KeyFingerprintIn(path) is { } old && old != key.Fingerprint)
+            {
+                replaced.Add(old);
+            }
+
             WriteAtomically(path, Encoding.UTF8.GetBytes(json), mode, gid);
             paths.Add(role, Path.GetFullPath(path));
         }
 
-        return new GeneratedConfigs(paths, key.Fingerprint, mode);
+        return new GeneratedConfigs(paths, key.Fingerprint, mode, [.. replaced]);
+    }
+
+    /// <summary>The fingerprint of the key in an existing config; null when there is none or it cannot be read.</summary>
+    private static string? KeyFingerprintIn(string path)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("encrypt", out JsonElement encrypt)
+                && encrypt.ValueKind == JsonValueKind.String
+                ? GossipKey.Parse(encrypt.GetString()!, path).Fingerprint
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or PackageException)
+        {
+            return null; // a missing or foreign file is simply replaced
+        }
     }
 
     private static void WriteAtomically(string path, byte[] content, UnixFileMode mode, int? gid)

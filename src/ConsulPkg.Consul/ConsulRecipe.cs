@@ -1,4 +1,5 @@
 using System.Text;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 
@@ -7,6 +8,7 @@ namespace ConsulPkg.Consul;
 /// <summary>Everything <c>consul-pkg build</c> takes.</summary>
 public sealed record ConsulRecipeOptions
 {
+    /// <summary>A release (0.7.2), or latest, latest-1.x, latest-1.17.x (see <see cref="VersionRequest"/>).</summary>
     public required string ConsulVersion { get; init; }
 
     public string Iteration { get; init; } = "1";
@@ -16,6 +18,7 @@ public sealed record ConsulRecipeOptions
 
     public string? Vendor { get; init; }
 
+    /// <summary>"Name &lt;address&gt;"; null: <see cref="ConsulRecipe.DefaultMaintainer"/>, with a warning.</summary>
     public string? Maintainer { get; init; }
 
     /// <summary>Directory for the .deb (named name_version_arch.deb); ignored when <see cref="OutputFile"/> is set.</summary>
@@ -65,7 +68,9 @@ public sealed record ConsulRecipeOptions
 }
 
 /// <summary>What a build produced; nothing secret in it.</summary>
-public sealed record ConsulBuildResult(string PackagePath, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string KeyFingerprint);
+/// <param name="ConsulVersion">The release packaged (what <c>latest</c> resolved to).</param>
+public sealed record ConsulBuildResult(
+    string PackagePath, string ConsulVersion, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string KeyFingerprint);
 
 /// <summary>
 /// The Consul recipe: fetch and verify a release, extract the binary, render and check the
@@ -74,30 +79,59 @@ public sealed record ConsulBuildResult(string PackagePath, string ZipSha256, str
 /// </summary>
 public static class ConsulRecipe
 {
+    /// <summary>
+    /// The Maintainer when none is given: Debian requires the field and lintian a mail address
+    /// with a domain. The reserved .invalid domain says plainly that nobody reads it.
+    /// </summary>
+    public const string DefaultMaintainer = "consul-pkg <consul-pkg@packages.invalid>";
+
     public static async Task<ConsulBuildResult> BuildAsync(ConsulRecipeOptions options, TextWriter diagnostics, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(diagnostics);
 
         // Everything the user typed is checked before any download.
-        var release = new ConsulRelease(options.ConsulVersion, options.Architecture);
-        var version = new DebianVersion(options.ConsulVersion, options.Iteration);
+        VersionRequest request = VersionRequest.Parse(options.ConsulVersion);
+        string hashiCorpArchitecture = ConsulArchitecture.ToHashiCorp(options.Architecture);
+        if (request.Exact is { } exact)
+        {
+            ConsulVersionFacts.EnsureBuilt(exact, options.Architecture, hashiCorpArchitecture);
+        }
+
+        _ = new DebianVersion("0", options.Iteration); // the revision, before anything is fetched
+        string maintainer = MaintainerAddress.Check(options.Maintainer ?? DefaultMaintainer, "--maintainer");
         Func<string, string?> environment = options.GetEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, environment(ConsulRelease.BaseUrlEnvironmentVariable));
-        GossipKey key = options.GossipKey.Resolve(environment);
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
-        ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
-        RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model);
         string outputDirectory = options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!;
         if (!Directory.Exists(outputDirectory))
         {
             throw new PackageException($"output directory '{outputDirectory}' does not exist: create it first");
         }
 
+        using var downloader = new ReleaseDownloader(options.Download);
+        ReleaseVersion version = request.Exact
+            ?? await ResolveLatestAsync(downloader, baseUrl, request, options.Architecture, hashiCorpArchitecture, diagnostics, cancellationToken).ConfigureAwait(false);
+        ConsulFacts facts = ConsulVersionFacts.For(version);
+        if (facts.BeyondKnown)
+        {
+            diagnostics.WriteLine($"warning: consul-pkg knows Consul up to {ConsulVersionFacts.NewestKnownMajor}.x; {version} is packaged with the facts of {facts.Range}");
+        }
+
+        if (options.Maintainer is null)
+        {
+            diagnostics.WriteLine($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{maintainer}'");
+        }
+
+        var release = new ConsulRelease(version.Text, options.Architecture);
+        var debianVersion = new DebianVersion(version.Text, options.Iteration);
+        GossipKey key = options.GossipKey.Resolve(facts, environment);
+        ConsulTemplateModel model = ConsulRenderer.Model(facts, debianVersion.ToString(), options.Layout, options.Agent, key);
+        RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model, facts);
+
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
         try
         {
-            using var downloader = new ReleaseDownloader(options.Download);
             var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(environment), diagnostics);
             VerifiedZip zip = await fetcher.FetchAsync(
                 new ReleaseSource
@@ -114,16 +148,31 @@ public static class ConsulRecipe
 
             string binary = Path.Combine(work.FullName, "consul.bin");
             ConsulBinaryExtractor.Extract(zip.ZipPath, binary);
+            ElfBinary? elf = ElfBinary.Read(binary);
+            elf?.EnsureRunsOn(options.Architecture, release.ZipName);
 
-            DebPackageSpec spec = DescribePackage(options, version, rendered, binary);
+            DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
             string output = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
             DebPackageWriter.WriteFile(spec, output, options.Overwrite);
-            return new ConsulBuildResult(Path.GetFullPath(output), zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
+            return new ConsulBuildResult(Path.GetFullPath(output), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
         }
         finally
         {
             work.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Resolves latest (or latest-1.x...) through the release index and says what it chose.</summary>
+    private static async Task<ReleaseVersion> ResolveLatestAsync(
+        ReleaseDownloader downloader, Uri baseUrl, VersionRequest request, string debianArchitecture, string hashiCorpArchitecture,
+        TextWriter diagnostics, CancellationToken cancellationToken)
+    {
+        Uri url = ReleaseIndex.UrlOf(baseUrl);
+        byte[] index = (await downloader.GetBytesAsync(url, optional: false, ReleaseIndex.MaxBytes, cancellationToken).ConfigureAwait(false))!;
+        ReleaseVersion version = ReleaseIndex.Newest(index, request, hashiCorpArchitecture, url.ToString());
+        ConsulVersionFacts.EnsureBuilt(version, debianArchitecture, hashiCorpArchitecture);
+        diagnostics.WriteLine($"{request} is Consul {version} (from {url})");
+        return version;
     }
 
     /// <summary>
@@ -132,9 +181,9 @@ public static class ConsulRecipe
     /// override for a tag lintian does not emit is itself reported (unused-override), so each
     /// layout gets only the tags it earns.
     /// </summary>
-    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths)
+    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary)
     {
-        string binary = paths.BinaryPath.TrimStart('/');
+        string binaryPath = paths.BinaryPath.TrimStart('/');
         var text = new StringBuilder()
             .Append("# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n")
             .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.json]\n")
@@ -142,37 +191,49 @@ public static class ConsulRecipe
             .Append($"consul: non-standard-dir-perm 0750 != 0755 [{LayoutPaths.DataDir.TrimStart('/')}/]\n")
             .Append("# Built for a private repository, not uploaded to the archive: there is no ITP bug to close.\n")
             .Append("consul: initial-upload-closes-no-bugs\n");
+        if (binary is { IsStatic: true, IsPie: false })
+        {
+            text.Append("# HashiCorp builds consul as a static Go program: it loads no shared library by design.\n")
+                .Append($"consul: statically-linked-binary [{binaryPath}]\n");
+        }
+
+        if (binary is { HasSymbolTable: true })
+        {
+            text.Append("# The binary is HashiCorp's, byte for byte as verified against its signed SHA256SUMS; stripping would change it.\n")
+                .Append($"consul: unstripped-binary-or-object [{binaryPath}]\n");
+        }
+
         if (layout == PackageLayout.Debian)
         {
             // lintian looks for manual pages of /usr/bin programs only, not of /usr/local ones.
             text.Append("# Upstream ships no manual page; 'consul --help' documents the command.\n")
-                .Append($"consul: no-manual-page [{binary}]\n");
+                .Append($"consul: no-manual-page [{binaryPath}]\n");
         }
         else
         {
             text.Append("# The seed layout keeps the tutorial's /usr/local/bin/consul on purpose; --layout debian uses /usr/bin.\n")
-                .Append($"consul: file-in-usr-local [{binary}]\n")
+                .Append($"consul: file-in-usr-local [{binaryPath}]\n")
                 .Append("# The directory of that binary, for the same reason.\n")
-                .Append($"consul: dir-in-usr-local [{Path.GetDirectoryName(binary)}/]\n")
+                .Append($"consul: dir-in-usr-local [{Path.GetDirectoryName(binaryPath)}/]\n")
                 .Append("# Again the tutorial's /usr/local/bin/consul, which lintian also reports as an unusual directory.\n")
-                .Append($"consul: file-in-unusual-dir [{binary}]\n");
+                .Append($"consul: file-in-unusual-dir [{binaryPath}]\n");
         }
 
         return text.ToString();
     }
 
-    /// <summary>Consul's licence: MPL-2.0 up to 1.16, BUSL-1.1 from 1.17 (HashiCorp's 2023 change).</summary>
-    internal static string CopyrightText(string consulVersion)
+    /// <summary>
+    /// The copyright file: the licence of exactly this release (MPL-2.0 up to 1.16.x, BUSL-1.1
+    /// from 1.17.0, HashiCorp's 2023 change), where its source and licence text are.
+    /// </summary>
+    internal static string CopyrightText(ConsulFacts facts)
     {
-        string[] parts = consulVersion.Split('.', '-', '+', '~');
-        bool busl = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) > 1
-            || (parts[0] == "1" && int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) >= 17);
-        string license = busl
-            ? "License: BUSL-1.1\n The Business Source License 1.1; the full text is in LICENSE at\n https://github.com/hashicorp/consul for this release.\n"
-            : "License: MPL-2.0\n On Debian systems the full text of the Mozilla Public License 2.0 is in\n /usr/share/common-licenses/MPL-2.0.\n";
+        string license = facts.License == "MPL-2.0"
+            ? "License: MPL-2.0\n On Debian systems the full text of the Mozilla Public License 2.0 is in\n /usr/share/common-licenses/MPL-2.0.\n"
+            : $"License: {facts.License}\n The Business Source License 1.1 with HashiCorp's Additional Use Grant; the\n full text is LICENSE in this release's source, {facts.LicenseUrl}\n";
         return "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
             + "Upstream-Name: consul\n"
-            + "Source: https://releases.hashicorp.com/consul/\n"
+            + $"Source: {facts.SourceUrl}\n"
             + "\n"
             + "Files: *\n"
             + "Copyright: 2013 and later, HashiCorp, Inc.\n" // Consul began in 2013; upstream's notice names no year
@@ -180,9 +241,12 @@ public static class ConsulRecipe
     }
 
     /// <summary>The package's contents, control file and scripts from rendered templates and an extracted binary.</summary>
-    public static DebPackageSpec DescribePackage(ConsulRecipeOptions options, DebianVersion version, RenderedPackage rendered, string binaryPath)
+    /// <param name="elf">The binary's ELF facts (null for a stand-in that is not ELF): they decide lintian overrides.</param>
+    internal static DebPackageSpec DescribePackage(
+        ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, RenderedPackage rendered, string binaryPath, ElfBinary? elf)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(rendered);
         LayoutPaths paths = LayoutPaths.For(options.Layout);
         var entries = new List<PackageEntry>
@@ -190,6 +254,7 @@ public static class ConsulRecipe
             PackageEntry.FromFile(paths.BinaryPath, binaryPath, 0b111_101_101),
             PackageEntry.FromBytes(paths.UnitPath, Encoding.UTF8.GetBytes(rendered.Unit)),
             PackageEntry.Directory(LayoutPaths.ConfigRoot),
+            PackageEntry.Directory(LayoutPaths.NodeConfigDir),
             PackageEntry.Directory(LayoutPaths.DataDir, 0b111_101_000) with { Owner = ConsulRenderer.ServiceUser, Group = ConsulRenderer.ServiceUser },
         };
         foreach ((AgentRole role, string json) in rendered.Configs)
@@ -201,7 +266,7 @@ public static class ConsulRecipe
         }
 
         entries.Add(PackageEntry.FromBytes(
-            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths))));
+            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths, elf))));
 
         var control = new ControlFile
         {
@@ -226,7 +291,7 @@ public static class ConsulRecipe
             Compression = options.Compression,
             CompressionLevel = options.CompressionLevel,
             Timestamp = options.Timestamp,
-            Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(options.ConsulVersion) },
+            Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
 
             // The configs inside hold the gossip key, so the .deb itself is a secret.
             OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
@@ -8,7 +7,7 @@ namespace ConsulPkg.Consul;
 /// in HashiCorp's layout: <c>&lt;base&gt;/consul/&lt;ver&gt;/consul_&lt;ver&gt;_linux_&lt;arch&gt;.zip</c>,
 /// <c>consul_&lt;ver&gt;_SHA256SUMS</c> and its detached signatures.
 /// </summary>
-public sealed partial record ConsulRelease
+public sealed record ConsulRelease
 {
     /// <summary>HashiCorp's release site; overridden by an option or <see cref="BaseUrlEnvironmentVariable"/>.</summary>
     public static Uri DefaultBaseUrl { get; } = new("https://releases.hashicorp.com/");
@@ -30,13 +29,7 @@ public sealed partial record ConsulRelease
     public ConsulRelease(string version, string debianArchitecture)
     {
         ArgumentNullException.ThrowIfNull(version);
-        if (!VersionPattern().IsMatch(version))
-        {
-            throw new PackageException(
-                $"invalid Consul version '{version}': give a release number such as 0.7.2 or 1.17.0-rc1");
-        }
-
-        Version = version;
+        Version = Versions.ReleaseVersion.Parse(version).Text;
         DebianArchitecture = debianArchitecture;
         HashiCorpArchitecture = ConsulArchitecture.ToHashiCorp(debianArchitecture);
     }
@@ -79,8 +72,4 @@ public sealed partial record ConsulRelease
 
         return uri;
     }
-
-    // Digits first, then what HashiCorp uses in version names (1.17.0, 1.9.0-rc1, 1.10.0+ent).
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+([-+~][A-Za-z0-9.+~-]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionPattern();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
@@ -12,12 +13,25 @@ public sealed record AgentSettings
 
     public string Datacenter { get; init; } = "dc1";
 
-    /// <summary>Server addresses the server and client roles join (start_join).</summary>
+    /// <summary>Server addresses the server and client roles join (retry_join).</summary>
     public IReadOnlyList<string> Join { get; init; } = DefaultJoin;
 
-    /// <summary>Checks the values a user can give; messages name the value and the fix.</summary>
-    public void Validate()
+    /// <summary>
+    /// bind_addr for every node: an IP address, or (from 0.8) a go-sockaddr template such as
+    /// <c>{{ GetPrivateInterfaces | include "network" "172.20.20.0/24" | attr "address" }}</c> that
+    /// picks each node's own address. Null: none (per-node settings can set it).
+    /// </summary>
+    public string? BindAddr { get; init; }
+
+    /// <summary>client_addr for every node (HTTP and DNS), same forms as <see cref="BindAddr"/>.</summary>
+    public string? ClientAddr { get; init; }
+
+    /// <summary>Checks the values a user can give for <paramref name="facts"/>' version; messages name the value and the fix.</summary>
+    public void Validate(ConsulFacts facts)
     {
+        ArgumentNullException.ThrowIfNull(facts);
+        ValidateAddress(BindAddr, "--bind-addr", facts);
+        ValidateAddress(ClientAddr, "--client-addr", facts);
         if (Datacenter.Length == 0 || Datacenter.Length > 64 || !Datacenter.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             throw new PackageException($"invalid datacenter '{Datacenter}': use letters, digits, '-' and '_' (Consul's default is dc1)");
@@ -34,6 +48,29 @@ public sealed record AgentSettings
             {
                 throw new PackageException($"invalid join address '{address}': give an IP address or host name, optionally with :port");
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether 0.7 resolves go-sockaddr templates in addresses is unconfirmed, so they are taken
+    /// from 0.8 on only; a literal address works everywhere.
+    /// </summary>
+    private static void ValidateAddress(string? value, string option, ConsulFacts facts)
+    {
+        if (value is null || IPAddress.TryParse(value, out _))
+        {
+            return;
+        }
+
+        bool template = value.StartsWith("{{", StringComparison.Ordinal) && value.EndsWith("}}", StringComparison.Ordinal);
+        if (!template)
+        {
+            throw new PackageException($"invalid {option} '{value}': give an IP address, or a go-sockaddr template such as '{{{{ GetPrivateIP }}}}'");
+        }
+
+        if (facts.Version < ReleaseVersion.Of(0, 8))
+        {
+            throw new PackageException($"invalid {option} '{value}': go-sockaddr templates are taken from Consul 0.8.0 on, not by {facts.Version}; give an IP address, or set it per node in {LayoutPaths.NodeConfigDir}");
         }
     }
 
@@ -73,21 +110,31 @@ public static class ConsulRenderer
     public const string ServiceUser = "consul";
 
     public static ConsulTemplateModel Model(
-        string consulVersion, string debianVersion, PackageLayout layout, AgentSettings settings, GossipKey key)
+        ConsulFacts facts, string debianVersion, PackageLayout layout, AgentSettings settings, GossipKey key)
     {
+        ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(key);
-        settings.Validate();
+        settings.Validate(facts);
         LayoutPaths paths = LayoutPaths.For(layout);
         return new ConsulTemplateModel
         {
             PackageName = PackageName,
             Version = debianVersion,
-            ConsulVersion = consulVersion,
+            ConsulVersion = facts.Version.Text,
+            ConsulRange = facts.Range,
             Layout = layout.ToString().ToLowerInvariant(),
             BinaryPath = paths.BinaryPath,
             UnitName = LayoutPaths.UnitName,
+            UnitType = facts.UnitType,
+            SdNotify = facts.SdNotify,
+            ReadsHcl = facts.ReadsConfigFile(".hcl"),
+            UiKey = facts.UiKey,
+            KeygenBytes = facts.KeygenBytes,
+            ConfigCheck = paths.BinaryPath + " " + facts.ConfigCheck,
+            License = facts.License,
             ConfigRoot = LayoutPaths.ConfigRoot,
+            NodeConfigDir = LayoutPaths.NodeConfigDir,
             DataDir = LayoutPaths.DataDir,
             DefaultsFile = LayoutPaths.DefaultsFile,
             User = ServiceUser,
@@ -97,19 +144,21 @@ public static class ConsulRenderer
             DatacenterJson = JsonSerializer.Serialize(settings.Datacenter, Json.String),
             DataDirJson = JsonSerializer.Serialize(LayoutPaths.DataDir, Json.String),
             JoinJson = JsonSerializer.Serialize(settings.Join, Json.IReadOnlyListString),
+            BindAddrJson = settings.BindAddr is null ? "" : JsonSerializer.Serialize(settings.BindAddr, Json.String),
+            ClientAddrJson = settings.ClientAddr is null ? "" : JsonSerializer.Serialize(settings.ClientAddr, Json.String),
             EncryptJson = JsonSerializer.Serialize(key.ToBase64(), Json.String),
         };
     }
 
     /// <summary>The three configurations, each checked by <see cref="ConfigValidator"/>.</summary>
-    public static IReadOnlyDictionary<AgentRole, string> RenderConfigs(ConsulTemplates templates, ConsulTemplateModel model)
+    public static IReadOnlyDictionary<AgentRole, string> RenderConfigs(ConsulTemplates templates, ConsulTemplateModel model, ConsulFacts facts)
     {
         ArgumentNullException.ThrowIfNull(templates);
         var configs = new Dictionary<AgentRole, string>();
         foreach (AgentRole role in AgentRoleExtensions.All)
         {
             string json = templates.Render(role.TemplateName(), model);
-            ConfigValidator.Validate(json, role.TemplateName());
+            ConfigValidator.Validate(json, role.TemplateName(), facts);
             bool server = role != AgentRole.Client;
             using (JsonDocument doc = JsonDocument.Parse(json))
             {
@@ -126,7 +175,7 @@ public static class ConsulRenderer
         return configs;
     }
 
-    public static RenderedPackage RenderAll(ConsulTemplates templates, ConsulTemplateModel model)
+    public static RenderedPackage RenderAll(ConsulTemplates templates, ConsulTemplateModel model, ConsulFacts facts)
     {
         ArgumentNullException.ThrowIfNull(templates);
         var scripts = new Dictionary<MaintainerScript, string>
@@ -156,6 +205,6 @@ public static class ConsulRenderer
             throw new PackageException($"rendered {ConsulTemplates.Description} is empty: its first line is the package synopsis");
         }
 
-        return new RenderedPackage(unit, RenderConfigs(templates, model), scripts, description);
+        return new RenderedPackage(unit, RenderConfigs(templates, model, facts), scripts, description);
     }
 }

@@ -3,7 +3,8 @@ namespace ConsulPkg.Consul;
 /// <summary>
 /// Everything a template may refer to, and nothing else (templates see these as snake_case:
 /// <c>binary_path</c>, <c>encrypt_json</c>, ...). Values that land in JSON are pre-encoded
-/// (<c>*_json</c>) so no template has to get JSON quoting right.
+/// (<c>*_json</c>) so no template has to get JSON quoting right. The version facts
+/// (<c>sd_notify</c>, <c>reads_hcl</c>, <c>ui_key</c>, ...) come from <see cref="Versions.ConsulVersionFacts"/>.
 /// </summary>
 public sealed record ConsulTemplateModel
 {
@@ -14,13 +15,40 @@ public sealed record ConsulTemplateModel
 
     public required string ConsulVersion { get; init; }
 
+    /// <summary>The row of the version facts the Consul version falls in, e.g. "1.17-1.22".</summary>
+    public required string ConsulRange { get; init; }
+
     public required string Layout { get; init; }
 
     public required string BinaryPath { get; init; }
 
     public required string UnitName { get; init; }
 
+    /// <summary>The unit's Type= (simple; see <see cref="Versions.ConsulVersionFacts.UnitType"/>).</summary>
+    public required string UnitType { get; init; }
+
+    /// <summary>Whether this version's agent sends sd_notify READY (after a LAN join).</summary>
+    public required bool SdNotify { get; init; }
+
+    /// <summary>Whether this version reads *.hcl from a config dir (1.0 and later).</summary>
+    public required bool ReadsHcl { get; init; }
+
+    /// <summary>The key enabling the web UI in this version: ui, or ui_config from 1.9.</summary>
+    public required string UiKey { get; init; }
+
+    /// <summary>Size in bytes of the key this version's consul keygen makes.</summary>
+    public required int KeygenBytes { get; init; }
+
+    /// <summary>The command checking a config dir, ready for the directory to be appended.</summary>
+    public required string ConfigCheck { get; init; }
+
+    /// <summary>SPDX name of this version's licence.</summary>
+    public required string License { get; init; }
+
     public required string ConfigRoot { get; init; }
+
+    /// <summary>The administrator's per-node settings, read after the role's directory.</summary>
+    public required string NodeConfigDir { get; init; }
 
     public required string DataDir { get; init; }
 
@@ -41,23 +69,38 @@ public sealed record ConsulTemplateModel
 
     public required string JoinJson { get; init; }
 
+    /// <summary>bind_addr for every node as a JSON string, or empty when not given.</summary>
+    public required string BindAddrJson { get; init; }
+
+    /// <summary>client_addr for every node as a JSON string, or empty when not given.</summary>
+    public required string ClientAddrJson { get; init; }
+
     /// <summary>The gossip key as a JSON string. Only configs use it.</summary>
     public required string EncryptJson { get; init; }
 
     /// <summary>
     /// The model as the templates see it, each property under its snake_case name. Listed by hand
-    /// rather than imported by reflection, because trimming (the NativeAOT executable) removes
-    /// the metadata such an import reads; a test checks that every property is listed.
+    /// rather than imported by reflection: trimming (the NativeAOT executable) removes the
+    /// metadata such an import reads. A test checks that every property is listed.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Variables() => new Dictionary<string, string>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, object> Variables() => new Dictionary<string, object>(StringComparer.Ordinal)
     {
         ["package_name"] = PackageName,
         ["version"] = Version,
         ["consul_version"] = ConsulVersion,
+        ["consul_range"] = ConsulRange,
         ["layout"] = Layout,
         ["binary_path"] = BinaryPath,
         ["unit_name"] = UnitName,
+        ["unit_type"] = UnitType,
+        ["sd_notify"] = SdNotify,
+        ["reads_hcl"] = ReadsHcl,
+        ["ui_key"] = UiKey,
+        ["keygen_bytes"] = KeygenBytes,
+        ["config_check"] = ConfigCheck,
+        ["license"] = License,
         ["config_root"] = ConfigRoot,
+        ["node_config_dir"] = NodeConfigDir,
         ["data_dir"] = DataDir,
         ["defaults_file"] = DefaultsFile,
         ["user"] = User,
@@ -67,6 +110,8 @@ public sealed record ConsulTemplateModel
         ["datacenter_json"] = DatacenterJson,
         ["data_dir_json"] = DataDirJson,
         ["join_json"] = JoinJson,
+        ["bind_addr_json"] = BindAddrJson,
+        ["client_addr_json"] = ClientAddrJson,
         ["encrypt_json"] = EncryptJson,
     };
 }

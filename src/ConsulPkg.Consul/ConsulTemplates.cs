@@ -97,7 +97,7 @@ public sealed class ConsulTemplates
         // Filled entry by entry: ScriptObject.Import(object) reflects over the model and so
         // imports nothing once the executable is trimmed.
         var globals = new ScriptObject();
-        foreach ((string variable, string value) in model.Variables())
+        foreach ((string variable, object value) in model.Variables())
         {
             globals.Add(variable, value);
         }

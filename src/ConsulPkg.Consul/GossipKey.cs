@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
@@ -57,6 +58,26 @@ public sealed class GossipKey
         return new GossipKey(bytes);
     }
 
+    /// <summary>Parses a key and checks its size against what <paramref name="facts"/>' version accepts.</summary>
+    public static GossipKey Parse(string text, string sourceName, ConsulFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return Parse(text, sourceName).AcceptedBy(facts, sourceName);
+    }
+
+    /// <summary>This key, if <paramref name="facts"/>' version accepts its size; a clear error otherwise.</summary>
+    public GossipKey AcceptedBy(ConsulFacts facts, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (!facts.AcceptedKeyBytes.Contains(Length))
+        {
+            throw new PackageException(
+                $"the gossip key from {sourceName} is {Length} bytes; Consul {facts.Version} accepts {string.Join(", ", facts.AcceptedKeyBytes)}: generate one with 'consul-pkg keygen --bytes {facts.KeygenBytes}'");
+        }
+
+        return this;
+    }
+
     /// <summary>Reads a key from a file holding it as base64 (surrounding whitespace ignored).</summary>
     public static GossipKey FromFile(string path)
     {
@@ -106,18 +127,22 @@ public sealed record GossipKeySource
     /// <summary>Consult <see cref="GossipKey.EnvironmentVariable"/> when no file is given.</summary>
     public bool UseEnvironment { get; init; } = true;
 
-    /// <summary>Size of a generated key when neither gives one.</summary>
-    public int GenerateBytes { get; init; } = 16;
+    /// <summary>Size of a generated key when neither gives one; null: what that version's <c>consul keygen</c> makes.</summary>
+    public int? GenerateBytes { get; init; }
 
     public static GossipKeySource Default { get; } = new();
 
-    public GossipKey Resolve(Func<string, string?>? getEnvironmentVariable = null)
+    /// <summary>The key for <paramref name="facts"/>' version: given keys are checked against its sizes.</summary>
+    public GossipKey Resolve(ConsulFacts facts, Func<string, string?> getEnvironmentVariable)
     {
+        ArgumentNullException.ThrowIfNull(facts);
         if (File is not null)
         {
-            return GossipKey.FromFile(File);
+            return GossipKey.FromFile(File).AcceptedBy(facts, $"file '{File}'");
         }
 
-        return (UseEnvironment ? GossipKey.FromEnvironment(getEnvironmentVariable) : null) ?? GossipKey.Generate(GenerateBytes);
+        GossipKey? fromEnvironment = UseEnvironment ? GossipKey.FromEnvironment(getEnvironmentVariable) : null;
+        return fromEnvironment?.AcceptedBy(facts, $"environment variable {GossipKey.EnvironmentVariable}")
+            ?? GossipKey.Generate(GenerateBytes ?? facts.KeygenBytes);
     }
 }

@@ -14,6 +14,13 @@ public enum PackageLayout
 public sealed record LayoutPaths(string BinaryPath, string UnitPath)
 {
     public const string ConfigRoot = "/etc/consul.d";
+
+    /// <summary>
+    /// The administrator's settings for one node (bind_addr, node_name, ...): the unit reads it
+    /// after the role's directory. The package ships it empty and never writes into it, so
+    /// upgrades keep what is there; purge removes it.
+    /// </summary>
+    public const string NodeConfigDir = ConfigRoot + "/node";
     public const string DataDir = "/var/lib/consul";
     public const string DefaultsFile = "/etc/default/consul";
     public const string UnitName = "consul.service";

@@ -34,11 +34,15 @@ public sealed class ReleaseDownloader : IDisposable
     }
 
     /// <summary>A small file (SHA256SUMS, signature) in memory; null when the server says 404 and <paramref name="optional"/>.</summary>
-    public async Task<byte[]?> GetBytesAsync(Uri url, bool optional, CancellationToken cancellationToken = default)
+    public Task<byte[]?> GetBytesAsync(Uri url, bool optional, CancellationToken cancellationToken = default) =>
+        GetBytesAsync(url, optional, _options.MaxSmallFileBytes, cancellationToken);
+
+    /// <summary>A file in memory, up to <paramref name="maxBytes"/> (the release index is larger than a SHA256SUMS).</summary>
+    public async Task<byte[]?> GetBytesAsync(Uri url, bool optional, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
         using var buffer = new MemoryStream();
-        bool found = await DownloadAsync(url, buffer, _options.MaxSmallFileBytes, optional, showProgress: false, cancellationToken).ConfigureAwait(false);
+        bool found = await DownloadAsync(url, buffer, maxBytes, optional, showProgress: false, cancellationToken).ConfigureAwait(false);
         return found ? buffer.ToArray() : null;
     }
 

@@ -1,4 +1,5 @@
 using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul.Tests;
@@ -12,7 +13,7 @@ public sealed class ConfigsGeneratorTests
     {
         using var dir = new TempDirectory();
         GossipKey key = GossipKey.Generate();
-        GeneratedConfigs result = ConfigsGenerator.Generate(dir.Path, key, new AgentSettings { Datacenter = "east" }, asRoot: asRoot);
+        GeneratedConfigs result = ConfigsGenerator.Generate(dir.Path, key, new AgentSettings { Datacenter = "east" }, ConsulVersionFacts.For("0.7.2"), asRoot: asRoot);
 
         Assert.That(result.Paths.Keys, Is.EquivalentTo(AgentRoleExtensions.All));
         Assert.That(result.KeyFingerprint, Is.EqualTo(key.Fingerprint));
@@ -25,6 +26,47 @@ public sealed class ConfigsGeneratorTests
         }
 
         Assert.That(Directory.EnumerateFiles(dir.Path, ".*", SearchOption.AllDirectories), Is.Empty, "no temp files left");
+    }
+
+    /// <summary>
+    /// Regenerating with a new key (step 4 of the README's rotation): the configs are replaced
+    /// atomically with private modes and the new key, and the old key's fingerprint is reported,
+    /// because agents that already ran keep the old key in their keyring until it is rotated.
+    /// </summary>
+    [Test]
+    public void RegeneratingWithANewKeyReportsTheKeyItReplaced()
+    {
+        using var dir = new TempDirectory();
+        ConsulFacts facts = ConsulVersionFacts.For("1.17.3");
+        GossipKey old = GossipKey.Generate(16);
+        GossipKey fresh = GossipKey.Generate(32);
+        GeneratedConfigs first = ConfigsGenerator.Generate(dir.Path, old, new AgentSettings(), facts, asRoot: false);
+        GeneratedConfigs again = ConfigsGenerator.Generate(dir.Path, old, new AgentSettings(), facts, asRoot: false);
+        GeneratedConfigs rotated = ConfigsGenerator.Generate(dir.Path, fresh, new AgentSettings(), facts, asRoot: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.ReplacedKeyFingerprints, Is.Empty, "nothing was there");
+            Assert.That(again.ReplacedKeyFingerprints, Is.Empty, "same key: nothing to rotate");
+            Assert.That(rotated.ReplacedKeyFingerprints, Is.EqualTo(new[] { old.Fingerprint }));
+            foreach (string path in rotated.Paths.Values)
+            {
+                Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), path);
+                Assert.That(File.ReadAllText(path), Does.Contain(fresh.ToBase64()).And.Not.Contain(old.ToBase64()));
+            }
+
+            Assert.That(Directory.EnumerateFiles(dir.Path, ".*", SearchOption.AllDirectories), Is.Empty, "no temp files left");
+        }
+    }
+
+    [Test]
+    public void AKeyTheVersionDoesNotAcceptIsRefusedBeforeWriting()
+    {
+        using var dir = new TempDirectory();
+        string twenty = Convert.ToBase64String(new byte[20]);
+        var e = Assert.Throws<PackageException>(() => GossipKey.Parse(twenty, "file 'k'", ConsulVersionFacts.For("0.7.2")));
+        Assert.That(e!.Message, Does.Contain("decodes to 20 bytes").And.Not.Contain(twenty));
+        Assert.That(Directory.EnumerateFileSystemEntries(dir.Path), Is.Empty);
     }
 
     [Test]
@@ -54,20 +96,23 @@ public sealed class ConfigsGeneratorTests
     {
         using var dir = new TempDirectory();
         var e = Assert.Throws<PackageException>(() =>
-            ConfigsGenerator.Generate(dir.Path, GossipKey.Generate(), new AgentSettings { Join = ["not an address!"] }));
+            ConfigsGenerator.Generate(dir.Path, GossipKey.Generate(), new AgentSettings { Join = ["not an address!"] }, ConsulVersionFacts.For("0.7.2")));
         Assert.That(e!.Message, Does.Contain("invalid join address 'not an address!'"));
         Assert.That(Directory.EnumerateFileSystemEntries(dir.Path), Is.Empty);
     }
 
     [TestCase("{\"server\": true, \"bootstrap\": true, \"bootstrap_expect\": 3}", "both bootstrap and bootstrap_expect")]
-    [TestCase("{\"server\": true, \"acl_token\": \"x\"}", "key 'acl_token', which Consul 0.7 rejects")]
+    [TestCase("{\"server\": true, \"acl_tokn\": \"x\"}", "key 'acl_tokn', which Consul 0.7.2 refuses at start: consul-pkg knows no Consul version with it")]
+    [TestCase("{\"server\": true, \"ui_config\": {\"enabled\": true}}", "key 'ui_config', which Consul 0.7.2 refuses at start: it came in 1.9.0")]
+    [TestCase("{\"ports\": {\"grpc_tls\": 8503}}", "key 'ports.grpc_tls', which Consul 0.7.2 refuses at start: it came in 1.14.0")]
+    [TestCase("{\"server\": false, \"bootstrap_expect\": 3}", "bootstrap_expect without server")]
     [TestCase("{\"server\": true,}", "is not valid JSON")]
     [TestCase("[1]", "is not a JSON object")]
     [TestCase("{\"server\": \"yes\"}", "'server' must be true or false")]
     [TestCase("{\"encrypt\": \"c2hvcnQ=\"}", "decodes to 5 bytes")]
     public void ConfigValidatorRefusesWhatConsulWouldRefuse(string json, string expected)
     {
-        var e = Assert.Throws<PackageException>(() => ConfigValidator.Validate(json, "x.json"));
+        var e = Assert.Throws<PackageException>(() => ConfigValidator.Validate(json, "x.json", ConsulVersionFacts.For("0.7.2")));
         Assert.That(e!.Message, Does.Contain(expected));
     }
 }

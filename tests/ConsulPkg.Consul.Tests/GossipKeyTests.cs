@@ -1,5 +1,7 @@
 using ConsulPkg.Debian;
 
+using ConsulPkg.Consul.Versions;
+
 namespace ConsulPkg.Consul.Tests;
 
 [TestFixture]
@@ -49,22 +51,34 @@ public sealed class GossipKeyTests
     public void KeyComesFromTheEnvironmentWhenNoFileIsGiven()
     {
         GossipKey expected = GossipKey.Generate();
-        GossipKey key = GossipKeySource.Default.Resolve(name => name == GossipKey.EnvironmentVariable ? expected.ToBase64() : null);
+        GossipKey key = GossipKeySource.Default.Resolve(ConsulVersionFacts.For("0.7.2"), name => name == GossipKey.EnvironmentVariable ? expected.ToBase64() : null);
         Assert.That(key.Fingerprint, Is.EqualTo(expected.Fingerprint));
     }
 
     [Test]
     public void InvalidEnvironmentKeyNamesTheVariableNotTheValue()
     {
-        var e = Assert.Throws<PackageException>(() => GossipKeySource.Default.Resolve(_ => "c2hvcnQ="));
+        var e = Assert.Throws<PackageException>(() => GossipKeySource.Default.Resolve(ConsulVersionFacts.For("0.7.2"), _ => "c2hvcnQ="));
         Assert.That(e!.Message, Does.Contain("environment variable CONSUL_PKG_GOSSIP_KEY").And.Not.Contain("c2hvcnQ="));
     }
 
     [Test]
-    public void AFreshKeyIsGeneratedWhenNothingIsGiven()
+    public void AFreshKeyOfTheAskedSizeIsGeneratedWhenNothingIsGiven()
     {
-        GossipKey key = new GossipKeySource { GenerateBytes = 32 }.Resolve(_ => null);
+        GossipKey key = new GossipKeySource { GenerateBytes = 32 }.Resolve(ConsulVersionFacts.For("0.7.2"), _ => null);
         Assert.That(key.Length, Is.EqualTo(32));
+    }
+
+    /// <summary>What that version's consul keygen makes: 16 bytes up to 1.5, 32 from 1.6.</summary>
+    [TestCase("0.7.2", 16)]
+    [TestCase("1.5.3", 16)]
+    [TestCase("1.6.0-rc1", 32)]
+    [TestCase("1.6.0", 32)]
+    [TestCase("2.1.0", 32)]
+    public void AFreshKeyHasTheSizeOfThatVersionsKeygen(string version, int bytes)
+    {
+        GossipKey key = GossipKeySource.Default.Resolve(ConsulVersionFacts.For(version), _ => null);
+        Assert.That(key.Length, Is.EqualTo(bytes));
     }
 
     [Test]

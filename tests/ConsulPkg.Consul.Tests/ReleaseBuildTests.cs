@@ -11,7 +11,7 @@ namespace ConsulPkg.Consul.Tests;
 [NonParallelizable]
 public sealed class ReleaseBuildTests
 {
-    private const string UnpinnedVersion = "9.8.7";
+    private const string UnpinnedVersion = "0.7.5";
     private static readonly DateTimeOffset Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_480_956_810);
 
     private FakeReleaseServer _server = null!;
@@ -166,6 +166,63 @@ public sealed class ReleaseBuildTests
         Assert.That(lintian.StdOut, Does.Not.Match("(?m)^[EW]: "));
     }
 
+    /// <summary>
+    /// With HashiCorp's kind of binary inside (a real static, unstripped ELF) both layouts still
+    /// have no lintian error or warning: the two tags it earns are overridden with their reason.
+    /// </summary>
+    [TestCase(PackageLayout.Seed)]
+    [TestCase(PackageLayout.Debian)]
+    public async Task PackageWithARealStaticBinaryPassesLintian(PackageLayout layout)
+    {
+        _release.Zip = FakeRelease.MakeZip(("consul", StaticElf.Bytes), ("LICENSE.txt", "licence\n"u8.ToArray()));
+        _release.Sums = _release.SumsFor(_release.Zip);
+        _release.Publish(_server, TestKeys.Trusted);
+        ConsulBuildResult result = await Build(Options() with { Layout = layout });
+        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", "--info", "--tag-display-limit", "0", result.PackagePath);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
+            Assert.That(lintian.StdOut, Does.Not.Match("(?m)^[EW]: "));
+            Assert.That(lintian.StdOut, Does.Not.Contain("unused-override"), "each override is earned");
+        }
+
+        string overrides = Tool.Check("sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -xOf - ./usr/share/lintian/overrides/consul", "sh", result.PackagePath);
+        Assert.That(overrides, Does.Contain("consul: statically-linked-binary [").And.Contain("consul: unstripped-binary-or-object ["));
+    }
+
+    [Test]
+    public void ABinaryForAnotherMachineIsRefused()
+    {
+        var i386 = new FakeRelease(UnpinnedVersion, "386");
+        i386.Zip = FakeRelease.MakeZip(("consul", StaticElf.Bytes));
+        i386.Sums = i386.SumsFor(i386.Zip);
+        i386.Publish(_server, TestKeys.Trusted);
+        var e = Assert.ThrowsAsync<PackageException>(() => Build(Options() with { Architecture = "i386" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
+        Assert.That(e!.Message, Is.EqualTo($"the consul binary in consul_{UnpinnedVersion}_linux_386.zip is for x86-64, not i386 (i386): the mirror serves the wrong build"));
+    }
+
+    [Test]
+    public async Task WithoutAMaintainerTheDocumentedDefaultIsWrittenWithAWarning()
+    {
+        ConsulBuildResult result = await Build(Options() with { Maintainer = null });
+        Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Maintainer"), Is.EqualTo(ConsulRecipe.DefaultMaintainer + "\n"));
+        Assert.That(_diagnostics.ToString(), Does.Contain($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{ConsulRecipe.DefaultMaintainer}'"));
+        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", result.PackagePath);
+        Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
+    }
+
+    [TestCase("root <root@localhost>")]
+    [TestCase("ops@example.org")]
+    [TestCase("Ops <ops@example.org")]
+    [TestCase("<ops@example.org>")]
+    public async Task AnInvalidMaintainerIsRefusedBeforeAnyDownload(string maintainer)
+    {
+        PackageException e = await BuildFails(Options() with { Maintainer = maintainer });
+        Assert.That(e.Message, Is.EqualTo($"invalid maintainer '{maintainer}' from --maintainer: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)"));
+        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
+    }
+
     [Test]
     public async Task SameInputsGiveTheSameBytes()
     {
@@ -225,18 +282,18 @@ public sealed class ReleaseBuildTests
     [Test]
     public async Task SumsWithoutTheZipsLineIsRefused()
     {
-        byte[] sums = "0000000000000000000000000000000000000000000000000000000000000000  consul_9.8.7_linux_arm64.zip\n"u8.ToArray();
+        byte[] sums = "0000000000000000000000000000000000000000000000000000000000000000  consul_0.7.5_linux_arm64.zip\n"u8.ToArray();
         _server.Serve(_release.Dir + _release.SumsName, sums);
         _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
         PackageException e = await BuildFails();
-        Assert.That(e.Message, Does.Contain("has no line for consul_9.8.7_linux_amd64.zip"));
+        Assert.That(e.Message, Does.Contain("has no line for consul_0.7.5_linux_amd64.zip"));
     }
 
-    [TestCase("upper-case hex", "{0}  consul_9.8.7_linux_amd64.zip\n")]
-    [TestCase("one space on another line", "{1}  consul_9.8.7_linux_amd64.zip\n{1} consul_9.8.7_linux_386.zip\n")]
-    [TestCase("short hash", "abc123  consul_9.8.7_linux_amd64.zip\n")]
-    [TestCase("binary marker", "{1} *consul_9.8.7_linux_amd64.zip\n")]
-    [TestCase("trailing blank", "{1}  consul_9.8.7_linux_amd64.zip \n")]
+    [TestCase("upper-case hex", "{0}  consul_0.7.5_linux_amd64.zip\n")]
+    [TestCase("one space on another line", "{1}  consul_0.7.5_linux_amd64.zip\n{1} consul_0.7.5_linux_386.zip\n")]
+    [TestCase("short hash", "abc123  consul_0.7.5_linux_amd64.zip\n")]
+    [TestCase("binary marker", "{1} *consul_0.7.5_linux_amd64.zip\n")]
+    [TestCase("trailing blank", "{1}  consul_0.7.5_linux_amd64.zip \n")]
     public async Task MalformedSumsLineIsRefused(string what, string format)
     {
         string hash = FakeRelease.Sha256(_release.Zip);
@@ -274,7 +331,7 @@ public sealed class ReleaseBuildTests
         i386.Publish(_server, TestKeys.Trusted); // same SHA256SUMS name: now lists the 386 zip
         ConsulBuildResult result = await Build(Options() with { Architecture = "i386" });
         Assert.That(Path.GetFileName(result.PackagePath), Is.EqualTo($"consul_{UnpinnedVersion}-1_i386.deb"));
-        Assert.That(_server.RequestCount(i386.Dir + "consul_9.8.7_linux_386.zip"), Is.EqualTo(1));
+        Assert.That(_server.RequestCount(i386.Dir + "consul_0.7.5_linux_386.zip"), Is.EqualTo(1));
         Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Architecture"), Is.EqualTo("i386\n"));
     }
 

@@ -1,4 +1,5 @@
 using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul.Tests;
@@ -7,10 +8,14 @@ namespace ConsulPkg.Consul.Tests;
 [TestFixture]
 public sealed class RenderedFilesTests
 {
-    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null) =>
-        ConsulRenderer.RenderAll(
+    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null, string version = "0.7.2")
+    {
+        ConsulFacts facts = ConsulVersionFacts.For(version);
+        return ConsulRenderer.RenderAll(
             templates ?? ConsulTemplates.Load(),
-            ConsulRenderer.Model("0.7.2", "0.7.2-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")));
+            ConsulRenderer.Model(facts, version + "-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")),
+            facts);
+    }
 
     /// <summary>
     /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
@@ -65,7 +70,7 @@ public sealed class RenderedFilesTests
         string unit = Render(PackageLayout.Seed).Unit;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(unit, Does.Contain("\nExecStart=/usr/local/bin/consul agent -config-dir=/etc/consul.d/${CONSUL_ROLE}\n"));
+            Assert.That(unit, Does.Contain("\nExecStart=/usr/local/bin/consul agent -config-dir=/etc/consul.d/${CONSUL_ROLE} -config-dir=/etc/consul.d/node\n"));
             Assert.That(unit, Does.Contain("\nEnvironment=CONSUL_ROLE=client\n"));
             Assert.That(unit, Does.Contain("\nEnvironmentFile=-/etc/default/consul\n"));
             Assert.That(unit, Does.Contain("\nType=simple\n"));
@@ -155,8 +160,38 @@ public sealed class RenderedFilesTests
 
             Assert.That(rendered.Configs[AgentRole.Bootstrap], Does.Contain("\"bootstrap\": true"));
             Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"server\": false"));
-            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"start_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
+            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"retry_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
         }
+    }
+
+    [TestCase("0.7.2", "# Consul 0.7.2 has no sd_notify support: Type=simple, not notify.\nType=simple\n")]
+    [TestCase("1.17.3", "# bootstrap role joins nobody: Type=notify would never finish starting it.\nType=simple\n")]
+    public void UnitTypeIsSimpleAndSaysWhyForTheVersion(string version, string expected)
+    {
+        Assert.That(Render(PackageLayout.Seed, version: version).Unit, Does.Contain(expected));
+    }
+
+    [Test]
+    public void AddressesForEveryNodeLandInEveryConfig()
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("1.17.3");
+        var settings = new AgentSettings { BindAddr = "{{ GetPrivateInterfaces | include \"network\" \"172.20.20.0/24\" | attr \"address\" }}", ClientAddr = "127.0.0.1" };
+        RenderedPackage rendered = ConsulRenderer.RenderAll(
+            ConsulTemplates.Load(), ConsulRenderer.Model(facts, "1.17.3-1", PackageLayout.Seed, settings, GossipKey.Generate()), facts);
+        foreach (string json in rendered.Configs.Values)
+        {
+            Assert.That(json, Does.Contain("\"bind_addr\": \"{{ GetPrivateInterfaces | include \\\"network\\\" \\\"172.20.20.0/24\\\" | attr \\\"address\\\" }}\",\n"));
+            Assert.That(json, Does.Contain("\"client_addr\": \"127.0.0.1\",\n"));
+        }
+    }
+
+    [Test]
+    public void AnAddressTemplateIsRefusedForAVersionNotKnownToTakeIt()
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("0.7.2");
+        var e = Assert.Throws<PackageException>(() => ConsulRenderer.Model(
+            facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings { BindAddr = "{{ GetPrivateIP }}" }, GossipKey.Generate()));
+        Assert.That(e!.Message, Does.StartWith("invalid --bind-addr '{{ GetPrivateIP }}': go-sockaddr templates are taken from Consul 0.8.0 on, not by 0.7.2"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.Reflection;
 using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Consul.Versions;
 using Scriban.Runtime;
 
 namespace ConsulPkg.Consul.Tests;
@@ -12,7 +13,8 @@ public sealed class TemplateModelTests
     public void EveryPropertyIsAVariableUnderItsSnakeCaseName()
     {
         ConsulTemplateModel model = ConsulRenderer.Model(
-            "0.7.2", "0.7.2-1", PackageLayout.Debian, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test"));
+            ConsulVersionFacts.For("1.17.3"), "1.17.3-1", PackageLayout.Debian, new AgentSettings { BindAddr = "10.0.0.1" },
+            GossipKey.Parse(TestKeys.GossipKeyBase64, "test"));
         Dictionary<string, object?> expected = typeof(ConsulTemplateModel)
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
@@ -25,7 +27,7 @@ public sealed class TemplateModelTests
     public void JsonValuesAreEncodedWithoutHtmlEscaping()
     {
         ConsulTemplateModel model = ConsulRenderer.Model(
-            "0.7.2", "0.7.2-1", PackageLayout.Seed, new AgentSettings { Join = ["10.0.0.1", "consul.example.org:8301"] },
+            ConsulVersionFacts.For("0.7.2"), "0.7.2-1", PackageLayout.Seed, new AgentSettings { Join = ["10.0.0.1", "consul.example.org:8301"] },
             GossipKey.Parse(TestKeys.GossipKeyBase64, "test"));
         using (Assert.EnterMultipleScope())
         {

@@ -313,7 +313,7 @@ public sealed class ConsulInstallTests
             Assert.That(verify.StdOut + verify.StdErr, Does.Not.Contain("consul"), verify.ToString());
             Assert.That(start.ExitCode, Is.Zero, start.ToString());
             Assert.That(unit.User, Is.EqualTo("consul"));
-            Assert.That(recorded, Is.EqualTo("agent\n-config-dir=/etc/consul.d/server\n"));
+            Assert.That(recorded, Is.EqualTo("agent\n-config-dir=/etc/consul.d/server\n-config-dir=/etc/consul.d/node\n"));
             Assert.That(File.ReadAllText(root.HostPath(Config("server"))), Does.Contain("\"server\": true").And.Not.Contain("bootstrap"));
             Assert.That(root.Run("runuser", "-u", "consul", "--", "cat", Config("server")).ExitCode, Is.Zero, "the agent can read its config");
             Assert.That(root.Run("runuser", "-u", "nobody", "--", "cat", Config("server")).ExitCode, Is.Not.Zero, "others cannot read the gossip key");
@@ -327,10 +327,11 @@ public sealed class ConsulInstallTests
     /// </summary>
     private static string ShippedDescription()
     {
+        var facts = ConsulPkg.Consul.Versions.ConsulVersionFacts.For(FakeConsulRelease.Version);
         var model = ConsulRenderer.Model(
-            FakeConsulRelease.Version, $"{FakeConsulRelease.Version}-1", PackageLayout.Seed, new AgentSettings(),
+            facts, $"{FakeConsulRelease.Version}-1", PackageLayout.Seed, new AgentSettings(),
             GossipKey.Parse(FakeConsulRelease.GossipKey, "the fake release's key"));
-        var lines = ConsulRenderer.RenderAll(ConsulTemplates.Load(), model).Description.TrimEnd('\n').Split('\n');
+        var lines = ConsulRenderer.RenderAll(ConsulTemplates.Load(), model, facts).Description.TrimEnd('\n').Split('\n');
         return string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Select(l => l.Length == 0 ? " ." : " " + l)));
     }
 

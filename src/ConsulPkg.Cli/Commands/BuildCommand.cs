@@ -13,33 +13,29 @@ internal static class BuildCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string> version = new("--consul-version") { Description = "Consul release to package, e.g. 0.7.2", Required = true, HelpName = "VERSION" };
+        Option<string> version = new("--consul-version") { Description = "Consul release to package, e.g. 0.7.2; or latest, latest-1.x, latest-1.17.x", Required = true, HelpName = "VERSION" };
         Option<string> iteration = new("--iteration") { Description = "Debian revision (default 1)", DefaultValueFactory = _ => "1" };
         Option<string> arch = new("--arch") { Description = "Debian architecture: amd64 (default), i386, armhf, arm64", DefaultValueFactory = _ => "amd64" };
         Option<string?> vendor = new("--vendor") { Description = "Vendor field" };
-        Option<string?> maintainer = new("--maintainer") { Description = "Maintainer field, e.g. 'Ops <ops@example.com>'" };
+        Option<string?> maintainer = new("--maintainer") { Description = $"Maintainer field, e.g. 'Ops <ops@example.com>' (else $DEBFULLNAME <$DEBEMAIL>, else '{ConsulRecipe.DefaultMaintainer}')" };
         Option<string?> output = new("--output") { Description = "Output directory (default .) or .deb file path", HelpName = "PATH" };
-        Option<bool> force = new("--force") { Description = "Replace an existing output file" };
+        Option<bool> force = new("--force", "-f") { Description = "Replace an existing output file (fpm's -f)" };
         Option<CompressionFormat> compression = ConsulOptionParsing.CompressionOption();
-        Option<string?> datacenter = new("--datacenter") { Description = "Consul datacenter (default dc1)" };
-        Option<string[]> join = new("--join") { Description = "A server address to join (repeatable; default 172.20.20.10-12)", AllowMultipleArgumentsPerToken = false };
-        Option<string?> templates = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };
         Option<PackageLayout> layout = ConsulOptionParsing.LayoutOption();
-        Option<string?> keyFile = new("--gossip-key-file") { Description = $"File holding the gossip key (else ${GossipKey.EnvironmentVariable}, else a new key)", HelpName = "FILE" };
-        Option<int> keyBytes = ConsulOptionParsing.KeyBytesOption("--gossip-key-bytes");
         Option<string?> releaseUrl = new("--release-url") { Description = $"Release mirror base URL (else ${ConsulRelease.BaseUrlEnvironmentVariable}, else {ConsulRelease.DefaultBaseUrl})", HelpName = "URL" };
         Option<string?> zip = new("--zip") { Description = "Use this local release zip instead of downloading", HelpName = "FILE" };
         Option<string?> sums = new("--sha256sums") { Description = "Use this local SHA256SUMS (signature beside it as FILE.72D7468F.sig or FILE.sig)", HelpName = "FILE" };
         Option<string[]> trustedKeys = new("--trusted-key") { Description = "An extra OpenPGP public key trusted to sign SHA256SUMS (repeatable)", HelpName = "FILE" };
         Option<bool> skipSignature = new("--skip-signature") { Description = "Do not check the signature on SHA256SUMS (prints a warning)" };
         Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        var agent = new ConsulOptionParsing.AgentOptions();
 
         var command = new Command("build", "Download, verify and package a Consul release as a .deb.");
         foreach (Option option in new Option[]
                  {
-                     version, iteration, arch, vendor, maintainer, output, force, compression, datacenter, join, templates, layout,
-                     keyFile, keyBytes, releaseUrl, zip, sums, trustedKeys, skipSignature, sourceDateEpoch,
-                 })
+                     version, iteration, arch, vendor, maintainer, output, force, compression, layout,
+                     releaseUrl, zip, sums, trustedKeys, skipSignature, sourceDateEpoch,
+                 }.Concat(agent.All))
         {
             command.Options.Add(option);
         }
@@ -56,15 +52,15 @@ internal static class BuildCommand
                 Iteration = parseResult.GetValue(iteration)!,
                 Architecture = parseResult.GetValue(arch)!,
                 Vendor = parseResult.GetValue(vendor),
-                Maintainer = parseResult.GetValue(maintainer),
+                Maintainer = parseResult.GetValue(maintainer) ?? context.MaintainerFromEnvironment(),
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
                 OutputFile = toFile ? outputPath : null,
                 Overwrite = parseResult.GetValue(force),
                 Compression = parseResult.GetValue(compression),
-                Agent = ConsulOptionParsing.Agent(parseResult.GetValue(datacenter), parseResult.GetValue(join)),
-                TemplatesDirectory = parseResult.GetValue(templates) is { } t ? context.ResolvePath(t) : null,
+                Agent = agent.Agent(parseResult),
+                TemplatesDirectory = agent.TemplatesDirectory(parseResult, context),
                 Layout = parseResult.GetValue(layout),
-                GossipKey = ConsulOptionParsing.KeySource(parseResult.GetValue(keyFile), parseResult.GetValue(keyBytes), context),
+                GossipKey = agent.KeySource(parseResult, context),
                 ReleaseUrl = parseResult.GetValue(releaseUrl),
                 ZipFile = parseResult.GetValue(zip) is { } z ? context.ResolvePath(z) : null,
                 Sha256SumsFile = parseResult.GetValue(sums) is { } s ? context.ResolvePath(s) : null,
@@ -77,7 +73,7 @@ internal static class BuildCommand
             };
 
             ConsulBuildResult result = await ConsulRecipe.BuildAsync(options, stderr, cancellationToken).ConfigureAwait(false);
-            await stdout.WriteLineAsync($"Created package {result.PackagePath}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"Created package {result.PackagePath} (Consul {result.ConsulVersion})").ConfigureAwait(false);
             await stdout.WriteLineAsync(
                 $"release zip sha256 {result.ZipSha256}"
                 + (result.SignedBy is null ? ", signature NOT checked" : $", SHA256SUMS signed by {result.SignedBy}")

@@ -1,38 +1,41 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
+using ConsulPkg.Consul.Versions;
 
 namespace ConsulPkg.Cli.Commands;
 
 /// <summary>
 /// <c>consul-pkg configs --output DIR</c>: the three agent configurations with one fresh (or given)
-/// gossip key; prints where they went and the key's fingerprint, never the key.
+/// gossip key; prints where they went and the key's fingerprint, never the key. When the configs
+/// it replaces held another key, it says that running agents keep that one until it is rotated.
 /// </summary>
 internal static class ConfigsCommand
 {
+    /// <summary>The tutorial's release, as the README's first command packages.</summary>
+    public const string DefaultConsulVersion = "0.7.2";
+
     public static Command Create(CliContext context)
     {
         Option<string> output = new("--output") { Description = "Directory for bootstrap/, server/ and client/consul.json", Required = true, HelpName = "DIR" };
-        Option<string?> keyFile = new("--gossip-key-file") { Description = $"File holding the gossip key (else ${GossipKey.EnvironmentVariable}, else a new key)", HelpName = "FILE" };
-        Option<int> keyBytes = ConsulOptionParsing.KeyBytesOption("--gossip-key-bytes");
-        Option<string?> datacenter = new("--datacenter") { Description = "Consul datacenter (default dc1)" };
-        Option<string[]> join = new("--join") { Description = "A server address to join (repeatable; default 172.20.20.10-12)" };
-        Option<string?> templates = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };
+        Option<string> version = new("--consul-version") { Description = $"Consul release the configs are for (default {DefaultConsulVersion}): its keys and key size", DefaultValueFactory = _ => DefaultConsulVersion, HelpName = "VERSION" };
+        var agent = new ConsulOptionParsing.AgentOptions();
 
         var command = new Command("configs", "Write the bootstrap, server and client configurations sharing one gossip key.");
-        foreach (Option option in new Option[] { output, keyFile, keyBytes, datacenter, join, templates })
+        foreach (Option option in new Option[] { output, version }.Concat(agent.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parseResult =>
         {
-            GossipKey key = ConsulOptionParsing.KeySource(parseResult.GetValue(keyFile), parseResult.GetValue(keyBytes), context)
-                .Resolve(context.GetEnvironmentVariable);
+            ConsulFacts facts = ConsulVersionFacts.For(ReleaseVersion.Parse(parseResult.GetValue(version)!));
+            GossipKey key = agent.KeySource(parseResult, context).Resolve(facts, context.GetEnvironmentVariable);
             GeneratedConfigs result = ConfigsGenerator.Generate(
                 context.ResolvePath(parseResult.GetValue(output)!),
                 key,
-                ConsulOptionParsing.Agent(parseResult.GetValue(datacenter), parseResult.GetValue(join)),
-                parseResult.GetValue(templates) is { } t ? context.ResolvePath(t) : null);
+                agent.Agent(parseResult),
+                facts,
+                agent.TemplatesDirectory(parseResult, context));
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             foreach ((AgentRole role, string path) in result.Paths)
             {
@@ -40,6 +43,13 @@ internal static class ConfigsCommand
             }
 
             stdout.WriteLine($"gossip key fingerprint {result.KeyFingerprint}");
+            foreach (string old in result.ReplacedKeyFingerprints)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine(
+                    $"note: the replaced configs held gossip key {old}; agents that already ran keep it in their keyring and ignore 'encrypt': "
+                    + "rotate them with consul keyring -install, -use, -remove (README: rotating the gossip key)");
+            }
+
             return ExitCodes.Success;
         });
         return command;

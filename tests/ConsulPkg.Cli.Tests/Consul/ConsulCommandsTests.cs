@@ -18,7 +18,7 @@ public sealed class ConsulCommandsTests
     {
         _temp = new TempDirectory();
         _server = new FakeReleaseServer();
-        _release = new FakeRelease("9.8.7");
+        _release = new FakeRelease("0.7.5");
         _release.Publish(_server, TestKeys.Trusted);
         _temp.WriteFile("test-key.asc", TestKeys.Trusted.ArmoredPublicKey);
     }
@@ -38,6 +38,8 @@ public sealed class ConsulCommandsTests
             ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),
             ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
             ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
+            ["DEBFULLNAME"] = "Ops Team",
+            ["DEBEMAIL"] = "ops@example.org",
         };
         foreach ((string k, string v) in extra ?? [])
         {
@@ -51,8 +53,8 @@ public sealed class ConsulCommandsTests
     public void BuildWritesThePackageAndPrintsOnlyTheKeysFingerprint()
     {
         Directory.CreateDirectory(_temp.Combine("out"));
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
-        string deb = _temp.Combine("out", "consul_9.8.7-2_amd64.deb");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
+        string deb = _temp.Combine("out", "consul_0.7.5-2_amd64.deb");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
@@ -62,14 +64,49 @@ public sealed class ConsulCommandsTests
             Assert.That(r.StdErr, Is.Empty);
             Assert.That(File.Exists(deb), Is.True);
         });
-        ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version");
-        Assert.That(fields.StdOut, Is.EqualTo("9.8.7-2\n"), fields.StdErr);
+        ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version", "Maintainer");
+        Assert.That(fields.StdOut, Is.EqualTo("Version: 0.7.5-2\nMaintainer: Ops Team <ops@example.org>\n"), fields.StdErr);
+    }
+
+    [Test]
+    public void WithoutAnyMaintainerTheDefaultIsUsedAndSaid()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        ToolResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.That(r.StdErr, Is.EqualTo("warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is 'consul-pkg <consul-pkg@packages.invalid>'\n"));
+        Assert.That(Tool.Run("dpkg-deb", "-f", _temp.Combine("out", "consul_0.7.5-1_amd64.deb"), "Maintainer").StdOut, Is.EqualTo("consul-pkg <consul-pkg@packages.invalid>\n"));
+    }
+
+    [Test]
+    public void AnInvalidDebemailIsRefusedNamingTheVariables()
+    {
+        ToolResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "ops@localhost" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(r.StdErr, Is.EqualTo("consul-pkg: invalid maintainer 'Ops Team <ops@localhost>' from DEBFULLNAME and DEBEMAIL: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)\n"));
+    }
+
+    /// <summary>fpm's -f: replace the output file.</summary>
+    [Test]
+    public void DashFReplacesAnExistingPackage()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        string[] build = ["build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out"];
+        Assert.That(CliRunner.Run(Context(), build).ExitCode, Is.Zero);
+        ToolResult refused = CliRunner.Run(Context(), build);
+        ToolResult forced = CliRunner.Run(Context(), [.. build, "-f"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(refused.StdErr, Does.Contain("consul_0.7.5-1_amd64.deb").And.Contain("--force"));
+            Assert.That(forced.ExitCode, Is.Zero, forced.StdErr);
+        });
     }
 
     [Test]
     public void MissingOutputDirectoryFailsBeforeAnyDownload()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "nowhere");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "nowhere");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -82,7 +119,7 @@ public sealed class ConsulCommandsTests
     public void BuildWithAnInvalidKeyFailsOnOneLineWithoutTheKey()
     {
         const string badKey = "dG9vIHNob3J0";
-        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc");
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -96,7 +133,7 @@ public sealed class ConsulCommandsTests
     [Test]
     public void BuildWithoutTheTestKeyRefusesTheSignature()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "9.8.7");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -107,14 +144,16 @@ public sealed class ConsulCommandsTests
 
     [TestCase("--layout", "rpm", "invalid --layout 'rpm': use seed", ExitCodes.Usage)]
     [TestCase("--compression", "bz2", "invalid --compression 'bz2': use gz, xz, zst or none", ExitCodes.Usage)]
-    [TestCase("--gossip-key-bytes", "20", "invalid --gossip-key-bytes '20': use 16 (Consul before 1.6, the default), 24 or 32", ExitCodes.Usage)]
+    [TestCase("--gossip-key-bytes", "20", "invalid --gossip-key-bytes '20': use 16, 24 or 32", ExitCodes.Usage)]
     [TestCase("--arch", "x86_64", "unsupported architecture 'x86_64'", ExitCodes.Failure)]
-    [TestCase("--consul-version", "latest", "invalid Consul version 'latest'", ExitCodes.Failure)]
+    [TestCase("--consul-version", "1.2", "invalid Consul version '1.2'", ExitCodes.Failure)]
+    [TestCase("--maintainer", "root <root@localhost>", "invalid maintainer 'root <root@localhost>' from --maintainer", ExitCodes.Failure)]
+    [TestCase("--bind-addr", "eth0", "invalid --bind-addr 'eth0'", ExitCodes.Failure)]
     public void BadOptionValuesFailBeforeAnyDownload(string option, string value, string message, int exitCode)
     {
         string[] args = option == "--consul-version"
             ? ["build", option, value]
-            : ["build", "--consul-version", "9.8.7", option, value];
+            : ["build", "--consul-version", "0.7.5", option, value];
         ToolResult r = CliRunner.Run(Context(), args);
         Assert.Multiple(() =>
         {
@@ -133,7 +172,7 @@ public sealed class ConsulCommandsTests
         string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
         ToolResult r = Tool.Run(
             "dotnet",
-            [dll, "build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
+            [dll, "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
             new Dictionary<string, string>
             {
                 ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
@@ -147,15 +186,15 @@ public sealed class ConsulCommandsTests
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
             Assert.That(_server.ProxiedHosts, Has.Member("releases.test.invalid"));
-            Assert.That(File.Exists(_temp.Combine("out", "consul_9.8.7-1_amd64.deb")), Is.True);
+            Assert.That(File.Exists(_temp.Combine("out", "consul_0.7.5-1_amd64.deb")), Is.True);
             Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
         });
     }
 
-    [TestCase("keygen", "--bytes", "20")]
-    [TestCase("keygen", "--bytes", "x")]
-    [TestCase("configs", "--gossip-key-bytes", "20")]
-    public void KeySizeIsCheckedWithTheCommandLine(string command, string option, string value)
+    [TestCase("keygen", "--bytes", "20", "use 16 (Consul before 1.6, the default), 24 or 32")]
+    [TestCase("keygen", "--bytes", "x", "use 16 (Consul before 1.6, the default), 24 or 32")]
+    [TestCase("configs", "--gossip-key-bytes", "20", "use 16, 24 or 32")]
+    public void KeySizeIsCheckedWithTheCommandLine(string command, string option, string value, string accepted)
     {
         string[] args = command == "configs" ? [command, "--output", "conf", option, value] : [command, option, value];
         ToolResult r = CliRunner.Run(Context(), args);
@@ -164,7 +203,7 @@ public sealed class ConsulCommandsTests
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
             Assert.That(r.ErrorLines, Is.EqualTo(new[]
             {
-                $"consul-pkg: invalid {option} '{value}': use 16 (Consul before 1.6, the default), 24 or 32 (see 'consul-pkg {command} --help')",
+                $"consul-pkg: invalid {option} '{value}': {accepted} (see 'consul-pkg {command} --help')",
             }));
             Assert.That(r.StdOut, Is.Empty);
             Assert.That(Directory.Exists(_temp.Combine("conf")), Is.False);
@@ -204,4 +243,24 @@ public sealed class ConsulCommandsTests
             Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
         });
     }
+
+    [Test]
+    public void ConfigsOverConfigsWithAnotherKeySaysRunningAgentsKeepTheOldOne()
+    {
+        const string newKey = "3SYAxnmrHcW7k3Dqh2gpyA==";
+        Assert.That(CliRunner.Run(Context(), "configs", "--output", "conf").ExitCode, Is.Zero);
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = newKey }), "configs", "--output", "conf");
+        string oldFingerprint = GossipKeyFingerprint(TestKeys.GossipKeyBase64);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(r.StdErr, Does.StartWith($"note: the replaced configs held gossip key {oldFingerprint}; agents that already ran keep it"));
+            Assert.That(r.StdErr, Does.Contain("consul keyring -install, -use, -remove"));
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(newKey).And.Not.Contain(TestKeys.GossipKeyBase64));
+            Assert.That(File.ReadAllText(_temp.Combine("conf", "server", "consul.json")), Does.Contain(newKey));
+        });
+    }
+
+    private static string GossipKeyFingerprint(string key) =>
+        "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(key)).AsSpan(0, 8));
 }

@@ -42,7 +42,7 @@ public sealed class NativeBuildTests
         _tree = new TempDirectory();
         SeedTree.Create(_tree);
         _server = new FakeReleaseServer();
-        new FakeRelease("9.8.7").Publish(_server, TestKeys.Trusted);
+        new FakeRelease("0.7.5").Publish(_server, TestKeys.Trusted);
     }
 
     [OneTimeTearDown]
@@ -84,7 +84,7 @@ public sealed class NativeBuildTests
     [Test]
     public void ConsulPackagesAreByteIdenticalToTheJitBuilds()
     {
-        string[] build = ["build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--gossip-key-file", "gossip.key", "--output", "OUT"];
+        string[] build = ["build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--gossip-key-file", "gossip.key", "--output", "OUT"];
         byte[] native = BuildWith(_native, build, _work.Path);
         byte[] jit = BuildWith(_jit, build, _work.Path);
         Assert.That(native, Is.EqualTo(jit));
@@ -95,7 +95,7 @@ public sealed class NativeBuildTests
     {
         string deb = _work.Combine("smoke.deb");
         ToolResult fpm = Run(_native, [.. SeedTree.FpmArguments[..^1], "-p", deb, "-f", "."], _tree.Path);
-        ToolResult build = Native("build", "--consul-version", "9.8.7", "--trusted-key", "test-key.asc", "--output", _work.Combine("consul.deb"), "--force");
+        ToolResult build = Native("build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", _work.Combine("consul.deb"), "--force");
         ToolResult contents = Native("contents", deb);
         ToolResult info = Native("info", deb);
         ToolResult field = Native("info", deb, "Version");
@@ -113,7 +113,7 @@ public sealed class NativeBuildTests
             Assert.That(info.StdOut, Is.EqualTo(Tool.Run("dpkg-deb", "-I", deb).StdOut));
             Assert.That(field.StdOut, Is.EqualTo("0.7.2-1\n"));
             Assert.That(File.ReadAllText(_work.Combine("extracted", "usr", "local", "bin", "consul")), Does.Contain("consul stand-in"));
-            Assert.That(Tool.Run("dpkg-deb", "-f", _work.Combine("consul.deb"), "Version").StdOut, Is.EqualTo("9.8.7-1\n"));
+            Assert.That(Tool.Run("dpkg-deb", "-f", _work.Combine("consul.deb"), "Version").StdOut, Is.EqualTo("0.7.5-1\n"));
             Assert.That(Convert.FromBase64String(keygen.StdOut.Trim()), Has.Length.EqualTo(32));
             Assert.That(File.ReadAllText(_work.Combine("configs", "server", "consul.json")), Does.Contain("\"server\": true"));
             Assert.That(build.StdOut + build.StdErr + configs.StdOut + configs.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));

@@ -47,6 +47,35 @@ internal sealed class FakeRelease
         server.Serve(Dir + SumsName + signatureSuffix, key.Sign(Sums));
     }
 
+    /// <summary>
+    /// A release index in HashiCorp's form (<c>/consul/index.json</c>): each version with a linux
+    /// build for each of its architectures.
+    /// </summary>
+    public static byte[] Index(params (string Version, string[] Architectures)[] releases)
+    {
+        var versions = new System.Text.Json.Nodes.JsonObject();
+        foreach ((string version, string[] architectures) in releases)
+        {
+            var builds = new System.Text.Json.Nodes.JsonArray();
+            foreach (string arch in architectures)
+            {
+                string name = $"consul_{version}_linux_{arch}.zip";
+                builds.Add(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["name"] = "consul", ["version"] = version, ["os"] = "linux", ["arch"] = arch, ["filename"] = name,
+                    ["url"] = $"https://releases.test.invalid/consul/{version}/{name}",
+                });
+            }
+
+            versions[version] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = "consul", ["version"] = version, ["shasums"] = $"consul_{version}_SHA256SUMS", ["builds"] = builds,
+            };
+        }
+
+        return Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["name"] = "consul", ["versions"] = versions }.ToJsonString());
+    }
+
     public static byte[] MakeZip(params (string Name, byte[] Content)[] entries)
     {
         using var buffer = new MemoryStream();

@@ -7,13 +7,14 @@ namespace ConsulPkg.Install.Tests.Support;
 /// test key) served on 127.0.0.1, and <c>consul-pkg build</c> run against it as a user would.
 /// </summary>
 /// <remarks>
-/// The version is deliberately one consul-pkg has no pinned hash for: 0.7.2 is pinned to
-/// HashiCorp's real zip, so a fake 0.7.2 is (rightly) refused. Everything else is the seed's
-/// package: name consul, iteration 1, amd64.
+/// The default version is one of the tutorial's 0.7.x range that consul-pkg has no pinned hash
+/// for: 0.7.2 is pinned to HashiCorp's real zip, so a fake 0.7.2 is (rightly) refused. Everything
+/// else is the seed's package: name consul, iteration 1, amd64.
 /// </remarks>
 public sealed class FakeConsulRelease : IDisposable
 {
-    public const string Version = "9.8.7";
+    /// <summary>The default release: the tutorial's range.</summary>
+    public const string Version = "0.7.5";
 
     /// <summary>Gossip keys of the fake cluster: 16 bytes, base64, as `consul keygen` prints them.</summary>
     public const string GossipKey = "q7RGz1pAkm8nKj5vyYq0YA==";
@@ -25,15 +26,19 @@ public sealed class FakeConsulRelease : IDisposable
     private readonly FakeReleaseServer server = new();
     private readonly TempDirectory work = new("consul-pkg-release-");
 
-    public FakeConsulRelease()
+    /// <param name="version">The release to serve and package (another range of the version facts).</param>
+    public FakeConsulRelease(string version = Version)
     {
-        new FakeRelease(Version).Publish(server, TestKeys.Trusted);
+        ConsulVersion = version;
+        new FakeRelease(version).Publish(server, TestKeys.Trusted);
         TrustedKeyFile = work.Combine("trusted.asc");
         File.WriteAllText(TrustedKeyFile, TestKeys.Trusted.ArmoredPublicKey);
         Directory.CreateDirectory(work.Combine("out"));
     }
 
     public string TrustedKeyFile { get; }
+
+    public string ConsulVersion { get; }
 
     /// <summary>
     /// Builds consul_VERSION-ITERATION_amd64.deb with <c>consul-pkg build</c> and returns its path.
@@ -48,7 +53,7 @@ public sealed class FakeConsulRelease : IDisposable
 
         var arguments = new List<string>
         {
-            "build", "--consul-version", Version, "--iteration", iteration,
+            "build", "--consul-version", ConsulVersion, "--iteration", iteration,
             "--release-url", server.BaseUrl.ToString(), "--trusted-key", TrustedKeyFile,
             "--gossip-key-file", keyFile, "--maintainer", Maintainer, "--layout", layout,
             "--output", output,
@@ -62,7 +67,7 @@ public sealed class FakeConsulRelease : IDisposable
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_CACHE_HOME"] = work.Combine("cache") };
         ConsulPkgTool.Run(output, environment, [.. arguments]).EnsureSuccess();
 
-        var deb = Path.Combine(output, $"consul_{Version}-{iteration}_amd64.deb");
+        var deb = Path.Combine(output, $"consul_{ConsulVersion}-{iteration}_amd64.deb");
         Assert.That(File.Exists(deb), Is.True, $"consul-pkg build did not write {deb}");
         File.Delete(keyFile);
         return deb;
