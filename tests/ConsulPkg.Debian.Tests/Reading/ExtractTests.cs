@@ -40,7 +40,6 @@ public sealed class ExtractTests
         yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./link/escaped", data: "x"u8.ToArray()).Build(), "'link' is a symlink").SetName("Refuses_writing_through_symlink");
         yield return new TestCaseData(new RawTarBuilder().Add("./up", '2', 0x1ff, link: "..").Add("./up/escaped", data: "x"u8.ToArray()).Build(), "'up' is a symlink").SetName("Refuses_writing_through_relative_symlink");
         yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./link/sub/", '5', 0x1ed).Build(), "'link' is a symlink").SetName("Refuses_directory_through_symlink");
-        yield return new TestCaseData(new RawTarBuilder().Add("./hard", '1', link: "../escaped").Build(), "contains '..'").SetName("Refuses_hard_link_outside");
         yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./hard", '1', link: "./link/escaped").Build(), "is a symlink").SetName("Refuses_hard_link_through_symlink");
     }
 
