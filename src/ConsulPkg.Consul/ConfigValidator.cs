@@ -47,12 +47,12 @@ public static class ConfigValidator
             {
                 if (!KnownKeys.Contains(property.Name))
                 {
-                    throw new PackageException($"rendered config {name} has key '{property.Name}', which Consul 0.7 rejects: use one of {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))}");
+                    throw new PackageException($"rendered config {name} has {Quote(property.Name)}, which Consul 0.7 rejects: use one of {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))}");
                 }
 
                 if (!seen.Add(property.Name))
                 {
-                    throw new PackageException($"rendered config {name} has key '{property.Name}' twice");
+                    throw new PackageException($"rendered config {name} has {Quote(property.Name)} twice");
                 }
             }
 
@@ -79,6 +79,16 @@ public static class ConfigValidator
             }
         }
     }
+
+    /// <summary>
+    /// A JSON key for a message, only when it looks like a configuration key (lowercase letters,
+    /// digits, '_'). Anything else might be a value a template put in the wrong place (the gossip
+    /// key above all), so it is described, not quoted.
+    /// </summary>
+    private static string Quote(string key) =>
+        key.Length is > 0 and <= 40 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')
+            ? $"key '{key}'"
+            : $"a key of {key.Length} characters that is not a configuration key name (not shown: it may be a value, such as the gossip key, in the wrong place)";
 
     private static bool IsTrue(JsonElement root, string key, string name)
     {

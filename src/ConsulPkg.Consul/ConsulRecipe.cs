@@ -86,8 +86,7 @@ public static class ConsulRecipe
         Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, environment(ConsulRelease.BaseUrlEnvironmentVariable));
         GossipKey key = options.GossipKey.Resolve(environment);
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
-        ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
-        RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model);
+        RenderedPackage rendered = RenderWithoutRevealing(templates, options, version, key);
         string outputDirectory = options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!;
         if (!Directory.Exists(outputDirectory))
         {
@@ -123,6 +122,24 @@ public static class ConsulRecipe
         finally
         {
             work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Renders and checks the templates. A template may put the gossip key anywhere, so whatever
+    /// a render or check error says is searched for the key before it is shown, and the original
+    /// exception (whose message or inner exceptions --verbose would print) is not passed on.
+    /// </summary>
+    private static RenderedPackage RenderWithoutRevealing(ConsulTemplates templates, ConsulRecipeOptions options, DebianVersion version, GossipKey key)
+    {
+        try
+        {
+            ConsulTemplateModel model = ConsulRenderer.Model(options.ConsulVersion, version.ToString(), options.Layout, options.Agent, key);
+            return ConsulRenderer.RenderAll(templates, model);
+        }
+        catch (PackageException e)
+        {
+            throw new PackageException(key.Redact(e.Message));
         }
     }
 

@@ -20,6 +20,9 @@ public sealed partial record ConsulRelease
 
     public const string PlainSignatureSuffix = ".sig";
 
+    /// <summary>Each of major, minor and patch fits an int with room to spare; HashiCorp's have one to three digits.</summary>
+    private const int MaxComponentDigits = 6;
+
     public string Version { get; }
 
     /// <summary>Debian architecture name (amd64, i386, armhf, arm64).</summary>
@@ -34,6 +37,15 @@ public sealed partial record ConsulRelease
         {
             throw new PackageException(
                 $"invalid Consul version '{version}': give a release number such as 0.7.2 or 1.17.0-rc1");
+        }
+
+        foreach (string component in version.Split('-', '+', '~')[0].Split('.'))
+        {
+            if (component.Length > MaxComponentDigits)
+            {
+                throw new PackageException(
+                    $"invalid Consul version '{version}': '{component}' is out of range (a version number has at most {MaxComponentDigits} digits per part, e.g. 1.17.0)");
+            }
         }
 
         Version = version;
