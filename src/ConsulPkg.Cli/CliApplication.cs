@@ -7,8 +7,9 @@ namespace ConsulPkg.Cli;
 
 /// <summary>
 /// Builds the <c>consul-pkg</c> command tree and runs it with the one top-level error policy:
-/// an expected failure is one line <c>consul-pkg: message</c> on stderr and exit code 1, a usage
-/// error the same with exit code 2; stack traces only with <c>--verbose</c>.
+/// an expected failure is one line <c>consul-pkg: message</c> on stderr and the exit code
+/// <see cref="ExitCodes.For"/> gives its type, a usage error the same with exit code 2; stack
+/// traces only with <c>--verbose</c>.
 /// </summary>
 internal static class CliApplication
 {
@@ -68,7 +69,7 @@ internal static class CliApplication
             await error.WriteLineAsync($"{Name}: interrupted; nothing was written").ConfigureAwait(false);
             return cancelledExitCode?.Invoke() ?? ExitCodes.Failure;
         }
-        catch (Exception exception) when (IsUserError(exception))
+        catch (Exception exception) when (ExitCodes.For(exception) is not null)
         {
             await error.WriteLineAsync($"{Name}: {OneLine(exception.Message)}").ConfigureAwait(false);
             if (verbose)
@@ -76,7 +77,7 @@ internal static class CliApplication
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
             }
 
-            return ExitCodes.Failure;
+            return ExitCodes.For(exception)!.Value;
         }
 #pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
         catch (Exception exception)
@@ -90,10 +91,6 @@ internal static class CliApplication
             return ExitCodes.InternalError;
         }
     }
-
-    /// <summary>Errors the user can fix; IO errors from .NET already name the path.</summary>
-    private static bool IsUserError(Exception exception) =>
-        exception is PackageException or IOException or UnauthorizedAccessException;
 
     private static string DescribeParseError(ParseResult parseResult)
     {

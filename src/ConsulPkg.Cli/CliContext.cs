@@ -29,7 +29,7 @@ internal sealed record CliContext
     public static CliContext FromProcess() => new()
     {
         OpenStandardOutput = Console.OpenStandardOutput,
-        HostArchitecture = Debian.Fpm.DebianArchitecture.FromRuntime(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture),
+        HostArchitecture = Fpm.DebianArchitecture.FromRuntime(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture),
         WorkingDirectory = Environment.CurrentDirectory,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         Now = () => DateTimeOffset.UtcNow,

@@ -1,6 +1,6 @@
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
-using ConsulPkg.Debian.Staging;
 
 namespace ConsulPkg.Cli;
 

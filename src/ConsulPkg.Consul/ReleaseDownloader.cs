@@ -88,12 +88,14 @@ public sealed class ReleaseDownloader : IDisposable
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new PackageException(
+            throw new DownloadException(
+                url,
                 $"gave up on {url} after {Seconds(_options.Deadline)} s, the download deadline ({Math.Min(attempt, _options.MaxAttempts)} attempts{(last is null ? "" : $", last: {last.Message.TrimEnd('.')}")}); check the network or --release-url, or raise --download-timeout",
                 e);
         }
 
-        throw new PackageException(
+        throw new DownloadException(
+            url,
             $"could not download {url} after {_options.MaxAttempts} attempts: {last?.Message.TrimEnd('.')}; check the network, proxy settings or --release-url",
             last!);
     }
@@ -118,23 +120,23 @@ public sealed class ReleaseDownloader : IDisposable
             Uri? location = response.Headers.Location;
             if (location is null)
             {
-                throw new PackageException($"{url} redirects (HTTP {status}) without a usable Location: check --release-url");
+                throw new DownloadException(url, $"{url} redirects (HTTP {status}) without a usable Location: check --release-url");
             }
 
             Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
             if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
             {
-                throw new PackageException($"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check --release-url");
+                throw new DownloadException(url, $"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check --release-url");
             }
 
             if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
             {
-                throw new PackageException($"{url} redirects from https down to {next}; refusing to leave TLS: check --release-url");
+                throw new DownloadException(url, $"{url} redirects from https down to {next}; refusing to leave TLS: check --release-url");
             }
 
             if (redirects >= _options.MaxRedirects)
             {
-                throw new PackageException($"{url} redirects more than {_options.MaxRedirects} times: check --release-url");
+                throw new DownloadException(url, $"{url} redirects more than {_options.MaxRedirects} times: check --release-url");
             }
 
             current = next;
@@ -151,7 +153,7 @@ public sealed class ReleaseDownloader : IDisposable
             int status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return optional ? false : throw new PackageException($"{url} was not found (HTTP 404): check the version, the architecture and --release-url");
+                return optional ? false : throw new DownloadException(url, $"{url} was not found (HTTP 404): check the version, the architecture and --release-url");
             }
 
             if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
@@ -161,13 +163,13 @@ public sealed class ReleaseDownloader : IDisposable
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new PackageException($"{url} answered HTTP {status} {response.ReasonPhrase}: check the URL and any proxy in between");
+                throw new DownloadException(url, $"{url} answered HTTP {status} {response.ReasonPhrase}: check the URL and any proxy in between");
             }
 
             long? length = response.Content.Headers.ContentLength;
             if (length > maxBytes)
             {
-                throw new PackageException($"{url} is {length} bytes, more than the {maxBytes} accepted: is the release URL right?");
+                throw new DownloadException(url, $"{url} is {length} bytes, more than the {maxBytes} accepted: is the release URL right?");
             }
 
             Stream body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -188,7 +190,7 @@ public sealed class ReleaseDownloader : IDisposable
                     total += read;
                     if (total > maxBytes)
                     {
-                        throw new PackageException($"{url} is larger than the {maxBytes} bytes accepted: is the release URL right?");
+                        throw new DownloadException(url, $"{url} is larger than the {maxBytes} bytes accepted: is the release URL right?");
                     }
 
                     await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -207,7 +209,7 @@ public sealed class ReleaseDownloader : IDisposable
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
             // An untrusted or mismatched certificate does not get better by asking again.
-            throw new PackageException($"TLS failure talking to {url}: {OneLine(e)}; check the mirror's certificate and the system's CA certificates", e);
+            throw new DownloadException(url, $"TLS failure talking to {url}: {OneLine(e)}; check the mirror's certificate and the system's CA certificates", e);
         }
         catch (HttpRequestException e) when (e.StatusCode is null)
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Debian;
-using ConsulPkg.Debian.Fpm;
+using ConsulPkg.Fpm;
 
 namespace ConsulPkg.Cli.Commands;
 

@@ -84,7 +84,7 @@ public static class Compressors
     {
         if (level is < 1 or > 9)
         {
-            throw new PackageException($"gzip level {level} is out of range; use 1 to 9");
+            throw new InvalidSpecException("compression level", $"gzip level {level} is out of range; use 1 to 9");
         }
 
         return new ParallelGzipStream(output, level, threads);
@@ -94,7 +94,7 @@ public static class Compressors
     {
         if (level is < 0 or > 9)
         {
-            throw new PackageException($"xz level {level} is out of range; use 0 to 9");
+            throw new InvalidSpecException("compression level", $"xz level {level} is out of range; use 0 to 9");
         }
 
         return new XzEncoderStream(output, level, threads);

@@ -41,14 +41,14 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         int max = LibZstd.MaxCLevel();
         if (level < 1 || level > max)
         {
-            throw new PackageException($"zstd level {level} is out of range; use 1 to {max}");
+            throw new InvalidSpecException("compression level", $"zstd level {level} is out of range; use 1 to {max}");
         }
 
         _output = output;
         _cctx = LibZstd.CreateCCtx();
         if (_cctx == 0)
         {
-            throw new InvalidOperationException("zstd: cannot create a compression context");
+            throw new CodecException("zstd: cannot create a compression context");
         }
 
         try
@@ -74,7 +74,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         nuint ret = LibZstd.CCtxSetParameter(_cctx, parameter, value);
         if (LibZstd.Failed(ret))
         {
-            throw new PackageException($"zstd: cannot set parameter {parameter} to {value}: {LibZstd.ErrorName(ret)}");
+            throw new CodecException($"zstd: cannot set parameter {parameter} to {value}: {LibZstd.ErrorName(ret)}");
         }
     }
 
@@ -114,7 +114,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         if (LibZstd.Failed(ret))
         {
             _failed = true;
-            throw new PackageException($"zstd: compression failed: {LibZstd.ErrorName(ret)}");
+            throw new CodecException($"zstd: compression failed: {LibZstd.ErrorName(ret)}");
         }
 
         if (produced > 0)

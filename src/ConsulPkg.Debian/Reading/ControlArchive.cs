@@ -79,7 +79,7 @@ public sealed class ControlArchive
             string top = slash >= 0 ? path[..slash] : path;
             if (!members.ContainsKey(top) && members.Count >= MaxItems)
             {
-                throw new PackageException($"{displayName}: the control member holds more than {MaxItems} items; this is not a plausible package");
+                throw new InvalidPackageException($"{displayName}: the control member holds more than {MaxItems} items; this is not a plausible package");
             }
             if (nested || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.ContiguousFile or TarEntryType.HardLink))
             {
@@ -120,7 +120,7 @@ public sealed class ControlArchive
     {
         if (entry.Size > MaxControlFileSize)
         {
-            throw new PackageException($"{displayName}: the control file is {entry.Size} bytes, more than the {MaxControlFileSize} any package needs; this is not a plausible package");
+            throw new InvalidPackageException($"{displayName}: the control file is {entry.Size} bytes, more than the {MaxControlFileSize} any package needs; this is not a plausible package");
         }
         byte[] content = new byte[entry.Size];
         // A short member ends the read with the tar reader's "truncated" error.

@@ -115,7 +115,7 @@ internal sealed class DebExtractor
                 ByteNamedFiles.CreateFifo(target, where);
                 break;
             case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                throw new PackageException($"{_displayName}: cannot extract '{shown}': device files are not supported");
+                throw new InvalidPackageException($"{_displayName}: cannot extract '{shown}': device files are not supported");
             case TarEntryType.Other when entry.TypeFlag == (byte)'V':
                 // A volume label names the archive, not a file: GNU tar creates nothing for it.
                 return;
@@ -223,7 +223,7 @@ internal sealed class DebExtractor
         }
     }
 
-    private PackageException SymlinkOnPath(List<byte[]> parts, int count, string shown)
+    private InvalidPackageException SymlinkOnPath(List<byte[]> parts, int count, string shown)
     {
         string prefix = Shown(Below(parts, count).AsSpan(_rootBytes.Length + 1));
         return Refuse(shown, $"'{prefix}' is a symlink and writing through it could leave the target directory");
@@ -237,6 +237,6 @@ internal sealed class DebExtractor
         return Encoding.UTF8.GetString(quoted.WrittenSpan);
     }
 
-    private PackageException Refuse(string entryName, string why) =>
+    private InvalidPackageException Refuse(string entryName, string why) =>
         new($"{_displayName}: refusing to extract '{entryName}': {why}");
 }

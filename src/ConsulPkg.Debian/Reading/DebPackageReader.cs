@@ -152,8 +152,8 @@ public sealed class DebPackageReader : IDisposable
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
             using var buffered = new BufferedStream(decompressed, 1 << 16);
-            var guarded = new DecompressionGuard(buffered, where);
-            var tar = new TarReader(guarded, where);
+            var guarded = new DecompressionGuard(buffered, where, member.Name);
+            var tar = new TarReader(guarded, where, member.Name);
             while (tar.GetNextEntry() is { } entry)
             {
                 yield return entry;
@@ -255,8 +255,8 @@ public sealed class DebPackageReader : IDisposable
             }
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
-            var guarded = new DecompressionGuard(decompressed, where);
-            ControlArchive control = ControlArchive.Read(new TarReader(guarded, where), where);
+            var guarded = new DecompressionGuard(decompressed, where, member.Name);
+            ControlArchive control = ControlArchive.Read(new TarReader(guarded, where, member.Name), where);
             DrainMember(guarded, member);
             return (control, member.Size, format);
         }
@@ -318,11 +318,11 @@ public sealed class DebPackageReader : IDisposable
         }
         catch (NotSupportedException e)
         {
-            throw new PackageException($"{where}: {format} decompression is not supported by this build ({e.Message})", e);
+            throw new CodecException($"{where}: {format} decompression is not supported by this build ({e.Message})", e);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw new PackageException($"{where}: corrupt compressed data ({e.Message})", e);
+            throw new InvalidPackageException($"{where}: corrupt compressed data ({e.Message})", member.Name, 0, e);
         }
     }
 
@@ -336,7 +336,7 @@ public sealed class DebPackageReader : IDisposable
         return text.ToString();
     }
 
-    private PackageException Error(string what) => new($"{DisplayName}: {what}");
+    private InvalidPackageException Error(string what) => new($"{DisplayName}: {what}");
 
     /// <summary>Hides Dispose from a stream the caller asked us to leave open.</summary>
     private sealed class NonDisposingStream(Stream inner) : Stream

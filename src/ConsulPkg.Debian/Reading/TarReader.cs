@@ -24,6 +24,7 @@ public sealed class TarReader
 
     private readonly Stream _stream;
     private readonly string _displayName;
+    private readonly string? _member;
     private readonly byte[] _header = new byte[BlockSize];
     /// <summary>The pax keywords the reader uses; any other record is parsed and dropped.</summary>
     private static readonly string[] KeptPaxKeys = ["path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime"];
@@ -40,8 +41,10 @@ public sealed class TarReader
 
     /// <param name="stream">The (decompressed) tar stream. Not disposed by the reader.</param>
     /// <param name="displayName">How error messages name the archive, e.g. "foo.deb: data.tar.gz".</param>
-    public TarReader(Stream stream, string displayName)
+    /// <param name="member">The ar member holding the archive, for <see cref="InvalidPackageException.Member"/>.</param>
+    public TarReader(Stream stream, string displayName, string? member = null)
     {
+        _member = member;
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(displayName);
         _stream = stream;
@@ -370,5 +373,5 @@ public sealed class TarReader
     private static string Shown(byte[] value) =>
         value.Length <= 40 ? Encoding.UTF8.GetString(value) : Encoding.UTF8.GetString(value, 0, 40) + "...";
 
-    private PackageException Error(string what) => new($"{_displayName}: {what}");
+    private InvalidPackageException Error(string what) => new($"{_displayName}: {what}", _member, _blockNumber * BlockSize);
 }

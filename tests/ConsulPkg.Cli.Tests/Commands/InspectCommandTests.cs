@@ -1,4 +1,5 @@
 using ConsulPkg.Cli.Tests.Support;
+using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 

@@ -4,7 +4,7 @@ namespace ConsulPkg.Cli.Tests.Support;
 internal static class CliRunner
 {
     /// <summary>2016-12-05 16:53 UTC, the seed's build date.</summary>
-    public const long Epoch = 1_480_956_780;
+    public const long Epoch = Fpm.Tests.Support.SeedTree.Epoch;
 
     public static CliContext Context(string workingDirectory, IDictionary<string, string>? environment = null, Func<DateTimeOffset>? now = null) => new()
     {

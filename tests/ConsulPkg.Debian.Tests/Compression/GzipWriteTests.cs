@@ -164,7 +164,7 @@ public class GzipWriteTests
     [Test]
     public void RefusesAnOutOfRangeLevel()
     {
-        var e = Assert.Throws<PackageException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Gzip, 0));
+        var e = Assert.Throws<InvalidSpecException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Gzip, 0));
         Assert.That(e!.Message, Is.EqualTo("gzip level 0 is out of range; use 1 to 9"));
     }
 

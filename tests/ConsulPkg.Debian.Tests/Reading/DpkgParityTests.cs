@@ -195,7 +195,7 @@ public sealed class DpkgParityTests
         using var temp = new TempDirectory();
         Assert.That(ExternalTool.Run("dpkg-deb", ["-x", deb, temp.Combine("theirs")]).ExitCode, Is.Not.Zero, "dpkg-deb extracts it");
         using DebPackageReader reader = DebPackageReader.Open(deb);
-        PackageException error = Assert.Throws<PackageException>(() => reader.ExtractTo(temp.Combine("ours")))!;
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.ExtractTo(temp.Combine("ours")))!;
         Assert.That(error.Message, Does.Contain(reason).And.Not.Contain('\n'));
     }
 

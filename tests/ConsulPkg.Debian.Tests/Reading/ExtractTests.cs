@@ -55,7 +55,7 @@ public sealed class ExtractTests
         byte[] deb = RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.ControlTarGz()), ("data.tar", patched));
 
         using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(deb), "evil.deb");
-        PackageException error = Assert.Throws<PackageException>(() => reader.ExtractTo(target))!;
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.ExtractTo(target))!;
 
         Assert.That(error.Message, Does.StartWith("evil.deb: refusing to extract '"));
         Assert.That(error.Message, Does.Contain(reason));

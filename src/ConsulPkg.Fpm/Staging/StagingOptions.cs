@@ -1,4 +1,4 @@
-namespace ConsulPkg.Debian.Staging;
+namespace ConsulPkg.Fpm.Staging;
 
 /// <summary>How <see cref="StagingTree"/> turns host files into package entries.</summary>
 public sealed record StagingOptions

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using ConsulPkg.Debian;
 
-namespace ConsulPkg.Debian.Fpm;
+namespace ConsulPkg.Fpm;
 
 /// <summary>fpm's <c>-p/--package</c>: a file, an existing directory, or a name with placeholders.</summary>
 public static partial class FpmOutputPath

@@ -1,4 +1,6 @@
-namespace ConsulPkg.Debian.Fpm;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Fpm;
 
 /// <summary>
 /// fpm's command line for <c>-s dir -t deb</c>, as raw values: <see cref="FpmPackageMapper"/>

@@ -1,9 +1,8 @@
-using ConsulPkg.Cli.Tests.Support;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
-using ConsulPkg.Debian.Fpm;
+using ConsulPkg.Fpm.Tests.Support;
 
-namespace ConsulPkg.Cli.Tests.Fpm;
+namespace ConsulPkg.Fpm.Tests;
 
 /// <summary>fpm's option semantics, checked on the spec alone: no process, no package written.</summary>
 [TestFixture]
@@ -21,7 +20,7 @@ public sealed class FpmPackageMapperTests
     {
         WorkingDirectory = _temp.Path,
         HostArchitecture = "amd64",
-        Timestamp = DateTimeOffset.FromUnixTimeSeconds(CliRunner.Epoch),
+        Timestamp = DateTimeOffset.FromUnixTimeSeconds(SeedTree.Epoch),
         InputType = "dir",
         OutputType = "deb",
         Name = "consul",

@@ -1,4 +1,4 @@
-namespace ConsulPkg.Debian.Staging;
+namespace ConsulPkg.Debian.IO;
 
 /// <summary>
 /// The reason part of an IO error, without the path .NET repeats in its messages, so that a

@@ -1,4 +1,4 @@
-namespace ConsulPkg.Debian.Staging;
+namespace ConsulPkg.Debian;
 
 /// <summary>Absolute "/"-separated paths on the target system, as <see cref="PackageEntry.Path"/> holds them.</summary>
 public static class PackagePath
@@ -17,7 +17,7 @@ public static class PackagePath
 
             if (part == "..")
             {
-                throw new PackageException($"invalid package path '{path}': '..' is not allowed in a target path");
+                throw new InvalidSpecException("path", $"invalid package path '{path}': '..' is not allowed in a target path");
             }
 
             parts.Add(part);

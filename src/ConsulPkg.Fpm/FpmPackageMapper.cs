@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
-using ConsulPkg.Debian.Staging;
+using ConsulPkg.Debian.IO;
+using ConsulPkg.Fpm.Staging;
 
-namespace ConsulPkg.Debian.Fpm;
+namespace ConsulPkg.Fpm;
 
 /// <summary>
 /// Maps fpm's <c>-s dir -t deb</c> options onto a <see cref="DebPackageSpec"/>, following fpm's

@@ -1,7 +1,8 @@
 using System.IO.Enumeration;
+using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
 
-namespace ConsulPkg.Debian.Staging;
+namespace ConsulPkg.Fpm.Staging;
 
 /// <summary>
 /// Turns files on the build host into <see cref="PackageEntry"/> items: a directory tree is walked

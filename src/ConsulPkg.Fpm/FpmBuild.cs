@@ -1,4 +1,6 @@
-namespace ConsulPkg.Debian.Fpm;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Fpm;
 
 /// <summary>What an fpm command line amounts to: the package and where it goes.</summary>
 public sealed record FpmBuild

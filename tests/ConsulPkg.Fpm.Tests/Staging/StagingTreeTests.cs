@@ -1,8 +1,7 @@
-using ConsulPkg.Cli.Tests.Support;
 using ConsulPkg.Debian;
-using ConsulPkg.Debian.Staging;
+using ConsulPkg.Fpm.Staging;
 
-namespace ConsulPkg.Cli.Tests.Staging;
+namespace ConsulPkg.Fpm.Tests.Staging;
 
 [TestFixture]
 public sealed class StagingTreeTests
@@ -83,7 +82,7 @@ public sealed class StagingTreeTests
     [Test]
     public void DotDotInTargetIsRefused()
     {
-        var ex = Assert.Throws<PackageException>(() => PackagePath.Normalize("/usr/../../etc"));
+        var ex = Assert.Throws<InvalidSpecException>(() => PackagePath.Normalize("/usr/../../etc"));
         Assert.That(ex!.Message, Does.Contain("'..' is not allowed"));
     }
 
@@ -91,8 +90,8 @@ public sealed class StagingTreeTests
     public void HardLinksBecomeOneFileAndLinks()
     {
         string first = _temp.WriteFile("usr/bin/consul", "binary");
-        ToolResult linked = Tool.Run("ln", first, _temp.Combine("usr/bin/consul-agent"));
-        Assert.That(linked.ExitCode, Is.Zero, linked.StdErr);
+        ProcessOutput linked = ProcessRunner.Run("ln", [first, _temp.Combine("usr/bin/consul-agent")]);
+        Assert.That(linked.ExitCode, Is.Zero, linked.Stderr);
         IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("usr"), "/usr");
         Assert.That(entries.Select(e => $"{e.Path} {e.Kind} {e.LinkTarget}"), Is.EqualTo(new[]
         {
@@ -104,9 +103,34 @@ public sealed class StagingTreeTests
     public void FifoIsRefusedWithoutOpeningIt()
     {
         string fifo = _temp.Combine("pipe");
-        ToolResult made = Tool.Run("mkfifo", fifo);
-        Assert.That(made.ExitCode, Is.Zero, made.StdErr);
+        ProcessOutput made = ProcessRunner.Run("mkfifo", [fifo]);
+        Assert.That(made.ExitCode, Is.Zero, made.Stderr);
         var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(_temp.Path, "/"));
         Assert.That(ex!.Message, Does.StartWith($"cannot package '{fifo}': it is a FIFO"));
+    }
+
+    [Test]
+    public void CollectsDotFilesAndNamesInOrdinalOrder()
+    {
+        _temp.WriteFile("b/.hidden", "h");
+        _temp.WriteFile("b/Z", "z");
+        _temp.WriteFile("b/a", "a");
+        _temp.WriteFile(".env", "e");
+        Directory.CreateDirectory(_temp.Combine(".config"));
+
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Path, "/opt/x");
+
+        Assert.That(entries.Select(e => e.Path), Is.EqualTo(new[] { "/opt/x", "/opt/x/.config", "/opt/x/.env", "/opt/x/b", "/opt/x/b/.hidden", "/opt/x/b/Z", "/opt/x/b/a" }));
+        Assert.That(entries.All(e => e.Owner == "root" && e.Group == "root"));
+    }
+
+    [Test]
+    public void OwnerFromTheOptionsIsOnEveryEntry()
+    {
+        _temp.WriteFile("f", "x");
+
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Path, "/srv", new StagingOptions { Owner = "consul", Group = "consul" });
+
+        Assert.That(entries.Select(e => (e.Path, e.Owner, e.Group)), Is.EqualTo(new[] { ("/srv", "consul", "consul"), ("/srv/f", "consul", "consul") }));
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ConsulPkg.Debian.Fpm;
+namespace ConsulPkg.Fpm;
 
 /// <summary>
 /// Ruby's <c>File.fnmatch(pattern, path)</c> without flags, which fpm's <c>--exclude</c> uses:

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ConsulPkg.Debian.Fpm;
+namespace ConsulPkg.Fpm;
 
 /// <summary>Debian architecture names for .NET's and uname's spellings.</summary>
 public static class DebianArchitecture

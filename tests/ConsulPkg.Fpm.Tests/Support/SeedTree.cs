@@ -1,4 +1,4 @@
-namespace ConsulPkg.Cli.Tests.Support;
+namespace ConsulPkg.Fpm.Tests.Support;
 
 /// <summary>The seed tutorial's ~/pkg directory: the tree and the three scripts side by side in ".".</summary>
 internal static class SeedTree
@@ -12,6 +12,9 @@ internal static class SeedTree
     ];
 
     public const string PackageFile = "consul_0.7.2-1_amd64.deb";
+
+    /// <summary>The build timestamp the tests use (SOURCE_DATE_EPOCH).</summary>
+    public const long Epoch = 1_480_956_780;
 
     public static void Create(TempDirectory dir)
     {
