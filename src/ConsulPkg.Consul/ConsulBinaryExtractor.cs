@@ -30,7 +30,7 @@ public static class ConsulBinaryExtractor
     public const long DefaultMaxBytes = 512L * 1024 * 1024;
 
     /// <summary>Streams the <c>consul</c> entry of <paramref name="zipPath"/> to <paramref name="destinationPath"/>.</summary>
-    public static void Extract(string zipPath, string destinationPath, long maxBytes = DefaultMaxBytes)
+    public static void Extract(string zipPath, string destinationPath, long maxBytes = DefaultMaxBytes, CancellationToken cancellationToken = default)
     {
         string zipName = Path.GetFileName(zipPath);
         try
@@ -62,7 +62,7 @@ public static class ConsulBinaryExtractor
                 throw new PackageException($"'{EntryName}' in {zipName} would be {consul.Size} bytes, more than the {maxBytes} allowed: refusing a possible zip bomb");
             }
 
-            Inflate(zipPath, zipName, consul, destinationPath, maxBytes);
+            Inflate(zipPath, zipName, consul, destinationPath, maxBytes, cancellationToken);
         }
         catch (PackageException)
         {
@@ -76,7 +76,7 @@ public static class ConsulBinaryExtractor
         }
     }
 
-    private static void Inflate(string zipPath, string zipName, IArchiveEntry consul, string destinationPath, long maxBytes)
+    private static void Inflate(string zipPath, string zipName, IArchiveEntry consul, string destinationPath, long maxBytes, CancellationToken cancellationToken)
     {
         using var file = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         ZipDirectoryEntry entry = ZipDirectoryEntry.Find(file, EntryName)
@@ -105,6 +105,7 @@ public static class ConsulBinaryExtractor
             int read;
             while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 total += read;
                 if (total > maxBytes) // the declared size can lie
                 {

@@ -112,11 +112,11 @@ public static class ConsulRecipe
                 cancellationToken).ConfigureAwait(false);
 
             string binary = Path.Combine(work.FullName, "consul.bin");
-            ConsulBinaryExtractor.Extract(zip.ZipPath, binary);
+            ConsulBinaryExtractor.Extract(zip.ZipPath, binary, cancellationToken: cancellationToken);
 
             DebPackageSpec spec = DescribePackage(options, version, rendered, binary);
             string output = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
-            DebPackageWriter.WriteFile(spec, output, options.Overwrite);
+            DebPackageWriter.WriteFile(spec, output, options.Overwrite, cancellationToken);
             return new ConsulBuildResult(Path.GetFullPath(output), zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
         }
         finally
