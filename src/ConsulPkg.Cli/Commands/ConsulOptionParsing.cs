@@ -25,14 +25,7 @@ internal static class ConsulOptionParsing
 
     public static Option<CompressionFormat> CompressionOption() => Choice(
         "--compression", "gz (default), xz, zst or none", CompressionFormat.Gzip,
-        text => text switch
-        {
-            "gz" or "gzip" => CompressionFormat.Gzip,
-            "xz" => CompressionFormat.Xz,
-            "zst" or "zstd" => CompressionFormat.Zstd,
-            "none" => CompressionFormat.None,
-            _ => (CompressionFormat?)null,
-        },
+        Compressors.ParseName,
         "use gz, xz, zst or none");
 
     /// <summary>The size of a generated gossip key, as <c>--bytes</c> (keygen) or <c>--gossip-key-bytes</c>.</summary>

@@ -38,11 +38,9 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        int max = LibZstd.MaxCLevel();
-        if (level < 1 || level > max)
-        {
-            throw new InvalidSpecException("compression level", $"zstd level {level} is out of range; use 1 to {max}");
-        }
+        // Compressors.LevelRange decides the levels; this only guards the invariant.
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, LibZstd.MaxCLevel());
 
         _output = output;
         _cctx = LibZstd.CreateCCtx();
