@@ -254,6 +254,12 @@ internal sealed class Mutator(int seed)
             }
             at += 60 + (int)size + (int)(size & 1);
         }
+        if (headers.Count == 0)
+        {
+            what.Add("ar header edit: no header left to edit");
+            return copy;
+        }
+
         int header = Pick(random, headers);
         (int offset, int length, string[] values) = Pick(random, new (int, int, string[])[]
         {
