@@ -25,6 +25,10 @@ public sealed class ControlFields
 
     private ControlFields(List<KeyValuePair<string, string>> fields) => _fields = fields;
 
+    /// <summary>Fields in file order, read as UTF-8; values keep continuation lines (with their leading space) joined by "\n".</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Fields =>
+        _fields.Select(f => new KeyValuePair<string, string>(AsUtf8(f.Key), AsUtf8(f.Value))).ToList();
+
     /// <summary>The value of a field (case-insensitive name) read as UTF-8, or null.</summary>
     public string? this[string name] => Find(name)?.Value is { } value ? AsUtf8(value) : null;
 
