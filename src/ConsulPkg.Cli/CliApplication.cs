@@ -34,8 +34,11 @@ internal static class CliApplication
         return root;
     }
 
+    /// <param name="cancelledExitCode">The exit status once cancelled (130/143); null: <see cref="ExitCodes.Failure"/>.</param>
+    /// <param name="cancellationToken">Cancelled on SIGINT/SIGTERM (see <see cref="TerminationSignals"/>).</param>
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> args, CliContext context, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> args, CliContext context, TextWriter output, TextWriter error, Func<int>? cancelledExitCode = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
         RootCommand root = CreateRootCommand(context);
@@ -51,11 +54,20 @@ internal static class CliApplication
             Output = output,
             Error = error,
             EnableDefaultExceptionHandler = false,
+            // Signals are handled by the caller's token (TerminationSignals), which lets the
+            // command clean up instead of being cut off after a grace period.
+            ProcessTerminationTimeout = null,
         };
         bool verbose = parseResult.GetValue(VerboseOption);
         try
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the command was doing when the signal came, it has cleaned up: an ordinary outcome.
+            await error.WriteLineAsync($"{Name}: interrupted; nothing was written").ConfigureAwait(false);
+            return cancelledExitCode?.Invoke() ?? ExitCodes.Failure;
         }
         catch (Exception exception) when (ExitCodes.For(exception) is not null)
         {
@@ -66,11 +78,6 @@ internal static class CliApplication
             }
 
             return ExitCodes.For(exception)!.Value;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await error.WriteLineAsync($"{Name}: cancelled").ConfigureAwait(false);
-            return ExitCodes.Failure;
         }
 #pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
         catch (Exception exception)

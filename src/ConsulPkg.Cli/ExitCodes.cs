@@ -16,6 +16,12 @@ internal static class ExitCodes
     /// <summary>The command line itself is wrong: unknown option, missing argument, an option value out of range.</summary>
     public const int Usage = 2;
 
+    /// <summary>Stopped by SIGINT (128 + 2), after removing what the command had started.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + 15), after removing what the command had started.</summary>
+    public const int Terminated = 143;
+
     /// <summary>A bug in consul-pkg (EX_SOFTWARE): rerun with --verbose and report the stack trace.</summary>
     public const int InternalError = 70;
 

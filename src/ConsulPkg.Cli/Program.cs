@@ -2,6 +2,10 @@ namespace ConsulPkg.Cli;
 
 internal static class Program
 {
-    private static Task<int> Main(string[] args) =>
-        CliApplication.RunAsync(args, CliContext.FromProcess(), Console.Out, Console.Error);
+    private static async Task<int> Main(string[] args)
+    {
+        using var signals = new TerminationSignals();
+        return await CliApplication.RunAsync(args, CliContext.FromProcess(), Console.Out, Console.Error, () => signals.ExitCode, signals.Token)
+            .ConfigureAwait(false);
+    }
 }

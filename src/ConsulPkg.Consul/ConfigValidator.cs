@@ -75,16 +75,15 @@ public static class ConfigValidator
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (JsonProperty property in json.EnumerateObject())
         {
-            string key = parent is null ? property.Name : $"{parent}.{property.Name}";
             if (!known.Contains(property.Name))
             {
                 throw new PackageException(
-                    $"rendered config {name} has key '{key}', which Consul {facts.Version} refuses at start: {ConsulVersionFacts.WhyUnknown(property.Name, inPorts: parent is not null, facts.Version)}");
+                    $"rendered config {name} has {Quote(property.Name, parent)}, which Consul {facts.Version} refuses at start: {ConsulVersionFacts.WhyUnknown(property.Name, inPorts: parent is not null, facts.Version)}");
             }
 
             if (!seen.Add(property.Name))
             {
-                throw new PackageException($"rendered config {name} has key '{key}' twice");
+                throw new PackageException($"rendered config {name} has {Quote(property.Name, parent)} twice");
             }
         }
     }
@@ -117,6 +116,16 @@ public static class ConfigValidator
             }
         }
     }
+
+    /// <summary>
+    /// A JSON key for a message, only when it looks like a configuration key (lowercase letters,
+    /// digits, '_'). Anything else might be a value a template put in the wrong place (the gossip
+    /// key above all), so it is described, not quoted.
+    /// </summary>
+    private static string Quote(string key, string? parent = null) =>
+        key.Length is > 0 and <= 40 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')
+            ? $"key '{(parent is null ? key : $"{parent}.{key}")}'"
+            : $"a key of {key.Length} characters that is not a configuration key name (not shown: it may be a value, such as the gossip key, in the wrong place)";
 
     private static bool IsTrue(JsonElement root, string key, string name)
     {

@@ -126,8 +126,7 @@ public static class ConsulRecipe
         var release = new ConsulRelease(version.Text, options.Architecture);
         var debianVersion = new DebianVersion(version.Text, options.Iteration);
         GossipKey key = options.GossipKey.Resolve(facts, environment);
-        ConsulTemplateModel model = ConsulRenderer.Model(facts, debianVersion.ToString(), options.Layout, options.Agent, key);
-        RenderedPackage rendered = ConsulRenderer.RenderAll(templates, model, facts);
+        RenderedPackage rendered = RenderWithoutRevealing(templates, options, facts, debianVersion, key);
 
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
         try
@@ -147,13 +146,13 @@ public static class ConsulRecipe
                 cancellationToken).ConfigureAwait(false);
 
             string binary = Path.Combine(work.FullName, "consul.bin");
-            ConsulBinaryExtractor.Extract(zip.ZipPath, binary);
+            ConsulBinaryExtractor.Extract(zip.ZipPath, binary, cancellationToken: cancellationToken);
             ElfBinary? elf = ElfBinary.Read(binary);
             elf?.EnsureRunsOn(options.Architecture, release.ZipName);
 
             DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
             string output = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
-            DebPackageWriter.WriteFile(spec, output, options.Overwrite);
+            DebPackageWriter.WriteFile(spec, output, options.Overwrite, cancellationToken);
             return new ConsulBuildResult(Path.GetFullPath(output), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
         }
         finally
@@ -173,6 +172,24 @@ public static class ConsulRecipe
         ConsulVersionFacts.EnsureBuilt(version, debianArchitecture, hashiCorpArchitecture);
         diagnostics.WriteLine($"{request} is Consul {version} (from {url})");
         return version;
+    }
+
+    /// <summary>
+    /// Renders and checks the templates. A template may put the gossip key anywhere, so whatever
+    /// a render or check error says is searched for the key before it is shown, and the original
+    /// exception (whose message or inner exceptions --verbose would print) is not passed on.
+    /// </summary>
+    private static RenderedPackage RenderWithoutRevealing(ConsulTemplates templates, ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, GossipKey key)
+    {
+        try
+        {
+            ConsulTemplateModel model = ConsulRenderer.Model(facts, version.ToString(), options.Layout, options.Agent, key);
+            return ConsulRenderer.RenderAll(templates, model, facts);
+        }
+        catch (PackageException e)
+        {
+            throw new PackageException(key.Redact(e.Message));
+        }
     }
 
     /// <summary>

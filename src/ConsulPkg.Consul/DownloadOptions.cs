@@ -16,6 +16,15 @@ public sealed record DownloadOptions
     /// <summary>Longest wait for the next bytes of a response (headers or body).</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The most one file may take, all attempts and backoff included: a server that trickles a
+    /// byte now and then never trips <see cref="ReadTimeout"/>, this ends it.
+    /// </summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Redirects followed per request (http and https only).</summary>
+    public int MaxRedirects { get; init; } = 5;
+
     /// <summary>Largest small file (SHA256SUMS, signature) accepted.</summary>
     public long MaxSmallFileBytes { get; init; } = 1 << 20;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
@@ -78,23 +79,79 @@ public sealed class GossipKey
         return this;
     }
 
-    /// <summary>Reads a key from a file holding it as base64 (surrounding whitespace ignored).</summary>
+    /// <summary>A key file holds one base64 line (at most 44 characters); anything larger is not a key file.</summary>
+    public const int MaxFileBytes = 1024;
+
+    /// <summary>
+    /// Reads a key from a file holding it as base64 (surrounding whitespace ignored). Only a
+    /// regular file is read, and at most <see cref="MaxFileBytes"/> of it: a device such as
+    /// /dev/zero would never end and a FIFO would block until someone writes to it.
+    /// </summary>
     public static GossipKey FromFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        FileStatus status;
+        try
+        {
+            status = FileStatus.Get(path);
+        }
+        catch (FileNotFoundException)
         {
             throw new PackageException($"gossip key file '{path}' does not exist: create it with 'consul-pkg keygen > FILE'");
         }
 
-        var info = new FileInfo(path);
-        if (info.Length > 1024)
+        if (status.Type != UnixFileType.Regular)
         {
-            throw new PackageException($"gossip key file '{path}' is {info.Length} bytes; a key file holds one base64 line");
+            throw new PackageException($"gossip key file '{path}' is a {FileStatus.Describe(status.Type)}, not a regular file: write the key to a file with 'consul-pkg keygen > FILE'");
         }
 
-        return Parse(File.ReadAllText(path, Encoding.UTF8), $"file '{path}'");
+        byte[] buffer = new byte[MaxFileBytes + 1];
+        int length = 0;
+        try
+        {
+            // Non-blocking: should the path have become a FIFO since the check, open does not wait for a writer.
+            using var file = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(OpenNonBlocking(path), ownsHandle: true), FileAccess.Read, 1);
+            int n;
+            while (length < buffer.Length && (n = file.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += n;
+            }
+        }
+        catch (IOException e)
+        {
+            throw new PackageException($"gossip key file '{path}' cannot be read: {e.Message}");
+        }
+
+        try
+        {
+            if (length > MaxFileBytes)
+            {
+                throw new PackageException($"gossip key file '{path}' is larger than {MaxFileBytes} bytes; a key file holds one base64 line");
+            }
+
+            return Parse(Encoding.UTF8.GetString(buffer, 0, length), $"file '{path}'");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
     }
+
+    private static int OpenNonBlocking(string path)
+    {
+        const int ReadOnlyNonBlockingCloseOnExec = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
+        int fd = Open(path, ReadOnlyNonBlockingCloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException(System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()));
+        }
+
+        return fd;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int Open(string path, int flags);
 
     /// <summary>The key in <see cref="EnvironmentVariable"/>, or null when unset or empty.</summary>
     public static GossipKey? FromEnvironment(Func<string, string?>? getEnvironmentVariable = null)
@@ -113,6 +170,31 @@ public sealed class GossipKey
     /// apart across machines, useless for recovering the key.
     /// </summary>
     public string Fingerprint => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(_bytes).AsSpan(0, 8));
+
+    /// <summary>
+    /// <paramref name="text"/> with the key, and any run of 8 or more of its base64 characters,
+    /// replaced by its fingerprint: for messages built from text a template produced.
+    /// </summary>
+    public string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string key = ToBase64();
+        string result = text.Replace(key, $"<gossip key {Fingerprint}>", StringComparison.Ordinal);
+        const int Shortest = 8;
+        for (int length = key.Length - 1; length >= Shortest; length--)
+        {
+            for (int start = 0; start + length <= key.Length; start++)
+            {
+                string part = key.Substring(start, length);
+                if (result.Contains(part, StringComparison.Ordinal))
+                {
+                    result = result.Replace(part, "<part of the gossip key>", StringComparison.Ordinal);
+                }
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Never the key itself.</summary>
     public override string ToString() => $"gossip key {Length * 8} bits, {Fingerprint}";

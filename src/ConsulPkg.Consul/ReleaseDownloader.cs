@@ -9,7 +9,10 @@ namespace ConsulPkg.Consul;
 /// <summary>
 /// Downloads release files over HTTP(S) with timeouts and retries. Transient failures (connection
 /// refused or reset, 5xx, 408/429, a body shorter than its Content-Length) are retried with
-/// exponential backoff; 404 and other 4xx are reported at once. Proxies come from the standard
+/// exponential backoff; 404 and other 4xx, and a TLS failure (a certificate does not get better
+/// by asking again), are reported at once. Each file has an overall deadline. Redirects are
+/// followed here, not by the handler, so that only http and https targets are followed (and
+/// never from https down to http). Proxies come from the standard
 /// environment variables (http_proxy, https_proxy, all_proxy, no_proxy: .NET's default proxy
 /// reads them on Linux). Large files are streamed to disk and hashed on the way, never held in memory.
 /// </summary>
@@ -26,8 +29,7 @@ public sealed class ReleaseDownloader : IDisposable
             ConnectTimeout = _options.ConnectTimeout,
             UseProxy = true, // HttpClient.DefaultProxy: the environment's proxy settings
             AutomaticDecompression = DecompressionMethods.None, // hashes are of the bytes served
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 5,
+            AllowAutoRedirect = false, // followed in TryOnceAsync, which checks each target
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("consul-pkg", "1.0"));
@@ -62,25 +64,38 @@ public sealed class ReleaseDownloader : IDisposable
     {
         Exception? last = null;
         TimeSpan delay = _options.InitialBackoff;
-        for (int attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Deadline);
+        int attempt = 0;
+        try
         {
-            if (attempt > 1)
+            for (attempt = 1; attempt <= _options.MaxAttempts; attempt++)
             {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay *= 2;
-            }
+                if (attempt > 1)
+                {
+                    await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                    delay *= 2;
+                }
 
-            sink.SetLength(0);
-            sink.Position = 0;
-            try
-            {
-                return await TryOnceAsync(url, sink, maxBytes, optional, showProgress, cancellationToken).ConfigureAwait(false);
+                sink.SetLength(0);
+                sink.Position = 0;
+                try
+                {
+                    return await TryOnceAsync(url, sink, maxBytes, optional, showProgress, deadline.Token).ConfigureAwait(false);
+                }
+                catch (TransientDownloadException e)
+                {
+                    last = e; // its message already says what went wrong, in one line
+                    _options.Progress?.WriteLine($"retrying {url} ({e.Message})");
+                }
             }
-            catch (TransientDownloadException e)
-            {
-                last = e; // its message already says what went wrong, in one line
-                _options.Progress?.WriteLine($"retrying {url} ({e.Message})");
-            }
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DownloadException(
+                url,
+                $"gave up on {url} after {Seconds(_options.Deadline)} s, the download deadline ({Math.Min(attempt, _options.MaxAttempts)} attempts{(last is null ? "" : $", last: {last.Message.TrimEnd('.')}")}); check the network or --release-url, or raise --download-timeout",
+                e);
         }
 
         throw new DownloadException(
@@ -89,14 +104,56 @@ public sealed class ReleaseDownloader : IDisposable
             last!);
     }
 
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Sends the request and follows redirects to http and https targets only.</summary>
+    private async Task<HttpResponseMessage> GetFollowingRedirectsAsync(Uri url, CancellationToken cancellationToken)
+    {
+        Uri current = url;
+        for (int redirects = 0; ; redirects++)
+        {
+            HttpResponseMessage response = await _client
+                .GetAsync(current, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308))
+            {
+                return response;
+            }
+
+            response.Dispose();
+            Uri? location = response.Headers.Location;
+            if (location is null)
+            {
+                throw new DownloadException(url, $"{url} redirects (HTTP {status}) without a usable Location: check --release-url");
+            }
+
+            Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new DownloadException(url, $"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check --release-url");
+            }
+
+            if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+            {
+                throw new DownloadException(url, $"{url} redirects from https down to {next}; refusing to leave TLS: check --release-url");
+            }
+
+            if (redirects >= _options.MaxRedirects)
+            {
+                throw new DownloadException(url, $"{url} redirects more than {_options.MaxRedirects} times: check --release-url");
+            }
+
+            current = next;
+        }
+    }
+
     private async Task<bool> TryOnceAsync(Uri url, Stream sink, long maxBytes, bool optional, bool showProgress, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ReadTimeout);
         try
         {
-            using HttpResponseMessage response = await _client
-                .GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using HttpResponseMessage response = await GetFollowingRedirectsAsync(url, timeout.Token).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -153,6 +210,11 @@ public sealed class ReleaseDownloader : IDisposable
 
             return true;
         }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
+        {
+            // An untrusted or mismatched certificate does not get better by asking again.
+            throw new DownloadException(url, $"TLS failure talking to {url}: {OneLine(e)}; check the mirror's certificate and the system's CA certificates", e);
+        }
         catch (HttpRequestException e) when (e.StatusCode is null)
         {
             throw new TransientDownloadException(OneLine(e), e); // refused, reset, DNS, truncated
@@ -163,7 +225,7 @@ public sealed class ReleaseDownloader : IDisposable
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TransientDownloadException($"no data for {_options.ReadTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", e);
+            throw new TransientDownloadException($"no data for {Seconds(_options.ReadTimeout)} s", e);
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class ReleaseFetcher
     private readonly ReleaseDownloader _downloader;
     private readonly DownloadCache? _cache;
     private readonly TextWriter _diagnostics;
+    private bool _cacheWarned;
 
     /// <param name="diagnostics">Warnings for the user (stderr).</param>
     public ReleaseFetcher(ReleaseDownloader downloader, DownloadCache? cache, TextWriter diagnostics)
@@ -65,7 +66,7 @@ public sealed class ReleaseFetcher
             return FetchLocal(source, verifier);
         }
 
-        VerifiedZip? cached = TryFromCache(source, verifier);
+        VerifiedZip? cached = CacheMay(() => TryFromCache(source, verifier), null);
         if (cached is not null)
         {
             return cached;
@@ -96,7 +97,7 @@ public sealed class ReleaseFetcher
         string? signedBy = signature is { } s ? verifier.Verify(sums, s.Bytes, release.SumsName, s.Name) : null;
         string expected = Sha256Sums.FindHash(sums, release.ZipName, release.SumsName);
 
-        string? fromCache = _cache?.TryGetZip(expected);
+        string? fromCache = CacheMay(() => _cache?.TryGetZip(expected), null);
         string zipPath;
         if (fromCache is not null)
         {
@@ -110,21 +111,49 @@ public sealed class ReleaseFetcher
         }
 
         bool pinned = CheckPinOrDelete(fromCache is null ? zipPath : null, release.ZipName, expected);
-        if (_cache is not null)
+        if (_cache is { } cache)
         {
-            _cache.PutMetadata(release.SumsName, sums);
-            if (signature is { } sig)
+            CacheMay(() =>
             {
-                _cache.PutMetadata(sig.Name, sig.Bytes);
-            }
+                cache.PutMetadata(release.SumsName, sums);
+                if (signature is { } sig)
+                {
+                    cache.PutMetadata(sig.Name, sig.Bytes);
+                }
 
-            if (fromCache is null)
-            {
-                _cache.PutZip(zipPath, expected);
-            }
+                if (fromCache is null)
+                {
+                    cache.PutZip(zipPath, expected);
+                }
+
+                return true;
+            }, false);
         }
 
         return new VerifiedZip(zipPath, expected, signedBy, pinned, FromCache: fromCache is not null);
+    }
+
+    /// <summary>
+    /// Runs a cache operation; if the cache cannot be read or written (no permission, a full
+    /// disk, a file where its directory should be) warns once and returns <paramref name="fallback"/>:
+    /// the cache only saves downloads, it is never a reason for a build to fail.
+    /// </summary>
+    private T CacheMay<T>(Func<T> operation, T fallback)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (!_cacheWarned)
+            {
+                _cacheWarned = true;
+                _diagnostics.WriteLine($"warning: the download cache {_cache?.Directory} cannot be used ({e.Message.ReplaceLineEndings(" ")}); going on without it");
+            }
+
+            return fallback;
+        }
     }
 
     private static VerifiedZip FetchLocal(ReleaseSource source, OpenPgpVerifier verifier)

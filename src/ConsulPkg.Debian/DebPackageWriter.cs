@@ -40,9 +40,10 @@ public static class DebPackageWriter
     /// <summary>
     /// Writes the package to a temporary file beside <paramref name="path"/> and renames it into
     /// place only when complete, so a failed build leaves nothing behind. Refuses to replace an
-    /// existing file unless <paramref name="overwrite"/>.
+    /// existing file unless <paramref name="overwrite"/>. Cancellation stops the write at the
+    /// next block and removes both temporaries (the data member's never has a name).
     /// </summary>
-    public static void WriteFile(DebPackageSpec spec, string path, bool overwrite = false)
+    public static void WriteFile(DebPackageSpec spec, string path, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -72,13 +73,14 @@ public static class DebPackageWriter
             using AtomicFile output = Temporary("output directory", directory, () => AtomicFile.Create(target, plan.Spec.OutputFileMode));
             if (data is null)
             {
-                WriteUncompressedInPlace(plan, output.Stream);
+                WriteUncompressedInPlace(plan, output.Stream, cancellationToken);
             }
             else
             {
-                WritePackage(plan, output.Stream, data);
+                WritePackage(plan, output.Stream, data, cancellationToken);
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             output.Commit(overwrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -87,18 +89,18 @@ public static class DebPackageWriter
         }
     }
 
-    private static void WritePackage(Plan plan, Stream output, FileStream dataTemp)
+    private static void WritePackage(Plan plan, Stream output, FileStream dataTemp, CancellationToken cancellationToken = default)
     {
         DebPackageSpec spec = plan.Spec;
         string md5sums;
         using (Stream compressor = Compressors.OpenCompressor(dataTemp, spec.Compression, spec.CompressionLevel))
         {
-            md5sums = DataArchive.Write(compressor, plan.Layout);
+            md5sums = DataArchive.Write(new CancellingStream(compressor, cancellationToken), plan.Layout);
         }
 
         ReadOnlySpan<byte> controlTar = ControlTar(plan, md5sums);
         string suffix = Compressors.Suffix(spec.Compression);
-        var ar = new ArWriter(output, plan.MTime);
+        var ar = new ArWriter(new CancellingStream(output, cancellationToken), plan.MTime);
         ar.WriteMember(DebianBinaryName, DebianBinary);
         ar.WriteMember("control.tar" + suffix, controlTar);
         dataTemp.Position = 0;
@@ -113,7 +115,7 @@ public static class DebPackageWriter
     /// always), then the head of the archive in front of it, which must end exactly where data.tar
     /// begins. Saves writing, reading back and copying the whole payload once more.
     /// </summary>
-    private static void WriteUncompressedInPlace(Plan plan, FileStream output)
+    private static void WriteUncompressedInPlace(Plan plan, FileStream output, CancellationToken cancellationToken)
     {
         long controlLength = ControlTar(plan, DataArchive.Md5SumsPlaceholder(plan.Layout)).Length;
         long dataStart = "!<arch>\n"u8.Length + ArWriter.MemberLength(DebianBinary.Length) + ArWriter.MemberLength(controlLength) + ArWriter.HeaderLength;
@@ -121,7 +123,7 @@ public static class DebPackageWriter
         string md5sums;
         using (var tar = new NonClosingStream(output))
         {
-            md5sums = DataArchive.Write(tar, plan.Layout);
+            md5sums = DataArchive.Write(new CancellingStream(tar, cancellationToken), plan.Layout);
         }
 
         long dataLength = output.Position - dataStart;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Debian;
@@ -45,6 +46,60 @@ public sealed class ExtractorAndParsingTests
         var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(zip, dir.Combine("out")));
         Assert.That(e!.Message, Does.Contain($"unsafe path '{name}'"));
         Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    [Test]
+    public void AConsulEntryThatIsASymlinkIsRefused()
+    {
+        using var dir = new TempDirectory();
+        byte[] zip = FakeRelease.MakeZip(("consul", "/usr/bin/consul"u8.ToArray()));
+        // Unix host, S_IFLNK|0777 in the high half of the external attributes, as zip -y stores a link.
+        PatchDirectory(zip, "consul", (entry, _) => BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(38), 0xA1FFu << 16));
+        string path = dir.Combine("release.zip");
+        File.WriteAllBytes(path, zip);
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(path, dir.Combine("out")));
+        Assert.That(e!.Message, Does.Contain("'consul' in release.zip is a symbolic link"));
+        Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    [Test]
+    public void AnEntryThatInflatesPastItsDeclaredSizeIsRefusedEvenWithAMatchingCrc()
+    {
+        using var dir = new TempDirectory();
+        byte[] content = Enumerable.Range(0, 3000).Select(i => (byte)(i * 31)).ToArray();
+        byte[] zip = FakeRelease.MakeZip(("consul", content));
+        // Declare only the first 1000 bytes, with their CRC: cut there, the entry would look whole.
+        uint prefixCrc = System.IO.Hashing.Crc32.HashToUInt32(content.AsSpan(0, 1000));
+        PatchDirectory(zip, "consul", (entry, local) =>
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(16), prefixCrc);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(24), 1000);
+            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(14), prefixCrc);
+            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(22), 1000);
+        });
+        string path = dir.Combine("release.zip");
+        File.WriteAllBytes(path, zip);
+        var e = Assert.Throws<PackageException>(() => ConsulBinaryExtractor.Extract(path, dir.Combine("out")));
+        Assert.That(e!.Message, Does.Contain("inflates to 3000 bytes").And.Contain("1000 bytes its directory declares"));
+        Assert.That(File.Exists(dir.Combine("out")), Is.False);
+    }
+
+    /// <summary>Lets <paramref name="patch"/> edit the central directory record and local header of <paramref name="name"/> in place.</summary>
+    private static void PatchDirectory(byte[] zip, string name, Action<ArraySegment<byte>, ArraySegment<byte>> patch)
+    {
+        byte[] wanted = Encoding.UTF8.GetBytes(name);
+        for (int at = 0; at + 46 <= zip.Length; at++)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(at)) == 0x02014b50
+                && zip.AsSpan(at + 46, BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(at + 28))).SequenceEqual(wanted))
+            {
+                int local = (int)BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(at + 42));
+                patch(new ArraySegment<byte>(zip, at, 46), new ArraySegment<byte>(zip, local, 30));
+                return;
+            }
+        }
+
+        Assert.Fail($"no central directory record for {name}");
     }
 
     [Test]

@@ -496,4 +496,100 @@ public sealed class ReleaseBuildTests
         PackageException e = await BuildFails(Options() with { TemplatesDirectory = dir });
         Assert.That(e.Message, Does.Contain(file + "(3,").And.Contain("pakage_name"));
     }
+
+    [Test]
+    public async Task AVersionNumberOutOfRangeIsRefusedBeforeAnyDownload()
+    {
+        PackageException e = await BuildFails(Options("99999999999.0.0"));
+        Assert.That(e.Message, Does.Contain("'99999999999' is out of range"));
+        Assert.That(_server.RequestCount("/consul/99999999999.0.0/consul_99999999999.0.0_SHA256SUMS"), Is.Zero);
+    }
+
+    [TestCase("/dev/zero", "character device")]
+    [TestCase("fifo", "FIFO")]
+    [TestCase("big", "larger than 1024 bytes")]
+    public async Task AGossipKeyFileThatIsNotASmallRegularFileIsRefusedAtOnce(string name, string reason)
+    {
+        string path = name;
+        if (name == "fifo")
+        {
+            path = _temp.Combine("key.fifo");
+            Assert.That(Tool.Run("mkfifo", path).ExitCode, Is.Zero);
+        }
+        else if (name == "big")
+        {
+            path = _temp.WriteFile("big.key", TestKeys.GossipKeyBase64 + new string(' ', 2000));
+        }
+
+        // A FIFO without a writer used to block for ever: the build must come back on its own.
+        Task<PackageException> failing = BuildFails(Options() with { GossipKey = new GossipKeySource { File = path } });
+        Assert.That(await Task.WhenAny(failing, Task.Delay(TimeSpan.FromSeconds(60))), Is.SameAs(failing), "the build hangs");
+        Assert.That((await failing).Message, Does.Contain(reason));
+    }
+
+    [TestCase("{\n  {{ encrypt_json }}: true\n}\n")]
+    [TestCase("{\n  \"server\": true, \"datacenter\": \"dc1\", \"encrypt\": {{ encrypt_json }}, \"x{{ encrypt_json | string.slice 1 10 }}\": 1\n}\n")]
+    [TestCase("{\n  \"server\": {{ encrypt_json }}\n}\n")]
+    [TestCase("{{ encrypt_json }}\n")]
+    [TestCase("{\n  \"server\": true, \"encrypt\": {{ encrypt_json }}, \"encrypt\": {{ encrypt_json }}\n}\n")]
+    [TestCase("{{ encrypt_json | string.slice 1 10 | math.plus 1 }}")]
+    public async Task NoErrorMessageContainsTheGossipKeyWhateverTheTemplateDoes(string serverTemplate)
+    {
+        string dir = _temp.Combine("templates");
+        _temp.WriteFile("templates/server.json.sbn", serverTemplate);
+        PackageException e = await BuildFails(Options() with { TemplatesDirectory = dir });
+        string key = TestKeys.GossipKeyBase64;
+        for (int start = 0; start + 8 <= key.Length; start++)
+        {
+            Assert.That(e.ToString(), Does.Not.Contain(key.Substring(start, 8)), "the message, the stack trace or an inner exception quotes the key");
+        }
+    }
+
+    [Test]
+    public async Task ARedirectToAFileUrlIsOneClearLine()
+    {
+        _server.Redirect(_release.Dir + _release.SumsName, "file:///etc/passwd");
+        PackageException e = await BuildFails();
+        Assert.That(e.Message, Does.Contain("redirects to 'file:' URL file:///etc/passwd; only http and https redirects are followed"));
+        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.EqualTo(1), "not retried");
+    }
+
+    [Test]
+    public async Task AnHttpRedirectIsFollowed()
+    {
+        _server.Serve("/moved/SHA256SUMS", _release.Sums);
+        _server.Redirect(_release.Dir + _release.SumsName, $"{_server.BaseUrl}moved/SHA256SUMS");
+        await Build();
+        Assert.That(_server.RequestCount("/moved/SHA256SUMS"), Is.EqualTo(1));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task ADownloadThatNeverFinishesEndsAtTheDeadlineSayingHowLongItWaited(bool trickle)
+    {
+        _server.FailAlways(_release.Dir + _release.ZipName, trickle ? Fault.Trickle : Fault.StallAfterHeaders);
+        ConsulRecipeOptions options = Options();
+        PackageException e = await BuildFails(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromSeconds(2) } });
+        Assert.That(e.Message, Does.Contain($"gave up on {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 2 s, the download deadline"));
+    }
+
+    [Test]
+    public async Task AnUnwritableCacheIsAWarningNotAFailure()
+    {
+        // A file where the cache directory should be: even root cannot create directories in it.
+        await File.WriteAllTextAsync(_cache, "not a directory");
+        ConsulBuildResult result = await Build();
+        Assert.That(File.Exists(result.PackagePath), Is.True);
+        Assert.That(_diagnostics.ToString(), Does.StartWith($"warning: the download cache {_cache} cannot be used (").And.Contain("going on without it"));
+        Assert.That(_diagnostics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "warned once");
+    }
+
+    [Test]
+    public async Task ATlsCertificateFailureIsNotRetried()
+    {
+        using var tls = new SelfSignedTlsServer();
+        PackageException e = await BuildFails(Options() with { ReleaseUrl = tls.BaseUrl.ToString() });
+        Assert.That(e.Message, Does.StartWith($"TLS failure talking to {tls.BaseUrl}consul/{UnpinnedVersion}/consul_{UnpinnedVersion}_SHA256SUMS: "));
+        Assert.That(tls.Handshakes, Is.EqualTo(1), "a certificate does not get better by asking again");
+    }
 }

@@ -27,6 +27,14 @@ internal static class BuildCommand
         Option<string?> sums = new("--sha256sums") { Description = "Use this local SHA256SUMS (signature beside it as FILE.72D7468F.sig or FILE.sig)", HelpName = "FILE" };
         Option<string[]> trustedKeys = new("--trusted-key") { Description = "An extra OpenPGP public key trusted to sign SHA256SUMS (repeatable)", HelpName = "FILE" };
         Option<bool> skipSignature = new("--skip-signature") { Description = "Do not check the signature on SHA256SUMS (prints a warning)" };
+        Option<int?> downloadTimeout = new("--download-timeout") { Description = "Most seconds one download may take, retries included (default 300)", HelpName = "SECONDS" };
+        downloadTimeout.Validators.Add(result =>
+        {
+            if (result.GetValue(downloadTimeout) is < 1)
+            {
+                result.AddError("--download-timeout must be a positive number of seconds");
+            }
+        });
         Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
         var agent = new ConsulOptionParsing.AgentOptions();
 
@@ -34,7 +42,7 @@ internal static class BuildCommand
         foreach (Option option in new Option[]
                  {
                      version, iteration, arch, vendor, maintainer, output, force, compression, layout,
-                     releaseUrl, zip, sums, trustedKeys, skipSignature, sourceDateEpoch,
+                     releaseUrl, zip, sums, trustedKeys, skipSignature, downloadTimeout, sourceDateEpoch,
                  }.Concat(agent.All))
         {
             command.Options.Add(option);
@@ -69,7 +77,11 @@ internal static class BuildCommand
                 Timestamp = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context),
                 GetEnvironmentVariable = context.GetEnvironmentVariable,
                 // A progress bar only for a person watching a terminal; pipelines' logs stay clean.
-                Download = DownloadOptions.Default with { Progress = Console.IsErrorRedirected ? null : stderr },
+                Download = DownloadOptions.Default with
+                {
+                    Progress = Console.IsErrorRedirected ? null : stderr,
+                    Deadline = parseResult.GetValue(downloadTimeout) is int seconds ? TimeSpan.FromSeconds(seconds) : DownloadOptions.Default.Deadline,
+                },
             };
 
             ConsulBuildResult result = await ConsulRecipe.BuildAsync(options, stderr, cancellationToken).ConfigureAwait(false);

@@ -30,13 +30,14 @@ internal static class FpmCommand
                 result.AddError($"unknown option '{unknown}' for '{CliApplication.Name} fpm': it is not an fpm flag consul-pkg supports");
             }
         });
-        command.SetAction(parseResult =>
+        // The asynchronous form only for its token: SIGINT/SIGTERM stop the write and remove its temporaries.
+        command.SetAction((parseResult, cancellationToken) =>
         {
             FpmOptions options = o.ToFpmOptions(parseResult, context);
             FpmBuild build = FpmPackageMapper.Map(options);
-            DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite);
+            DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite, cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine($"Created package {build.OutputPath}");
-            return ExitCodes.Success;
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

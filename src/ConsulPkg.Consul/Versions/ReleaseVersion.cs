@@ -11,6 +11,9 @@ namespace ConsulPkg.Consul.Versions;
 /// </summary>
 public sealed partial record ReleaseVersion : IComparable<ReleaseVersion>
 {
+    /// <summary>Each of major, minor and patch fits an int with room to spare; HashiCorp's have one to three digits.</summary>
+    private const int MaxComponentDigits = 6;
+
     private ReleaseVersion(int major, int minor, int patch, string suffix, string text)
     {
         Major = major;
@@ -40,8 +43,17 @@ public sealed partial record ReleaseVersion : IComparable<ReleaseVersion>
     public static ReleaseVersion Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return TryParse(text) ?? throw new PackageException(
-            $"invalid Consul version '{text}': give a release number such as 0.7.2 or 1.17.0-rc1, or latest");
+        if (TryParse(text) is { } version)
+        {
+            return version;
+        }
+
+        // A number too long to be a release is named, so nobody hunts for a typo in the rest.
+        string? tooLong = text.Split('-', '+', '~')[0].Split('.')
+            .FirstOrDefault(part => part.Length > MaxComponentDigits && part.All(char.IsAsciiDigit));
+        throw new PackageException(tooLong is null
+            ? $"invalid Consul version '{text}': give a release number such as 0.7.2 or 1.17.0-rc1, or latest"
+            : $"invalid Consul version '{text}': '{tooLong}' is out of range (a version number has at most {MaxComponentDigits} digits per part, e.g. 1.17.0)");
     }
 
     public static ReleaseVersion? TryParse(string text)

@@ -25,6 +25,9 @@ internal static class TarFieldLayout
     public const int GnameOffset = 297, GnameLength = 32;
     public const int DevMajorOffset = 329, DevMinorOffset = 337, DevLength = 8;
 
+    /// <summary>Old GNU headers: where a multi-volume continuation (<c>M</c>) starts in the whole file.</summary>
+    public const int MultiVolumeOffsetOffset = 369, MultiVolumeOffsetLength = 12;
+
     /// <summary>ustar only: the directory part of a name too long for the name field.</summary>
     public const int PrefixOffset = 345, PrefixLength = 155;
 

@@ -29,18 +29,36 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
     private const uint StatxBasicStats = 0x7ff;
 
     /// <summary>Status of <paramref name="path"/>, following a final symlink when <paramref name="followSymlink"/>.</summary>
-    public static unsafe FileStatus Get(string path, bool followSymlink = true)
+    public static FileStatus Get(string path, bool followSymlink = true)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte* buffer = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, followSymlink ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
+        FileStatus? status = TryGet(System.Text.Encoding.UTF8.GetBytes(path), followSymlink, out int errno);
+        if (status is { } found)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            string reason = Marshal.GetPInvokeErrorMessage(errno);
-            throw errno is 2 or 20
-                ? new FileNotFoundException($"'{path}' does not exist", path)
-                : new IOException($"cannot stat '{path}': {reason}");
+            return found;
         }
+        string reason = Marshal.GetPInvokeErrorMessage(errno);
+        throw errno is 2 or 20
+            ? new FileNotFoundException($"'{path}' does not exist", path)
+            : new IOException($"cannot stat '{path}': {reason}");
+    }
+
+    /// <summary>Status of a path given as bytes (a Unix name need not be UTF-8); null with the errno when statx fails.</summary>
+    internal static unsafe FileStatus? TryGet(ReadOnlySpan<byte> path, bool followSymlink, out int errno)
+    {
+        byte* buffer = stackalloc byte[256];
+        byte[] terminated = ByteNamedFiles.Terminated(path);
+        int result;
+        fixed (byte* p = terminated)
+        {
+            result = Statx(AtFdCwd, p, followSymlink ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer);
+        }
+        if (result != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return null;
+        }
+        errno = 0;
 
         var b = new ReadOnlySpan<byte>(buffer, 256);
         int mode = BinaryPrimitives.ReadUInt16LittleEndian(b[28..]);
@@ -78,5 +96,5 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
     };
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
+    private static extern unsafe int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
 }

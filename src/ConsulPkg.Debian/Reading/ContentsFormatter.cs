@@ -108,9 +108,17 @@ public sealed class ContentsFormatter
         else if (entry.EntryType == TarEntryType.HardLink)
         {
             AppendUtf8(" link to ");
-            TarNameQuoting.Append(_line, entry.RawLinkName.Span, _options.Utf8Names);
+            TarNameQuoting.Append(_line, entry.HardLinkTarget, _options.Utf8Names);
         }
-        else if (entry.EntryType == TarEntryType.Other && entry.TypeFlag is not ((byte)'S' or (byte)'V' or (byte)'M' or (byte)'N'))
+        else if (entry.TypeFlag == (byte)'V')
+        {
+            AppendUtf8("--Volume Header--");
+        }
+        else if (entry.TypeFlag == (byte)'M')
+        {
+            AppendUtf8(string.Create(CultureInfo.InvariantCulture, $"--Continued at byte {entry.ContinuedAt}--"));
+        }
+        else if (entry.EntryType == TarEntryType.Other && entry.TypeFlag != (byte)'S')
         {
             // GNU tar still lists an entry of a type it does not know, and says so, quoting the
             // type in the locale's style: typographic quotes in a UTF-8 locale.
@@ -131,7 +139,9 @@ public sealed class ContentsFormatter
     /// <summary>
     /// strftime's "%Y-%m-%d %H:%M" in the listing's zone. Years are not zero-padded and may pass
     /// 9999 or go below 1 (base-256 mtimes allow it), so the calendar is computed here; outside
-    /// the range TimeZoneInfo covers, the offset at the nearest end of that range applies.
+    /// the range TimeZoneInfo covers, the offset at the nearest end of that range applies. Where
+    /// localtime(3) gives up (the year minus 1900 does not fit an int), GNU tar's tartime prints
+    /// the raw number right-aligned in the date's 16 columns, and so does this.
     /// </summary>
     private string FormatDate(long seconds)
     {
@@ -139,7 +149,8 @@ public sealed class ContentsFormatter
         const long MaxSeconds = 253402300799L - 86400L; // 9999-12-30
         long clamped = Math.Clamp(seconds, MinSeconds, MaxSeconds);
         TimeSpan offset = _options.TimeZone.GetUtcOffset(DateTimeOffset.FromUnixTimeSeconds(clamped));
-        long local = seconds + (long)offset.TotalSeconds;
+        // Saturating: a base-256 mtime can sit next to long's limits.
+        long local = seconds > long.MaxValue - 86400L || seconds < long.MinValue + 86400L ? seconds : seconds + (long)offset.TotalSeconds;
         long days = Math.DivRem(local, 86400L, out long secondOfDay);
         if (secondOfDay < 0)
         {
@@ -147,6 +158,10 @@ public sealed class ContentsFormatter
             days--;
         }
         (long year, int month, int day) = CivilFromDays(days);
+        if (year - 1900 is < int.MinValue or > int.MaxValue)
+        {
+            return seconds.ToString(CultureInfo.InvariantCulture).PadLeft("YYYY-MM-DD HH:MM".Length);
+        }
         return string.Create(CultureInfo.InvariantCulture,
             $"{year}-{month:00}-{day:00} {secondOfDay / 3600:00}:{secondOfDay / 60 % 60:00}");
     }
@@ -183,7 +198,8 @@ public sealed class ContentsFormatter
             TarEntryType.ContiguousFile => 'C',
             _ => entry.TypeFlag switch
             {
-                (byte)'S' => 'S',
+                // GNU tar lists an old-style sparse file as the regular file it stands for.
+                (byte)'S' => '-',
                 (byte)'V' => 'V',
                 (byte)'M' => 'M',
                 _ => '?',

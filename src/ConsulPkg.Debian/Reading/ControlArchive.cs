@@ -1,42 +1,58 @@
+using System.Text;
+
 namespace ConsulPkg.Debian.Reading;
 
 /// <summary>One top-level item of the control member, as dpkg-deb sees it after unpacking.</summary>
 public sealed class ControlMember
 {
-    internal ControlMember(string name, byte[]? content, int mode)
+    internal ControlMember(string name, ScriptStats? stats, int mode)
     {
         Name = name;
-        Content = content;
+        Stats = stats;
         Mode = mode;
     }
 
-    /// <summary>The file name, e.g. <c>control</c>, <c>postinst</c>, <c>md5sums</c>.</summary>
+    /// <summary>
+    /// The file name, e.g. <c>control</c>, <c>postinst</c>, <c>md5sums</c>: its bytes as Latin-1
+    /// characters, one per byte, so a name that is not UTF-8 survives and sorts in byte order.
+    /// </summary>
     public string Name { get; }
-
-    /// <summary>The file's bytes; null when the item is not a plain file (a directory, a symlink, ...).</summary>
-    public byte[]? Content { get; }
 
     /// <summary>Permission bits from the tar header.</summary>
     public int Mode { get; }
 
-    public bool IsPlainFile => Content is not null;
+    /// <summary>Whether the item is a plain file (not a directory, symlink, ...).</summary>
+    public bool IsPlainFile => Stats is not null;
 
     public bool IsExecutable => (Mode & 0x40) != 0;
+
+    /// <summary>Size, line count and interpreter, as dpkg-deb -I prints them; null when not a plain file.</summary>
+    internal ScriptStats? Stats { get; }
 }
 
 /// <summary>
-/// The control member of a package, held in memory (it is small and bounded here). Items are
-/// flattened to the top level as dpkg-deb -I shows them: anything below a subdirectory only
-/// makes that subdirectory appear as "not a plain file".
+/// The control member of a package. Items are flattened to the top level as dpkg-deb -I shows
+/// them: anything below a subdirectory only makes that subdirectory appear as "not a plain
+/// file". Only the <c>control</c> file is kept in memory; of every other file the reader keeps
+/// what dpkg-deb -I prints (size, lines, interpreter), so memory does not grow with the member.
 /// </summary>
 public sealed class ControlArchive
 {
-    /// <summary>dpkg's control archives hold a few KiB; anything past this is refused rather than buffered.</summary>
-    internal const long MaxTotalSize = 64L << 20;
+    /// <summary>Larger than any real control file (they hold a few KiB); past it the package is refused, not buffered.</summary>
+    internal const int MaxControlFileSize = 4 << 20;
+
+    /// <summary>Real control members hold a handful of items; more than this is refused rather than indexed.</summary>
+    internal const int MaxItems = 10_000;
+
+    private const string ControlFileName = "control";
 
     private readonly SortedDictionary<string, ControlMember> _members;
 
-    private ControlArchive(SortedDictionary<string, ControlMember> members) => _members = members;
+    private ControlArchive(SortedDictionary<string, ControlMember> members, byte[]? controlFile)
+    {
+        _members = members;
+        ControlFileBytes = controlFile;
+    }
 
     /// <summary>Items in the order dpkg-deb -I lists them (byte order of names).</summary>
     public IReadOnlyCollection<ControlMember> Members => _members.Values;
@@ -45,15 +61,15 @@ public sealed class ControlArchive
     public ControlMember? Find(string name) => _members.GetValueOrDefault(name);
 
     /// <summary>The bytes of the <c>control</c> file, or null when the archive has none.</summary>
-    public byte[]? ControlFileBytes => Find("control")?.Content;
+    public byte[]? ControlFileBytes { get; }
 
     internal static ControlArchive Read(TarReader tar, string displayName)
     {
         var members = new SortedDictionary<string, ControlMember>(StringComparer.Ordinal);
-        long total = 0;
+        byte[]? controlFile = null;
         while (tar.GetNextEntry() is { } entry)
         {
-            string path = StripLeading(entry.Name);
+            string path = StripLeading(Encoding.Latin1.GetString(entry.RawName.Span));
             if (path.Length == 0)
             {
                 continue;
@@ -61,6 +77,10 @@ public sealed class ControlArchive
             int slash = path.IndexOf('/', StringComparison.Ordinal);
             bool nested = slash >= 0 && slash < path.Length - 1;
             string top = slash >= 0 ? path[..slash] : path;
+            if (!members.ContainsKey(top) && members.Count >= MaxItems)
+            {
+                throw new InvalidPackageException($"{displayName}: the control member holds more than {MaxItems} items; this is not a plausible package");
+            }
             if (nested || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.ContiguousFile or TarEntryType.HardLink))
             {
                 if (!nested || !members.ContainsKey(top))
@@ -69,28 +89,62 @@ public sealed class ControlArchive
                 }
                 continue;
             }
-            byte[] content;
             if (entry.EntryType == TarEntryType.HardLink)
             {
                 // An extracted hard link is the same file as its target.
-                string target = StripLeading(entry.LinkName);
-                content = members.GetValueOrDefault(target)?.Content ?? [];
+                string target = StripLeading(Encoding.Latin1.GetString(entry.RawLinkName.Span));
+                ControlMember? linked = members.GetValueOrDefault(target);
+                members[top] = new ControlMember(top, linked?.Stats ?? new ScriptStats(), entry.Mode);
+                if (top == ControlFileName)
+                {
+                    controlFile = target == ControlFileName ? controlFile : [];
+                }
+                continue;
+            }
+            if (top == ControlFileName)
+            {
+                controlFile = ReadControlFile(entry, displayName);
+                var stats = new ScriptStats();
+                stats.Add(controlFile);
+                members[top] = new ControlMember(top, stats, entry.Mode);
             }
             else
             {
-                total += entry.Size;
-                if (total > MaxTotalSize)
-                {
-                    throw new InvalidPackageException($"{displayName}: control member holds more than {MaxTotalSize} bytes of files; this is not a plausible package");
-                }
-                // Grow with the bytes that actually arrive: a declared size is only a claim.
-                using var buffer = new MemoryStream();
-                entry.OpenData().CopyTo(buffer);
-                content = buffer.ToArray();
+                members[top] = new ControlMember(top, Measure(entry.OpenData()), entry.Mode);
             }
-            members[top] = new ControlMember(top, content, entry.Mode);
         }
-        return new ControlArchive(members);
+        return new ControlArchive(members, controlFile);
+    }
+
+    private static byte[] ReadControlFile(TarEntry entry, string displayName)
+    {
+        if (entry.Size > MaxControlFileSize)
+        {
+            throw new InvalidPackageException($"{displayName}: the control file is {entry.Size} bytes, more than the {MaxControlFileSize} any package needs; this is not a plausible package");
+        }
+        byte[] content = new byte[entry.Size];
+        // A short member ends the read with the tar reader's "truncated" error.
+        StreamSkipper.ReadFully(entry.OpenData(), content);
+        return content;
+    }
+
+    private static ScriptStats Measure(Stream data)
+    {
+        var stats = new ScriptStats();
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            int n;
+            while ((n = data.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                stats.Add(buffer.AsSpan(0, n));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return stats;
     }
 
     /// <summary>Removes what tar strips before extracting: leading "/" and "./" components.</summary>
@@ -118,4 +172,75 @@ public sealed class ControlArchive
         }
         return name[i..];
     }
+}
+
+/// <summary>
+/// What dpkg-deb -I prints of a control file, computed as the bytes stream past (dpkg
+/// src/deb/info.c): its size, its newline count and its "#!" interpreter, with dpkg's quirks:
+/// the first one or two bytes are consumed while looking for "#!" and, if newlines, not
+/// counted; spaces after "#!" are skipped; the interpreter stops at white space or 210 bytes.
+/// </summary>
+internal sealed class ScriptStats
+{
+    private const int MaxInterpreter = 210;
+
+    private readonly List<byte> _interpreter = [];
+    private State _state;
+
+    private enum State { Start, SawHash, SkippingSpaces, Interpreter, Body }
+
+    public long Size { get; private set; }
+
+    public int Lines { get; private set; }
+
+    /// <summary>"#!..." when the file starts with it, else empty.</summary>
+    public byte[] Interpreter => _state == State.SkippingSpaces ? "#!"u8.ToArray() : [.. _interpreter];
+
+    public void Add(ReadOnlySpan<byte> bytes)
+    {
+        Size += bytes.Length;
+        int i = 0;
+        for (; i < bytes.Length && _state != State.Body; i++)
+        {
+            Step(bytes[i]);
+        }
+        if (i < bytes.Length)
+        {
+            Lines += System.MemoryExtensions.Count(bytes[i..], (byte)'\n');
+        }
+    }
+
+    private void Step(byte c)
+    {
+        switch (_state)
+        {
+            case State.Start:
+                _state = c == (byte)'#' ? State.SawHash : State.Body;
+                break;
+            case State.SawHash:
+                _state = c == (byte)'!' ? State.SkippingSpaces : State.Body;
+                break;
+            case State.SkippingSpaces when c == (byte)' ':
+                break;
+            case State.SkippingSpaces:
+                _interpreter.Add((byte)'#');
+                _interpreter.Add((byte)'!');
+                _state = State.Interpreter;
+                Step(c);
+                break;
+            case State.Interpreter when _interpreter.Count < MaxInterpreter && !IsCSpace(c):
+                _interpreter.Add(c);
+                break;
+            case State.Interpreter:
+                // The byte that ended the interpreter is consumed here; dpkg counts it if a newline.
+                Lines += c == (byte)'\n' ? 1 : 0;
+                _state = State.Body;
+                break;
+            default:
+                Lines += c == (byte)'\n' ? 1 : 0;
+                break;
+        }
+    }
+
+    private static bool IsCSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r';
 }

@@ -5,7 +5,9 @@ namespace ConsulPkg.Debian.Reading;
 /// <summary>
 /// The fields of a binary package's control file, in file order, as dpkg parses them: a field
 /// starts at a line "Name: value"; lines starting with a space or tab continue it. Names match
-/// case-insensitively.
+/// case-insensitively. Values are bytes, as dpkg treats them: they are held as Latin-1 text (one
+/// character per byte) and written back byte for byte, so a field that is not UTF-8 comes out
+/// exactly as it went in.
 /// </summary>
 public sealed class ControlFields
 {
@@ -23,17 +25,18 @@ public sealed class ControlFields
 
     private ControlFields(List<KeyValuePair<string, string>> fields) => _fields = fields;
 
-    /// <summary>Fields in file order; values keep continuation lines (with their leading space) joined by "\n".</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
+    /// <summary>Fields in file order, read as UTF-8; values keep continuation lines (with their leading space) joined by "\n".</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Fields =>
+        _fields.Select(f => new KeyValuePair<string, string>(AsUtf8(f.Key), AsUtf8(f.Value))).ToList();
 
-    /// <summary>The value of a field (case-insensitive name), or null.</summary>
-    public string? this[string name] => Find(name)?.Value;
+    /// <summary>The value of a field (case-insensitive name) read as UTF-8, or null.</summary>
+    public string? this[string name] => Find(name)?.Value is { } value ? AsUtf8(value) : null;
 
     /// <summary>Parses a control file; <paramref name="displayName"/> names it in errors.</summary>
     public static ControlFields Parse(byte[] content, string displayName)
     {
         ArgumentNullException.ThrowIfNull(content);
-        string text = Encoding.UTF8.GetString(content);
+        string text = Encoding.Latin1.GetString(content);
         var fields = new List<KeyValuePair<string, string>>();
         string? name = null;
         var value = new StringBuilder();
@@ -63,7 +66,7 @@ public sealed class ControlFields
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                throw new InvalidPackageException($"{displayName}: control file line {lineNumber}: expected \"Field: value\", got '{line}'");
+                throw new InvalidPackageException($"{displayName}: control file line {lineNumber}: expected \"Field: value\", got '{AsUtf8(line)}'");
             }
             if (name is not null)
             {
@@ -84,11 +87,11 @@ public sealed class ControlFields
         string text = value.ToString().TrimEnd();
         if (text.Length == 0)
         {
-            throw new InvalidPackageException($"{displayName}: control file field '{name}' has an empty value");
+            throw new InvalidPackageException($"{displayName}: control file field '{AsUtf8(name)}' has an empty value");
         }
         if (fields.Exists(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)))
         {
-            throw new InvalidPackageException($"{displayName}: control file has a duplicate field '{name}'");
+            throw new InvalidPackageException($"{displayName}: control file has a duplicate field '{AsUtf8(name)}'");
         }
         fields.Add(new KeyValuePair<string, string>(name, text));
     }
@@ -103,8 +106,9 @@ public sealed class ControlFields
         ArgumentNullException.ThrowIfNull(names);
         var text = new StringBuilder();
         bool withHeader = names.Count > 1;
-        foreach (string requested in names)
+        foreach (string asked in names)
         {
+            string requested = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(asked));
             KeyValuePair<string, string>? field = Find(requested);
             string? known = Array.Find(KnownFields, k => k.Equals(requested, StringComparison.OrdinalIgnoreCase));
             string? value = known is null ? field?.Value : FieldNormalizer.Normalize(known, field?.Value, withHeader);
@@ -117,8 +121,11 @@ public sealed class ControlFields
                 text.Append(known ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
             }
         }
-        output.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        output.Write(Encoding.Latin1.GetBytes(text.ToString()));
     }
+
+    /// <summary>The held Latin-1 text (one char per byte) read back as UTF-8, for messages.</summary>
+    private static string AsUtf8(string bytes) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(bytes));
 
     private KeyValuePair<string, string>? Find(string name)
     {

@@ -1,26 +1,42 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
+using System.Text;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Reading;
 
 /// <summary>
 /// Writes tar entries below one directory like <c>dpkg-deb -x</c> (GNU tar <c>-x -p</c>): files,
 /// directories, symlinks, hard links and fifos with their modes and mtimes; directory modes and
-/// times are applied last so a read-only directory can still be filled. Refuses, before writing
-/// anything for the entry, a name or hard-link target that is absolute, contains "..", or would
-/// pass through a symlink (one extracted earlier or already present) to reach its place.
-/// Ownership is not changed.
+/// times are applied last so a read-only directory can still be filled. Names are bytes: what is
+/// created has exactly the name in the archive, UTF-8 or not. Refuses, before writing anything
+/// for the entry, a name that is absolute, contains "..", or would pass through a symlink (one
+/// extracted earlier or already present) to reach its place. Ownership is not changed.
+/// <para>
+/// Where GNU tar is lenient this follows it: a hard-link target loses a leading "/" and
+/// everything up to its last ".." (tar's safer_name_suffix), a volume label (<c>V</c>) is
+/// skipped, an unknown type letter is extracted as a regular file, a NUL ends a name (the
+/// reader already cut it). Where GNU tar fails, this fails: an empty symlink target, a symlink
+/// or FIFO that carries data, a multi-volume continuation (<c>M</c>). Deliberately stricter:
+/// member names with a leading "/" or a ".." (tar strips those with a warning; a package holding
+/// them is damaged or hostile) and GNU sparse files (<c>S</c>), which dpkg cannot install either.
+/// </para>
 /// </summary>
-internal sealed partial class DebExtractor
+internal sealed class DebExtractor
 {
     private readonly string _root;
+    private readonly byte[] _rootBytes;
     private readonly string _displayName;
-    private readonly List<(string Path, TarEntry Entry)> _directories = [];
+    private readonly List<DeferredDirectory> _directories = [];
 
     public DebExtractor(string directory, string displayName)
     {
         _root = Path.GetFullPath(directory);
+        _rootBytes = Encoding.UTF8.GetBytes(_root);
         _displayName = displayName;
     }
+
+    /// <summary>A directory whose mode and time are set after everything inside it is written.</summary>
+    private readonly record struct DeferredDirectory(byte[] Path, string Shown, int Mode, long ModificationTime);
 
     public void Extract(IEnumerable<TarEntry> entries)
     {
@@ -34,9 +50,9 @@ internal sealed partial class DebExtractor
             }
             for (int i = _directories.Count - 1; i >= 0; i--)
             {
-                (string path, TarEntry entry) = _directories[i];
-                SetMode(path, entry.Mode);
-                Directory.SetLastWriteTimeUtc(path, DateTime.UnixEpoch.AddSeconds(entry.ModificationTime));
+                DeferredDirectory directory = _directories[i];
+                ByteNamedFiles.SetMode(directory.Path, directory.Mode, () => directory.Shown);
+                ByteNamedFiles.SetModificationTime(directory.Path, directory.ModificationTime, () => directory.Shown);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -47,171 +63,180 @@ internal sealed partial class DebExtractor
 
     private void ExtractOne(TarEntry entry)
     {
-        string relative = SafeRelative(entry.Name, entry.Name);
-        if (relative.Length == 0)
+        string shown = Shown(entry.RawName.Span);
+        List<byte[]> parts = MemberComponents(entry.RawName.Span, shown);
+        if (parts.Count == 0)
         {
             // The "./" root entry: dpkg-deb -x gives the target directory the root's mode and time.
-            _directories.Add((_root, entry));
+            _directories.Add(new DeferredDirectory(_rootBytes, _root, entry.Mode, entry.ModificationTime));
             return;
         }
-        string target = Path.Combine(_root, relative);
-        EnsureParents(relative, entry.Name);
+        byte[] target = Below(parts, parts.Count);
+        Func<string> where = () => shown;
+        EnsureParents(parts, shown);
 
         switch (entry.EntryType)
         {
             case TarEntryType.Directory:
                 // A symlink in the way is replaced, never followed (GNU tar does the same unless
                 // told --keep-directory-symlink): chmod and utime must not reach its target.
-                if (!Directory.Exists(target) || new FileInfo(target).LinkTarget is not null)
+                if (ByteNamedFiles.TryGetStatus(target, where) is not { Type: UnixFileType.Directory })
                 {
-                    RemoveNonDirectory(target);
-                    Directory.CreateDirectory(target);
+                    ByteNamedFiles.RemoveNonDirectory(target, where);
+                    ByteNamedFiles.CreateDirectory(target, where);
                 }
-                _directories.Add((target, entry));
+                _directories.Add(new DeferredDirectory(target, shown, entry.Mode, entry.ModificationTime));
                 return;
-            case TarEntryType.RegularFile:
-            case TarEntryType.ContiguousFile:
-                RemoveExisting(target);
-                using (var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            case TarEntryType.SymbolicLink:
+                RefuseData(entry, shown, "symlink");
+                if (entry.RawLinkName.IsEmpty)
+                {
+                    throw Refuse(shown, "it is a symlink with an empty target");
+                }
+                ByteNamedFiles.RemoveNonDirectory(target, where);
+                ByteNamedFiles.CreateSymbolicLink(target, entry.RawLinkName.Span, where);
+                ByteNamedFiles.SetModificationTime(target, entry.ModificationTime, where);
+                return;
+            case TarEntryType.HardLink:
+                List<byte[]> linkParts = Components(entry.HardLinkTarget);
+                if (linkParts.Count == 0)
+                {
+                    throw Refuse(shown, $"it is a hard link to the extraction directory itself ('{Shown(entry.RawLinkName.Span)}')");
+                }
+                // link(2) does not follow a final symlink (a hard link to a symlink is legal), but
+                // the directories on the way to the target must not be symlinks.
+                EnsureNoSymlinkOnPath(linkParts, linkParts.Count - 1, shown);
+                ByteNamedFiles.RemoveNonDirectory(target, where);
+                ByteNamedFiles.CreateHardLink(target, Below(linkParts, linkParts.Count), where);
+                return;
+            case TarEntryType.Fifo:
+                RefuseData(entry, shown, "FIFO");
+                ByteNamedFiles.RemoveNonDirectory(target, where);
+                ByteNamedFiles.CreateFifo(target, where);
+                break;
+            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
+                throw new InvalidPackageException($"{_displayName}: cannot extract '{shown}': device files are not supported");
+            case TarEntryType.Other when entry.TypeFlag == (byte)'V':
+                // A volume label names the archive, not a file: GNU tar creates nothing for it.
+                return;
+            case TarEntryType.Other when entry.TypeFlag == (byte)'M':
+                throw Refuse(shown, "it continues a file from another tape volume");
+            case TarEntryType.Other when entry.TypeFlag == (byte)'S':
+                throw Refuse(shown, "GNU sparse files are not supported (dpkg cannot install them either)");
+            default:
+                // Regular and contiguous files; GNU tar extracts an unknown type letter as a
+                // regular file too.
+                ByteNamedFiles.RemoveNonDirectory(target, where);
+                using (FileStream file = ByteNamedFiles.CreateNew(target, where))
                 {
                     entry.OpenData().CopyTo(file, 1 << 16);
                 }
                 break;
-            case TarEntryType.SymbolicLink:
-                RemoveExisting(target);
-                File.CreateSymbolicLink(target, entry.LinkName);
-                SetSymlinkTime(target, entry.ModificationTime);
-                return;
-            case TarEntryType.HardLink:
-                string linkRelative = SafeRelative(entry.LinkName, entry.Name);
-                // link(2) does not follow a final symlink (a hard link to a symlink is legal), but
-                // the directories on the way to the target must not be symlinks.
-                EnsureNoSymlinkOnPath(linkRelative, entry.Name, includeLast: false);
-                RemoveExisting(target);
-                if (Link(Path.Combine(_root, linkRelative), target) != 0)
-                {
-                    throw new PackageException($"{_displayName}: cannot hard-link '{entry.Name}' to '{entry.LinkName}' (errno {Marshal.GetLastPInvokeError()})");
-                }
-                return;
-            case TarEntryType.Fifo:
-                RemoveExisting(target);
-                if (MakeFifo(target, 0x180) != 0)
-                {
-                    throw new PackageException($"{_displayName}: cannot create fifo '{entry.Name}' (errno {Marshal.GetLastPInvokeError()})");
-                }
-                break;
-            default:
-                throw new PackageException($"{_displayName}: cannot extract '{entry.Name}': entry type '{(char)entry.TypeFlag}' is not supported");
         }
-        SetMode(target, entry.Mode);
-        File.SetLastWriteTimeUtc(target, DateTime.UnixEpoch.AddSeconds(entry.ModificationTime));
+        ByteNamedFiles.SetMode(target, entry.Mode, where);
+        ByteNamedFiles.SetModificationTime(target, entry.ModificationTime, where);
     }
 
-    /// <summary>The name below the root, without "./" parts; refuses absolute names and "..".</summary>
-    private string SafeRelative(string name, string entryName)
+    /// <summary>GNU tar extracts a symlink or FIFO without reading the data it declares, then fails on it.</summary>
+    private void RefuseData(TarEntry entry, string shown, string what)
     {
-        if (name.StartsWith('/'))
+        if (entry.Size != 0)
         {
-            throw Refuse(entryName, $"'{name}' is an absolute path");
+            throw Refuse(shown, $"it is a {what} declaring {entry.Size} bytes of data");
         }
-        var parts = new List<string>();
-        foreach (string part in name.Split('/'))
+    }
+
+    /// <summary>The components of a member name below the root, without "." and empty parts; refuses absolute names and "..".</summary>
+    private List<byte[]> MemberComponents(ReadOnlySpan<byte> name, string shown)
+    {
+        if (!name.IsEmpty && name[0] == (byte)'/')
         {
-            if (part is "" or ".")
+            throw Refuse(shown, "it is an absolute path");
+        }
+        List<byte[]> parts = Components(name);
+        if (parts.Exists(p => p.AsSpan().SequenceEqual(".."u8)))
+        {
+            throw Refuse(shown, "it contains '..'");
+        }
+        return parts;
+    }
+
+    private static List<byte[]> Components(ReadOnlySpan<byte> name)
+    {
+        var parts = new List<byte[]>();
+        foreach (Range range in name.Split((byte)'/'))
+        {
+            ReadOnlySpan<byte> part = name[range];
+            if (!part.IsEmpty && !part.SequenceEqual("."u8))
             {
-                continue;
+                parts.Add(part.ToArray());
             }
-            if (part == "..")
-            {
-                throw Refuse(entryName, $"'{name}' contains '..'");
-            }
-            parts.Add(part);
         }
-        return string.Join('/', parts);
+        return parts;
     }
 
-    private void EnsureParents(string relative, string entryName)
+    /// <summary>The root joined with the first <paramref name="count"/> components.</summary>
+    private byte[] Below(List<byte[]> parts, int count)
     {
-        EnsureNoSymlinkOnPath(relative, entryName, includeLast: false);
-        string? parent = Path.GetDirectoryName(Path.Combine(_root, relative));
-        if (parent is not null)
-        {
-            Directory.CreateDirectory(parent);
-        }
-    }
-
-    /// <summary>Refuses when any directory on the way to <paramref name="relative"/> is a symlink.</summary>
-    private void EnsureNoSymlinkOnPath(string relative, string entryName, bool includeLast)
-    {
-        string[] parts = relative.Split('/');
-        string current = _root;
-        int count = includeLast ? parts.Length : parts.Length - 1;
+        var path = new List<byte>(_rootBytes.Length + 64);
+        path.AddRange(_rootBytes);
         for (int i = 0; i < count; i++)
         {
-            current = Path.Combine(current, parts[i]);
-            var info = new FileInfo(current);
-            if (info.Exists || Directory.Exists(current) || info.LinkTarget is not null)
+            path.Add((byte)'/');
+            path.AddRange(parts[i]);
+        }
+        return [.. path];
+    }
+
+    /// <summary>Creates the missing directories on the way to the entry, refusing a symlink among them.</summary>
+    private void EnsureParents(List<byte[]> parts, string shown)
+    {
+        for (int i = 1; i < parts.Count; i++)
+        {
+            byte[] path = Below(parts, i);
+            Func<string> where = () => Shown(path.AsSpan(_rootBytes.Length + 1));
+            switch (ByteNamedFiles.TryGetStatus(path, where))
             {
-                if (info.LinkTarget is not null)
-                {
-                    throw Refuse(entryName, $"'{string.Join('/', parts[..(i + 1)])}' is a symlink and writing through it could leave the target directory");
-                }
+                case null:
+                    ByteNamedFiles.CreateDirectory(path, where);
+                    break;
+                case { Type: UnixFileType.Symlink }:
+                    throw SymlinkOnPath(parts, i, shown);
+                case { Type: UnixFileType.Directory }:
+                    break;
+                default:
+                    throw new IOException($"'{where()}' is in the way of '{shown}' and is not a directory");
             }
         }
     }
 
-    private static void RemoveExisting(string path)
+    /// <summary>Refuses when any of the first <paramref name="count"/> components is a symlink.</summary>
+    private void EnsureNoSymlinkOnPath(List<byte[]> parts, int count, string shown)
     {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null || info.Exists)
+        for (int i = 1; i <= count; i++)
         {
-            info.Delete();
-        }
-        else if (Directory.Exists(path))
-        {
-            throw new IOException($"'{path}' exists as a directory");
+            byte[] path = Below(parts, i);
+            if (ByteNamedFiles.TryGetStatus(path, () => shown) is { Type: UnixFileType.Symlink })
+            {
+                throw SymlinkOnPath(parts, i, shown);
+            }
         }
     }
 
-    private static void RemoveNonDirectory(string path)
+    private InvalidPackageException SymlinkOnPath(List<byte[]> parts, int count, string shown)
     {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null || info.Exists)
-        {
-            info.Delete();
-        }
+        string prefix = Shown(Below(parts, count).AsSpan(_rootBytes.Length + 1));
+        return Refuse(shown, $"'{prefix}' is a symlink and writing through it could leave the target directory");
     }
 
-    private static void SetMode(string path, int mode)
+    /// <summary>A name for messages: UTF-8 shown as is, any other byte as GNU tar's octal escape.</summary>
+    private static string Shown(ReadOnlySpan<byte> name)
     {
-        // .deb packages only make sense on Unix; the guard keeps the library portable to build.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
-        }
+        var quoted = new ArrayBufferWriter<byte>(name.Length + 8);
+        TarNameQuoting.Append(quoted, name, utf8Locale: true);
+        return Encoding.UTF8.GetString(quoted.WrittenSpan);
     }
 
-    private PackageException Refuse(string entryName, string why) =>
+    private InvalidPackageException Refuse(string entryName, string why) =>
         new($"{_displayName}: refusing to extract '{entryName}': {why}");
-
-    /// <summary>GNU tar gives symlinks their archived mtime too; .NET's setters would follow the link.</summary>
-    private static void SetSymlinkTime(string path, long seconds)
-    {
-        // atime: UTIME_NOW, as tar leaves it; mtime: the archived time. Failure is harmless (times only).
-        Span<long> times = [0, UtimeNow, seconds, 0];
-        _ = SetTimes(AtFdCwd, path, ref MemoryMarshal.GetReference(times), AtSymlinkNoFollow);
-    }
-
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const long UtimeNow = (1L << 30) - 1;
-
-    [LibraryImport("libc", EntryPoint = "utimensat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int SetTimes(int directoryFd, string path, ref long times, int flags);
-
-    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Link(string existing, string newPath);
-
-    [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int MakeFifo(string path, uint mode);
 }

@@ -152,13 +152,13 @@ public sealed class DebPackageReader : IDisposable
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
             using var buffered = new BufferedStream(decompressed, 1 << 16);
-            var tar = new TarReader(new DecompressionGuard(buffered, where, member.Name), where, member.Name);
+            var guarded = new DecompressionGuard(buffered, where, member.Name);
+            var tar = new TarReader(guarded, where, member.Name);
             while (tar.GetNextEntry() is { } entry)
             {
                 yield return entry;
             }
-            // Like dpkg's copier, insist the member is complete even past the end-of-archive blocks.
-            ((BoundedReadStream)member.Data).SkipToEnd();
+            DrainMember(guarded, member);
         }
     }
 
@@ -255,8 +255,9 @@ public sealed class DebPackageReader : IDisposable
             }
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
-            var tar = new TarReader(new DecompressionGuard(decompressed, where, member.Name), where, member.Name);
-            ControlArchive control = ControlArchive.Read(tar, where);
+            var guarded = new DecompressionGuard(decompressed, where, member.Name);
+            ControlArchive control = ControlArchive.Read(new TarReader(guarded, where, member.Name), where);
+            DrainMember(guarded, member);
             return (control, member.Size, format);
         }
     }
@@ -285,6 +286,17 @@ public sealed class DebPackageReader : IDisposable
             }
             return (member, format);
         }
+    }
+
+    /// <summary>
+    /// After the tar end-of-archive: reads the decompressor to its end, so a member cut short
+    /// (a gzip trailer or xz index missing) fails its format's own check as it does under
+    /// dpkg-deb, then insists the ar member itself is complete, as dpkg's copier does.
+    /// </summary>
+    private static void DrainMember(Stream decompressed, ArMember member)
+    {
+        StreamSkipper.Skip(decompressed, long.MaxValue);
+        ((BoundedReadStream)member.Data).SkipToEnd();
     }
 
     private CompressionFormat FormatFromSuffix(string memberName, string suffix) => suffix switch

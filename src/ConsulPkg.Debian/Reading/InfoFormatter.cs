@@ -28,17 +28,16 @@ public static class InfoFormatter
 
         foreach (ControlMember member in control.Members)
         {
-            byte[] name = Truncate(Encoding.UTF8.GetBytes(member.Name));
-            if (member.Content is not { } content)
+            byte[] name = Truncate(Encoding.Latin1.GetBytes(member.Name));
+            if (member.Stats is not { } stats)
             {
                 output.Write("     not a plain file          "u8);
                 output.Write(name);
                 output.Write("\n"u8);
                 continue;
             }
-            (byte[] interpreter, int lines) = Inspect(content);
             string prefix = string.Create(CultureInfo.InvariantCulture,
-                $" {content.Length,7} bytes, {lines,5} lines   {(member.IsExecutable ? '*' : ' ')}  ");
+                $" {stats.Size,7} bytes, {stats.Lines,5} lines   {(member.IsExecutable ? '*' : ' ')}  ");
             output.Write(Encoding.ASCII.GetBytes(prefix));
             output.Write(name);
             // dpkg 1.21 pads the name to 20 columns ("%-20.127s %.127s") even without an interpreter.
@@ -47,7 +46,7 @@ public static class InfoFormatter
                 output.WriteByte((byte)' ');
             }
             output.WriteByte((byte)' ');
-            output.Write(Truncate(interpreter));
+            output.Write(Truncate(stats.Interpreter));
             output.Write("\n"u8);
         }
 
@@ -77,45 +76,4 @@ public static class InfoFormatter
     }
 
     private static byte[] Truncate(byte[] bytes) => bytes.Length <= MaxShown ? bytes : bytes[..MaxShown];
-
-    /// <summary>
-    /// The "#!" interpreter and the newline count, with dpkg's exact quirks: the first one or two
-    /// bytes are consumed while looking for "#!" and, if they are newlines, not counted.
-    /// </summary>
-    internal static (byte[] Interpreter, int Lines) Inspect(ReadOnlySpan<byte> content)
-    {
-        int pos = 0;
-        int lines = 0;
-        var interpreter = new List<byte>();
-        int Next(ReadOnlySpan<byte> data) => pos < data.Length ? data[pos++] : -1;
-
-        if (Next(content) == '#' && Next(content) == '!')
-        {
-            int c;
-            while ((c = Next(content)) == ' ')
-            {
-            }
-            interpreter.Add((byte)'#');
-            interpreter.Add((byte)'!');
-            while (interpreter.Count < 210 && c != -1 && !IsCSpace(c))
-            {
-                interpreter.Add((byte)c);
-                c = Next(content);
-            }
-            if (c == '\n')
-            {
-                lines++;
-            }
-        }
-        for (; pos < content.Length; pos++)
-        {
-            if (content[pos] == (byte)'\n')
-            {
-                lines++;
-            }
-        }
-        return (interpreter.ToArray(), lines);
-    }
-
-    private static bool IsCSpace(int c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 }

@@ -74,7 +74,40 @@ public sealed class TarEntry
 
     public int DeviceMinor { get; internal set; }
 
+    /// <summary>For a GNU multi-volume continuation (<c>M</c>), the offset of this part in the whole file.</summary>
+    public long ContinuedAt { get; internal set; }
+
     internal BoundedReadStream? Data { get; set; }
+
+    /// <summary>
+    /// The hard-link target as GNU tar uses it, in listings and on extraction (safer_name_suffix):
+    /// everything up to and including the last ".." component, then any leading "/", is dropped;
+    /// what is left is never empty ("." instead).
+    /// </summary>
+    public ReadOnlySpan<byte> HardLinkTarget
+    {
+        get
+        {
+            ReadOnlySpan<byte> target = RawLinkName.Span;
+            int prefix = 0;
+            int p = 0;
+            while (p < target.Length)
+            {
+                ReadOnlySpan<byte> rest = target[p..];
+                if (rest.StartsWith(".."u8) && (rest.Length == 2 || rest[2] == (byte)'/'))
+                {
+                    prefix = p + 2;
+                }
+                int slash = rest.IndexOf((byte)'/');
+                p = slash < 0 ? target.Length : p + slash + 1;
+            }
+            while (prefix < target.Length && target[prefix] == (byte)'/')
+            {
+                prefix++;
+            }
+            return prefix == target.Length ? "."u8 : target[prefix..];
+        }
+    }
 
     /// <summary>
     /// The entry's data. Valid until the next <see cref="TarReader.GetNextEntry"/>, which skips

@@ -10,6 +10,12 @@ namespace ConsulPkg.Debian.Reading;
 /// long link <c>K</c> entries, base-256 numbers) and POSIX pax (<c>x</c> and <c>g</c> records for
 /// path, linkpath, size, uid, gid, uname, gname, mtime). Header checksums are verified, accepting
 /// the signed or unsigned sum as GNU tar does. Reading stops at the first zero block.
+/// <para>
+/// Memory is bounded whatever the archive holds: one extension buffer of at most
+/// <see cref="MaxExtensionSize"/> bytes is reused, only the pax keywords above are kept, and a
+/// global (<c>g</c>) header replaces the previous one as in GNU tar (xheader_decode_global)
+/// instead of adding to it.
+/// </para>
 /// </summary>
 public sealed class TarReader
 {
@@ -20,7 +26,11 @@ public sealed class TarReader
     private readonly string _displayName;
     private readonly string? _member;
     private readonly byte[] _header = new byte[BlockSize];
+    /// <summary>The pax keywords the reader uses; any other record is parsed and dropped.</summary>
+    private static readonly string[] KeptPaxKeys = ["path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime"];
+
     private readonly Dictionary<string, byte[]> _globalPax = new(StringComparer.Ordinal);
+    private byte[] _extension = new byte[BlockSize];
     private TarEntry? _current;
     private long _currentPadding;
     private bool _ended;
@@ -65,16 +75,17 @@ public sealed class TarReader
             switch (flag)
             {
                 case (byte)'L':
-                    longName = TrimAtNul(ReadExtension(size, "GNU long name"));
+                    longName = TrimAtNul(ReadExtension(size, "GNU long name")).ToArray();
                     continue;
                 case (byte)'K':
-                    longLink = TrimAtNul(ReadExtension(size, "GNU long link name"));
+                    longLink = TrimAtNul(ReadExtension(size, "GNU long link name")).ToArray();
                     continue;
                 case (byte)'x':
                     pax ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
                     ParsePax(ReadExtension(size, "pax header"), pax);
                     continue;
                 case (byte)'g':
+                    _globalPax.Clear();
                     ParsePax(ReadExtension(size, "pax global header"), _globalPax);
                     continue;
                 default:
@@ -90,12 +101,12 @@ public sealed class TarReader
         }
     }
 
-    private static bool HasData(TarEntry entry) => entry.EntryType switch
-    {
-        TarEntryType.HardLink or TarEntryType.SymbolicLink or TarEntryType.Directory
-            or TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo => false,
-        _ => true,
-    };
+    /// <summary>
+    /// Whether the size field counts data blocks that follow the header. GNU tar ignores it only
+    /// for directories and hard links; a symlink, device or FIFO with a non-zero size is
+    /// followed by that many bytes, which a listing skips (and which extraction refuses).
+    /// </summary>
+    private static bool HasData(TarEntry entry) => entry.EntryType is not (TarEntryType.HardLink or TarEntryType.Directory);
 
     private static long PaddingFor(long size) => (BlockSize - (size % BlockSize)) % BlockSize;
 
@@ -158,13 +169,18 @@ public sealed class TarReader
         }
     }
 
-    private byte[] ReadExtension(long size, string what)
+    /// <summary>Reads an extension header's data into the reused buffer; valid until the next call.</summary>
+    private ReadOnlySpan<byte> ReadExtension(long size, string what)
     {
         if (size < 0 || size > MaxExtensionSize)
         {
             throw Error($"{what} of {size} bytes at block {_blockNumber} exceeds the limit of {MaxExtensionSize} bytes");
         }
-        byte[] data = new byte[size];
+        if (_extension.Length < size)
+        {
+            _extension = new byte[Math.Max(size, Math.Min(_extension.Length * 2L, MaxExtensionSize))];
+        }
+        Span<byte> data = _extension.AsSpan(0, (int)size);
         if (StreamSkipper.ReadFully(_stream, data) != size)
         {
             throw Error($"truncated tar archive (inside a {what})");
@@ -197,12 +213,13 @@ public sealed class TarReader
         {
             foreach ((string key, byte[] value) in records)
             {
+                // GNU tar keeps names as C strings: a NUL inside a pax value ends it.
                 switch (key)
                 {
-                    case "path": name = value; break;
-                    case "linkpath": link = value; break;
-                    case "uname": uname = Encoding.UTF8.GetString(value); break;
-                    case "gname": gname = Encoding.UTF8.GetString(value); break;
+                    case "path": name = TrimAtNul(value).ToArray(); break;
+                    case "linkpath": link = TrimAtNul(value).ToArray(); break;
+                    case "uname": uname = Encoding.UTF8.GetString(TrimAtNul(value)); break;
+                    case "gname": gname = Encoding.UTF8.GetString(TrimAtNul(value)); break;
                     case "size": size = PaxInteger(key, value); break;
                     case "uid": uid = PaxInteger(key, value); break;
                     case "gid": gid = PaxInteger(key, value); break;
@@ -216,6 +233,7 @@ public sealed class TarReader
         {
             throw Error($"negative size {size} in tar entry '{Encoding.UTF8.GetString(name)}'");
         }
+        long continuedAt = flag == (byte)'M' ? ParseNumber(MultiVolumeOffsetOffset, MultiVolumeOffsetLength, "offset") : 0;
         return new TarEntry(name, link, flag)
         {
             Mode = (int)(ParseNumber(ModeOffset, ModeLength, "mode") & 0xFFFF),
@@ -227,6 +245,7 @@ public sealed class TarReader
             ModificationTime = mtime,
             DeviceMajor = major,
             DeviceMinor = minor,
+            ContinuedAt = continuedAt,
         };
     }
 
@@ -252,9 +271,9 @@ public sealed class TarReader
         return nul < 0 ? field : field[..nul];
     }
 
-    private static byte[] TrimAtNul(byte[] data)
+    private static ReadOnlySpan<byte> TrimAtNul(ReadOnlySpan<byte> data)
     {
-        int nul = Array.IndexOf(data, (byte)0);
+        int nul = data.IndexOf((byte)0);
         return nul < 0 ? data : data[..nul];
     }
 
@@ -272,8 +291,11 @@ public sealed class TarReader
         };
     }
 
-    /// <summary>Parses pax records "LEN key=value\n" into <paramref name="into"/>; an empty value deletes.</summary>
-    private void ParsePax(byte[] data, Dictionary<string, byte[]> into)
+    /// <summary>
+    /// Parses pax records "LEN key=value\n" into <paramref name="into"/>, keeping only the
+    /// keywords in <see cref="KeptPaxKeys"/>; an empty value deletes.
+    /// </summary>
+    private void ParsePax(ReadOnlySpan<byte> data, Dictionary<string, byte[]> into)
     {
         int pos = 0;
         while (pos < data.Length)
@@ -282,36 +304,53 @@ public sealed class TarReader
             {
                 break;
             }
-            int space = Array.IndexOf(data, (byte)' ', pos);
-            if (space < 0 || !int.TryParse(data.AsSpan(pos, space - pos), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
-                || length <= space - pos || pos + length > data.Length || data[pos + length - 1] != (byte)'\n')
+            int space = data[pos..].IndexOf((byte)' ');
+            if (space < 0 || !int.TryParse(data.Slice(pos, space), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
+                || length <= space || length > data.Length - pos || data[pos + length - 1] != (byte)'\n')
             {
                 throw Error($"malformed pax extended header at block {_blockNumber}");
             }
-            int equals = Array.IndexOf(data, (byte)'=', space + 1, pos + length - space - 1);
+            ReadOnlySpan<byte> record = data.Slice(pos + space + 1, length - space - 2);
+            int equals = record.IndexOf((byte)'=');
             if (equals < 0)
             {
                 throw Error($"malformed pax extended header at block {_blockNumber} (record without '=')");
             }
-            string key = Encoding.UTF8.GetString(data, space + 1, equals - space - 1);
-            byte[] value = data[(equals + 1)..(pos + length - 1)];
-            if (value.Length == 0)
+            string? key = KnownPaxKey(record[..equals]);
+            ReadOnlySpan<byte> value = record[(equals + 1)..];
+            if (key is null)
+            {
+                // Not used here (atime, comment, vendor records...): nothing to keep.
+            }
+            else if (value.IsEmpty)
             {
                 into.Remove(key);
             }
             else
             {
-                into[key] = value;
+                into[key] = value.ToArray();
             }
             pos += length;
         }
+    }
+
+    private static string? KnownPaxKey(ReadOnlySpan<byte> key)
+    {
+        foreach (string known in KeptPaxKeys)
+        {
+            if (Ascii.Equals(key, known))
+            {
+                return known;
+            }
+        }
+        return null;
     }
 
     private long PaxInteger(string key, byte[] value)
     {
         if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long result))
         {
-            throw Error($"invalid pax {key} value '{Encoding.UTF8.GetString(value)}'");
+            throw Error($"invalid pax {key} value '{Shown(value)}'");
         }
         return result;
     }
@@ -324,11 +363,15 @@ public sealed class TarReader
         string whole = dot < 0 ? text : text[..dot];
         if (!long.TryParse(whole, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds))
         {
-            throw Error($"invalid pax mtime value '{text}'");
+            throw Error($"invalid pax mtime value '{Shown(value)}'");
         }
         bool fraction = dot >= 0 && text.AsSpan(dot + 1).IndexOfAnyExcept('0') >= 0;
         return seconds < 0 && fraction ? seconds - 1 : seconds;
     }
+
+    /// <summary>A pax value for an error message: at most 40 bytes of it, so one line stays one short line.</summary>
+    private static string Shown(byte[] value) =>
+        value.Length <= 40 ? Encoding.UTF8.GetString(value) : Encoding.UTF8.GetString(value, 0, 40) + "...";
 
     private InvalidPackageException Error(string what) => new($"{_displayName}: {what}", _member, _blockNumber * BlockSize);
 }

@@ -16,6 +16,12 @@ internal enum Fault
 
     /// <summary>Read the request and never answer (until the server stops).</summary>
     Stall,
+
+    /// <summary>Send the headers and half the body, then nothing more (until the server stops).</summary>
+    StallAfterHeaders,
+
+    /// <summary>Send the headers, then the body one byte every 100 ms: never idle long enough for a read timeout.</summary>
+    Trickle,
 }
 
 /// <summary>
@@ -30,6 +36,7 @@ internal sealed class FakeReleaseServer : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Fault> _permanentFaults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _stopped;
@@ -62,6 +69,14 @@ internal sealed class FakeReleaseServer : IDisposable
     }
 
     public void FailAlways(string path, Fault fault) => _permanentFaults[path] = fault;
+
+    /// <summary>Answers every request for <paramref name="path"/> with a 302 to <paramref name="location"/>, taken verbatim.</summary>
+    public void Redirect(string path, string location) => _redirects[path] = location;
+
+    /// <summary>Completed when the first request for <paramref name="path"/> has been read: a test can act at that moment.</summary>
+    public Task RequestArrived(string path) => _arrivals.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
 
     public int RequestCount(string path) => _requests.TryGetValue(path, out int n) ? n : 0;
 
@@ -123,6 +138,14 @@ internal sealed class FakeReleaseServer : IDisposable
                 }
 
                 _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+                _arrivals.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                if (_redirects.TryGetValue(path, out string? location))
+                {
+                    socket.Send(Encoding.ASCII.GetBytes($"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+                    socket.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+
                 Fault? fault = _permanentFaults.TryGetValue(path, out Fault f) ? f
                     : _faults.TryGetValue(path, out var queue) && queue.TryDequeue(out Fault q) ? q
                     : null;
@@ -137,6 +160,19 @@ internal sealed class FakeReleaseServer : IDisposable
                 {
                     case Fault.Stall:
                         _stopping.Token.WaitHandle.WaitOne(); // hold the connection open, silent
+                        return;
+                    case Fault.StallAfterHeaders:
+                        socket.Send(Header(200, "OK", body.Length));
+                        socket.Send(body.AsSpan(0, body.Length / 2));
+                        _stopping.Token.WaitHandle.WaitOne();
+                        return;
+                    case Fault.Trickle:
+                        socket.Send(Header(200, "OK", body.Length));
+                        for (int i = 0; i < body.Length && !_stopping.Token.WaitHandle.WaitOne(100); i++)
+                        {
+                            socket.Send(body.AsSpan(i, 1));
+                        }
+
                         return;
                     case Fault.ServiceUnavailable:
                         Send(socket, 503, "Service Unavailable", Encoding.ASCII.GetBytes("try later\n"));

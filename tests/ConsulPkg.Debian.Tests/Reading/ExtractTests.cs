@@ -40,7 +40,6 @@ public sealed class ExtractTests
         yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./link/escaped", data: "x"u8.ToArray()).Build(), "'link' is a symlink").SetName("Refuses_writing_through_symlink");
         yield return new TestCaseData(new RawTarBuilder().Add("./up", '2', 0x1ff, link: "..").Add("./up/escaped", data: "x"u8.ToArray()).Build(), "'up' is a symlink").SetName("Refuses_writing_through_relative_symlink");
         yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./link/sub/", '5', 0x1ed).Build(), "'link' is a symlink").SetName("Refuses_directory_through_symlink");
-        yield return new TestCaseData(new RawTarBuilder().Add("./hard", '1', link: "../escaped").Build(), "contains '..'").SetName("Refuses_hard_link_outside");
         yield return new TestCaseData(new RawTarBuilder().Add("./link", '2', 0x1ff, link: "OUTSIDE").Add("./hard", '1', link: "./link/escaped").Build(), "is a symlink").SetName("Refuses_hard_link_through_symlink");
     }
 
@@ -56,7 +55,7 @@ public sealed class ExtractTests
         byte[] deb = RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.ControlTarGz()), ("data.tar", patched));
 
         using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(deb), "evil.deb");
-        PackageException error = Assert.Throws<PackageException>(() => reader.ExtractTo(target))!;
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.ExtractTo(target))!;
 
         Assert.That(error.Message, Does.StartWith("evil.deb: refusing to extract '"));
         Assert.That(error.Message, Does.Contain(reason));

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.Compression;
 using System.Text;
 using ConsulPkg.Debian.Reading;
 using ConsulPkg.Debian.Tests.Support;
@@ -54,8 +55,11 @@ public sealed class MalformedPackageTests
         yield return Case("absurd_long_name", Valid(new RawTarBuilder().Add("././@LongLink", 'L', tamper: h => RawTarBuilder.Octal(h, 124, 12, 0x1FFFFFFFF)).Build(endBlocks: false)), "exceeds the limit");
         yield return Case("absurd_file_size", Valid(new RawTarBuilder().Add("./big", tamper: h => RawTarBuilder.Octal(h, 124, 12, 0x1FFFFFFFF)).Build(endBlocks: false)), "truncated tar archive");
         yield return Case("non_octal_tar_size", Valid(new RawTarBuilder().Add("./x", tamper: h => h[124] = (byte)'9').Build()), "invalid size field");
-        yield return Case("control_file_claiming_60_MB", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./control", tamper: h => RawTarBuilder.Octal(h, 124, 12, 60 << 20)).Build(endBlocks: false))), ("data.tar", Data)), "control.tar.gz: truncated tar archive");
-        yield return Case("control_files_over_64_MB", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./control", tamper: h => RawTarBuilder.Octal(h, 124, 12, 65L << 20)).Build(endBlocks: false))), ("data.tar", Data)), "not a plausible package");
+        yield return Case("control_file_claiming_3_MB", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./control", tamper: h => RawTarBuilder.Octal(h, 124, 12, 3 << 20)).Build(endBlocks: false))), ("data.tar", Data)), "control.tar.gz: truncated tar archive");
+        yield return Case("control_file_over_4_MB", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./control", tamper: h => RawTarBuilder.Octal(h, 124, 12, 5L << 20)).Build(endBlocks: false))), ("data.tar", Data)), "not a plausible package");
+        yield return Case("data_gzip_without_trailer", Valid(RawAr.Gzip(Data)[..^8], "data.tar.gz"), "data.tar.gz: corrupt compressed data");
+        yield return Case("data_xz_without_footer", Valid(Compression.TestData.Compress(Data, CompressionFormat.Xz)[..^12], "data.tar.xz"), "data.tar.xz: corrupt compressed data");
+        yield return Case("control_gzip_without_trailer", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", Control[..^8]), ("data.tar", Data)), "control.tar.gz: corrupt compressed data");
         yield return Case("control_without_control_file", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.Gzip(new RawTarBuilder().Add("./postinst").Build())), ("data.tar", Data)), "no 'control' file", info: true);
     }
 

@@ -43,6 +43,26 @@ internal sealed class RawTarBuilder
         Action<byte[]>? tamper = null, string magic = "ustar\0" + "00") =>
         Add(Encoding.UTF8.GetBytes(name), type, mode, data, uname, gname, uid, gid, mtime, link, tamper, magic);
 
+    /// <summary>A pax extended header ('x', or 'g' for a global one) holding these records for the next entry.</summary>
+    public RawTarBuilder AddPax((string Key, string Value)[] records, char type = 'x')
+    {
+        var body = new List<byte>();
+        foreach ((string key, string value) in records)
+        {
+            byte[] record = Encoding.UTF8.GetBytes($" {key}={value}\n");
+            int length = record.Length + 1;
+            while (length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + record.Length != length)
+            {
+                length++;
+            }
+            body.AddRange(Encoding.ASCII.GetBytes(length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            body.AddRange(record);
+        }
+        return Add("./PaxHeaders/entry", type, data: [.. body]);
+    }
+
+    public RawTarBuilder AddPax(params (string Key, string Value)[] records) => AddPax(records, 'x');
+
     /// <summary>The archive with its two zero end blocks.</summary>
     public byte[] Build(bool endBlocks = true)
     {

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ConsulPkg.Cli.Tests.Support;
+using ConsulPkg.Consul.Tests.Support;
+
+namespace ConsulPkg.Cli.Tests.Commands;
+
+/// <summary>
+/// Real signals to the real executable: SIGINT or SIGTERM while a package is being written or
+/// a release downloaded removes every temporary and exits 130 or 143 with one line; SIGKILL
+/// cannot leave the data member's temporary (which holds the configs, gossip key included)
+/// named on disk, because it never has a name.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SignalTests
+{
+    private const int SigInt = 2, SigKill = 9, SigTerm = 15;
+
+    private TempDirectory _temp = null!;
+    private string _tmp = null!;
+    private string _out = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _temp = new TempDirectory();
+        _tmp = Directory.CreateDirectory(_temp.Combine("tmp")).FullName;
+        _out = Directory.CreateDirectory(_temp.Combine("out")).FullName;
+    }
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [TestCase(SigInt, 130)]
+    [TestCase(SigTerm, 143)]
+    public void ASignalWhileWritingAPackageRemovesEveryTemporary(int signal, int exitCode)
+    {
+        using Process fpm = StartFpmOnALargeTree();
+        WaitForThePackageTemporary();
+        Assert.That(kill(fpm.Id, signal), Is.Zero);
+        (int exit, string stderr) = Finish(fpm);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(exitCode), stderr);
+            Assert.That(stderr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
+            Assert.That(Directory.EnumerateFileSystemEntries(_out), Is.Empty, "output directory");
+            Assert.That(Directory.EnumerateFileSystemEntries(_tmp), Is.Empty, "TMPDIR");
+        });
+    }
+
+    [Test]
+    public void SigkillCannotLeaveTheDataTemporaryNamedOnDisk()
+    {
+        using Process fpm = StartFpmOnALargeTree();
+        string packageTemporary = WaitForThePackageTemporary();
+        Assert.That(kill(fpm.Id, SigKill), Is.Zero);
+        Finish(fpm);
+        // The package's own temporary is named until it is renamed into place; the data member's never is.
+        Assert.That(Directory.EnumerateFileSystemEntries(_out).Select(Path.GetFileName), Is.EquivalentTo(new[] { Path.GetFileName(packageTemporary) }));
+        Assert.That(Directory.EnumerateFileSystemEntries(_tmp), Is.Empty, "TMPDIR");
+    }
+
+    [Test]
+    public async Task SigintDuringADownloadRemovesTheWorkDirectoryAndExits130()
+    {
+        using var server = new FakeReleaseServer();
+        var release = new FakeRelease("9.8.7");
+        release.Publish(server, TestKeys.Trusted);
+        server.FailAlways(release.Dir + release.ZipName, Fault.StallAfterHeaders);
+        string key = _temp.WriteFile("test-key.asc", TestKeys.Trusted.ArmoredPublicKey);
+        using Process build = Start(["build", "--consul-version", "9.8.7", "--trusted-key", key, "--release-url", server.BaseUrl.ToString(), "--output", _out],
+            new() { ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64, ["XDG_CACHE_HOME"] = _temp.Combine("cache") });
+        Task arrived = server.RequestArrived(release.Dir + release.ZipName);
+        Assert.That(await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromMinutes(2))), Is.SameAs(arrived), "the zip was never requested");
+        Assert.That(Directory.EnumerateDirectories(_tmp), Is.Not.Empty, "the build's work directory exists while it downloads");
+        Assert.That(kill(build.Id, SigInt), Is.Zero);
+        (int exit, string stderr) = Finish(build);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(130), stderr);
+            Assert.That(stderr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
+            Assert.That(Directory.EnumerateFileSystemEntries(_tmp), Is.Empty, "TMPDIR: the work directory and its download");
+            Assert.That(Directory.EnumerateFileSystemEntries(_out), Is.Empty);
+        });
+    }
+
+    /// <summary>fpm with xz on 48 MiB that does not compress: seconds of work, so a signal lands mid-write.</summary>
+    private Process StartFpmOnALargeTree()
+    {
+        string tree = Directory.CreateDirectory(_temp.Combine("tree", "usr", "lib", "big")).FullName;
+        byte[] noise = new byte[48 << 20];
+        new Random(7).NextBytes(noise);
+        File.WriteAllBytes(Path.Combine(tree, "blob"), noise);
+        _temp.WriteFile("tree/etc/secret.json", "{\"encrypt\": \"" + TestKeys.GossipKeyBase64 + "\"}\n");
+        return Start(["fpm", "-s", "dir", "-t", "deb", "-n", "big", "-v", "1.0", "--deb-compression", "xz", "-C", _temp.Combine("tree"), "-p", _out, "."], []);
+    }
+
+    private Process Start(string[] arguments, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _temp.Path,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll"));
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["TMPDIR"] = _tmp;
+        // No runtime diagnostic pipes in TMPDIR: SIGKILL would leave those, and they are not ours.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        info.Environment["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture);
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("cannot start consul-pkg");
+    }
+
+    /// <summary>Waits, through inotify, until the package's temporary (<c>.NAME.deb.RANDOM.tmp</c>) appears: the write is under way.</summary>
+    private string WaitForThePackageTemporary()
+    {
+        using var watcher = new FileSystemWatcher(_out, ".*.tmp");
+        var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        watcher.Created += (_, e) => created.TrySetResult(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+        string? already = Directory.EnumerateFiles(_out, ".*.tmp").FirstOrDefault();
+        if (already is not null)
+        {
+            return already;
+        }
+
+        Assert.That(created.Task.Wait(TimeSpan.FromMinutes(2)), Is.True, "the package write never started");
+        return created.Task.Result;
+    }
+
+    private static (int ExitCode, string Stderr) Finish(Process process)
+    {
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "still running two minutes after the signal");
+        _ = stdout.Result;
+        return (process.ExitCode, stderr.Result);
+    }
+
+    // DllImport rather than LibraryImport: the latter needs unsafe code enabled for one call.
+    [DllImport("libc", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int kill(int pid, int signal);
+}
