@@ -5,8 +5,10 @@ using ConsulPkg.Fpm;
 namespace ConsulPkg.Cli.Commands;
 
 /// <summary>fpm's flags (names, aliases and defaults as fpm spells them) and their mapping to <see cref="FpmOptions"/>.</summary>
-internal sealed class FpmCommandOptions
+internal sealed partial class FpmCommandOptions
 {
+    public FpmCommandOptions() => AddCompatibilityFlags();
+
     public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type; only 'dir'");
     public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
     public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
@@ -72,6 +74,7 @@ internal sealed class FpmCommandOptions
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, PreDepends, Recommends, Suggests, Breaks,
         NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
+        .. Compatibility,
     ];
 
     public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
@@ -83,7 +86,7 @@ internal sealed class FpmCommandOptions
             throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
         }
 
-        return new FpmOptions
+        return WithCompatibility(r, new FpmOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
@@ -127,7 +130,7 @@ internal sealed class FpmCommandOptions
             Fields = r.GetValue(Fields) ?? [],
             Priority = r.GetValue(Priority),
             ChangelogPath = r.GetValue(Changelog),
-        };
+        });
     }
 
     /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>
