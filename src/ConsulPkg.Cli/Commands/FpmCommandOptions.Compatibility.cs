@@ -129,7 +129,13 @@ internal sealed partial class FpmCommandOptions
 
     private void RefuseOption(Option option, string why)
     {
-        option.Validators.Add(result => result.AddError($"{option.Name} is not supported by consul-pkg fpm: {why}"));
+        option.Validators.Add(result =>
+        {
+            if (!result.Implicit)
+            {
+                result.AddError($"{option.Name} is not supported by consul-pkg fpm: {why}");
+            }
+        });
         _refused.Add(option);
     }
 
