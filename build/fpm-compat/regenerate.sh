@@ -15,11 +15,12 @@ export SOURCE_DATE_EPOCH=1480956780
 export FPM_EDITOR="sed -i -e 's/^Section: .*/Section: admin/'"
 mkdir -p "$suite/golden"
 meta=$(sed -n 's/^META=//p' "$suite/cases.txt")
+only=("$@")
 
 grep ' | ' "$suite/cases.txt" | grep -v '^#' | while IFS= read -r line; do
   name=${line%% | *}
   args=${line#* | }
-  if [[ $# -gt 0 ]] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
+  if [[ ${#only[@]} -gt 0 ]] && ! printf '%s\n' "${only[@]}" | grep -qx "$name"; then continue; fi
   args=${args//\$META/$meta}
   scratch=$(mktemp -d)
   cp -a "$suite/fixture/." "$scratch/"
@@ -32,5 +33,4 @@ grep ' | ' "$suite/cases.txt" | grep -v '^#' | while IFS= read -r line; do
   fi
   echo "$name: $(head -1 "$suite/golden/$name.summary")"
   rm -rf "$scratch"
-  set --
 done

@@ -183,7 +183,7 @@ public static partial class FpmPackageMapper
             Version = MapVersion(options),
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
             License = options.License ?? FpmDefaults.License,
-            Vendor = options.Vendor,
+            Vendor = string.IsNullOrEmpty(options.Vendor) ? null : options.Vendor, // fpm: --vendor "" means no Vendor field
             Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
             PreDepends = Relations(options.PreDepends, "--deb-pre-depends"),
             Depends = options.NoDepends ? [] : Relations(options.Depends, "--depends"),

@@ -63,11 +63,24 @@ public sealed class FpmCompatibilityTests
         IReadOnlyList<Regex> ignored = Differences(name);
         string[] expected = Significant(File.ReadAllLines(Path.Combine(Suite, "golden", name + ".summary")), ignored);
         string[] actual = Significant(summary.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries), ignored);
-        Assert.That(actual, Is.EqualTo(expected), $"consul-pkg's summary (actual) differs from fpm's (expected) beyond differences.txt:\n{summary.StdOut}");
+        string onlyFpm = string.Join("\n", expected.Except(actual).Select(l => "  fpm only:        " + l));
+        string onlyConsulPkg = string.Join("\n", actual.Except(expected).Select(l => "  consul-pkg only: " + l));
+        Assert.That(actual, Is.EqualTo(expected), $"the summaries differ beyond differences.txt:\n{onlyFpm}\n{onlyConsulPkg}\n");
     }
 
-    private static string[] Significant(IEnumerable<string> lines, IReadOnlyList<Regex> ignored) =>
-        lines.Where(l => !ignored.Any(r => r.IsMatch(l))).ToArray();
+    /// <summary>
+    /// The lines that must agree. Control fields are compared by name, not position: dpkg reads
+    /// them in any order, and consul-pkg writes Debian's usual order where fpm follows its template.
+    /// </summary>
+    private static string[] Significant(IEnumerable<string> lines, IReadOnlyList<Regex> ignored)
+    {
+        string[] kept = lines.Where(l => !ignored.Any(r => r.IsMatch(l))).ToArray();
+        IEnumerable<string> fields = kept.Where(IsField).OrderBy(FieldName, StringComparer.Ordinal);
+        return [.. fields, .. kept.Where(l => !IsField(l))];
+
+        static bool IsField(string line) => line.StartsWith("field ", StringComparison.Ordinal);
+        static string FieldName(string line) => line[..line.IndexOf(':', StringComparison.Ordinal)];
+    }
 
     private static List<(string Name, string Arguments)> ReadCases()
     {
