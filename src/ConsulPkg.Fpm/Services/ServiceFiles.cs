@@ -6,7 +6,7 @@ using ConsulPkg.Fpm.Scripts;
 namespace ConsulPkg.Fpm.Services;
 
 /// <summary>One file a service flag adds to the data, with the flag that added it (for conflict messages).</summary>
-public sealed record ServiceFile(PackageEntry Entry, string Flag);
+public sealed record ServiceFile(PackageEntry Entry, string Flag, bool IsAutoConfigFile);
 
 /// <summary>
 /// fpm's service flags as files and script actions (lib/fpm/package/deb.rb): <c>--deb-systemd F</c>
@@ -67,7 +67,7 @@ public static partial class ServiceFiles
 
         if (options.AutoConfigFiles)
         {
-            confFiles.AddRange(files.Where(f => f.Flag != "--deb-systemd").Select(f => f.Entry.Path));
+            confFiles.AddRange(files.Where(f => f.IsAutoConfigFile).Select(f => f.Entry.Path));
         }
 
         var actions = new ServiceActions
@@ -94,7 +94,7 @@ public static partial class ServiceFiles
             }
 
             var entry = PackageEntry.FromBytes(target, content, mode) with { Owner = owner, Group = group };
-            return new ServiceFile(entry, $"{flag} {given}");
+            return new ServiceFile(entry, $"{flag} {given}", flag != "--deb-systemd");
         }
     }
 
