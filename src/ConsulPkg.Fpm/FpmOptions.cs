@@ -1,4 +1,4 @@
-using ConsulPkg.Debian;
+using ConsulPkg.Fpm.Scripts;
 
 namespace ConsulPkg.Fpm;
 
@@ -80,8 +80,34 @@ public sealed record FpmOptions
 
     public bool NoDefaultConfigFiles { get; init; }
 
-    /// <summary>Host paths of the maintainer scripts (fpm's before/after install/remove).</summary>
-    public IReadOnlyDictionary<MaintainerScript, string> Scripts { get; init; } = new Dictionary<MaintainerScript, string>();
+    /// <summary>Host paths of the package's own scripts (fpm's --before/--after-install/-upgrade/-remove, --deb-after-purge).</summary>
+    public IReadOnlyDictionary<FpmScript, string> Scripts { get; init; } = new Dictionary<FpmScript, string>();
+
+    // Services (fpm's --deb-systemd*, --deb-init, --deb-default, --deb-upstart; see ServiceFiles).
+
+    /// <summary>Host paths of systemd units (<c>--deb-systemd</c>).</summary>
+    public IReadOnlyList<string> SystemdUnits { get; init; } = [];
+
+    /// <summary>Directory of the units in the package; null: fpm's lib/systemd/system.</summary>
+    public string? SystemdPath { get; init; }
+
+    public bool SystemdEnable { get; init; }
+
+    public bool SystemdAutoStart { get; init; }
+
+    public bool SystemdRestartAfterUpgrade { get; init; } = true;
+
+    /// <summary>Host paths of SysV init scripts (<c>--deb-init</c>).</summary>
+    public IReadOnlyList<string> InitScripts { get; init; } = [];
+
+    /// <summary>Host paths of /etc/default files (<c>--deb-default</c>).</summary>
+    public IReadOnlyList<string> DefaultFiles { get; init; } = [];
+
+    /// <summary>Host paths of upstart jobs (<c>--deb-upstart</c>).</summary>
+    public IReadOnlyList<string> UpstartJobs { get; init; } = [];
+
+    /// <summary>fpm's <c>--[no-]deb-auto-config-files</c>: init, default and upstart files are conffiles.</summary>
+    public bool AutoConfigFiles { get; init; } = true;
 
     /// <summary>fpm's names: gz, bzip2, xz, zst, none. Null: gz.</summary>
     public string? Compression { get; init; }

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Fpm.Scripts;
+using ConsulPkg.Fpm.Services;
 using ConsulPkg.Fpm.Staging;
 
 namespace ConsulPkg.Fpm;
@@ -55,15 +57,17 @@ public static partial class FpmPackageMapper
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         FpmOutputPath.CheckWritable(outputPath, options.Force);
 
-        IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
+        Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
+        ServiceFiles.Result services = ServiceFiles.Map(options);
+        IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
         IReadOnlyList<PackageEntry> entries = input switch
         {
-            FpmInputKind.Tarball => CollectTarballs(options),
-            FpmInputKind.Empty => [],
-            _ => CollectEntries(options, scriptPaths, outputPath),
+            FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
+            _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
         };
         CheckDirectories(options.Directories, entries);
-        IReadOnlyList<string> confFiles = ExpandConfigFiles(options.ConfigFiles, entries);
+        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
         (CompressionFormat compression, int? level) = MapCompression(options);
 
         var spec = new DebPackageSpec
@@ -296,32 +300,28 @@ public static partial class FpmPackageMapper
         return $"{match.Groups["name"].Value} ({op} {match.Groups["version"].Value})";
     }
 
-    private static Dictionary<MaintainerScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, ControlFile control, out HashSet<string> paths)
+    private static Dictionary<FpmScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, ControlFile control, out HashSet<string> paths)
     {
-        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        var scripts = new Dictionary<FpmScript, ReadOnlyMemory<byte>>();
         paths = new HashSet<string>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, string>? templateValues = TemplateValues(options, control);
-        foreach ((MaintainerScript script, string given) in options.Scripts)
+        foreach ((FpmScript script, string given) in options.Scripts)
         {
             string path = Path.GetFullPath(given, options.WorkingDirectory);
-            string flag = ScriptName(script);
-            byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(path);
+                scripts[script] = File.ReadAllBytes(path);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot read the {flag} script '{path}': {IoErrorText.Reason(exception)}", exception);
+                throw new PackageException($"cannot read the {script.Flag()} script '{path}': {IoErrorText.Reason(exception)}", exception);
             }
 
-            if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
+            if (templateValues is not null)
             {
-                throw new PackageException(
-                    $"the {flag} script '{path}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+                scripts[script] = FpmScriptTemplate.Render(scripts[script].Span, templateValues, script.Flag(), path);
             }
 
-            scripts[script] = templateValues is null ? bytes : FpmScriptTemplate.Render(bytes, templateValues, flag, path);
             paths.Add(path);
         }
 
@@ -370,10 +370,36 @@ public static partial class FpmPackageMapper
         return values;
     }
 
-    /// <summary>The control member name; the user may have given any of fpm's two flags for it.</summary>
-    private static string ScriptName(MaintainerScript script) => script.ToString().ToLowerInvariant();
+    /// <summary>
+    /// The user's scripts as the maintainer scripts themselves (fpm's plain mode), or generated
+    /// scripts that embed them when an upgrade or purge script or a service asks for more.
+    /// </summary>
+    private static IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> MaintainerScripts(
+        FpmOptions options, string packageName, Dictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
+    {
+        if (MaintainerScriptGenerator.IsNeeded(user, services))
+        {
+            // Embedded scripts run through their own #! line, or /bin/sh without one (fpm pastes them into sh).
+            return MaintainerScriptGenerator.Generate(packageName, user, services);
+        }
 
-    private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
+        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        foreach ((FpmScript script, ReadOnlyMemory<byte> bytes) in user)
+        {
+            if (bytes.Length < 2 || bytes.Span[0] != (byte)'#' || bytes.Span[1] != (byte)'!')
+            {
+                throw new PackageException(
+                    $"the {script.Flag()} script '{Path.GetFullPath(options.Scripts[script], options.WorkingDirectory)}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+            }
+
+            scripts[script.Target()] = bytes;
+        }
+
+        return scripts;
+    }
+
+    private static List<PackageEntry> CollectEntries(
+        FpmOptions options, HashSet<string> scriptPaths, string outputPath, IReadOnlyList<ServiceFile> serviceFiles)
     {
         string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
         if (!Directory.Exists(chdir))
@@ -402,22 +428,32 @@ public static partial class FpmPackageMapper
             (string source, string target) = ResolveInput(input, chdir, prefix, path => byPath.TryGetValue(path, out var e) && e.Entry.Kind == EntryKind.Directory);
             foreach (PackageEntry entry in StagingTree.Collect(source, target, staging))
             {
-                if (byPath.TryGetValue(entry.Path, out var existing))
-                {
-                    if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
-                    {
-                        continue;
-                    }
-
-                    throw new PackageException(
-                        $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
-                }
-
-                byPath.Add(entry.Path, (entry, input));
+                Add(entry, input);
             }
         }
 
+        foreach (ServiceFile file in serviceFiles)
+        {
+            Add(file.Entry, file.Flag);
+        }
+
         return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+
+        void Add(PackageEntry entry, string input)
+        {
+            if (byPath.TryGetValue(entry.Path, out var existing))
+            {
+                if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+                {
+                    return;
+                }
+
+                throw new PackageException(
+                    $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
+            }
+
+            byPath.Add(entry.Path, (entry, input));
+        }
     }
 
     /// <summary>Owners (fixed, or as on disk with --deb-use-file-permissions) and excludes, shared by every input type.</summary>

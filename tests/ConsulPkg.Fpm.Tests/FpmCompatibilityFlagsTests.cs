@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using ConsulPkg.Debian;
+using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests;
@@ -36,7 +37,7 @@ public sealed class FpmCompatibilityFlagsTests
         _temp.WriteFile("usr/bin/tool", "x");
         return (options ?? Options("usr")) with
         {
-            Scripts = new Dictionary<MaintainerScript, string> { [MaintainerScript.Postinst] = "postinst" },
+            Scripts = new Dictionary<FpmScript, string> { [FpmScript.AfterInstall] = "postinst" },
         };
     }
 
@@ -66,7 +67,7 @@ public sealed class FpmCompatibilityFlagsTests
     {
         FpmOptions options = WithScript(text) with { TemplateScripts = true };
         var error = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(options))!;
-        Assert.That(error.Message, Does.StartWith($"cannot render the postinst template '{_temp.Combine("postinst")}' {message}"));
+        Assert.That(error.Message, Does.StartWith($"cannot render the --after-install template '{_temp.Combine("postinst")}' {message}"));
     }
 
     [TestCase("user")]

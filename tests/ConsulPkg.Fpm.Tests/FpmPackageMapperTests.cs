@@ -1,5 +1,6 @@
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests;
@@ -38,11 +39,11 @@ public sealed class FpmPackageMapperTests
             Version = "0.7.2",
             Iteration = "1",
             Vendor = "haf",
-            Scripts = new Dictionary<MaintainerScript, string>
+            Scripts = new Dictionary<FpmScript, string>
             {
-                [MaintainerScript.Preinst] = "./pre-install",
-                [MaintainerScript.Postinst] = "./post-install",
-                [MaintainerScript.Prerm] = "./pre-uninstall",
+                [FpmScript.BeforeInstall] = "./pre-install",
+                [FpmScript.AfterInstall] = "./post-install",
+                [FpmScript.BeforeRemove] = "./pre-uninstall",
             },
         });
 
@@ -69,7 +70,7 @@ public sealed class FpmPackageMapperTests
         _temp.WriteFile("pre-install", "#!/bin/sh\n");
         FpmBuild build = FpmPackageMapper.Map(Options("pre-install=/usr/share/consul/pre-install") with
         {
-            Scripts = new Dictionary<MaintainerScript, string> { [MaintainerScript.Preinst] = "pre-install" },
+            Scripts = new Dictionary<FpmScript, string> { [FpmScript.BeforeInstall] = "pre-install" },
         });
         Assert.That(Paths(build), Is.EqualTo(new[] { "/usr/share/consul/pre-install" }));
     }

@@ -25,7 +25,6 @@ internal sealed partial class FpmCommandOptions
     public Option<string?> InstalledSize { get; } = Text("--deb-installed-size", null, "Installed-Size in KiB instead of the computed one");
     public Option<bool> Edit { get; } = Flag("--edit", "-e", "Edit the control file with $FPM_EDITOR (else $EDITOR, else vi) before building");
     public Option<bool> DefaultConfigFiles { get; } = Flag("--no-deb-no-default-config-files", null, "Mark every file under /etc as a conffile (the default)");
-    public Option<bool> AutoConfigFiles { get; } = Flag("--deb-auto-config-files", null, "Accepted for fpm compatibility: files under /etc are conffiles unless --deb-no-default-config-files");
 
     /// <summary>fpm flags that change nothing in a .deb built here; each is named in the README with the reason.</summary>
     private readonly List<Option> _noEffect = [];
@@ -75,7 +74,7 @@ internal sealed partial class FpmCommandOptions
     private IEnumerable<Option> Compatibility =>
     [
         TemplateScripts, TemplateValues, UseFilePermissions, NoUseFilePermissions, CustomControl, Dist, BuildDepends,
-        Directories, InputsFile, ExcludeFile, InstalledSize, Edit, DefaultConfigFiles, AutoConfigFiles, .. _noEffect, .. _refused,
+        Directories, InputsFile, ExcludeFile, InstalledSize, Edit, DefaultConfigFiles, .. _noEffect, .. _refused,
     ];
 
     private void AddCompatibilityFlags()
@@ -83,7 +82,6 @@ internal sealed partial class FpmCommandOptions
         NoEffect(Flag("--debug-workspace", null, "Accepted for fpm compatibility; consul-pkg keeps no workspace"));
         NoEffect(Text("--package-name-suffix", "-S", "Accepted for fpm compatibility; fpm 1.17 does not use it for deb"));
         NoEffect(Flag("--source-date-epoch-from-changelog", null, "Accepted for fpm compatibility; fpm uses it only for -s gem"));
-        NoEffect(Flag("--no-deb-auto-config-files", null, "Accepted for fpm compatibility; see --deb-no-default-config-files"));
         foreach (string spec in OtherTypeFlags)
         {
             string name = spec.TrimEnd('=');

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ConsulPkg.Debian;
 using ConsulPkg.Fpm;
+using ConsulPkg.Fpm.Scripts;
 
 namespace ConsulPkg.Cli.Commands;
 
@@ -75,6 +76,7 @@ internal sealed partial class FpmCommandOptions
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, PreDepends, Recommends, Suggests, Breaks,
         NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
         .. Compatibility,
+        .. Services,
     ];
 
     public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
@@ -86,7 +88,7 @@ internal sealed partial class FpmCommandOptions
             throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
         }
 
-        return WithCompatibility(r, new FpmOptions
+        return WithServices(r, WithCompatibility(r, new FpmOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
@@ -130,7 +132,7 @@ internal sealed partial class FpmCommandOptions
             Fields = r.GetValue(Fields) ?? [],
             Priority = r.GetValue(Priority),
             ChangelogPath = r.GetValue(Changelog),
-        });
+        }));
     }
 
     /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>
@@ -141,22 +143,25 @@ internal sealed partial class FpmCommandOptions
         return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(email) ? null : $"{name} <{email}>";
     }
 
-    private Dictionary<MaintainerScript, string> Scripts(ParseResult r)
+    private Dictionary<FpmScript, string> Scripts(ParseResult r)
     {
-        var scripts = new Dictionary<MaintainerScript, string>();
-        Add(MaintainerScript.Preinst, BeforeInstall, PreInstall);
-        Add(MaintainerScript.Postinst, AfterInstall, PostInstall);
-        Add(MaintainerScript.Prerm, BeforeRemove, PreUninstall);
-        Add(MaintainerScript.Postrm, AfterRemove, PostUninstall);
+        var scripts = new Dictionary<FpmScript, string>();
+        Add(FpmScript.BeforeInstall, BeforeInstall, PreInstall);
+        Add(FpmScript.AfterInstall, AfterInstall, PostInstall);
+        Add(FpmScript.BeforeRemove, BeforeRemove, PreUninstall);
+        Add(FpmScript.AfterRemove, AfterRemove, PostUninstall);
+        Add(FpmScript.BeforeUpgrade, BeforeUpgrade, null);
+        Add(FpmScript.AfterUpgrade, AfterUpgrade, null);
+        Add(FpmScript.AfterPurge, AfterPurge, null);
         return scripts;
 
-        void Add(MaintainerScript script, Option<string?> current, Option<string?> older)
+        void Add(FpmScript script, Option<string?> current, Option<string?>? older)
         {
             string? a = r.GetValue(current);
-            string? b = r.GetValue(older);
+            string? b = older is null ? null : r.GetValue(older);
             if (a is not null && b is not null && a != b)
             {
-                throw new PackageException($"{current.Name} '{a}' and {older.Name} '{b}' both set {script.ToString().ToLowerInvariant()}: give one");
+                throw new PackageException($"{current.Name} '{a}' and {older!.Name} '{b}' both give the {script.Flag()} script: give one");
             }
 
             if ((a ?? b) is { } path)

@@ -104,8 +104,8 @@ public sealed class FpmCommandTests
     [
         new object[] { "invalid name", new[] { "--name", "c" }, "invalid package name 'c'" },
         new object[] { "invalid version", new[] { "--version", "latest" }, "invalid upstream version 'latest'" },
-        new object[] { "missing script", new[] { "--post-uninstall", "./post-uninstall" }, "cannot read the postrm script '{dir}/post-uninstall': no such file or directory" },
-        new object[] { "script without #!", new[] { "--after-remove", "usr/lib/systemd/system/consul.service" }, "the postrm script '{dir}/usr/lib/systemd/system/consul.service' does not start with '#!'" },
+        new object[] { "missing script", new[] { "--post-uninstall", "./post-uninstall" }, "cannot read the --after-remove script '{dir}/post-uninstall': no such file or directory" },
+        new object[] { "script without #!", new[] { "--after-remove", "usr/lib/systemd/system/consul.service" }, "the --after-remove script '{dir}/usr/lib/systemd/system/consul.service' does not start with '#!'" },
         new object[] { "conffile not in data", new[] { "--config-files", "/etc/consul.d/consul.json" }, "config file '/etc/consul.d/consul.json'" },
         new object[] { "unreadable input", new[] { "/proc/sys/vm/compact_memory=/etc/consul.d/x" }, "cannot read '/proc/sys/vm/compact_memory'" },
         new object[] { "output dir missing", new[] { "-p", "{dir}/missing/out.deb" }, "output directory '{dir}/missing' does not exist" },
@@ -191,7 +191,7 @@ public sealed class FpmCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: cannot render the preinst template '{_temp.Combine("pre-install")}' line 2: '<% if true %>' is Ruby code; only '<%= NAME %>' is rendered (a package attribute or a --template-value KEY)\n"));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: cannot render the --before-install template '{_temp.Combine("pre-install")}' line 2: '<% if true %>' is Ruby code; only '<%= NAME %>' is rendered (a package attribute or a --template-value KEY)\n"));
             Assert.That(_temp.Snapshot(), Is.EqualTo(before));
         });
     }
