@@ -21,8 +21,7 @@ namespace ConsulPkg.Fpm;
 /// still packages it.</item>
 /// <item>The output file is never packaged into itself (fpm, run twice in ".", packages the
 /// previous .deb).</item>
-/// <item>Invalid names and versions are refused, not rewritten (fpm lowercases names and turns
-/// "_" into "-" with a warning).</item>
+/// <item>A one-line description gets an extended description (lintian requires one).</item>
 /// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
 /// that name into the package when it is not).</item>
 /// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
