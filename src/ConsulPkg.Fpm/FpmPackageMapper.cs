@@ -596,27 +596,25 @@ public static partial class FpmPackageMapper
 
     private static (CompressionFormat Format, int? Level) MapCompression(FpmOptions options)
     {
-        (CompressionFormat format, int maxLevel) = options.Compression switch
+        if (options.Compression == "bzip2")
         {
-            null or "gz" or "gzip" => (CompressionFormat.Gzip, 9),
-            "xz" => (CompressionFormat.Xz, 9),
-            "zst" or "zstd" => (CompressionFormat.Zstd, 22),
-            "none" => (CompressionFormat.None, 0),
-            "bzip2" => throw new PackageException(
-                "--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst"),
-            _ => throw new PackageException(
-                $"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none"),
-        };
+            throw new PackageException("--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst");
+        }
 
+        CompressionFormat format = options.Compression is null
+            ? CompressionFormat.Gzip
+            : Compressors.ParseName(options.Compression)
+              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none");
         if (options.CompressionLevel is null || format == CompressionFormat.None)
         {
             return (format, null);
         }
 
-        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level > maxLevel)
+        (int min, int max) = Compressors.LevelRange(format);
+        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
         {
             throw new PackageException(
-                $"invalid --deb-compression-level '{options.CompressionLevel}': use 0 to {maxLevel} for {options.Compression ?? "gz"}");
+                $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
         }
 
         return (format, level);
