@@ -17,17 +17,7 @@ public sealed class FpmCompatibilityFlagsTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private FpmOptions Options(params string[] inputs) => new()
-    {
-        WorkingDirectory = _temp.Path,
-        HostArchitecture = "amd64",
-        Timestamp = DateTimeOffset.FromUnixTimeSeconds(SeedTree.Epoch),
-        InputType = "dir",
-        OutputType = "deb",
-        Name = "tool",
-        Version = "1.0",
-        Inputs = inputs,
-    };
+    private FpmOptions Options(params string[] inputs) => FpmTestOptions.For(_temp, "tool", inputs);
 
     private static string[] Paths(FpmBuild build) => build.Spec.Entries.Select(e => e.Path).ToArray();
 

@@ -17,16 +17,7 @@ public sealed class FpmPackageMapperTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private FpmOptions Options(params string[] inputs) => new()
-    {
-        WorkingDirectory = _temp.Path,
-        HostArchitecture = "amd64",
-        Timestamp = DateTimeOffset.FromUnixTimeSeconds(SeedTree.Epoch),
-        InputType = "dir",
-        OutputType = "deb",
-        Name = "consul",
-        Inputs = inputs,
-    };
+    private FpmOptions Options(params string[] inputs) => FpmTestOptions.For(_temp, "consul", inputs);
 
     private static string[] Paths(FpmBuild build) => build.Spec.Entries.Select(e => e.Path).ToArray();
 
