@@ -1,4 +1,4 @@
-using ConsulPkg.Debian;
+using ConsulPkg.Fpm.Scripts;
 
 namespace ConsulPkg.Fpm;
 
@@ -80,8 +80,34 @@ public sealed record FpmOptions
 
     public bool NoDefaultConfigFiles { get; init; }
 
-    /// <summary>Host paths of the maintainer scripts (fpm's before/after install/remove).</summary>
-    public IReadOnlyDictionary<MaintainerScript, string> Scripts { get; init; } = new Dictionary<MaintainerScript, string>();
+    /// <summary>Host paths of the package's own scripts (fpm's --before/--after-install/-upgrade/-remove, --deb-after-purge).</summary>
+    public IReadOnlyDictionary<FpmScript, string> Scripts { get; init; } = new Dictionary<FpmScript, string>();
+
+    // Services (fpm's --deb-systemd*, --deb-init, --deb-default, --deb-upstart; see ServiceFiles).
+
+    /// <summary>Host paths of systemd units (<c>--deb-systemd</c>).</summary>
+    public IReadOnlyList<string> SystemdUnits { get; init; } = [];
+
+    /// <summary>Directory of the units in the package; null: fpm's lib/systemd/system.</summary>
+    public string? SystemdPath { get; init; }
+
+    public bool SystemdEnable { get; init; }
+
+    public bool SystemdAutoStart { get; init; }
+
+    public bool SystemdRestartAfterUpgrade { get; init; } = true;
+
+    /// <summary>Host paths of SysV init scripts (<c>--deb-init</c>).</summary>
+    public IReadOnlyList<string> InitScripts { get; init; } = [];
+
+    /// <summary>Host paths of /etc/default files (<c>--deb-default</c>).</summary>
+    public IReadOnlyList<string> DefaultFiles { get; init; } = [];
+
+    /// <summary>Host paths of upstart jobs (<c>--deb-upstart</c>).</summary>
+    public IReadOnlyList<string> UpstartJobs { get; init; } = [];
+
+    /// <summary>fpm's <c>--[no-]deb-auto-config-files</c>: init, default and upstart files are conffiles.</summary>
+    public bool AutoConfigFiles { get; init; } = true;
 
     /// <summary>fpm's names: gz, bzip2, xz, zst, none. Null: gz.</summary>
     public string? Compression { get; init; }
@@ -109,6 +135,38 @@ public sealed record FpmOptions
 
     /// <summary>Generate usr/share/doc/NAME/copyright and changelog (fpm does not; lintian wants them).</summary>
     public bool GenerateDocumentation { get; init; } = true;
+
+    // fpm 1.17's remaining -t deb flags, kept together (README: "fpm flags").
+
+    /// <summary>fpm's <c>--template-scripts</c>: render maintainer scripts as fpm's ERB templates.</summary>
+    public bool TemplateScripts { get; init; }
+
+    /// <summary>fpm's <c>--template-value KEY=VALUE</c> (implies <see cref="TemplateScripts"/>), in the order given.</summary>
+    public IReadOnlyList<string> TemplateValues { get; init; } = [];
+
+    /// <summary>fpm's <c>--deb-use-file-permissions</c>: owners and groups as on disk, not root (or --deb-user).</summary>
+    public bool UseFilePermissions { get; init; }
+
+    /// <summary>fpm's <c>--deb-custom-control FILE</c>: this control file instead of a generated one.</summary>
+    public string? CustomControlPath { get; init; }
+
+    /// <summary>fpm's <c>--deb-dist</c>: the distribution of the generated changelog entry (fpm's default "unstable").</summary>
+    public string? Distribution { get; init; }
+
+    /// <summary>fpm's <c>--deb-build-depends</c>: accepted and left out, a binary package has no build dependencies.</summary>
+    public IReadOnlyList<string> BuildDepends { get; init; } = [];
+
+    /// <summary>fpm's <c>--directories</c>: each must be a directory in the data (every directory a .deb ships is owned by it).</summary>
+    public IReadOnlyList<string> Directories { get; init; } = [];
+
+    /// <summary>fpm's <c>--inputs FILE</c>: one input per line, after the command line's.</summary>
+    public string? InputsFile { get; init; }
+
+    /// <summary>fpm's <c>--exclude-file FILE</c>: one exclude pattern per line, after the command line's.</summary>
+    public string? ExcludeFile { get; init; }
+
+    /// <summary>fpm's <c>--deb-installed-size</c>: overrides the computed Installed-Size (KiB).</summary>
+    public string? InstalledSize { get; init; }
 }
 
 /// <summary>Values used where fpm would read the host or invent a placeholder.</summary>

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Fpm.Scripts;
+using ConsulPkg.Fpm.Services;
 using ConsulPkg.Fpm.Staging;
 
 namespace ConsulPkg.Fpm;
@@ -19,8 +21,7 @@ namespace ConsulPkg.Fpm;
 /// still packages it.</item>
 /// <item>The output file is never packaged into itself (fpm, run twice in ".", packages the
 /// previous .deb).</item>
-/// <item>Invalid names and versions are refused, not rewritten (fpm lowercases names and turns
-/// "_" into "-" with a warning).</item>
+/// <item>A one-line description gets an extended description (lintian requires one).</item>
 /// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
 /// that name into the package when it is not).</item>
 /// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
@@ -35,15 +36,37 @@ public static partial class FpmPackageMapper
     public static FpmBuild Map(FpmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        CheckTypes(options);
+        FpmInputKind input = CheckTypes(options);
+        var warnings = new List<string>();
+        options = WithListFiles(options, input);
 
-        ControlFile control = MapControl(options);
+        ControlFile control = options.CustomControlPath is { } custom
+            ? FpmCustomControl.Read(custom, options.WorkingDirectory)
+            : MapControl(options, warnings);
+        if (options.InstalledSize is { } installedSize)
+        {
+            control = control with { InstalledSize = ParseInstalledSize(installedSize) };
+        }
+
+        if (options.BuildDepends.Count > 0)
+        {
+            warnings.Add("--deb-build-depends left out: a binary package has no build dependencies (fpm writes a Build-Depends field dpkg ignores)");
+        }
+
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         FpmOutputPath.CheckWritable(outputPath, options.Force);
 
-        IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = ReadScripts(options, out HashSet<string> scriptPaths);
-        IReadOnlyList<PackageEntry> entries = CollectEntries(options, scriptPaths, outputPath);
-        IReadOnlyList<string> confFiles = ExpandConfigFiles(options.ConfigFiles, entries);
+        Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
+        ServiceFiles.Result services = ServiceFiles.Map(options);
+        IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
+        IReadOnlyList<PackageEntry> entries = input switch
+        {
+            FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
+            _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
+        };
+        CheckDirectories(options.Directories, entries);
+        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
         (CompressionFormat compression, int? level) = MapCompression(options);
 
         var spec = new DebPackageSpec
@@ -58,21 +81,30 @@ public static partial class FpmPackageMapper
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
-        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force };
+        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force, Warnings = warnings };
     }
 
-    private static void CheckTypes(FpmOptions options)
+    /// <summary>
+    /// fpm's <c>-e/--edit</c>: <paramref name="edit"/> gets the control file's text and returns
+    /// the edited text, which then is the package's control file, read as with --deb-custom-control.
+    /// </summary>
+    public static FpmBuild EditControl(FpmBuild build, Func<string, string> edit)
     {
-        if (options.InputType is null)
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(edit);
+        string edited = edit(build.Spec.Control.Render());
+        if (edited.Trim().Length == 0)
         {
-            throw new PackageException("missing -s/--input-type: consul-pkg fpm builds from '-s dir'");
+            throw new PackageException("the control file is empty after --edit: nothing was built");
         }
 
-        if (options.InputType != "dir")
-        {
-            throw new PackageException($"unsupported input type '{options.InputType}': consul-pkg fpm builds only from '-s dir'");
-        }
+        ControlFile control = FpmCustomControl.Parse(System.Text.Encoding.UTF8.GetBytes(edited), "the control file edited with --edit");
+        return build with { Spec = build.Spec with { Control = control } };
+    }
 
+    private static FpmInputKind CheckTypes(FpmOptions options)
+    {
+        FpmInputKind input = FpmInputType.Parse(options.InputType);
         if (options.OutputType is null)
         {
             throw new PackageException("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
@@ -82,41 +114,114 @@ public static partial class FpmPackageMapper
         {
             throw new PackageException($"unsupported output type '{options.OutputType}': consul-pkg fpm writes only '-t deb'");
         }
+
+        return input;
+    }
+
+    /// <summary>
+    /// <c>--inputs</c> and <c>--exclude-file</c> read into the lists they extend, and the defaults
+    /// fpm's input types set: a tarball names the package after itself ("app-1.0.tar.gz" is "app"),
+    /// an empty package is for all architectures.
+    /// </summary>
+    private static FpmOptions WithListFiles(FpmOptions options, FpmInputKind input)
+    {
+        options = options with
+        {
+            Inputs = [.. options.Inputs, .. FpmListFile.Read(options.InputsFile, "--inputs", options.WorkingDirectory)],
+            Excludes = [.. options.Excludes, .. FpmListFile.Read(options.ExcludeFile, "--exclude-file", options.WorkingDirectory)],
+        };
+        return input switch
+        {
+            FpmInputKind.Tarball when options.Name is null && options.Inputs.Count > 0 =>
+                options with { Name = Path.GetFileName(options.Inputs[0]).Split('.')[0] },
+            FpmInputKind.Empty when options.Architecture is null => options with { Architecture = "all" },
+            _ => options,
+        };
+    }
+
+    private static long ParseInstalledSize(string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
+            ? size
+            : throw new PackageException($"invalid --deb-installed-size '{value}': give KiB as a whole number");
+
+    /// <summary>
+    /// fpm's <c>--directories</c> marks directories as owned for rpm; a .deb owns every directory it
+    /// ships already, so each must simply be one (a typo is an error, not a silent no-op).
+    /// </summary>
+    private static void CheckDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries)
+    {
+        foreach (string given in directories)
+        {
+            string path = PackagePath.Normalize(given);
+            if (!entries.Any(e => e.Path == path && e.Kind == EntryKind.Directory)
+                && !entries.Any(e => e.Path.StartsWith(path + "/", StringComparison.Ordinal)))
+            {
+                throw new PackageException($"--directories '{given}' is not a directory in the package data: give a path as installed, e.g. /var/lib/app");
+            }
+        }
     }
 
     /// <summary>The control file alone (validated), e.g. to name the output before collecting files.</summary>
     public static ControlFile MapControl(FpmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return MapControl(options, []);
+    }
+
+    private static ControlFile MapControl(FpmOptions options, ICollection<string> warnings)
+    {
         if (string.IsNullOrEmpty(options.Name))
         {
             throw new PackageException("missing -n/--name: give the package name, e.g. --name consul");
         }
 
+        string name = FpmNames.PackageName(options.Name, warnings);
+        options = options with { Version = FpmNames.Version(options.Version, warnings) };
+        List<string> Relations(IReadOnlyList<string> given, string flag) =>
+            given.Select(r => FpmNames.RelationName(FixRelation(r), flag, warnings)).ToList();
+
         var control = new ControlFile
         {
-            Package = options.Name,
+            Package = name,
             Version = MapVersion(options),
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
             License = options.License ?? FpmDefaults.License,
-            Vendor = options.Vendor,
+            Vendor = string.IsNullOrEmpty(options.Vendor) ? null : options.Vendor, // fpm: --vendor "" means no Vendor field
             Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            PreDepends = options.PreDepends.Select(FixRelation).ToList(),
-            Depends = options.NoDepends ? [] : options.Depends.Select(FixRelation).ToList(),
-            Recommends = options.Recommends.Select(FixRelation).ToList(),
-            Suggests = options.Suggests.Select(FixRelation).ToList(),
-            Conflicts = options.Conflicts.Select(FixRelation).ToList(),
-            Breaks = options.Breaks.Select(FixRelation).ToList(),
-            Provides = options.Provides,
-            Replaces = options.Replaces.Select(FixRelation).ToList(),
+            PreDepends = Relations(options.PreDepends, "--deb-pre-depends"),
+            Depends = options.NoDepends ? [] : Relations(options.Depends, "--depends"),
+            Recommends = Relations(options.Recommends, "--deb-recommends"),
+            Suggests = Relations(options.Suggests, "--deb-suggests"),
+            Conflicts = Relations(options.Conflicts, "--conflicts"),
+            Breaks = Relations(options.Breaks, "--deb-breaks"),
+            Provides = options.Provides.Select(p => FpmNames.RelationName(p.Trim(), "--provides", warnings)).ToList(),
+            Replaces = Relations(options.Replaces, "--replaces"),
             Section = options.Category,
             Priority = options.Priority ?? "optional",
             ExtraFields = options.Fields.Select(ParseField).ToList(),
             Homepage = options.Url,
-            Description = options.Description ?? FpmDefaults.Description,
+            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, options.Url),
         };
         control.Validate();
         return control;
+    }
+
+    /// <summary>
+    /// A one-line description gets an extended description, which lintian requires
+    /// (extended-description-is-empty, an error fpm's packages have): the homepage when given,
+    /// else the name and version. A multi-line description is the user's and stays as given.
+    /// </summary>
+    internal static string WithExtendedDescription(string description, string name, string version, string? url)
+    {
+        if (description.TrimEnd('\n').Contains('\n', StringComparison.Ordinal))
+        {
+            return description;
+        }
+
+        string extended = url is null
+            ? $"This package installs {name} version {version}."
+            : $"This package installs {name} version {version}; see {url} for more.";
+        return description.TrimEnd('\n') + "\n" + extended;
     }
 
     /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
@@ -135,7 +240,9 @@ public static partial class FpmPackageMapper
     {
         if (options.ChangelogPath is null)
         {
-            return options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None;
+            return options.GenerateDocumentation
+                ? DocumentationOptions.Default with { Distribution = options.Distribution ?? "unstable" }
+                : DocumentationOptions.None;
         }
 
         if (!options.GenerateDocumentation)
@@ -192,41 +299,106 @@ public static partial class FpmPackageMapper
         return $"{match.Groups["name"].Value} ({op} {match.Groups["version"].Value})";
     }
 
-    private static Dictionary<MaintainerScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, out HashSet<string> paths)
+    private static Dictionary<FpmScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, ControlFile control, out HashSet<string> paths)
     {
-        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        var scripts = new Dictionary<FpmScript, ReadOnlyMemory<byte>>();
         paths = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((MaintainerScript script, string given) in options.Scripts)
+        IReadOnlyDictionary<string, string>? templateValues = TemplateValues(options, control);
+        foreach ((FpmScript script, string given) in options.Scripts)
         {
             string path = Path.GetFullPath(given, options.WorkingDirectory);
-            string flag = ScriptName(script);
-            byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(path);
+                scripts[script] = File.ReadAllBytes(path);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot read the {flag} script '{path}': {IoErrorText.Reason(exception)}", exception);
+                throw new PackageException($"cannot read the {script.Flag()} script '{path}': {IoErrorText.Reason(exception)}", exception);
             }
 
-            if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
+            if (templateValues is not null)
             {
-                throw new PackageException(
-                    $"the {flag} script '{path}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+                scripts[script] = FpmScriptTemplate.Render(scripts[script].Span, templateValues, script.Flag(), path);
             }
 
-            scripts[script] = bytes;
             paths.Add(path);
         }
 
         return scripts;
     }
 
-    /// <summary>The control member name; the user may have given any of fpm's two flags for it.</summary>
-    private static string ScriptName(MaintainerScript script) => script.ToString().ToLowerInvariant();
+    /// <summary>
+    /// What fpm's script templates can name: the package's attributes as fpm's deb package
+    /// exposes them (empty when unset), then every <c>--template-value</c>, which wins as fpm
+    /// defines it as a method on the package. Null when templating is off.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string>? TemplateValues(FpmOptions options, ControlFile control)
+    {
+        if (!options.TemplateScripts && options.TemplateValues.Count == 0)
+        {
+            return null;
+        }
 
-    private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = control.Package,
+            ["version"] = control.Version.Upstream,
+            ["iteration"] = control.Version.Revision ?? "",
+            ["epoch"] = control.Version.Epoch > 0 ? control.Version.Epoch.ToString(CultureInfo.InvariantCulture) : "",
+            ["architecture"] = control.Architecture,
+            ["maintainer"] = control.Maintainer ?? "",
+            ["vendor"] = control.Vendor ?? "",
+            ["url"] = control.Homepage ?? "",
+            ["license"] = control.License ?? "",
+            ["description"] = options.Description ?? control.Description ?? "",
+            ["category"] = control.Section ?? "",
+            ["prefix"] = options.Prefix ?? "/",
+        };
+        foreach (string pair in options.TemplateValues)
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = equals > 0 ? pair[..equals] : "";
+            if (!TemplateKey().IsMatch(key))
+            {
+                throw new PackageException($"invalid --template-value '{pair}': write it as KEY=VALUE, KEY a name such as service_user");
+            }
+
+            values[key] = pair[(equals + 1)..];
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The user's scripts as the maintainer scripts themselves (fpm's plain mode), or generated
+    /// scripts that embed them when an upgrade or purge script or a service asks for more.
+    /// </summary>
+    private static IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> MaintainerScripts(
+        FpmOptions options, string packageName, Dictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
+    {
+        if (MaintainerScriptGenerator.IsNeeded(user, services))
+        {
+            // Embedded scripts run through their own #! line, or /bin/sh without one (fpm pastes them into sh).
+            return MaintainerScriptGenerator.Generate(packageName, user, services);
+        }
+
+        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        foreach ((FpmScript script, ReadOnlyMemory<byte> bytes) in user)
+        {
+            if (bytes.Length < 2 || bytes.Span[0] != (byte)'#' || bytes.Span[1] != (byte)'!')
+            {
+                throw new PackageException(
+                    $"the {script.Flag()} script '{Path.GetFullPath(options.Scripts[script], options.WorkingDirectory)}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+            }
+
+            scripts[script.Target()] = bytes;
+        }
+
+        return scripts;
+    }
+
+    private static List<PackageEntry> CollectEntries(
+        FpmOptions options, HashSet<string> scriptPaths, string outputPath, IReadOnlyList<ServiceFile> serviceFiles)
     {
         string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
         if (!Directory.Exists(chdir))
@@ -244,37 +416,80 @@ public static partial class FpmPackageMapper
         }
 
         string prefix = PackagePath.Normalize(options.Prefix ?? "/");
-        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
-        var staging = new StagingOptions
+        StagingOptions staging = Staging(options, prefix) with
         {
-            Owner = options.User ?? "root",
-            Group = options.Group ?? "root",
-            Excludes = target => IsExcluded(target, prefix, excludes),
             SkipSource = source => scriptPaths.Contains(source) || source == outputPath,
         };
 
         var byPath = new Dictionary<string, (PackageEntry Entry, string Input)>(StringComparer.Ordinal);
         foreach (string input in inputs)
         {
-            (string source, string target) = ResolveInput(input, chdir, prefix);
+            (string source, string target) = ResolveInput(input, chdir, prefix, path => byPath.TryGetValue(path, out var e) && e.Entry.Kind == EntryKind.Directory);
             foreach (PackageEntry entry in StagingTree.Collect(source, target, staging))
             {
-                if (byPath.TryGetValue(entry.Path, out var existing))
-                {
-                    if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
-                    {
-                        continue;
-                    }
-
-                    throw new PackageException(
-                        $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
-                }
-
-                byPath.Add(entry.Path, (entry, input));
+                Add(entry, input);
             }
         }
 
+        foreach (ServiceFile file in serviceFiles)
+        {
+            Add(file.Entry, file.Flag);
+        }
+
         return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+
+        void Add(PackageEntry entry, string input)
+        {
+            if (byPath.TryGetValue(entry.Path, out var existing))
+            {
+                if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+                {
+                    return;
+                }
+
+                throw new PackageException(
+                    $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
+            }
+
+            byPath.Add(entry.Path, (entry, input));
+        }
+    }
+
+    /// <summary>Owners (fixed, or as on disk with --deb-use-file-permissions) and excludes, shared by every input type.</summary>
+    private static StagingOptions Staging(FpmOptions options, string prefix)
+    {
+        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
+        return new StagingOptions
+        {
+            Owner = options.User ?? "root",
+            Group = options.Group ?? "root",
+            DiskOwners = options.UseFilePermissions ? HostAccounts.Load() : null,
+            Excludes = target => IsExcluded(target, prefix, excludes),
+        };
+    }
+
+    /// <summary>fpm's <c>-s tar</c>: each input is a tarball, its tree (or its -C subdirectory) placed at the prefix.</summary>
+    private static List<PackageEntry> CollectTarballs(FpmOptions options)
+    {
+        if (options.Inputs.Count == 0)
+        {
+            throw new PackageException("no input tarball: give the tarball to package, e.g. app-1.0.tar.gz");
+        }
+
+        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
+        StagingOptions staging = Staging(options, prefix);
+        var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
+        foreach (string input in options.Inputs)
+        {
+            string tarball = Path.GetFullPath(input, options.WorkingDirectory);
+            foreach (PackageEntry entry in TarballInput.Collect(tarball, options.Chdir, prefix, staging, options.UseFilePermissions))
+            {
+                // Later members replace earlier ones, as tar -x does.
+                byPath[entry.Path] = entry;
+            }
+        }
+
+        return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -283,7 +498,7 @@ public static partial class FpmPackageMapper
     /// directory ending in "/" gives its contents to dst, any other directory lands as dst/NAME,
     /// and a file becomes dst itself, or dst/NAME when dst ends in "/".
     /// </summary>
-    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix)
+    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix, Func<string, bool>? isStagedDirectory = null)
     {
         int equals = input.IndexOf('=', StringComparison.Ordinal);
         bool isMapping = equals > 0 && equals < input.Length - 1 && !Path.Exists(Path.GetFullPath(input, chdir));
@@ -313,6 +528,12 @@ public static partial class FpmPackageMapper
         {
             target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath.TrimEnd('/')));
         }
+        else if (IsDirectoryTarget(Join(prefix, destination), prefix, isStagedDirectory))
+        {
+            // rsync -a FILE DIR: into the directory, whether it is the prefix ("file=.") or one
+            // an earlier input put there.
+            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath));
+        }
         else
         {
             target = destination;
@@ -320,6 +541,9 @@ public static partial class FpmPackageMapper
 
         return (originPath, Join(prefix, target));
     }
+
+    private static bool IsDirectoryTarget(string target, string prefix, Func<string, bool>? isStagedDirectory) =>
+        target == prefix || (isStagedDirectory?.Invoke(target) ?? false);
 
     private static string Join(string prefix, string path) =>
         PackagePath.Normalize(prefix + "/" + path);
@@ -395,6 +619,9 @@ public static partial class FpmPackageMapper
 
         return (format, level);
     }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TemplateKey();
 
     [GeneratedRegex(@"^(?<name>[^\s(),|]+)\s+(?<op><<|<=|>=|>>|==|=|<|>)\s*(?<version>[^\s(),|]+)$", RegexOptions.CultureInvariant)]
     private static partial Regex BareRelation();

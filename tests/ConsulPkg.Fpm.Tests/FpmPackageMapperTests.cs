@@ -1,5 +1,6 @@
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests;
@@ -16,16 +17,7 @@ public sealed class FpmPackageMapperTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private FpmOptions Options(params string[] inputs) => new()
-    {
-        WorkingDirectory = _temp.Path,
-        HostArchitecture = "amd64",
-        Timestamp = DateTimeOffset.FromUnixTimeSeconds(SeedTree.Epoch),
-        InputType = "dir",
-        OutputType = "deb",
-        Name = "consul",
-        Inputs = inputs,
-    };
+    private FpmOptions Options(params string[] inputs) => FpmTestOptions.For(_temp, "consul", inputs);
 
     private static string[] Paths(FpmBuild build) => build.Spec.Entries.Select(e => e.Path).ToArray();
 
@@ -38,11 +30,11 @@ public sealed class FpmPackageMapperTests
             Version = "0.7.2",
             Iteration = "1",
             Vendor = "haf",
-            Scripts = new Dictionary<MaintainerScript, string>
+            Scripts = new Dictionary<FpmScript, string>
             {
-                [MaintainerScript.Preinst] = "./pre-install",
-                [MaintainerScript.Postinst] = "./post-install",
-                [MaintainerScript.Prerm] = "./pre-uninstall",
+                [FpmScript.BeforeInstall] = "./pre-install",
+                [FpmScript.AfterInstall] = "./post-install",
+                [FpmScript.BeforeRemove] = "./pre-uninstall",
             },
         });
 
@@ -69,7 +61,7 @@ public sealed class FpmPackageMapperTests
         _temp.WriteFile("pre-install", "#!/bin/sh\n");
         FpmBuild build = FpmPackageMapper.Map(Options("pre-install=/usr/share/consul/pre-install") with
         {
-            Scripts = new Dictionary<MaintainerScript, string> { [MaintainerScript.Preinst] = "pre-install" },
+            Scripts = new Dictionary<FpmScript, string> { [FpmScript.BeforeInstall] = "pre-install" },
         });
         Assert.That(Paths(build), Is.EqualTo(new[] { "/usr/share/consul/pre-install" }));
     }

@@ -13,7 +13,7 @@ internal static class FpmCommand
     public static Command Create(CliContext context)
     {
         var o = new FpmCommandOptions();
-        var command = new Command("fpm", "Build a .deb from a directory with fpm's command-line flags (-s dir -t deb).");
+        var command = new Command("fpm", "Build a .deb with fpm's command-line flags (-s dir, tar or empty; -t deb).");
         foreach (Option option in o.All)
         {
             command.Options.Add(option);
@@ -35,6 +35,27 @@ internal static class FpmCommand
         {
             FpmOptions options = o.ToFpmOptions(parseResult, context);
             FpmBuild build = FpmPackageMapper.Map(options);
+            if (parseResult.GetValue(o.Edit))
+            {
+                build = FpmPackageMapper.EditControl(build, text => ControlEditor.Edit(text, context));
+            }
+
+            TextWriter error = parseResult.InvocationConfiguration.Error;
+            foreach (string warning in build.Warnings)
+            {
+                error.WriteLine($"{CliApplication.Name}: warning: {warning}");
+            }
+
+            if (parseResult.GetValue(CliApplication.VerboseOption))
+            {
+                // fpm's --verbose logs what goes into the package; so does this.
+                error.Write(build.Spec.Control.Render());
+                foreach (PackageEntry entry in build.Spec.Entries)
+                {
+                    error.WriteLine($"{CliApplication.Name}: adding {entry.Path} ({entry.Kind.ToString().ToLowerInvariant()}, {entry.Owner}:{entry.Group})");
+                }
+            }
+
             DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite, cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine($"Created package {build.OutputPath}");
             return Task.FromResult(ExitCodes.Success);

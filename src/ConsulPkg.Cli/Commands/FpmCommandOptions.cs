@@ -1,13 +1,16 @@
 using System.CommandLine;
 using ConsulPkg.Debian;
 using ConsulPkg.Fpm;
+using ConsulPkg.Fpm.Scripts;
 
 namespace ConsulPkg.Cli.Commands;
 
 /// <summary>fpm's flags (names, aliases and defaults as fpm spells them) and their mapping to <see cref="FpmOptions"/>.</summary>
-internal sealed class FpmCommandOptions
+internal sealed partial class FpmCommandOptions
 {
-    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type; only 'dir'");
+    public FpmCommandOptions() => AddCompatibilityFlags();
+
+    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type: dir, tar or empty");
     public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
     public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
     public Option<string?> Version { get; } = Text("--version", "-v", "Package version (default 1.0)");
@@ -46,7 +49,7 @@ internal sealed class FpmCommandOptions
     public Option<string[]> PreDepends { get; } = List("--deb-pre-depends", null, "A Pre-Depends entry (repeatable)");
     public Option<string[]> Recommends { get; } = List("--deb-recommends", null, "A Recommends entry (repeatable)");
     public Option<string[]> Suggests { get; } = List("--deb-suggests", null, "A Suggests entry (repeatable)");
-    public Option<string[]> Breaks { get; } = List("--deb-breaks", null, "A Breaks entry (repeatable)");
+    public Option<string[]> Breaks { get; } = List("--deb-breaks", null, "A Breaks entry (repeatable; an extension, fpm 1.17 has no such flag)");
     public Option<bool> NoDepends { get; } = Flag("--no-depends", null, "Drop every dependency");
     public Option<string[]> Fields { get; } = List("--deb-field", null, "An extra control field, 'Name: value' (repeatable)");
     public Option<string?> Priority { get; } = Text("--deb-priority", null, "Priority (default optional)");
@@ -72,6 +75,8 @@ internal sealed class FpmCommandOptions
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, PreDepends, Recommends, Suggests, Breaks,
         NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
+        .. Compatibility,
+        .. Services,
     ];
 
     public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
@@ -83,7 +88,7 @@ internal sealed class FpmCommandOptions
             throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
         }
 
-        return new FpmOptions
+        return WithServices(r, WithCompatibility(r, new FpmOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
@@ -127,7 +132,7 @@ internal sealed class FpmCommandOptions
             Fields = r.GetValue(Fields) ?? [],
             Priority = r.GetValue(Priority),
             ChangelogPath = r.GetValue(Changelog),
-        };
+        }));
     }
 
     /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>
@@ -138,22 +143,25 @@ internal sealed class FpmCommandOptions
         return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(email) ? null : $"{name} <{email}>";
     }
 
-    private Dictionary<MaintainerScript, string> Scripts(ParseResult r)
+    private Dictionary<FpmScript, string> Scripts(ParseResult r)
     {
-        var scripts = new Dictionary<MaintainerScript, string>();
-        Add(MaintainerScript.Preinst, BeforeInstall, PreInstall);
-        Add(MaintainerScript.Postinst, AfterInstall, PostInstall);
-        Add(MaintainerScript.Prerm, BeforeRemove, PreUninstall);
-        Add(MaintainerScript.Postrm, AfterRemove, PostUninstall);
+        var scripts = new Dictionary<FpmScript, string>();
+        Add(FpmScript.BeforeInstall, BeforeInstall, PreInstall);
+        Add(FpmScript.AfterInstall, AfterInstall, PostInstall);
+        Add(FpmScript.BeforeRemove, BeforeRemove, PreUninstall);
+        Add(FpmScript.AfterRemove, AfterRemove, PostUninstall);
+        Add(FpmScript.BeforeUpgrade, BeforeUpgrade, null);
+        Add(FpmScript.AfterUpgrade, AfterUpgrade, null);
+        Add(FpmScript.AfterPurge, AfterPurge, null);
         return scripts;
 
-        void Add(MaintainerScript script, Option<string?> current, Option<string?> older)
+        void Add(FpmScript script, Option<string?> current, Option<string?>? older)
         {
             string? a = r.GetValue(current);
-            string? b = r.GetValue(older);
+            string? b = older is null ? null : r.GetValue(older);
             if (a is not null && b is not null && a != b)
             {
-                throw new PackageException($"{current.Name} '{a}' and {older.Name} '{b}' both set {script.ToString().ToLowerInvariant()}: give one");
+                throw new PackageException($"{current.Name} '{a}' and {older!.Name} '{b}' both give the {script.Flag()} script: give one");
             }
 
             if ((a ?? b) is { } path)

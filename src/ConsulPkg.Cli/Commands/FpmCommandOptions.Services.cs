@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using ConsulPkg.Fpm;
+
+namespace ConsulPkg.Cli.Commands;
+
+/// <summary>
+/// fpm's service and upgrade-aware script flags (README "Services and maintainer scripts"):
+/// the files they install and the lifecycle the generated maintainer scripts give them.
+/// </summary>
+internal sealed partial class FpmCommandOptions
+{
+    public Option<string?> BeforeUpgrade { get; } = Text("--before-upgrade", null, "Script run before an upgrade (preinst upgrade); --before-install then runs on fresh installs only");
+    public Option<string?> AfterUpgrade { get; } = Text("--after-upgrade", null, "Script run after an upgrade (postinst configure OLD); --after-install then runs on fresh installs only");
+    public Option<string?> AfterPurge { get; } = Text("--deb-after-purge", "--after-purge", "Script run on purge (postrm purge)");
+    public Option<string[]> Systemd { get; } = List("--deb-systemd", null, "A systemd unit to install and manage; NAME becomes NAME.service (repeatable)");
+    public Option<string?> SystemdPath { get; } = Text("--deb-systemd-path", null, "Directory of the units in the package (default lib/systemd/system)");
+    public Option<bool> SystemdEnable { get; } = Flag("--deb-systemd-enable", null, "Enable the units on install (default: off)");
+    public Option<bool> NoSystemdEnable { get; } = Flag("--no-deb-systemd-enable", null, "Do not enable the units on install (the default)");
+    public Option<bool> SystemdAutoStart { get; } = Flag("--deb-systemd-auto-start", null, "Start the units after install (default: off)");
+    public Option<bool> NoSystemdAutoStart { get; } = Flag("--no-deb-systemd-auto-start", null, "Do not start the units after install (the default)");
+    public Option<bool> SystemdRestartAfterUpgrade { get; } = Flag("--deb-systemd-restart-after-upgrade", null, "Restart running units after an upgrade (the default)");
+    public Option<bool> NoSystemdRestartAfterUpgrade { get; } = Flag("--no-deb-systemd-restart-after-upgrade", null, "Leave running units alone on upgrade");
+    public Option<string[]> Init { get; } = List("--deb-init", null, "A SysV init script, installed as /etc/init.d/NAME (repeatable)");
+    public Option<string[]> Default { get; } = List("--deb-default", null, "A file installed as /etc/default/NAME (repeatable)");
+    public Option<string[]> Upstart { get; } = List("--deb-upstart", null, "An upstart job, installed as /etc/init/NAME.conf (repeatable)");
+    public Option<bool> AutoConfigFiles { get; } = Flag("--deb-auto-config-files", null, "--deb-init/--deb-default/--deb-upstart files are conffiles (the default)");
+    public Option<bool> NoAutoConfigFiles { get; } = Flag("--no-deb-auto-config-files", null, "--deb-init/--deb-default/--deb-upstart files are not conffiles by themselves");
+
+    private IEnumerable<Option> Services =>
+    [
+        BeforeUpgrade, AfterUpgrade, AfterPurge, Systemd, SystemdPath, SystemdEnable, NoSystemdEnable, SystemdAutoStart,
+        NoSystemdAutoStart, SystemdRestartAfterUpgrade, NoSystemdRestartAfterUpgrade, Init, Default, Upstart,
+        AutoConfigFiles, NoAutoConfigFiles,
+    ];
+
+    private FpmOptions WithServices(ParseResult r, FpmOptions options) => options with
+    {
+        SystemdUnits = r.GetValue(Systemd) ?? [],
+        SystemdPath = r.GetValue(SystemdPath),
+        SystemdEnable = Toggle(r, SystemdEnable, NoSystemdEnable, false),
+        SystemdAutoStart = Toggle(r, SystemdAutoStart, NoSystemdAutoStart, false),
+        SystemdRestartAfterUpgrade = Toggle(r, SystemdRestartAfterUpgrade, NoSystemdRestartAfterUpgrade, true),
+        InitScripts = r.GetValue(Init) ?? [],
+        DefaultFiles = r.GetValue(Default) ?? [],
+        UpstartJobs = r.GetValue(Upstart) ?? [],
+        AutoConfigFiles = Toggle(r, AutoConfigFiles, NoAutoConfigFiles, true),
+    };
+
+    /// <summary>fpm's <c>--[no-]flag</c> pair: the one given last wins, as in fpm's option parser.</summary>
+    private static bool Toggle(ParseResult r, Option<bool> on, Option<bool> off, bool defaultValue)
+    {
+        Token? last = r.Tokens.LastOrDefault(t => t.Type == TokenType.Option && (t.Value == on.Name || t.Value == off.Name));
+        return last is null ? defaultValue : last.Value == on.Name;
+    }
+}

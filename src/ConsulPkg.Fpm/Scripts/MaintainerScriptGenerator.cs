@@ -1,0 +1,407 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Fpm.Scripts;
+
+/// <summary>
+/// Writes the maintainer scripts for fpm's upgrade-aware and service flags. Where fpm pastes the
+/// package's own scripts into shell functions of one script (so a user script's <c>exit 0</c>
+/// ends the whole postinst before <c>systemctl enable</c>), each is embedded here as a quoted
+/// here-document, written to a temporary file and run by its own interpreter in its own process:
+/// its <c>exit</c> ends only itself and its failure fails the maintainer script. The service part
+/// follows what <c>dh_installsystemd</c> and <c>dh_installinit</c> generate (deb-systemd-helper,
+/// deb-systemd-invoke, update-rc.d, invoke-rc.d), so it works without a running systemd. Every
+/// argument dpkg passes is handled; an unknown one fails.
+/// <para>When a user script runs (fpm's points, see the README): an "install" script runs on
+/// every call of its maintainer script with dpkg's arguments, unless the matching upgrade script
+/// is given; then it runs on a fresh install only and the upgrade script gets the old version as
+/// its one argument, as in fpm. Given either upgrade script, the remove scripts run only on
+/// remove (and abort-install), and <c>--deb-after-purge</c> always runs only on purge.</para>
+/// </summary>
+public static partial class MaintainerScriptGenerator
+{
+    private const string Fresh = "if [ -z \"$2\" ]; then";
+    private const string Upgrade = "if [ -n \"$2\" ]; then";
+    private const string NoDpkgRoot = "[ -z \"${DPKG_ROOT:-}\" ]";
+    private const string SystemdRuns = "[ -d /run/systemd/system ]";
+
+    /// <summary>
+    /// True when the package's scripts can be shipped as given (fpm's plain mode): no upgrade or
+    /// purge script and no service. Then each user script is the maintainer script and sees every
+    /// dpkg argument itself.
+    /// </summary>
+    public static bool IsNeeded(IReadOnlyDictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(services);
+        return !services.IsEmpty
+            || user.ContainsKey(FpmScript.BeforeUpgrade)
+            || user.ContainsKey(FpmScript.AfterUpgrade)
+            || user.ContainsKey(FpmScript.AfterPurge);
+    }
+
+    public static IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> Generate(
+        string packageName, IReadOnlyDictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
+    {
+        ArgumentNullException.ThrowIfNull(packageName);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(services);
+        var generator = new Context(packageName, user, services);
+        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        foreach (MaintainerScript script in Enum.GetValues<MaintainerScript>())
+        {
+            if (generator.Build(script) is { } bytes)
+            {
+                scripts[script] = bytes;
+            }
+        }
+
+        return scripts;
+    }
+
+    /// <summary>The interpreter from a script's <c>#!</c> line, as the kernel splits it; /bin/sh without one (fpm pastes such scripts into sh).</summary>
+    internal static IReadOnlyList<string> Interpreter(ReadOnlySpan<byte> script)
+    {
+        if (script.Length < 2 || script[0] != (byte)'#' || script[1] != (byte)'!')
+        {
+            return ["/bin/sh"];
+        }
+
+        int end = script.IndexOf((byte)'\n');
+        string line = Encoding.UTF8.GetString(end < 0 ? script[2..] : script[2..end]).Trim();
+        int space = line.IndexOfAny([' ', '\t']);
+        return space < 0 ? [line] : [line[..space], line[(space + 1)..].Trim()];
+    }
+
+    internal static string Quote(string word) =>
+        SafeWord().IsMatch(word) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex("^[A-Za-z0-9_./+:=@%-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeWord();
+
+    private sealed class Context(string packageName, IReadOnlyDictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
+    {
+        private bool UpgradeAware => user.ContainsKey(FpmScript.BeforeUpgrade) || user.ContainsKey(FpmScript.AfterUpgrade);
+
+        public byte[]? Build(MaintainerScript script)
+        {
+            FpmScript[] own = Enum.GetValues<FpmScript>().Where(s => s.Target() == script && user.ContainsKey(s)).ToArray();
+            List<string> serviceLines = script switch
+            {
+                MaintainerScript.Postinst => PostinstServices(),
+                MaintainerScript.Prerm => PrermServices(),
+                MaintainerScript.Postrm => PostrmServices(),
+                _ => [],
+            };
+            if (own.Length == 0 && serviceLines.Count == 0)
+            {
+                return null;
+            }
+
+            string name = script.ToString().ToLowerInvariant();
+            var text = new ShellScriptText()
+                .Line("#!/bin/sh")
+                .Line($"# {name} of {packageName}, generated by consul-pkg fpm.")
+                .Line("# The package's own scripts are embedded below; each runs in its own process, so an 'exit'")
+                .Line("# in one ends only that script, and its failure fails this one.")
+                .Line("set -e")
+                .Line();
+            if (own.Length > 0)
+            {
+                WriteRunner(text, name);
+                foreach (FpmScript s in own)
+                {
+                    WriteFunction(text, s);
+                }
+            }
+
+            text.Line("case \"$1\" in");
+            foreach ((string pattern, List<string> body) in Dispatch(script))
+            {
+                text.Line($"    {pattern})").Lines(body, 8).Line("        ;;");
+            }
+
+            text.Line("    *)")
+                .Line($"        echo \"{packageName} {name}: called with unknown argument '$1'\" >&2")
+                .Line("        exit 1")
+                .Line("        ;;")
+                .Line("esac")
+                .Line();
+            if (serviceLines.Count > 0)
+            {
+                text.Lines(serviceLines).Line();
+            }
+
+            return text.Line("exit 0").ToArray();
+        }
+
+        private void WriteRunner(ShellScriptText text, string name) => text
+            .Line("user_script=")
+            .Line("trap 'rm -f \"$user_script\"' EXIT")
+            .Line()
+            .Line("# run_user_script FLAG COMMAND...: runs the script just written to $user_script, then removes it.")
+            .Line("run_user_script() {")
+            .Line("    flag=$1")
+            .Line("    shift")
+            .Line("    status=0")
+            .Line("    \"$@\" || status=$?")
+            .Line("    rm -f \"$user_script\"")
+            .Line("    user_script=")
+            .Line("    if [ \"$status\" -ne 0 ]; then")
+            .Line($"        echo \"{packageName} {name}: the $flag script failed with exit status $status\" >&2")
+            .Line("        exit \"$status\"")
+            .Line("    fi")
+            .Line("}")
+            .Line();
+
+        private void WriteFunction(ShellScriptText text, FpmScript script)
+        {
+            string function = FunctionName(script);
+            ReadOnlyMemory<byte> content = user[script];
+            string interpreter = string.Join(' ', Interpreter(content.Span).Select(Quote));
+            text.Line($"# {script.Flag()}, run by {interpreter}.")
+                .Line($"{function}() {{")
+                .Line("    user_script=$(mktemp)")
+                .HereDocument("    ", "\"$user_script\"", "END_OF_" + function.ToUpperInvariant(), content.Span)
+                .Line($"    run_user_script {script.Flag()} {interpreter} \"$user_script\" \"$@\"")
+                .Line("}")
+                .Line();
+        }
+
+        private static string FunctionName(FpmScript script) => script.Flag().TrimStart('-').Replace("deb-", "", StringComparison.Ordinal).Replace('-', '_');
+
+        /// <summary>A call of the user's script with its arguments, or nothing when it was not given.</summary>
+        private IEnumerable<string> Call(FpmScript script, string arguments)
+        {
+            if (user.ContainsKey(script))
+            {
+                yield return $"{FunctionName(script)} {arguments}";
+            }
+        }
+
+        /// <summary>One script on a fresh install (no old version in $2), another on an upgrade.</summary>
+        private static List<string> FreshOrUpgrade(List<string> fresh, List<string> upgrade)
+        {
+            if (fresh.Count == 0 && upgrade.Count == 0)
+            {
+                return [];
+            }
+
+            if (upgrade.Count == 0)
+            {
+                return [Fresh, .. Indent(fresh), "fi"];
+            }
+
+            if (fresh.Count == 0)
+            {
+                return [Upgrade, .. Indent(upgrade), "fi"];
+            }
+
+            return [Fresh, .. Indent(fresh), "else", .. Indent(upgrade), "fi"];
+        }
+
+        private static IEnumerable<string> Indent(IEnumerable<string> lines) => lines.Select(l => "    " + l);
+
+        private List<(string Pattern, List<string> Body)> Dispatch(MaintainerScript script)
+        {
+            bool aware = UpgradeAware;
+            return script switch
+            {
+                MaintainerScript.Preinst => PreinstDispatch(),
+                MaintainerScript.Postinst => PostinstDispatch(),
+                MaintainerScript.Prerm =>
+                [
+                    ("remove", [.. Call(FpmScript.BeforeRemove, "\"$@\"")]),
+                    ("upgrade|deconfigure|failed-upgrade", aware ? [] : [.. Call(FpmScript.BeforeRemove, "\"$@\"")]),
+                ],
+                MaintainerScript.Postrm =>
+                [
+                    ("remove|abort-install", [.. Call(FpmScript.AfterRemove, "\"$@\"")]),
+                    ("purge", [.. aware ? [] : Call(FpmScript.AfterRemove, "\"$@\""), .. Call(FpmScript.AfterPurge, "\"$@\"")]),
+                    ("upgrade|failed-upgrade|abort-upgrade|disappear", aware ? [] : [.. Call(FpmScript.AfterRemove, "\"$@\"")]),
+                ],
+                _ => throw new ArgumentOutOfRangeException(nameof(script), script, null),
+            };
+        }
+
+        private List<(string Pattern, List<string> Body)> PreinstDispatch()
+        {
+            List<string> install = [.. Call(FpmScript.BeforeInstall, "\"$@\"")];
+            if (!user.ContainsKey(FpmScript.BeforeUpgrade))
+            {
+                return [("install|upgrade|abort-upgrade", install)];
+            }
+
+            // "install OLD" is a reinstall over a removed package's configuration: fpm treats it as an upgrade.
+            List<string> upgrade = [.. Call(FpmScript.BeforeUpgrade, "\"$2\"")];
+            return
+            [
+                ("install", FreshOrUpgrade(install, upgrade)),
+                ("upgrade", upgrade),
+                ("abort-upgrade", []),
+            ];
+        }
+
+        private List<(string Pattern, List<string> Body)> PostinstDispatch()
+        {
+            List<string> install = [.. Call(FpmScript.AfterInstall, "\"$@\"")];
+            if (!user.ContainsKey(FpmScript.AfterUpgrade))
+            {
+                return [("configure|abort-upgrade|abort-deconfigure|abort-remove", install)];
+            }
+
+            return
+            [
+                ("configure", FreshOrUpgrade(install, [.. Call(FpmScript.AfterUpgrade, "\"$2\"")])),
+                // A failed prerm remove is rolled back as a fresh configuration, as fpm does.
+                ("abort-remove", install),
+                ("abort-upgrade|abort-deconfigure", []),
+            ];
+        }
+
+        private List<string> PostinstServices()
+        {
+            if (services.IsEmpty)
+            {
+                return [];
+            }
+
+            var lines = new List<string>
+            {
+                "if [ \"$1\" = configure ] || [ \"$1\" = abort-upgrade ] || [ \"$1\" = abort-deconfigure ] || [ \"$1\" = abort-remove ]; then",
+            };
+            if (services.SystemdUnits.Count > 0)
+            {
+                string units = string.Join(' ', services.SystemdUnits);
+                lines.Add(services.Enable
+                    ? "    # Enabled on first install; an administrator's later disable is kept (deb-systemd-helper"
+                    : "    # Not enabled by the package; an administrator's enable is restored after remove and reinstall");
+                lines.Add(services.Enable
+                    ? "    # records the links it made; was-enabled is true while nothing is recorded). Works offline."
+                    : "    # (deb-systemd-helper records the links). Works offline.");
+                lines.Add("    if command -v deb-systemd-helper >/dev/null 2>&1; then");
+                foreach (string unit in services.SystemdUnits)
+                {
+                    lines.AddRange(Indent(Indent(services.Enable ? EnableUnit(unit) : KeepUnitState(unit))));
+                }
+
+                lines.Add("    fi");
+                lines.Add($"    if {NoDpkgRoot} && {SystemdRuns}; then");
+                lines.Add("        systemctl --system daemon-reload >/dev/null || true");
+                lines.AddRange(Indent(Indent(StartUnits(units))));
+                lines.Add("    fi");
+            }
+
+            foreach (string init in services.InitScripts)
+            {
+                lines.Add($"    if {NoDpkgRoot} && [ -x /etc/init.d/{init} ]; then");
+                lines.Add($"        update-rc.d {init} {(services.Enable ? "defaults" : "defaults-disabled")} >/dev/null");
+                lines.AddRange(Indent(Indent(StartInit(init))));
+                lines.Add("    fi");
+            }
+
+            lines.Add("fi");
+            return lines;
+        }
+
+        private static List<string> EnableUnit(string unit) =>
+        [
+            $"deb-systemd-helper unmask {unit} >/dev/null || true",
+            $"if deb-systemd-helper --quiet was-enabled {unit}; then",
+            $"    deb-systemd-helper enable {unit} >/dev/null || true",
+            "else",
+            $"    deb-systemd-helper update-state {unit} >/dev/null || true",
+            "fi",
+        ];
+
+        private static List<string> KeepUnitState(string unit) =>
+        [
+            $"if deb-systemd-helper debian-installed {unit}; then",
+            $"    deb-systemd-helper unmask {unit} >/dev/null || true",
+            $"    if deb-systemd-helper --quiet was-enabled {unit}; then",
+            $"        deb-systemd-helper enable {unit} >/dev/null || true",
+            "    fi",
+            "fi",
+            $"deb-systemd-helper update-state {unit} >/dev/null || true",
+        ];
+
+        /// <summary>deb-systemd-invoke starts only an enabled unit and honours policy-rc.d.</summary>
+        private List<string> StartUnits(string units) => (services.AutoStart, services.RestartAfterUpgrade) switch
+        {
+            (true, true) => [Upgrade, $"    deb-systemd-invoke restart {units} >/dev/null || true", "else", $"    deb-systemd-invoke start {units} >/dev/null || true", "fi"],
+            (true, false) => [$"deb-systemd-invoke start {units} >/dev/null || true"],
+            (false, true) => [Upgrade, $"    deb-systemd-invoke try-restart {units} >/dev/null || true", "fi"],
+            (false, false) => [],
+        };
+
+        private List<string> StartInit(string init) => (services.AutoStart, services.RestartAfterUpgrade) switch
+        {
+            (true, true) => [Upgrade, $"    invoke-rc.d --skip-systemd-native {init} restart || exit 1", "else", $"    invoke-rc.d --skip-systemd-native {init} start || exit 1", "fi"],
+            (true, false) => [$"invoke-rc.d --skip-systemd-native {init} start || exit 1"],
+            _ => [],
+        };
+
+        private List<string> PrermServices()
+        {
+            var lines = new List<string>();
+            if (services.SystemdUnits.Count > 0)
+            {
+                lines.Add($"if {NoDpkgRoot} && [ \"$1\" = remove ] && {SystemdRuns}; then");
+                lines.Add($"    deb-systemd-invoke stop {string.Join(' ', services.SystemdUnits)} >/dev/null || true");
+                lines.Add("fi");
+            }
+
+            foreach (string init in services.InitScripts)
+            {
+                lines.Add($"if {NoDpkgRoot} && [ \"$1\" = remove ] && [ -x /etc/init.d/{init} ]; then");
+                lines.Add($"    invoke-rc.d --skip-systemd-native {init} stop || exit 1");
+                lines.Add("fi");
+            }
+
+            return lines;
+        }
+
+        private List<string> PostrmServices()
+        {
+            var lines = new List<string>();
+            if (services.SystemdUnits.Count > 0)
+            {
+                string units = string.Join(' ', services.SystemdUnits);
+                lines.AddRange(
+                [
+                    $"if [ \"$1\" = remove ] && {SystemdRuns}; then",
+                    "    systemctl --system daemon-reload >/dev/null || true",
+                    "fi",
+                    "# Removal keeps configuration and 'enabled' is configuration: mask the unit so it cannot",
+                    "# start while only its configuration is left (a reinstall lifts the mask and restores an",
+                    "# enable); purge removes every link deb-systemd-helper recorded, and the mask.",
+                    "if [ -x /usr/bin/deb-systemd-helper ]; then",
+                    "    if [ \"$1\" = remove ]; then",
+                    $"        deb-systemd-helper mask {units} >/dev/null || true",
+                    "    fi",
+                    "    if [ \"$1\" = purge ]; then",
+                    $"        deb-systemd-helper purge {units} >/dev/null || true",
+                    $"        deb-systemd-helper unmask {units} >/dev/null || true",
+                    "    fi",
+                    "fi",
+                ]);
+            }
+
+            foreach (string init in services.InitScripts)
+            {
+                lines.AddRange(
+                [
+                    $"if [ \"$1\" = remove ] && [ -x /etc/init.d/{init} ]; then",
+                    $"    chmod -x /etc/init.d/{init} >/dev/null || true",
+                    "fi",
+                    $"if {NoDpkgRoot} && [ \"$1\" = purge ]; then",
+                    $"    update-rc.d {init} remove >/dev/null",
+                    "fi",
+                ]);
+            }
+
+            return lines;
+        }
+    }
+}
