@@ -65,4 +65,7 @@ public sealed record DocumentationOptions
 
     /// <summary>Use this text as the changelog instead of generating one entry.</summary>
     public string? ChangelogText { get; init; }
+
+    /// <summary>The distribution of the generated changelog entry.</summary>
+    public string Distribution { get; init; } = "unstable";
 }

@@ -12,4 +12,7 @@ public sealed record FpmBuild
 
     /// <summary>fpm's <c>--force</c>: replace an existing file.</summary>
     public required bool Overwrite { get; init; }
+
+    /// <summary>Where a value was rewritten or a flag had no effect, one line each (fpm logs these as warnings).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -135,6 +135,38 @@ public sealed record FpmOptions
 
     /// <summary>Generate usr/share/doc/NAME/copyright and changelog (fpm does not; lintian wants them).</summary>
     public bool GenerateDocumentation { get; init; } = true;
+
+    // fpm 1.17's remaining -t deb flags, kept together (README: "fpm flags").
+
+    /// <summary>fpm's <c>--template-scripts</c>: render maintainer scripts as fpm's ERB templates.</summary>
+    public bool TemplateScripts { get; init; }
+
+    /// <summary>fpm's <c>--template-value KEY=VALUE</c> (implies <see cref="TemplateScripts"/>), in the order given.</summary>
+    public IReadOnlyList<string> TemplateValues { get; init; } = [];
+
+    /// <summary>fpm's <c>--deb-use-file-permissions</c>: owners and groups as on disk, not root (or --deb-user).</summary>
+    public bool UseFilePermissions { get; init; }
+
+    /// <summary>fpm's <c>--deb-custom-control FILE</c>: this control file instead of a generated one.</summary>
+    public string? CustomControlPath { get; init; }
+
+    /// <summary>fpm's <c>--deb-dist</c>: the distribution of the generated changelog entry (fpm's default "unstable").</summary>
+    public string? Distribution { get; init; }
+
+    /// <summary>fpm's <c>--deb-build-depends</c>: accepted and left out, a binary package has no build dependencies.</summary>
+    public IReadOnlyList<string> BuildDepends { get; init; } = [];
+
+    /// <summary>fpm's <c>--directories</c>: each must be a directory in the data (every directory a .deb ships is owned by it).</summary>
+    public IReadOnlyList<string> Directories { get; init; } = [];
+
+    /// <summary>fpm's <c>--inputs FILE</c>: one input per line, after the command line's.</summary>
+    public string? InputsFile { get; init; }
+
+    /// <summary>fpm's <c>--exclude-file FILE</c>: one exclude pattern per line, after the command line's.</summary>
+    public string? ExcludeFile { get; init; }
+
+    /// <summary>fpm's <c>--deb-installed-size</c>: overrides the computed Installed-Size (KiB).</summary>
+    public string? InstalledSize { get; init; }
 }
 
 /// <summary>Values used where fpm would read the host or invent a placeholder.</summary>

@@ -37,16 +37,37 @@ public static partial class FpmPackageMapper
     public static FpmBuild Map(FpmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        CheckTypes(options);
+        FpmInputKind input = CheckTypes(options);
+        var warnings = new List<string>();
+        options = WithListFiles(options, input);
 
-        ControlFile control = MapControl(options);
+        ControlFile control = options.CustomControlPath is { } custom
+            ? FpmCustomControl.Read(custom, options.WorkingDirectory)
+            : MapControl(options, warnings);
+        if (options.InstalledSize is { } installedSize)
+        {
+            control = control with { InstalledSize = ParseInstalledSize(installedSize) };
+        }
+
+        if (options.BuildDepends.Count > 0)
+        {
+            warnings.Add("--deb-build-depends left out: a binary package has no build dependencies (fpm writes a Build-Depends field dpkg ignores)");
+        }
+
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         FpmOutputPath.CheckWritable(outputPath, options.Force);
 
-        Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, out HashSet<string> scriptPaths);
+        Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
         ServiceFiles.Result services = ServiceFiles.Map(options);
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
-        IReadOnlyList<PackageEntry> entries = CollectEntries(options, scriptPaths, outputPath, services.Files);
+        IReadOnlyList<PackageEntry> entries = input switch
+        {
+            FpmInputKind.Tarball => CollectTarballs(options),
+            FpmInputKind.Empty => [],
+            _ => CollectEntries(options, scriptPaths, outputPath),
+        };
+        entries = AddServiceFiles(entries, services.Files);
+        CheckDirectories(options.Directories, entries);
         IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
         (CompressionFormat compression, int? level) = MapCompression(options);
 
@@ -62,21 +83,30 @@ public static partial class FpmPackageMapper
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
-        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force };
+        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force, Warnings = warnings };
     }
 
-    private static void CheckTypes(FpmOptions options)
+    /// <summary>
+    /// fpm's <c>-e/--edit</c>: <paramref name="edit"/> gets the control file's text and returns
+    /// the edited text, which then is the package's control file, read as with --deb-custom-control.
+    /// </summary>
+    public static FpmBuild EditControl(FpmBuild build, Func<string, string> edit)
     {
-        if (options.InputType is null)
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(edit);
+        string edited = edit(build.Spec.Control.Render());
+        if (edited.Trim().Length == 0)
         {
-            throw new PackageException("missing -s/--input-type: consul-pkg fpm builds from '-s dir'");
+            throw new PackageException("the control file is empty after --edit: nothing was built");
         }
 
-        if (options.InputType != "dir")
-        {
-            throw new PackageException($"unsupported input type '{options.InputType}': consul-pkg fpm builds only from '-s dir'");
-        }
+        ControlFile control = FpmCustomControl.Parse(System.Text.Encoding.UTF8.GetBytes(edited), "the control file edited with --edit");
+        return build with { Spec = build.Spec with { Control = control } };
+    }
 
+    private static FpmInputKind CheckTypes(FpmOptions options)
+    {
+        FpmInputKind input = FpmInputType.Parse(options.InputType);
         if (options.OutputType is null)
         {
             throw new PackageException("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
@@ -86,41 +116,114 @@ public static partial class FpmPackageMapper
         {
             throw new PackageException($"unsupported output type '{options.OutputType}': consul-pkg fpm writes only '-t deb'");
         }
+
+        return input;
+    }
+
+    /// <summary>
+    /// <c>--inputs</c> and <c>--exclude-file</c> read into the lists they extend, and the defaults
+    /// fpm's input types set: a tarball names the package after itself ("app-1.0.tar.gz" is "app"),
+    /// an empty package is for all architectures.
+    /// </summary>
+    private static FpmOptions WithListFiles(FpmOptions options, FpmInputKind input)
+    {
+        options = options with
+        {
+            Inputs = [.. options.Inputs, .. FpmListFile.Read(options.InputsFile, "--inputs", options.WorkingDirectory)],
+            Excludes = [.. options.Excludes, .. FpmListFile.Read(options.ExcludeFile, "--exclude-file", options.WorkingDirectory)],
+        };
+        return input switch
+        {
+            FpmInputKind.Tarball when options.Name is null && options.Inputs.Count > 0 =>
+                options with { Name = Path.GetFileName(options.Inputs[0]).Split('.')[0] },
+            FpmInputKind.Empty when options.Architecture is null => options with { Architecture = "all" },
+            _ => options,
+        };
+    }
+
+    private static long ParseInstalledSize(string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
+            ? size
+            : throw new PackageException($"invalid --deb-installed-size '{value}': give KiB as a whole number");
+
+    /// <summary>
+    /// fpm's <c>--directories</c> marks directories as owned for rpm; a .deb owns every directory it
+    /// ships already, so each must simply be one (a typo is an error, not a silent no-op).
+    /// </summary>
+    private static void CheckDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries)
+    {
+        foreach (string given in directories)
+        {
+            string path = PackagePath.Normalize(given);
+            if (!entries.Any(e => e.Path == path && e.Kind == EntryKind.Directory)
+                && !entries.Any(e => e.Path.StartsWith(path + "/", StringComparison.Ordinal)))
+            {
+                throw new PackageException($"--directories '{given}' is not a directory in the package data: give a path as installed, e.g. /var/lib/app");
+            }
+        }
     }
 
     /// <summary>The control file alone (validated), e.g. to name the output before collecting files.</summary>
     public static ControlFile MapControl(FpmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return MapControl(options, []);
+    }
+
+    private static ControlFile MapControl(FpmOptions options, ICollection<string> warnings)
+    {
         if (string.IsNullOrEmpty(options.Name))
         {
             throw new PackageException("missing -n/--name: give the package name, e.g. --name consul");
         }
 
+        string name = FpmNames.PackageName(options.Name, warnings);
+        options = options with { Version = FpmNames.Version(options.Version, warnings) };
+        List<string> Relations(IReadOnlyList<string> given, string flag) =>
+            given.Select(r => FpmNames.RelationName(FixRelation(r), flag, warnings)).ToList();
+
         var control = new ControlFile
         {
-            Package = options.Name,
+            Package = name,
             Version = MapVersion(options),
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
             License = options.License ?? FpmDefaults.License,
-            Vendor = options.Vendor,
+            Vendor = string.IsNullOrEmpty(options.Vendor) ? null : options.Vendor, // fpm: --vendor "" means no Vendor field
             Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            PreDepends = options.PreDepends.Select(FixRelation).ToList(),
-            Depends = options.NoDepends ? [] : options.Depends.Select(FixRelation).ToList(),
-            Recommends = options.Recommends.Select(FixRelation).ToList(),
-            Suggests = options.Suggests.Select(FixRelation).ToList(),
-            Conflicts = options.Conflicts.Select(FixRelation).ToList(),
-            Breaks = options.Breaks.Select(FixRelation).ToList(),
-            Provides = options.Provides,
-            Replaces = options.Replaces.Select(FixRelation).ToList(),
+            PreDepends = Relations(options.PreDepends, "--deb-pre-depends"),
+            Depends = options.NoDepends ? [] : Relations(options.Depends, "--depends"),
+            Recommends = Relations(options.Recommends, "--deb-recommends"),
+            Suggests = Relations(options.Suggests, "--deb-suggests"),
+            Conflicts = Relations(options.Conflicts, "--conflicts"),
+            Breaks = Relations(options.Breaks, "--deb-breaks"),
+            Provides = options.Provides.Select(p => FpmNames.RelationName(p.Trim(), "--provides", warnings)).ToList(),
+            Replaces = Relations(options.Replaces, "--replaces"),
             Section = options.Category,
             Priority = options.Priority ?? "optional",
             ExtraFields = options.Fields.Select(ParseField).ToList(),
             Homepage = options.Url,
-            Description = options.Description ?? FpmDefaults.Description,
+            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, options.Url),
         };
         control.Validate();
         return control;
+    }
+
+    /// <summary>
+    /// A one-line description gets an extended description, which lintian requires
+    /// (extended-description-is-empty, an error fpm's packages have): the homepage when given,
+    /// else the name and version. A multi-line description is the user's and stays as given.
+    /// </summary>
+    internal static string WithExtendedDescription(string description, string name, string version, string? url)
+    {
+        if (description.TrimEnd('\n').Contains('\n', StringComparison.Ordinal))
+        {
+            return description;
+        }
+
+        string extended = url is null
+            ? $"This package installs {name} version {version}."
+            : $"This package installs {name} version {version}; see {url} for more.";
+        return description.TrimEnd('\n') + "\n" + extended;
     }
 
     /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
@@ -139,7 +242,9 @@ public static partial class FpmPackageMapper
     {
         if (options.ChangelogPath is null)
         {
-            return options.GenerateDocumentation ? DocumentationOptions.Default : DocumentationOptions.None;
+            return options.GenerateDocumentation
+                ? DocumentationOptions.Default with { Distribution = options.Distribution ?? "unstable" }
+                : DocumentationOptions.None;
         }
 
         if (!options.GenerateDocumentation)
@@ -196,22 +301,25 @@ public static partial class FpmPackageMapper
         return $"{match.Groups["name"].Value} ({op} {match.Groups["version"].Value})";
     }
 
-    private static Dictionary<FpmScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, out HashSet<string> paths)
+    private static Dictionary<FpmScript, ReadOnlyMemory<byte>> ReadScripts(FpmOptions options, ControlFile control, out HashSet<string> paths)
     {
         var scripts = new Dictionary<FpmScript, ReadOnlyMemory<byte>>();
         paths = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, string>? templateValues = TemplateValues(options, control);
         foreach ((FpmScript script, string given) in options.Scripts)
         {
             string path = Path.GetFullPath(given, options.WorkingDirectory);
+            byte[] bytes;
             try
             {
-                scripts[script] = File.ReadAllBytes(path);
+                bytes = File.ReadAllBytes(path);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 throw new PackageException($"cannot read the {script.Flag()} script '{path}': {IoErrorText.Reason(exception)}", exception);
             }
 
+            scripts[script] = templateValues is null ? bytes : FpmScriptTemplate.Render(bytes, templateValues, script.Flag(), path);
             paths.Add(path);
         }
 
@@ -246,8 +354,49 @@ public static partial class FpmPackageMapper
         return scripts;
     }
 
-    private static List<PackageEntry> CollectEntries(
-        FpmOptions options, HashSet<string> scriptPaths, string outputPath, IReadOnlyList<ServiceFile> serviceFiles)
+    /// <summary>
+    /// What fpm's script templates can name: the package's attributes as fpm's deb package
+    /// exposes them (empty when unset), then every <c>--template-value</c>, which wins as fpm
+    /// defines it as a method on the package. Null when templating is off.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string>? TemplateValues(FpmOptions options, ControlFile control)
+    {
+        if (!options.TemplateScripts && options.TemplateValues.Count == 0)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = control.Package,
+            ["version"] = control.Version.Upstream,
+            ["iteration"] = control.Version.Revision ?? "",
+            ["epoch"] = control.Version.Epoch > 0 ? control.Version.Epoch.ToString(CultureInfo.InvariantCulture) : "",
+            ["architecture"] = control.Architecture,
+            ["maintainer"] = control.Maintainer ?? "",
+            ["vendor"] = control.Vendor ?? "",
+            ["url"] = control.Homepage ?? "",
+            ["license"] = control.License ?? "",
+            ["description"] = options.Description ?? control.Description ?? "",
+            ["category"] = control.Section ?? "",
+            ["prefix"] = options.Prefix ?? "/",
+        };
+        foreach (string pair in options.TemplateValues)
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = equals > 0 ? pair[..equals] : "";
+            if (!TemplateKey().IsMatch(key))
+            {
+                throw new PackageException($"invalid --template-value '{pair}': write it as KEY=VALUE, KEY a name such as service_user");
+            }
+
+            values[key] = pair[(equals + 1)..];
+        }
+
+        return values;
+    }
+
+    private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
     {
         string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
         if (!Directory.Exists(chdir))
@@ -265,28 +414,19 @@ public static partial class FpmPackageMapper
         }
 
         string prefix = PackagePath.Normalize(options.Prefix ?? "/");
-        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
-        var staging = new StagingOptions
+        StagingOptions staging = Staging(options, prefix) with
         {
-            Owner = options.User ?? "root",
-            Group = options.Group ?? "root",
-            Excludes = target => IsExcluded(target, prefix, excludes),
             SkipSource = source => scriptPaths.Contains(source) || source == outputPath,
         };
 
         var byPath = new Dictionary<string, (PackageEntry Entry, string Input)>(StringComparer.Ordinal);
         foreach (string input in inputs)
         {
-            (string source, string target) = ResolveInput(input, chdir, prefix);
+            (string source, string target) = ResolveInput(input, chdir, prefix, path => byPath.TryGetValue(path, out var e) && e.Entry.Kind == EntryKind.Directory);
             foreach (PackageEntry entry in StagingTree.Collect(source, target, staging))
             {
                 Add(entry, input);
             }
-        }
-
-        foreach (ServiceFile file in serviceFiles)
-        {
-            Add(file.Entry, file.Flag);
         }
 
         return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
@@ -308,13 +448,66 @@ public static partial class FpmPackageMapper
         }
     }
 
+    /// <summary>The files the service flags add (--deb-systemd, --deb-init...), refused where an input already put something.</summary>
+    private static List<PackageEntry> AddServiceFiles(IReadOnlyList<PackageEntry> entries, IReadOnlyList<ServiceFile> files)
+    {
+        var paths = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (ServiceFile file in files)
+        {
+            if (!paths.Add(file.Entry.Path))
+            {
+                throw new PackageException(
+                    $"two inputs put something at '{file.Entry.Path}': the package's files and '{file.Flag}'; exclude one or drop the flag");
+            }
+        }
+
+        return [.. entries.Concat(files.Select(f => f.Entry)).OrderBy(e => e.Path, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Owners (fixed, or as on disk with --deb-use-file-permissions) and excludes, shared by every input type.</summary>
+    private static StagingOptions Staging(FpmOptions options, string prefix)
+    {
+        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
+        return new StagingOptions
+        {
+            Owner = options.User ?? "root",
+            Group = options.Group ?? "root",
+            DiskOwners = options.UseFilePermissions ? HostAccounts.Load() : null,
+            Excludes = target => IsExcluded(target, prefix, excludes),
+        };
+    }
+
+    /// <summary>fpm's <c>-s tar</c>: each input is a tarball, its tree (or its -C subdirectory) placed at the prefix.</summary>
+    private static List<PackageEntry> CollectTarballs(FpmOptions options)
+    {
+        if (options.Inputs.Count == 0)
+        {
+            throw new PackageException("no input tarball: give the tarball to package, e.g. app-1.0.tar.gz");
+        }
+
+        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
+        StagingOptions staging = Staging(options, prefix);
+        var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
+        foreach (string input in options.Inputs)
+        {
+            string tarball = Path.GetFullPath(input, options.WorkingDirectory);
+            foreach (PackageEntry entry in TarballInput.Collect(tarball, options.Chdir, prefix, staging, options.UseFilePermissions))
+            {
+                // Later members replace earlier ones, as tar -x does.
+                byPath[entry.Path] = entry;
+            }
+        }
+
+        return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>
     /// fpm's dir input: "path" keeps its path relative to the chdir directory ("." is the root);
     /// "src=dst" (when no file is literally named so) copies like <c>rsync -a src dst</c>: a
     /// directory ending in "/" gives its contents to dst, any other directory lands as dst/NAME,
     /// and a file becomes dst itself, or dst/NAME when dst ends in "/".
     /// </summary>
-    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix)
+    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix, Func<string, bool>? isStagedDirectory = null)
     {
         int equals = input.IndexOf('=', StringComparison.Ordinal);
         bool isMapping = equals > 0 && equals < input.Length - 1 && !Path.Exists(Path.GetFullPath(input, chdir));
@@ -344,6 +537,12 @@ public static partial class FpmPackageMapper
         {
             target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath.TrimEnd('/')));
         }
+        else if (IsDirectoryTarget(Join(prefix, destination), prefix, isStagedDirectory))
+        {
+            // rsync -a FILE DIR: into the directory, whether it is the prefix ("file=.") or one
+            // an earlier input put there.
+            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath));
+        }
         else
         {
             target = destination;
@@ -351,6 +550,9 @@ public static partial class FpmPackageMapper
 
         return (originPath, Join(prefix, target));
     }
+
+    private static bool IsDirectoryTarget(string target, string prefix, Func<string, bool>? isStagedDirectory) =>
+        target == prefix || (isStagedDirectory?.Invoke(target) ?? false);
 
     private static string Join(string prefix, string path) =>
         PackagePath.Normalize(prefix + "/" + path);
@@ -428,6 +630,9 @@ public static partial class FpmPackageMapper
 
         return (format, level);
     }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TemplateKey();
 
     [GeneratedRegex(@"^(?<name>[^\s(),|]+)\s+(?<op><<|<=|>=|>>|==|=|<|>)\s*(?<version>[^\s(),|]+)$", RegexOptions.CultureInvariant)]
     private static partial Regex BareRelation();

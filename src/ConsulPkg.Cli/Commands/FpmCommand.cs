@@ -34,6 +34,27 @@ internal static class FpmCommand
         {
             FpmOptions options = o.ToFpmOptions(parseResult, context);
             FpmBuild build = FpmPackageMapper.Map(options);
+            if (parseResult.GetValue(o.Edit))
+            {
+                build = FpmPackageMapper.EditControl(build, text => ControlEditor.Edit(text, context));
+            }
+
+            TextWriter error = parseResult.InvocationConfiguration.Error;
+            foreach (string warning in build.Warnings)
+            {
+                error.WriteLine($"{CliApplication.Name}: warning: {warning}");
+            }
+
+            if (parseResult.GetValue(CliApplication.VerboseOption))
+            {
+                // fpm's --verbose logs what goes into the package; so does this.
+                error.Write(build.Spec.Control.Render());
+                foreach (PackageEntry entry in build.Spec.Entries)
+                {
+                    error.WriteLine($"{CliApplication.Name}: adding {entry.Path} ({entry.Kind.ToString().ToLowerInvariant()}, {entry.Owner}:{entry.Group})");
+                }
+            }
+
             DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite);
             parseResult.InvocationConfiguration.Output.WriteLine($"Created package {build.OutputPath}");
             return ExitCodes.Success;

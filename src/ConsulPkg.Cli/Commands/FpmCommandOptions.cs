@@ -8,6 +8,8 @@ namespace ConsulPkg.Cli.Commands;
 /// <summary>fpm's flags (names, aliases and defaults as fpm spells them) and their mapping to <see cref="FpmOptions"/>.</summary>
 internal sealed partial class FpmCommandOptions
 {
+    public FpmCommandOptions() => AddCompatibilityFlags();
+
     public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type; only 'dir'");
     public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
     public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
@@ -73,6 +75,7 @@ internal sealed partial class FpmCommandOptions
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, PreDepends, Recommends, Suggests, Breaks,
         NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
+        .. Compatibility,
         .. Services,
     ];
 
@@ -85,7 +88,7 @@ internal sealed partial class FpmCommandOptions
             throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
         }
 
-        return WithServices(r, new FpmOptions
+        return WithServices(r, WithCompatibility(r, new FpmOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
@@ -129,7 +132,7 @@ internal sealed partial class FpmCommandOptions
             Fields = r.GetValue(Fields) ?? [],
             Priority = r.GetValue(Priority),
             ChangelogPath = r.GetValue(Changelog),
-        });
+        }));
     }
 
     /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>

@@ -24,7 +24,7 @@ internal static class Documentation
         string changelog = dir + (control.Version.Revision is null ? "/changelog.gz" : "/changelog.Debian.gz");
         if (!Exists(existing, changelog))
         {
-            string text = options.ChangelogText ?? Changelog(control, timestamp);
+            string text = options.ChangelogText ?? Changelog(control, timestamp, options.Distribution);
             yield return PackageEntry.FromBytes(changelog, GzipNoName(Encoding.UTF8.GetBytes(text)));
         }
     }
@@ -59,11 +59,11 @@ internal static class Documentation
     }
 
     /// <summary>One changelog entry in the format dpkg-parsechangelog reads, dated by the build's timestamp.</summary>
-    public static string Changelog(ControlFile control, DateTimeOffset timestamp)
+    public static string Changelog(ControlFile control, DateTimeOffset timestamp, string distribution = "unstable")
     {
         string maintainer = control.Maintainer ?? "Unknown <unknown@localhost>";
         string date = timestamp.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
-        return $"{control.Package} ({control.Version}) unstable; urgency=medium\n\n"
+        return $"{control.Package} ({control.Version}) {distribution}; urgency=medium\n\n"
             + $"  * Packaged by consul-pkg.\n\n"
             + $" -- {maintainer}  {date}\n";
     }

@@ -63,8 +63,18 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             BinaryPrimitives.ReadUInt32LittleEndian(b[16..]),
             device,
             BinaryPrimitives.ReadUInt64LittleEndian(b[32..]),
-            BinaryPrimitives.ReadInt64LittleEndian(b[112..]));
+            BinaryPrimitives.ReadInt64LittleEndian(b[112..]))
+        {
+            Uid = BinaryPrimitives.ReadUInt32LittleEndian(b[20..]),
+            Gid = BinaryPrimitives.ReadUInt32LittleEndian(b[24..]),
+        };
     }
+
+    /// <summary>Owner's user id.</summary>
+    public uint Uid { get; init; }
+
+    /// <summary>Owner's group id.</summary>
+    public uint Gid { get; init; }
 
     /// <summary>How a file type reads in a message: "is a FIFO (named pipe), not a regular file".</summary>
     public static string Describe(UnixFileType type) => type switch

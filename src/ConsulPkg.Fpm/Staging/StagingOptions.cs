@@ -10,6 +10,9 @@ public sealed record StagingOptions
 
     public string Group { get; init; } = "root";
 
+    /// <summary>When set, each entry keeps the owner and group it has on disk (named through these accounts) instead of <see cref="Owner"/>/<see cref="Group"/>.</summary>
+    public HostAccounts? DiskOwners { get; init; }
+
     /// <summary>Target paths ("/usr/bin/x") to leave out; an excluded directory is not descended into.</summary>
     public Func<string, bool> Excludes { get; init; } = static _ => false;
 

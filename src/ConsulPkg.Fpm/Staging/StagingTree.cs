@@ -56,7 +56,7 @@ public static class StagingTree
                 case UnixFileType.Directory:
                     if (!isRoot || target != "/")
                     {
-                        Entries.Add(Owned(PackageEntry.Directory(target, status.Mode)));
+                        Entries.Add(Owned(PackageEntry.Directory(target, status.Mode), status));
                     }
 
                     foreach (string name in ChildNames(source))
@@ -73,10 +73,10 @@ public static class StagingTree
                 case UnixFileType.Symlink:
                     string link = new FileInfo(source).LinkTarget
                         ?? throw new PackageException($"cannot read the symlink '{source}'");
-                    Entries.Add(Owned(PackageEntry.Symlink(target, link)));
+                    Entries.Add(Owned(PackageEntry.Symlink(target, link), status));
                     break;
                 case UnixFileType.Regular:
-                    Entries.Add(Owned(RegularFile(source, target, status)));
+                    Entries.Add(Owned(RegularFile(source, target, status), status));
                     break;
                 default:
                     throw new PackageException(
@@ -100,9 +100,17 @@ public static class StagingTree
             return PackageEntry.FromFile(target, source, status.Mode);
         }
 
-        /// <summary>The entry with the options' owner and group; no copy when it already has them (the usual root:root).</summary>
-        private PackageEntry Owned(PackageEntry entry) =>
-            string.Equals(entry.Owner, Options.Owner, StringComparison.Ordinal) && string.Equals(entry.Group, Options.Group, StringComparison.Ordinal)
+        /// <summary>The entry with its owner on disk, or the options' owner and group; no copy when it already has them (the usual root:root).</summary>
+        private PackageEntry Owned(PackageEntry entry, FileStatus status) =>
+            Options.DiskOwners is { } accounts
+                ? entry with
+                {
+                    Owner = accounts.UserName(status.Uid),
+                    Group = accounts.GroupName(status.Gid),
+                    Uid = (int)status.Uid,
+                    Gid = (int)status.Gid,
+                }
+            : string.Equals(entry.Owner, Options.Owner, StringComparison.Ordinal) && string.Equals(entry.Group, Options.Group, StringComparison.Ordinal)
                 ? entry
                 : entry with { Owner = Options.Owner, Group = Options.Group };
 

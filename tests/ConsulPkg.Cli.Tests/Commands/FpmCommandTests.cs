@@ -102,7 +102,7 @@ public sealed class FpmCommandTests
 
     private static readonly object[] BadInputs =
     [
-        new object[] { "invalid name", new[] { "--name", "Consul_Server" }, "invalid package name 'Consul_Server'" },
+        new object[] { "invalid name", new[] { "--name", "c" }, "invalid package name 'c'" },
         new object[] { "invalid version", new[] { "--version", "latest" }, "invalid upstream version 'latest'" },
         new object[] { "missing script", new[] { "--post-uninstall", "./post-uninstall" }, "cannot read the --after-remove script '{dir}/post-uninstall': no such file or directory" },
         new object[] { "script without #!", new[] { "--after-remove", "usr/lib/systemd/system/consul.service" }, "the --after-remove script '{dir}/usr/lib/systemd/system/consul.service' does not start with '#!'" },
@@ -116,7 +116,7 @@ public sealed class FpmCommandTests
         new object[] { "output dir read-only", new[] { "-p", "/proc/consul.deb" }, "cannot create a temporary file in the" },
         new object[] { "bzip2", new[] { "--deb-compression", "bzip2" }, "--deb-compression bzip2 is not supported" },
         new object[] { "output type", new[] { "-t", "rpm" }, "unsupported output type 'rpm'" },
-        new object[] { "input type", new[] { "-s", "gem" }, "unsupported input type 'gem'" },
+        new object[] { "input type", new[] { "-s", "gem" }, "input type '-s gem' is not supported by consul-pkg fpm: run 'gem install" },
         new object[] { "bad epoch", new[] { "--epoch", "one" }, "invalid --epoch 'one'" },
         new object[] { "bad SOURCE_DATE_EPOCH", new[] { "--source-date-epoch", "now" }, "invalid --source-date-epoch 'now'" },
         new object[] { "bad --deb-field", new[] { "--deb-field", "NoColon" }, "invalid --deb-field 'NoColon': write it as 'Name: value'" },
@@ -155,8 +155,64 @@ public sealed class FpmCommandTests
         });
     }
 
+    [TestCase("--deb-shlibs", "libfoo 1 libfoo1", "--deb-shlibs is not supported by consul-pkg fpm: a shlibs file is not supported")]
+    [TestCase("--deb-generate-changes", null, "--deb-generate-changes is not supported by consul-pkg fpm: a .changes file is not written")]
+    public void RefusedFpmFlagIsAUsageErrorSayingWhy(string flag, string? value, string message)
+    {
+        string[] before = _temp.Snapshot();
+        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, .. value is null ? Array.Empty<string>() : [value], "."]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
+            Assert.That(r.ErrorLines, Has.Length.EqualTo(1));
+            Assert.That(r.StdErr, Does.StartWith("consul-pkg: " + message));
+            Assert.That(_temp.Snapshot(), Is.EqualTo(before));
+        });
+    }
+
+    [TestCase("false", "the --edit editor 'false' failed (exit code 1): nothing was built")]
+    [TestCase("truncate -s 0", "the control file is empty after --edit: nothing was built")]
+    public void FailedEditBuildsNothing(string editor, string message)
+    {
+        string[] before = _temp.Snapshot();
+        var environment = new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "1480956780", ["FPM_EDITOR"] = editor };
+        ToolResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), [.. SeedTree.FpmArguments.SkipLast(1), "-e", "."]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: {message}\n"));
+            Assert.That(_temp.Snapshot(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public void RubyInATemplatedScriptBuildsNothing()
+    {
+        _temp.WriteFile("pre-install", "#!/bin/sh\n<% if true %>\nuseradd consul\n<% end %>\n");
+        string[] before = _temp.Snapshot();
+        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--template-scripts", "."]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: cannot render the --before-install template '{_temp.Combine("pre-install")}' line 2: '<% if true %>' is Ruby code; only '<%= NAME %>' is rendered (a package attribute or a --template-value KEY)\n"));
+            Assert.That(_temp.Snapshot(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public void OtherPackageTypesFlagsAreAcceptedAndRewritesWarn()
+    {
+        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--rpm-os", "linux", "--rpm-autoreqprov", "--no-python-fix-name", "--freebsd-origin", "x/y", "-n", "Consul_Server", "."]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: warning: package name 'Consul_Server' rewritten as 'consul-server': Debian names have no upper case, '_' or spaces (as fpm does)\n"));
+            Assert.That(_temp.Combine("consul-server_0.7.2-1_amd64.deb"), Does.Exist);
+        });
+    }
+
     [TestCase("--deb-frobnicate")]
-    [TestCase("--rpm-os")]
+    [TestCase("--rpm-frobnicate")]
     public void UnknownFlagIsAUsageErrorNamingIt(string flag)
     {
         string[] before = _temp.Snapshot();

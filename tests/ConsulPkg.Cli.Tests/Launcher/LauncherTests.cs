@@ -25,7 +25,7 @@ public sealed class LauncherTests
     public void PublishOnce()
     {
         _checkout = new TempDirectory();
-        string root = FindRepositoryRoot();
+        string root = RepositoryRoot.Find();
         foreach (string file in CopiedFiles)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_checkout.Combine(file))!);
@@ -162,19 +162,6 @@ public sealed class LauncherTests
         string stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return new ToolResult(p.ExitCode, stdout, stderr.Result);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(TestContext.CurrentContext.TestDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "global.json")) && File.Exists(Path.Combine(d.FullName, "build", "consul-pkg")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (global.json, build/consul-pkg) not found above the test directory");
     }
 
     /// <summary>Copies a source tree without build outputs, keeping file modes (the launcher is executable).</summary>
