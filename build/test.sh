@@ -31,6 +31,11 @@ if [ "${#projects[@]}" -eq 0 ]; then
     exit 2
 fi
 
+# Tests never change the machine they run on: the host's accounts are compared after the suite
+# (maintainer scripts, adduser and systemctl run only inside the install tests' scratch roots).
+accounts=(/etc/passwd /etc/group /etc/shadow /etc/gshadow)
+accounts_before="$(sha256sum "${accounts[@]}" 2>/dev/null || true)"
+
 # A hung test host is killed (and dumped) well inside CI's 90 minutes instead of eating them.
 status=0
 for project in "${projects[@]}"; do
@@ -39,6 +44,11 @@ for project in "${projects[@]}"; do
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
         --results-directory "$results" --blame-hang-timeout 20m "$@" || status=$?
 done
+
+if [ "$(sha256sum "${accounts[@]}" 2>/dev/null || true)" != "$accounts_before" ]; then
+    echo "test.sh: the test suite changed this host's accounts (${accounts[*]}): a test ran a maintainer script outside a scratch root" >&2
+    status=1
+fi
 
 summary=0
 "$root/build/trx-summary.sh" "$results" || summary=$?

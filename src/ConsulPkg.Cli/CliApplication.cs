@@ -7,8 +7,9 @@ namespace ConsulPkg.Cli;
 
 /// <summary>
 /// Builds the <c>consul-pkg</c> command tree and runs it with the one top-level error policy:
-/// an expected failure is one line <c>consul-pkg: message</c> on stderr and exit code 1, a usage
-/// error the same with exit code 2; stack traces only with <c>--verbose</c>.
+/// an expected failure is one line <c>consul-pkg: message</c> on stderr and the exit code
+/// <see cref="ExitCodes.For"/> gives its type, a usage error the same with exit code 2; stack
+/// traces only with <c>--verbose</c>.
 /// </summary>
 internal static class CliApplication
 {
@@ -56,7 +57,7 @@ internal static class CliApplication
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (IsUserError(exception))
+        catch (Exception exception) when (ExitCodes.For(exception) is not null)
         {
             await error.WriteLineAsync($"{Name}: {OneLine(exception.Message)}").ConfigureAwait(false);
             if (verbose)
@@ -64,7 +65,7 @@ internal static class CliApplication
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
             }
 
-            return ExitCodes.Failure;
+            return ExitCodes.For(exception)!.Value;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -83,10 +84,6 @@ internal static class CliApplication
             return ExitCodes.InternalError;
         }
     }
-
-    /// <summary>Errors the user can fix; IO errors from .NET already name the path.</summary>
-    private static bool IsUserError(Exception exception) =>
-        exception is PackageException or IOException or UnauthorizedAccessException;
 
     private static string DescribeParseError(ParseResult parseResult)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
@@ -46,33 +47,11 @@ public static class ConfigsGenerator
 
     private static void WriteAtomically(string path, byte[] content, UnixFileMode mode, int? gid)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("configs are written with Unix permissions; run on Linux");
-        }
-
-        string tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
         try
         {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = mode, // created with the final mode: never briefly world-readable
-            };
-            using (var stream = new FileStream(tmp, options))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.SetUnixFileMode(tmp, mode); // the umask may have narrowed it; never widens beyond mode
-            if (gid is not null)
-            {
-                UnixOwnership.SetGroup(tmp, gid.Value); // before the rename: never visible with the wrong group
-            }
-
-            File.Move(tmp, path, overwrite: true);
+            // Created with its final mode and, before the rename, its group: never briefly
+            // world-readable or visible with the wrong group.
+            AtomicFile.WriteAllBytes(path, content, mode, gid is null ? null : temporary => UnixOwnership.SetGroup(temporary, gid.Value));
         }
         catch (IOException e)
         {
@@ -81,10 +60,6 @@ public static class ConfigsGenerator
         catch (UnauthorizedAccessException e)
         {
             throw new PackageException($"could not write {path}: permission denied; choose another --output", e);
-        }
-        finally
-        {
-            File.Delete(tmp);
         }
     }
 }

@@ -67,8 +67,7 @@ public static class ConsulBinaryExtractor
             File.Delete(destinationPath);
             throw;
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException or NotSupportedException
-                                   or InvalidDataException or SharpCompress.Common.ArchiveException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or SharpCompress.Common.ArchiveException)
         {
             File.Delete(destinationPath);
             throw new PackageException($"{zipName} is not a readable zip ({e.Message.Split('\n')[0]}): download it again", e);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
@@ -57,7 +58,8 @@ public sealed class DownloadCache
             return;
         }
 
-        WriteAtomically(path, tmp => File.Copy(verifiedZipPath, tmp, overwrite: true));
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.Copy(verifiedZipPath, path);
     }
 
     /// <summary>A cached SHA256SUMS or signature by file name, or null. The caller re-verifies it.</summary>
@@ -69,8 +71,9 @@ public sealed class DownloadCache
 
     public void PutMetadata(string name, ReadOnlySpan<byte> content)
     {
-        byte[] bytes = content.ToArray();
-        WriteAtomically(MetaPath(name), tmp => File.WriteAllBytes(tmp, bytes));
+        string path = MetaPath(name);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.WriteAllBytes(path, content);
     }
 
     public void RemoveMetadata(string name) => File.Delete(MetaPath(name));
@@ -79,20 +82,5 @@ public sealed class DownloadCache
     {
         using FileStream stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string tmp = path + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        try
-        {
-            write(tmp);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(tmp);
-        }
     }
 }

@@ -79,7 +79,8 @@ public sealed class ReleaseDownloader : IDisposable
             }
         }
 
-        throw new PackageException(
+        throw new DownloadException(
+            url,
             $"could not download {url} after {_options.MaxAttempts} attempts: {last?.Message.TrimEnd('.')}; check the network, proxy settings or --release-url",
             last!);
     }
@@ -95,7 +96,7 @@ public sealed class ReleaseDownloader : IDisposable
             int status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return optional ? false : throw new PackageException($"{url} was not found (HTTP 404): check the version, the architecture and --release-url");
+                return optional ? false : throw new DownloadException(url, $"{url} was not found (HTTP 404): check the version, the architecture and --release-url");
             }
 
             if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
@@ -105,13 +106,13 @@ public sealed class ReleaseDownloader : IDisposable
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new PackageException($"{url} answered HTTP {status} {response.ReasonPhrase}: check the URL and any proxy in between");
+                throw new DownloadException(url, $"{url} answered HTTP {status} {response.ReasonPhrase}: check the URL and any proxy in between");
             }
 
             long? length = response.Content.Headers.ContentLength;
             if (length > maxBytes)
             {
-                throw new PackageException($"{url} is {length} bytes, more than the {maxBytes} accepted: is the release URL right?");
+                throw new DownloadException(url, $"{url} is {length} bytes, more than the {maxBytes} accepted: is the release URL right?");
             }
 
             Stream body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -132,7 +133,7 @@ public sealed class ReleaseDownloader : IDisposable
                     total += read;
                     if (total > maxBytes)
                     {
-                        throw new PackageException($"{url} is larger than the {maxBytes} bytes accepted: is the release URL right?");
+                        throw new DownloadException(url, $"{url} is larger than the {maxBytes} bytes accepted: is the release URL right?");
                     }
 
                     await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);

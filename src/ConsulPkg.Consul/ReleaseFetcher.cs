@@ -163,7 +163,7 @@ public sealed class ReleaseFetcher
         string actual = DownloadCache.HashFile(source.ZipFile);
         if (!string.Equals(expected, actual, StringComparison.Ordinal))
         {
-            throw new ChecksumMismatchException(source.ZipFile, expected, actual, $"from {source.Sha256SumsFile}");
+            throw new ChecksumException(source.ZipFile, expected, actual, $"from {source.Sha256SumsFile}");
         }
 
         bool pinned = CheckPinOrDelete(null, release.ZipName, expected);
@@ -208,7 +208,7 @@ public sealed class ReleaseFetcher
             bool pinned = CheckPinOrDelete(null, release.ZipName, expected);
             return new VerifiedZip(zip, expected, signedBy, pinned, FromCache: true);
         }
-        catch (ChecksumMismatchException)
+        catch (ChecksumException)
         {
             throw; // a pin violation is never a cache problem
         }
@@ -225,7 +225,7 @@ public sealed class ReleaseFetcher
         if (!string.Equals(expected, actual, StringComparison.Ordinal))
         {
             File.Delete(path);
-            throw new ChecksumMismatchException(name, expected, actual, $"from {expectedFrom}");
+            throw new ChecksumException(name, expected, actual, $"from {expectedFrom}");
         }
     }
 
@@ -245,7 +245,7 @@ public sealed class ReleaseFetcher
                 File.Delete(pathToDelete);
             }
 
-            throw new ChecksumMismatchException(zipName, pin, actual, "pinned by consul-pkg for this release; the mirror serves a different zip and SHA256SUMS");
+            throw new ChecksumException(zipName, pin, actual, "pinned by consul-pkg for this release; the mirror serves a different zip and SHA256SUMS");
         }
 
         return true;

@@ -60,20 +60,20 @@ public sealed partial record ControlFile
     {
         if (!PackageNamePattern().IsMatch(Package))
         {
-            throw new PackageException(
+            throw new InvalidSpecException("Package",
                 $"invalid package name '{Package}': use at least two characters of a-z, 0-9, '+', '-', '.', starting with a letter or digit");
         }
 
         if (!ArchitecturePattern().IsMatch(Architecture))
         {
-            throw new PackageException($"invalid architecture '{Architecture}': use a Debian architecture name such as amd64, arm64 or all");
+            throw new InvalidSpecException("Architecture", $"invalid architecture '{Architecture}': use a Debian architecture name such as amd64, arm64 or all");
         }
 
         foreach ((string name, string? value) in SimpleFields())
         {
             if (value is not null && !IsSingleLine(value))
             {
-                throw new PackageException($"invalid {name} '{MessageText.OneLine(value)}': it must be a single non-empty line");
+                throw new InvalidSpecException(name, $"invalid {name} '{MessageText.OneLine(value)}': it must be a single non-empty line");
             }
         }
 
@@ -83,19 +83,19 @@ public sealed partial record ControlFile
             {
                 if (!IsSingleLine(relation))
                 {
-                    throw new PackageException($"invalid {name} entry '{MessageText.OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
+                    throw new InvalidSpecException(name, $"invalid {name} entry '{MessageText.OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
                 }
             }
         }
 
         if (InstalledSize is < 0)
         {
-            throw new PackageException($"invalid Installed-Size {InstalledSize}: it must be a non-negative number of KiB");
+            throw new InvalidSpecException("Installed-Size", $"invalid Installed-Size {InstalledSize}: it must be a non-negative number of KiB");
         }
 
         if (Description is not null && Description.Split('\n')[0].Trim().Length == 0)
         {
-            throw new PackageException("invalid Description: its first line (the synopsis) must not be empty");
+            throw new InvalidSpecException("Description", "invalid Description: its first line (the synopsis) must not be empty");
         }
 
         var seen = new HashSet<string>(StandardFieldNames, StringComparer.OrdinalIgnoreCase);
@@ -103,17 +103,17 @@ public sealed partial record ControlFile
         {
             if (!FieldNamePattern().IsMatch(key))
             {
-                throw new PackageException($"invalid control field name '{key}': use ASCII letters, digits and '-', starting with a letter or digit");
+                throw new InvalidSpecException(key, $"invalid control field name '{key}': use ASCII letters, digits and '-', starting with a letter or digit");
             }
 
             if (!seen.Add(key))
             {
-                throw new PackageException($"control field '{key}' is given twice");
+                throw new InvalidSpecException(key, $"control field '{key}' is given twice");
             }
 
             if (!IsSingleLine(value))
             {
-                throw new PackageException($"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
+                throw new InvalidSpecException(key, $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
             }
         }
     }

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using ConsulPkg.Debian.Archives;
 using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian;
 
@@ -32,8 +32,8 @@ public static class DebPackageWriter
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
         Plan plan = Plan.Create(spec);
-        string dataPath = Path.Combine(Path.GetTempPath(), $"consul-pkg-data-{RandomSuffix()}.tmp");
-        using FileStream data = OpenTemporary(dataPath, "temporary directory", plan.Spec.OutputFileMode);
+        string temporaryDirectory = Path.GetTempPath();
+        using FileStream data = Temporary("temporary directory", temporaryDirectory, () => TemporaryFiles.CreateScratch(temporaryDirectory, "consul-pkg-data", plan.Spec.OutputFileMode));
         WritePackage(plan, output, data);
     }
 
@@ -64,38 +64,26 @@ public static class DebPackageWriter
         }
 
         Plan plan = Plan.Create(spec);
-        string suffix = RandomSuffix();
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{suffix}.tmp");
-        string dataPath = Path.Combine(directory, $".{Path.GetFileName(target)}.{suffix}.data.tmp");
+        string name = Path.GetFileName(target);
+        bool inPlace = plan.Spec.Compression == CompressionFormat.None;
         try
         {
-            bool inPlace = plan.Spec.Compression == CompressionFormat.None;
-            using (FileStream? data = inPlace ? null : OpenTemporary(dataPath, "output directory", plan.Spec.OutputFileMode))
-            using (FileStream output = OpenTemporary(temporary, "output directory", plan.Spec.OutputFileMode, FileOptions.None))
+            using FileStream? data = inPlace ? null : Temporary("output directory", directory, () => TemporaryFiles.CreateScratch(directory, name + ".data", plan.Spec.OutputFileMode));
+            using AtomicFile output = Temporary("output directory", directory, () => AtomicFile.Create(target, plan.Spec.OutputFileMode));
+            if (data is null)
             {
-                if (data is null)
-                {
-                    WriteUncompressedInPlace(plan, output);
-                }
-                else
-                {
-                    WritePackage(plan, output, data);
-                }
-
-                output.Flush(flushToDisk: true);
+                WriteUncompressedInPlace(plan, output.Stream);
+            }
+            else
+            {
+                WritePackage(plan, output.Stream, data);
             }
 
-            File.Move(temporary, target, overwrite);
+            output.Commit(overwrite);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temporary);
-            if (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new PackageException($"cannot write '{target}': {ex.Message}", ex);
-            }
-
-            throw;
+            throw new PackageException($"cannot write '{target}': {ex.Message}", ex);
         }
     }
 
@@ -168,51 +156,16 @@ public static class DebPackageWriter
         return controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length);
     }
 
-    /// <summary>
-    /// Creates a new temporary file; by default deleted by the OS when closed, whatever happens to
-    /// the build (the package's own temporary file is renamed into place instead).
-    /// </summary>
-    private static FileStream OpenTemporary(string path, string where, UnixFileMode? mode, FileOptions options = FileOptions.DeleteOnClose)
+    /// <summary>A temporary file from <paramref name="create"/>; failing to create one names where it was wanted.</summary>
+    private static T Temporary<T>(string where, string directory, Func<T> create)
     {
         try
         {
-            // The mode is set at creation: a package holding a secret is never readable by others,
-            // not even for the moment between create and chmod.
-            var streamOptions = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.None,
-                BufferSize = 1 << 16,
-                Options = options,
-            };
-            if (mode is not null)
-            {
-                streamOptions.UnixCreateMode = mode.Value;
-            }
-
-            return new FileStream(path, streamOptions);
+            return create();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new PackageException($"cannot create a temporary file in the {where} '{Path.GetDirectoryName(path)}': {ex.Message}", ex);
-        }
-    }
-
-    private static string RandomSuffix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original error matters more than a leftover temporary file.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            throw new PackageException($"cannot create a temporary file in the {where} '{directory}': {ex.Message}", ex);
         }
     }
 
@@ -225,13 +178,13 @@ public static class DebPackageWriter
             long mtime = spec.Timestamp.ToUnixTimeSeconds();
             if (mtime < 0)
             {
-                throw new PackageException($"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
+                throw new InvalidSpecException("timestamp", $"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
             if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
             {
-                throw new PackageException($"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
+                throw new InvalidSpecException("compression", $"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
             }
 
             IReadOnlyList<PackageEntry> entries = spec.Entries;
@@ -248,7 +201,7 @@ public static class DebPackageWriter
                 string normal = "/" + DataLayout.NormalizePath(c);
                 if (!layout.IsRegularFile(normal))
                 {
-                    throw new PackageException($"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
+                    throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
                 conffiles.Add(normal);

@@ -1,9 +1,11 @@
 namespace ConsulPkg.Debian;
 
 /// <summary>
-/// An input the user can fix: an invalid field, a missing file, a malformed package. The message
-/// is one line naming the offending value and, where there is one, the fix. Commands print it
-/// as-is; anything else that escapes is a bug.
+/// An input the user can fix. The message is one line naming the offending value and, where
+/// there is one, the fix. The subtypes say what kind of input: <see cref="InvalidPackageException"/>
+/// (a malformed .deb), <see cref="InvalidSpecException"/> (a package description that cannot be
+/// built), <see cref="ChecksumException"/>, <see cref="DownloadException"/>. A failure that is not
+/// the input's is a <see cref="CodecException"/> or a bug.
 /// </summary>
 public class PackageException : Exception
 {

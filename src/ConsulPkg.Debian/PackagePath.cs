@@ -17,7 +17,7 @@ public static class PackagePath
 
             if (part == "..")
             {
-                throw new PackageException($"invalid package path '{path}': '..' is not allowed in a target path");
+                throw new InvalidSpecException("path", $"invalid package path '{path}': '..' is not allowed in a target path");
             }
 
             parts.Add(part);

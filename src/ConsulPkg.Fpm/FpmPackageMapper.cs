@@ -21,8 +21,7 @@ namespace ConsulPkg.Fpm;
 /// still packages it.</item>
 /// <item>The output file is never packaged into itself (fpm, run twice in ".", packages the
 /// previous .deb).</item>
-/// <item>Invalid names and versions are refused, not rewritten (fpm lowercases names and turns
-/// "_" into "-" with a warning).</item>
+/// <item>A one-line description gets an extended description (lintian requires one).</item>
 /// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
 /// that name into the package when it is not).</item>
 /// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
@@ -62,11 +61,10 @@ public static partial class FpmPackageMapper
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
         IReadOnlyList<PackageEntry> entries = input switch
         {
-            FpmInputKind.Tarball => CollectTarballs(options),
-            FpmInputKind.Empty => [],
-            _ => CollectEntries(options, scriptPaths, outputPath),
+            FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
+            _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
         };
-        entries = AddServiceFiles(entries, services.Files);
         CheckDirectories(options.Directories, entries);
         IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
         (CompressionFormat compression, int? level) = MapCompression(options);
@@ -309,46 +307,21 @@ public static partial class FpmPackageMapper
         foreach ((FpmScript script, string given) in options.Scripts)
         {
             string path = Path.GetFullPath(given, options.WorkingDirectory);
-            byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(path);
+                scripts[script] = File.ReadAllBytes(path);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 throw new PackageException($"cannot read the {script.Flag()} script '{path}': {IoErrorText.Reason(exception)}", exception);
             }
 
-            scripts[script] = templateValues is null ? bytes : FpmScriptTemplate.Render(bytes, templateValues, script.Flag(), path);
-            paths.Add(path);
-        }
-
-        return scripts;
-    }
-
-    /// <summary>
-    /// The user's scripts as the maintainer scripts themselves (fpm's plain mode), or generated
-    /// scripts that embed them when an upgrade or purge script or a service asks for more.
-    /// </summary>
-    private static IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> MaintainerScripts(
-        FpmOptions options, string packageName, Dictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
-    {
-        if (MaintainerScriptGenerator.IsNeeded(user, services))
-        {
-            // Embedded scripts run through their own #! line, or /bin/sh without one (fpm pastes them into sh).
-            return MaintainerScriptGenerator.Generate(packageName, user, services);
-        }
-
-        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
-        foreach ((FpmScript script, ReadOnlyMemory<byte> bytes) in user)
-        {
-            if (bytes.Length < 2 || bytes.Span[0] != (byte)'#' || bytes.Span[1] != (byte)'!')
+            if (templateValues is not null)
             {
-                throw new PackageException(
-                    $"the {script.Flag()} script '{Path.GetFullPath(options.Scripts[script], options.WorkingDirectory)}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+                scripts[script] = FpmScriptTemplate.Render(scripts[script].Span, templateValues, script.Flag(), path);
             }
 
-            scripts[script.Target()] = bytes;
+            paths.Add(path);
         }
 
         return scripts;
@@ -396,7 +369,36 @@ public static partial class FpmPackageMapper
         return values;
     }
 
-    private static List<PackageEntry> CollectEntries(FpmOptions options, HashSet<string> scriptPaths, string outputPath)
+    /// <summary>
+    /// The user's scripts as the maintainer scripts themselves (fpm's plain mode), or generated
+    /// scripts that embed them when an upgrade or purge script or a service asks for more.
+    /// </summary>
+    private static IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> MaintainerScripts(
+        FpmOptions options, string packageName, Dictionary<FpmScript, ReadOnlyMemory<byte>> user, ServiceActions services)
+    {
+        if (MaintainerScriptGenerator.IsNeeded(user, services))
+        {
+            // Embedded scripts run through their own #! line, or /bin/sh without one (fpm pastes them into sh).
+            return MaintainerScriptGenerator.Generate(packageName, user, services);
+        }
+
+        var scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
+        foreach ((FpmScript script, ReadOnlyMemory<byte> bytes) in user)
+        {
+            if (bytes.Length < 2 || bytes.Span[0] != (byte)'#' || bytes.Span[1] != (byte)'!')
+            {
+                throw new PackageException(
+                    $"the {script.Flag()} script '{Path.GetFullPath(options.Scripts[script], options.WorkingDirectory)}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+            }
+
+            scripts[script.Target()] = bytes;
+        }
+
+        return scripts;
+    }
+
+    private static List<PackageEntry> CollectEntries(
+        FpmOptions options, HashSet<string> scriptPaths, string outputPath, IReadOnlyList<ServiceFile> serviceFiles)
     {
         string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
         if (!Directory.Exists(chdir))
@@ -429,6 +431,11 @@ public static partial class FpmPackageMapper
             }
         }
 
+        foreach (ServiceFile file in serviceFiles)
+        {
+            Add(file.Entry, file.Flag);
+        }
+
         return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
 
         void Add(PackageEntry entry, string input)
@@ -446,22 +453,6 @@ public static partial class FpmPackageMapper
 
             byPath.Add(entry.Path, (entry, input));
         }
-    }
-
-    /// <summary>The files the service flags add (--deb-systemd, --deb-init...), refused where an input already put something.</summary>
-    private static List<PackageEntry> AddServiceFiles(IReadOnlyList<PackageEntry> entries, IReadOnlyList<ServiceFile> files)
-    {
-        var paths = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (ServiceFile file in files)
-        {
-            if (!paths.Add(file.Entry.Path))
-            {
-                throw new PackageException(
-                    $"two inputs put something at '{file.Entry.Path}': the package's files and '{file.Flag}'; exclude one or drop the flag");
-            }
-        }
-
-        return [.. entries.Concat(files.Select(f => f.Entry)).OrderBy(e => e.Path, StringComparer.Ordinal)];
     }
 
     /// <summary>Owners (fixed, or as on disk with --deb-use-file-permissions) and excludes, shared by every input type.</summary>
@@ -605,27 +596,25 @@ public static partial class FpmPackageMapper
 
     private static (CompressionFormat Format, int? Level) MapCompression(FpmOptions options)
     {
-        (CompressionFormat format, int maxLevel) = options.Compression switch
+        if (options.Compression == "bzip2")
         {
-            null or "gz" or "gzip" => (CompressionFormat.Gzip, 9),
-            "xz" => (CompressionFormat.Xz, 9),
-            "zst" or "zstd" => (CompressionFormat.Zstd, 22),
-            "none" => (CompressionFormat.None, 0),
-            "bzip2" => throw new PackageException(
-                "--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst"),
-            _ => throw new PackageException(
-                $"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none"),
-        };
+            throw new PackageException("--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst");
+        }
 
+        CompressionFormat format = options.Compression is null
+            ? CompressionFormat.Gzip
+            : Compressors.ParseName(options.Compression)
+              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none");
         if (options.CompressionLevel is null || format == CompressionFormat.None)
         {
             return (format, null);
         }
 
-        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level > maxLevel)
+        (int min, int max) = Compressors.LevelRange(format);
+        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
         {
             throw new PackageException(
-                $"invalid --deb-compression-level '{options.CompressionLevel}': use 0 to {maxLevel} for {options.Compression ?? "gz"}");
+                $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
         }
 
         return (format, level);

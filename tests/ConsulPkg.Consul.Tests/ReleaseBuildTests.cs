@@ -204,7 +204,7 @@ public sealed class ReleaseBuildTests
         var pinned = new FakeRelease("0.7.2");
         pinned.Publish(_server, TestKeys.Trusted);
         PackageException e = await BuildFails(Options("0.7.2"));
-        Assert.That(e, Is.TypeOf<ChecksumMismatchException>());
+        Assert.That(e, Is.TypeOf<ChecksumException>());
         Assert.That(e.Message, Does.Contain("consul_0.7.2_linux_amd64.zip")
             .And.Contain("aa97f4e5a552d986b2a36d48fdc3a4a909463e7de5f726f3c5a89b8a1be74a58")
             .And.Contain(FakeRelease.Sha256(pinned.Zip))
@@ -388,19 +388,19 @@ public sealed class ReleaseBuildTests
         await File.WriteAllTextAsync(cached, "corrupted");
         _server.Stop();
 
-        PackageException e = await BuildFailsAllowingCache();
+        DownloadException e = await BuildFailsAllowingCache();
         Assert.That(e.Message, Does.StartWith("could not download"));
         Assert.That(File.Exists(cached), Is.False, "the bad entry is removed");
     }
 
-    private async Task<PackageException> BuildFailsAllowingCache()
+    private async Task<DownloadException> BuildFailsAllowingCache()
     {
         foreach (string f in Directory.GetFiles(_output))
         {
             File.Delete(f);
         }
 
-        var e = Assert.ThrowsAsync<PackageException>(() => Build());
+        var e = Assert.ThrowsAsync<DownloadException>(() => Build());
         await Task.CompletedTask;
         Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
         return e!;

@@ -12,8 +12,9 @@ public sealed class ControlFileTests
     [TestCase("a_b")]
     public void RefusesAPackageNamePolicyForbids(string name)
     {
-        var ex = Assert.Throws<PackageException>(() => TestTrees.Control(name).Validate())!;
+        var ex = Assert.Throws<InvalidSpecException>(() => TestTrees.Control(name).Validate())!;
         Assert.That(ex.Message, Does.Contain($"'{name}'"));
+        Assert.That(ex.Field, Is.EqualTo("Package"), "a front end maps the field to its own option");
     }
 
     [Test]
@@ -28,9 +29,9 @@ public sealed class ControlFileTests
         ControlFile control = TestTrees.Control();
         Assert.Multiple(() =>
         {
-            Assert.That(() => (control with { Vendor = value }).Validate(), Throws.TypeOf<PackageException>().With.Message.Contain("Vendor"));
-            Assert.That(() => (control with { Depends = [value] }).Validate(), Throws.TypeOf<PackageException>().With.Message.Contain("Depends"));
-            Assert.That(() => (control with { ExtraFields = [new("X-Extra", value)] }).Validate(), Throws.TypeOf<PackageException>().With.Message.Contain("X-Extra"));
+            Assert.That(() => (control with { Vendor = value }).Validate(), Throws.TypeOf<InvalidSpecException>().With.Message.Contain("Vendor"));
+            Assert.That(() => (control with { Depends = [value] }).Validate(), Throws.TypeOf<InvalidSpecException>().With.Message.Contain("Depends"));
+            Assert.That(() => (control with { ExtraFields = [new("X-Extra", value)] }).Validate(), Throws.TypeOf<InvalidSpecException>().With.Message.Contain("X-Extra"));
         });
     }
 

@@ -31,14 +31,14 @@ public sealed class DebianVersionTests
     [TestCase("x:1.0", "epoch")]
     public void RefusesWithTheValueNamed(string text, string named)
     {
-        var ex = Assert.Throws<PackageException>(() => DebianVersion.Parse(text))!;
+        var ex = Assert.Throws<InvalidSpecException>(() => DebianVersion.Parse(text))!;
         Assert.That(ex.Message, Does.Contain(named).And.Not.Contain('\n'));
     }
 
     [Test]
     public void RefusesAHyphenInUpstreamWithoutARevision()
     {
-        var ex = Assert.Throws<PackageException>(() => _ = new DebianVersion("1.0-1"))!;
+        var ex = Assert.Throws<InvalidSpecException>(() => _ = new DebianVersion("1.0-1"))!;
         Assert.That(ex.Message, Does.Contain("'1.0-1'").And.Contain("revision"));
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
+using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Cli.Commands;
 
@@ -19,13 +20,13 @@ internal static class BuildCommand
         Option<string?> maintainer = new("--maintainer") { Description = "Maintainer field, e.g. 'Ops <ops@example.com>'" };
         Option<string?> output = new("--output") { Description = "Output directory (default .) or .deb file path", HelpName = "PATH" };
         Option<bool> force = new("--force") { Description = "Replace an existing output file" };
-        Option<string?> compression = new("--compression") { Description = "gz (default), xz, zst or none" };
+        Option<CompressionFormat> compression = ConsulOptionParsing.CompressionOption();
         Option<string?> datacenter = new("--datacenter") { Description = "Consul datacenter (default dc1)" };
         Option<string[]> join = new("--join") { Description = "A server address to join (repeatable; default 172.20.20.10-12)", AllowMultipleArgumentsPerToken = false };
         Option<string?> templates = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };
-        Option<string?> layout = new("--layout") { Description = "seed (default: /usr/local/bin, /usr/lib/systemd/system) or debian (/usr/bin)" };
+        Option<PackageLayout> layout = ConsulOptionParsing.LayoutOption();
         Option<string?> keyFile = new("--gossip-key-file") { Description = $"File holding the gossip key (else ${GossipKey.EnvironmentVariable}, else a new key)", HelpName = "FILE" };
-        Option<int> keyBytes = new("--gossip-key-bytes") { Description = "Size of a generated key: 16 (default) or 32 (Consul >= 1.6)", DefaultValueFactory = _ => 16 };
+        Option<int> keyBytes = ConsulOptionParsing.KeyBytesOption("--gossip-key-bytes");
         Option<string?> releaseUrl = new("--release-url") { Description = $"Release mirror base URL (else ${ConsulRelease.BaseUrlEnvironmentVariable}, else {ConsulRelease.DefaultBaseUrl})", HelpName = "URL" };
         Option<string?> zip = new("--zip") { Description = "Use this local release zip instead of downloading", HelpName = "FILE" };
         Option<string?> sums = new("--sha256sums") { Description = "Use this local SHA256SUMS (signature beside it as FILE.72D7468F.sig or FILE.sig)", HelpName = "FILE" };
@@ -59,10 +60,10 @@ internal static class BuildCommand
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
                 OutputFile = toFile ? outputPath : null,
                 Overwrite = parseResult.GetValue(force),
-                Compression = ConsulOptionParsing.Compression(parseResult.GetValue(compression)),
+                Compression = parseResult.GetValue(compression),
                 Agent = ConsulOptionParsing.Agent(parseResult.GetValue(datacenter), parseResult.GetValue(join)),
                 TemplatesDirectory = parseResult.GetValue(templates) is { } t ? context.ResolvePath(t) : null,
-                Layout = ConsulOptionParsing.Layout(parseResult.GetValue(layout)),
+                Layout = parseResult.GetValue(layout),
                 GossipKey = ConsulOptionParsing.KeySource(parseResult.GetValue(keyFile), parseResult.GetValue(keyBytes), context),
                 ReleaseUrl = parseResult.GetValue(releaseUrl),
                 ZipFile = parseResult.GetValue(zip) is { } z ? context.ResolvePath(z) : null,

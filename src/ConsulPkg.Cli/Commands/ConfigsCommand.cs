@@ -13,7 +13,7 @@ internal static class ConfigsCommand
     {
         Option<string> output = new("--output") { Description = "Directory for bootstrap/, server/ and client/consul.json", Required = true, HelpName = "DIR" };
         Option<string?> keyFile = new("--gossip-key-file") { Description = $"File holding the gossip key (else ${GossipKey.EnvironmentVariable}, else a new key)", HelpName = "FILE" };
-        Option<int> keyBytes = new("--gossip-key-bytes") { Description = "Size of a generated key: 16 (default) or 32", DefaultValueFactory = _ => 16 };
+        Option<int> keyBytes = ConsulOptionParsing.KeyBytesOption("--gossip-key-bytes");
         Option<string?> datacenter = new("--datacenter") { Description = "Consul datacenter (default dc1)" };
         Option<string[]> join = new("--join") { Description = "A server address to join (repeatable; default 172.20.20.10-12)" };
         Option<string?> templates = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };

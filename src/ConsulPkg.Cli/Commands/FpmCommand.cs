@@ -13,7 +13,7 @@ internal static class FpmCommand
     public static Command Create(CliContext context)
     {
         var o = new FpmCommandOptions();
-        var command = new Command("fpm", "Build a .deb from a directory with fpm's command-line flags (-s dir -t deb).");
+        var command = new Command("fpm", "Build a .deb with fpm's command-line flags (-s dir, tar or empty; -t deb).");
         foreach (Option option in o.All)
         {
             command.Options.Add(option);

@@ -10,7 +10,7 @@ internal sealed partial class FpmCommandOptions
 {
     public FpmCommandOptions() => AddCompatibilityFlags();
 
-    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type; only 'dir'");
+    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type: dir, tar or empty");
     public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
     public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
     public Option<string?> Version { get; } = Text("--version", "-v", "Package version (default 1.0)");
@@ -49,7 +49,7 @@ internal sealed partial class FpmCommandOptions
     public Option<string[]> PreDepends { get; } = List("--deb-pre-depends", null, "A Pre-Depends entry (repeatable)");
     public Option<string[]> Recommends { get; } = List("--deb-recommends", null, "A Recommends entry (repeatable)");
     public Option<string[]> Suggests { get; } = List("--deb-suggests", null, "A Suggests entry (repeatable)");
-    public Option<string[]> Breaks { get; } = List("--deb-breaks", null, "A Breaks entry (repeatable)");
+    public Option<string[]> Breaks { get; } = List("--deb-breaks", null, "A Breaks entry (repeatable; an extension, fpm 1.17 has no such flag)");
     public Option<bool> NoDepends { get; } = Flag("--no-depends", null, "Drop every dependency");
     public Option<string[]> Fields { get; } = List("--deb-field", null, "An extra control field, 'Name: value' (repeatable)");
     public Option<string?> Priority { get; } = Text("--deb-priority", null, "Priority (default optional)");

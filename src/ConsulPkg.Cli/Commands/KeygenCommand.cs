@@ -9,12 +9,12 @@ internal static class KeygenCommand
     public static Command Create(CliContext context)
     {
         _ = context;
-        Option<int> bytes = new("--bytes") { Description = "Key size: 16 (default, Consul before 1.6), 24 or 32", DefaultValueFactory = _ => 16 };
+        Option<int> bytes = ConsulOptionParsing.KeyBytesOption("--bytes");
         var command = new Command("keygen", "Print a new gossip encryption key (base64), like 'consul keygen'.");
         command.Options.Add(bytes);
         command.SetAction(parseResult =>
         {
-            GossipKey key = GossipKey.Generate(ConsulOptionParsing.KeyBytes(parseResult.GetValue(bytes)));
+            GossipKey key = GossipKey.Generate(parseResult.GetValue(bytes));
             // The one place a key is printed: the user asked for it, on stdout only, to redirect into a file.
             parseResult.InvocationConfiguration.Output.WriteLine(key.ToBase64());
             return ExitCodes.Success;

@@ -64,14 +64,14 @@ internal static class ControlArchive
         string name = kind.ToString().ToLowerInvariant();
         if (!body.StartsWith("#!"u8))
         {
-            throw new PackageException($"the {name} script must start with an interpreter line such as '#!/bin/sh'");
+            throw new InvalidSpecException(name, $"the {name} script must start with an interpreter line such as '#!/bin/sh'");
         }
 
         int eol = body.IndexOf((byte)'\n');
         ReadOnlySpan<byte> first = eol < 0 ? body : body[..eol];
         if (first.EndsWith("\r"u8))
         {
-            throw new PackageException($"the {name} script has Windows (CRLF) line endings; the kernel would look for an interpreter named with a trailing carriage return: convert it with dos2unix");
+            throw new InvalidSpecException(name, $"the {name} script has Windows (CRLF) line endings; the kernel would look for an interpreter named with a trailing carriage return: convert it with dos2unix");
         }
     }
 }

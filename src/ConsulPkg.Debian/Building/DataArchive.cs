@@ -91,9 +91,11 @@ internal static class DataArchive
         private SafeFileHandle? _file;
         private ReadOnlyMemory<byte> _content;
         private long _offset;
+        private PackageEntry? _entry;
 
         public void Open(PackageEntry e)
         {
+            _entry = e;
             _offset = 0;
             if (e.SourcePath is null)
             {
@@ -123,7 +125,15 @@ internal static class DataArchive
             int n;
             if (_file is not null)
             {
-                n = RandomAccess.Read(_file, buffer, _offset);
+                try
+                {
+                    n = RandomAccess.Read(_file, buffer, _offset);
+                }
+                catch (IOException ex)
+                {
+                    // A source that fails mid-read is the source's problem, not the output's.
+                    throw new PackageException($"cannot read '{_entry!.SourcePath}' (for {_entry.Path}): {ex.Message}", ex);
+                }
             }
             else
             {

@@ -47,7 +47,7 @@ internal sealed class DataLayout
                     continue;
                 }
 
-                throw new PackageException($"'{entry.Path}' is given twice in the package data");
+                throw new InvalidSpecException("data", $"'{entry.Path}' is given twice in the package data");
             }
 
             byPath.Add(path, entry);
@@ -62,7 +62,7 @@ internal sealed class DataLayout
                 {
                     if (p.Kind != EntryKind.Directory)
                     {
-                        throw new PackageException($"'/{parent}' is a {p.Kind.ToString().ToLowerInvariant()} but '/{path}' needs it to be a directory");
+                        throw new InvalidSpecException("data", $"'/{parent}' is a {p.Kind.ToString().ToLowerInvariant()} but '/{path}' needs it to be a directory");
                     }
 
                     break;
@@ -134,18 +134,18 @@ internal sealed class DataLayout
         ArgumentNullException.ThrowIfNull(path);
         if (!path.StartsWith('/'))
         {
-            throw new PackageException($"package path '{MessageText.OneLine(path)}' must be absolute, e.g. '/{MessageText.OneLine(path)}'");
+            throw new InvalidSpecException("data", $"package path '{MessageText.OneLine(path)}' must be absolute, e.g. '/{MessageText.OneLine(path)}'");
         }
 
         if (path.Contains('\0', StringComparison.Ordinal) || path.Contains('\n', StringComparison.Ordinal))
         {
-            throw new PackageException($"package path '{MessageText.OneLine(path)}' contains a NUL or newline character");
+            throw new InvalidSpecException("data", $"package path '{MessageText.OneLine(path)}' contains a NUL or newline character");
         }
 
         string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Any(p => p is "." or ".."))
         {
-            throw new PackageException($"package path '{path}' must not contain '.' or '..' segments");
+            throw new InvalidSpecException("data", $"package path '{path}' must not contain '.' or '..' segments");
         }
 
         return string.Join('/', parts);
@@ -188,10 +188,10 @@ internal sealed class DataLayout
                 continue;
             }
 
-            string target = NormalizePath(e.LinkTarget ?? throw new PackageException($"hard link '{e.Path}' has no target"));
+            string target = NormalizePath(e.LinkTarget ?? throw new InvalidSpecException("data", $"hard link '{e.Path}' has no target"));
             if (!byPath.TryGetValue(target, out PackageEntry? t) || t.Kind != EntryKind.File)
             {
-                throw new PackageException($"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");
+                throw new InvalidSpecException("data", $"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");
             }
 
             if (!groups.TryGetValue(target, out List<string>? g))
@@ -249,7 +249,7 @@ internal sealed class DataLayout
             case EntryKind.Symlink:
                 if (string.IsNullOrEmpty(e.LinkTarget))
                 {
-                    throw new PackageException($"symlink '{e.Path}' has no target");
+                    throw new InvalidSpecException("data", $"symlink '{e.Path}' has no target");
                 }
 
                 return new LaidOutEntry(e, path, tarName, EntryKind.Symlink, 0b111_111_111, 0, mtime, e.LinkTarget);
@@ -257,7 +257,7 @@ internal sealed class DataLayout
                 (long size, int mode) = FileFacts(e);
                 return new LaidOutEntry(e, path, tarName, EntryKind.File, CheckMode(e, mode), size, mtime, "");
             default:
-                throw new PackageException($"'{e.Path}' has an entry kind ({e.Kind}) that a Debian package cannot hold");
+                throw new InvalidSpecException("data", $"'{e.Path}' has an entry kind ({e.Kind}) that a Debian package cannot hold");
         }
     }
 
@@ -267,7 +267,7 @@ internal sealed class DataLayout
         {
             if (e.Content is null)
             {
-                throw new PackageException($"'{e.Path}' has neither a source file nor content");
+                throw new InvalidSpecException("data", $"'{e.Path}' has neither a source file nor content");
             }
 
             return (e.Content.Value.Length, e.Mode ?? DefaultFileMode);
@@ -294,7 +294,7 @@ internal sealed class DataLayout
     }
 
     private static int CheckMode(PackageEntry e, int mode) =>
-        mode is >= 0 and <= 0xFFF ? mode : throw new PackageException($"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
+        mode is >= 0 and <= 0xFFF ? mode : throw new InvalidSpecException("data", $"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
 }
 
 /// <summary>Orders strings by their UTF-8 bytes, as C's strcmp does on the file names dpkg sorts.</summary>

@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.Compression.Native;
+
 namespace ConsulPkg.Debian.Compression;
 
 /// <summary>
@@ -37,7 +39,7 @@ public static class Compressors
     /// </summary>
     /// <param name="output">Where the compressed bytes go.</param>
     /// <param name="format">The compression; <see cref="CompressionFormat.Bzip2"/> and <see cref="CompressionFormat.Lzma"/> are refused.</param>
-    /// <param name="level">gzip 1-9, xz 0-9, zstd 1-19 (or up to libzstd's maximum); null for <see cref="DefaultLevel"/>.</param>
+    /// <param name="level">Within <see cref="LevelRange"/>; null for <see cref="DefaultLevel"/>.</param>
     /// <param name="threads">How many cores to use; null for all of them. Never changes the output.</param>
     public static Stream OpenCompressor(Stream output, CompressionFormat format, int? level = null, int? threads = null)
     {
@@ -54,7 +56,7 @@ public static class Compressors
             CompressionFormat.None => new NonClosingStream(output),
             CompressionFormat.Gzip => OpenGzip(output, lvl, cores),
             CompressionFormat.Xz => OpenXz(output, lvl, cores),
-            CompressionFormat.Zstd => new ZstdEncoderStream(output, lvl, cores),
+            CompressionFormat.Zstd => OpenZstd(output, lvl, cores),
             CompressionFormat.Bzip2 => throw BzipNotWritable(),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "this compression can only be read, not written"),
         };
@@ -80,24 +82,58 @@ public static class Compressors
         };
     }
 
+    /// <summary>
+    /// The names a command line may give a writable compression: gz/gzip, xz, zst/zstd, none
+    /// (as fpm and dpkg-deb spell them); null for anything else.
+    /// </summary>
+    public static CompressionFormat? ParseName(string? name) => name switch
+    {
+        "gz" or "gzip" => CompressionFormat.Gzip,
+        "xz" => CompressionFormat.Xz,
+        "zst" or "zstd" => CompressionFormat.Zstd,
+        "none" => CompressionFormat.None,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The levels <paramref name="format"/>'s encoder accepts, the one place they are decided:
+    /// gzip 0 (stored, as zlib and fpm allow) to 9, xz 0 to 9, zstd 1 to libzstd's maximum.
+    /// </summary>
+    public static (int Min, int Max) LevelRange(CompressionFormat format) => format switch
+    {
+        CompressionFormat.None => (0, 0),
+        CompressionFormat.Gzip => (0, 9),
+        CompressionFormat.Xz => (0, 9),
+        CompressionFormat.Zstd => (1, LibZstd.MaxCLevel()),
+        CompressionFormat.Bzip2 => throw BzipNotWritable(),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "this compression can only be read, not written"),
+    };
+
+    private static void CheckLevel(CompressionFormat format, int level)
+    {
+        (int min, int max) = LevelRange(format);
+        if (level < min || level > max)
+        {
+            throw new InvalidSpecException("compression level", $"{format.ToString().ToLowerInvariant()} level {level} is out of range; use {min} to {max}");
+        }
+    }
+
     private static ParallelGzipStream OpenGzip(Stream output, int level, int threads)
     {
-        if (level is < 1 or > 9)
-        {
-            throw new PackageException($"gzip level {level} is out of range; use 1 to 9");
-        }
-
+        CheckLevel(CompressionFormat.Gzip, level);
         return new ParallelGzipStream(output, level, threads);
     }
 
     private static XzEncoderStream OpenXz(Stream output, int level, int threads)
     {
-        if (level is < 0 or > 9)
-        {
-            throw new PackageException($"xz level {level} is out of range; use 0 to 9");
-        }
-
+        CheckLevel(CompressionFormat.Xz, level);
         return new XzEncoderStream(output, level, threads);
+    }
+
+    private static ZstdEncoderStream OpenZstd(Stream output, int level, int threads)
+    {
+        CheckLevel(CompressionFormat.Zstd, level);
+        return new ZstdEncoderStream(output, level, threads);
     }
 
     private static PackageException BzipNotWritable() =>

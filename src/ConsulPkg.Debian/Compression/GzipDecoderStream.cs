@@ -35,7 +35,7 @@ internal sealed unsafe class GzipDecoderStream : ReadOnlyForwardStream
         if (ret != LibZ.Ok)
         {
             FreeNative();
-            throw new InvalidOperationException($"gzip: cannot start zlib's inflate (error {ret})");
+            throw new CodecException($"gzip: cannot start zlib's inflate (error {ret})");
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed unsafe class GzipDecoderStream : ReadOnlyForwardStream
 
         if (LibZ.InflateReset(_strm) != LibZ.Ok)
         {
-            throw new InvalidOperationException("gzip: zlib refused to start the next member");
+            throw new CodecException("gzip: zlib refused to start the next member");
         }
 
         _betweenMembers = false;

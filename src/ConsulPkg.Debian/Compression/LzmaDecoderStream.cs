@@ -41,7 +41,7 @@ internal sealed unsafe class LzmaDecoderStream : ReadOnlyForwardStream
         if (ret != LibLzma.Ok)
         {
             FreeNative();
-            throw new InvalidOperationException($"{_formatName}: cannot start the decoder: {LibLzma.Describe(ret)}");
+            throw new CodecException($"{_formatName}: cannot start the decoder: {LibLzma.Describe(ret)}");
         }
     }
 

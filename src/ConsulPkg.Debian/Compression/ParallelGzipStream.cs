@@ -61,7 +61,7 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
     public ParallelGzipStream(Stream output, int level, int threads, int blockSize = DefaultBlockSize)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 64 * 1024);

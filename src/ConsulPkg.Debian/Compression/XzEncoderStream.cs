@@ -62,7 +62,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         if (ret != LibLzma.Ok)
         {
             FreeNative();
-            throw new PackageException($"xz: cannot start the encoder at level {preset} with {threads} threads: {LibLzma.Describe(ret)}");
+            throw new CodecException($"xz: cannot start the encoder at level {preset} with {threads} threads: {LibLzma.Describe(ret)}");
         }
     }
 
@@ -138,7 +138,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         if (ret != LibLzma.Ok && ret != LibLzma.StreamEnd)
         {
             _failed = true;
-            throw new PackageException($"xz: compression failed: {LibLzma.Describe(ret)}");
+            throw new CodecException($"xz: compression failed: {LibLzma.Describe(ret)}");
         }
 
         int produced = OutBufferSize - (int)_strm->AvailOut;

@@ -33,7 +33,7 @@ internal sealed unsafe class ZstdDecoderStream : ReadOnlyForwardStream
         _dctx = LibZstd.CreateDCtx();
         if (_dctx == 0)
         {
-            throw new InvalidOperationException("zstd: cannot create a decompression context");
+            throw new CodecException("zstd: cannot create a decompression context");
         }
 
         nuint ret = LibZstd.DCtxSetParameter(_dctx, LibZstd.DecompressWindowLogMax, WindowLogMax);
@@ -41,7 +41,7 @@ internal sealed unsafe class ZstdDecoderStream : ReadOnlyForwardStream
         {
             LibZstd.FreeDCtx(_dctx);
             _dctx = 0;
-            throw new InvalidOperationException($"zstd: cannot limit the window: {LibZstd.ErrorName(ret)}");
+            throw new CodecException($"zstd: cannot limit the window: {LibZstd.ErrorName(ret)}");
         }
     }
 

@@ -38,17 +38,15 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        int max = LibZstd.MaxCLevel();
-        if (level < 1 || level > max)
-        {
-            throw new PackageException($"zstd level {level} is out of range; use 1 to {max}");
-        }
+        // Compressors.LevelRange decides the levels; this only guards the invariant.
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, LibZstd.MaxCLevel());
 
         _output = output;
         _cctx = LibZstd.CreateCCtx();
         if (_cctx == 0)
         {
-            throw new InvalidOperationException("zstd: cannot create a compression context");
+            throw new CodecException("zstd: cannot create a compression context");
         }
 
         try
@@ -74,7 +72,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         nuint ret = LibZstd.CCtxSetParameter(_cctx, parameter, value);
         if (LibZstd.Failed(ret))
         {
-            throw new PackageException($"zstd: cannot set parameter {parameter} to {value}: {LibZstd.ErrorName(ret)}");
+            throw new CodecException($"zstd: cannot set parameter {parameter} to {value}: {LibZstd.ErrorName(ret)}");
         }
     }
 
@@ -114,7 +112,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         if (LibZstd.Failed(ret))
         {
             _failed = true;
-            throw new PackageException($"zstd: compression failed: {LibZstd.ErrorName(ret)}");
+            throw new CodecException($"zstd: compression failed: {LibZstd.ErrorName(ret)}");
         }
 
         if (produced > 0)

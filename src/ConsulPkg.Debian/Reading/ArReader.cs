@@ -201,5 +201,5 @@ public sealed class ArReader
 
     private static string Printable(byte c) => c is >= 0x20 and < 0x7f ? ((char)c).ToString() : $"\\x{c:x2}";
 
-    private PackageException Error(string what) => new($"{_displayName}: {what}");
+    private InvalidPackageException Error(string what) => new($"{_displayName}: {what}", member: null, offset: BytesConsumed);
 }

@@ -35,7 +35,7 @@ internal sealed class BoundedReadStream : ReadOnlyForwardStream
         int n = _inner.Read(buffer);
         if (n == 0)
         {
-            throw new PackageException(_truncatedMessage);
+            throw new InvalidPackageException(_truncatedMessage);
         }
         _remaining -= n;
         return n;
@@ -53,7 +53,7 @@ internal sealed class BoundedReadStream : ReadOnlyForwardStream
             long available = _inner.Length - _inner.Position;
             if (available < _remaining)
             {
-                throw new PackageException(_truncatedMessage);
+                throw new InvalidPackageException(_truncatedMessage);
             }
             _inner.Seek(_remaining, SeekOrigin.Current);
             _remaining = 0;

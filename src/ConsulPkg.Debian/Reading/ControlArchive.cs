@@ -81,7 +81,7 @@ public sealed class ControlArchive
                 total += entry.Size;
                 if (total > MaxTotalSize)
                 {
-                    throw new PackageException($"{displayName}: control member holds more than {MaxTotalSize} bytes of files; this is not a plausible package");
+                    throw new InvalidPackageException($"{displayName}: control member holds more than {MaxTotalSize} bytes of files; this is not a plausible package");
                 }
                 // Grow with the bytes that actually arrive: a declared size is only a claim.
                 using var buffer = new MemoryStream();

@@ -51,19 +51,19 @@ public sealed class ControlFields
             {
                 if (name is null || stanzaEnded)
                 {
-                    throw new PackageException($"{displayName}: control file line {lineNumber}: continuation line without a field");
+                    throw new InvalidPackageException($"{displayName}: control file line {lineNumber}: continuation line without a field");
                 }
                 value.Append('\n').Append(line);
                 continue;
             }
             if (stanzaEnded)
             {
-                throw new PackageException($"{displayName}: control file has more than one stanza (line {lineNumber})");
+                throw new InvalidPackageException($"{displayName}: control file has more than one stanza (line {lineNumber})");
             }
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                throw new PackageException($"{displayName}: control file line {lineNumber}: expected \"Field: value\", got '{line}'");
+                throw new InvalidPackageException($"{displayName}: control file line {lineNumber}: expected \"Field: value\", got '{line}'");
             }
             if (name is not null)
             {
@@ -84,11 +84,11 @@ public sealed class ControlFields
         string text = value.ToString().TrimEnd();
         if (text.Length == 0)
         {
-            throw new PackageException($"{displayName}: control file field '{name}' has an empty value");
+            throw new InvalidPackageException($"{displayName}: control file field '{name}' has an empty value");
         }
         if (fields.Exists(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)))
         {
-            throw new PackageException($"{displayName}: control file has a duplicate field '{name}'");
+            throw new InvalidPackageException($"{displayName}: control file has a duplicate field '{name}'");
         }
         fields.Add(new KeyValuePair<string, string>(name, text));
     }

@@ -152,7 +152,7 @@ public sealed class DebPackageReader : IDisposable
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
             using var buffered = new BufferedStream(decompressed, 1 << 16);
-            var tar = new TarReader(new DecompressionGuard(buffered, where), where);
+            var tar = new TarReader(new DecompressionGuard(buffered, where, member.Name), where, member.Name);
             while (tar.GetNextEntry() is { } entry)
             {
                 yield return entry;
@@ -255,7 +255,7 @@ public sealed class DebPackageReader : IDisposable
             }
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
-            var tar = new TarReader(new DecompressionGuard(decompressed, where), where);
+            var tar = new TarReader(new DecompressionGuard(decompressed, where, member.Name), where, member.Name);
             ControlArchive control = ControlArchive.Read(tar, where);
             return (control, member.Size, format);
         }
@@ -306,11 +306,11 @@ public sealed class DebPackageReader : IDisposable
         }
         catch (NotSupportedException e)
         {
-            throw new PackageException($"{where}: {format} decompression is not supported by this build ({e.Message})", e);
+            throw new CodecException($"{where}: {format} decompression is not supported by this build ({e.Message})", e);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw new PackageException($"{where}: corrupt compressed data ({e.Message})", e);
+            throw new InvalidPackageException($"{where}: corrupt compressed data ({e.Message})", member.Name, 0, e);
         }
     }
 
@@ -324,7 +324,7 @@ public sealed class DebPackageReader : IDisposable
         return text.ToString();
     }
 
-    private PackageException Error(string what) => new($"{DisplayName}: {what}");
+    private InvalidPackageException Error(string what) => new($"{DisplayName}: {what}");
 
     /// <summary>Hides Dispose from a stream the caller asked us to leave open.</summary>
     private sealed class NonDisposingStream(Stream inner) : Stream

@@ -3,25 +3,26 @@ using ConsulPkg.Debian.IO;
 namespace ConsulPkg.Debian.Reading;
 
 /// <summary>
-/// Turns a decompressor's own failure (InvalidDataException, or whatever a codec throws on
-/// garbage) into a one-line <see cref="PackageException"/> naming the member.
+/// Turns a decoder's report of bad data (<see cref="InvalidDataException"/>, or the input ending
+/// inside the compressed stream) into a one-line <see cref="InvalidPackageException"/> naming the
+/// member and how far into its uncompressed stream the damage is. Anything else (an IO error of
+/// the file, a <see cref="CodecException"/>, a bug) passes through as what it is.
 /// </summary>
-internal sealed class DecompressionGuard(Stream inner, string where) : ReadOnlyForwardStream
+internal sealed class DecompressionGuard(Stream inner, string where, string member) : ReadOnlyForwardStream
 {
+    private long _position;
+
     public override int Read(Span<byte> buffer)
     {
         try
         {
-            return inner.Read(buffer);
+            int n = inner.Read(buffer);
+            _position += n;
+            return n;
         }
-        catch (PackageException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or FormatException or ArgumentException or NotSupportedException)
-        {
-            throw new PackageException($"{where}: corrupt compressed data ({e.Message.ReplaceLineEndings(" ")})", e);
+            throw new InvalidPackageException($"{where}: corrupt compressed data ({e.Message.ReplaceLineEndings(" ")})", member, _position, e);
         }
     }
-
 }

@@ -18,6 +18,7 @@ public sealed class TarReader
 
     private readonly Stream _stream;
     private readonly string _displayName;
+    private readonly string? _member;
     private readonly byte[] _header = new byte[BlockSize];
     private readonly Dictionary<string, byte[]> _globalPax = new(StringComparer.Ordinal);
     private TarEntry? _current;
@@ -30,8 +31,10 @@ public sealed class TarReader
 
     /// <param name="stream">The (decompressed) tar stream. Not disposed by the reader.</param>
     /// <param name="displayName">How error messages name the archive, e.g. "foo.deb: data.tar.gz".</param>
-    public TarReader(Stream stream, string displayName)
+    /// <param name="member">The ar member holding the archive, for <see cref="InvalidPackageException.Member"/>.</param>
+    public TarReader(Stream stream, string displayName, string? member = null)
     {
+        _member = member;
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(displayName);
         _stream = stream;
@@ -327,5 +330,5 @@ public sealed class TarReader
         return seconds < 0 && fraction ? seconds - 1 : seconds;
     }
 
-    private PackageException Error(string what) => new($"{_displayName}: {what}");
+    private InvalidPackageException Error(string what) => new($"{_displayName}: {what}", _member, _blockNumber * BlockSize);
 }

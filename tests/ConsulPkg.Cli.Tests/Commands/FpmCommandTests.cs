@@ -56,6 +56,22 @@ public sealed class FpmCommandTests
     }
 
     [Test]
+    public void GzipLevelZeroBuildsAPackageDpkgDebReads()
+    {
+        // Level 0 passed the mapper but failed in the compressor; fpm documents it as "none or minimal".
+        using var output = new TempDirectory();
+        string deb = output.Combine("zero.deb");
+        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--deb-compression", "gz", "--deb-compression-level", "0", "-p", deb, "."]);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        ToolResult listing = Tool.Run("dpkg-deb", "-c", deb);
+        Assert.Multiple(() =>
+        {
+            Assert.That(listing.ExitCode, Is.Zero, listing.StdErr);
+            Assert.That(listing.StdOut, Does.Contain("./usr/local/bin/consul"));
+        });
+    }
+
+    [Test]
     public void TwoBuildsAreByteIdentical()
     {
         // Outside the packaged tree: like fpm, a second build would package an older .deb lying in ".".

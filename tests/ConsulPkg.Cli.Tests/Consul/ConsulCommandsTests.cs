@@ -105,11 +105,12 @@ public sealed class ConsulCommandsTests
         });
     }
 
-    [TestCase("--layout", "rpm", "invalid --layout 'rpm'")]
-    [TestCase("--compression", "bz2", "invalid --compression 'bz2'")]
-    [TestCase("--arch", "x86_64", "unsupported architecture 'x86_64'")]
-    [TestCase("--consul-version", "latest", "invalid Consul version 'latest'")]
-    public void BadOptionValuesFailBeforeAnyDownload(string option, string value, string message)
+    [TestCase("--layout", "rpm", "invalid --layout 'rpm': use seed", ExitCodes.Usage)]
+    [TestCase("--compression", "bz2", "invalid --compression 'bz2': use gz, xz, zst or none", ExitCodes.Usage)]
+    [TestCase("--gossip-key-bytes", "20", "invalid --gossip-key-bytes '20': use 16 (Consul before 1.6, the default), 24 or 32", ExitCodes.Usage)]
+    [TestCase("--arch", "x86_64", "unsupported architecture 'x86_64'", ExitCodes.Failure)]
+    [TestCase("--consul-version", "latest", "invalid Consul version 'latest'", ExitCodes.Failure)]
+    public void BadOptionValuesFailBeforeAnyDownload(string option, string value, string message, int exitCode)
     {
         string[] args = option == "--consul-version"
             ? ["build", option, value]
@@ -117,7 +118,7 @@ public sealed class ConsulCommandsTests
         ToolResult r = CliRunner.Run(Context(), args);
         Assert.Multiple(() =>
         {
-            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.ExitCode, Is.EqualTo(exitCode));
             Assert.That(r.StdErr, Does.StartWith("consul-pkg: " + message));
             Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
         });
@@ -151,7 +152,27 @@ public sealed class ConsulCommandsTests
         });
     }
 
+    [TestCase("keygen", "--bytes", "20")]
+    [TestCase("keygen", "--bytes", "x")]
+    [TestCase("configs", "--gossip-key-bytes", "20")]
+    public void KeySizeIsCheckedWithTheCommandLine(string command, string option, string value)
+    {
+        string[] args = command == "configs" ? [command, "--output", "conf", option, value] : [command, option, value];
+        ToolResult r = CliRunner.Run(Context(), args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
+            Assert.That(r.ErrorLines, Is.EqualTo(new[]
+            {
+                $"consul-pkg: invalid {option} '{value}': use 16 (Consul before 1.6, the default), 24 or 32 (see 'consul-pkg {command} --help')",
+            }));
+            Assert.That(r.StdOut, Is.Empty);
+            Assert.That(Directory.Exists(_temp.Combine("conf")), Is.False);
+        });
+    }
+
     [TestCase(new string[0], 24)]
+    [TestCase(new[] { "--bytes", "24" }, 32)]
     [TestCase(new[] { "--bytes", "32" }, 44)]
     public void KeygenPrintsAKeyLikeConsulKeygen(string[] extra, int length)
     {

@@ -28,7 +28,7 @@ public sealed class GnuTarWriterTests
     [Test]
     public void AnArMemberOverTheFormatsLimitIsRefused()
     {
-        var ex = Assert.Throws<PackageException>(() => ArWriter.FormatHeader("data.tar.xz", 0, 10_000_000_000))!;
+        var ex = Assert.Throws<InvalidSpecException>(() => ArWriter.FormatHeader("data.tar.xz", 0, 10_000_000_000))!;
         Assert.That(ex.Message, Does.Contain("data.tar.xz").And.Contain("10000000000"));
     }
 }

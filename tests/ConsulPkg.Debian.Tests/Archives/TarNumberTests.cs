@@ -46,5 +46,5 @@ public sealed class TarNumberTests
 
     [Test]
     public void ANegativeValueIsRefused() =>
-        Assert.That(() => TarNumber.Write(new byte[8], -1, "uid"), Throws.TypeOf<PackageException>().With.Message.Contain("uid -1"));
+        Assert.That(() => TarNumber.Write(new byte[8], -1, "uid"), Throws.TypeOf<InvalidSpecException>().With.Message.Contain("uid -1"));
 }

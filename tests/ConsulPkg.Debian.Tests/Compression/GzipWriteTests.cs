@@ -164,8 +164,28 @@ public class GzipWriteTests
     [Test]
     public void RefusesAnOutOfRangeLevel()
     {
-        var e = Assert.Throws<PackageException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Gzip, 0));
-        Assert.That(e!.Message, Is.EqualTo("gzip level 0 is out of range; use 1 to 9"));
+        var e = Assert.Throws<InvalidSpecException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Gzip, 10));
+        Assert.That(e!.Message, Is.EqualTo("gzip level 10 is out of range; use 0 to 9"));
+    }
+
+    [Test]
+    public void LevelZeroStoresAndGzipReadsIt()
+    {
+        // fpm documents --deb-compression-level 0 as "none or minimal"; zlib's level 0 stores.
+        byte[] data = TestData.Mixed(300_000);
+        using var compressed = new MemoryStream();
+        using (Stream gzip = Compressors.OpenCompressor(compressed, CompressionFormat.Gzip, 0))
+        {
+            gzip.Write(data);
+        }
+
+        var gunzip = TestData.RunTool("gzip", compressed.ToArray(), "-dc");
+        Assert.Multiple(() =>
+        {
+            Assert.That(gunzip.ExitCode, Is.Zero, gunzip.Stderr);
+            Assert.That(gunzip.Stdout, Is.EqualTo(data));
+            Assert.That(compressed.Length, Is.GreaterThan(data.Length), "stored, not compressed");
+        });
     }
 
     private sealed class FailingStream : MemoryStream

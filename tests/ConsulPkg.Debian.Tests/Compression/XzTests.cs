@@ -120,7 +120,7 @@ public class XzTests
     [Test]
     public void RefusesAnOutOfRangeLevel()
     {
-        var e = Assert.Throws<PackageException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Xz, 10));
+        var e = Assert.Throws<InvalidSpecException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Xz, 10));
         Assert.That(e!.Message, Does.Contain("xz level 10").And.Contain("0 to 9"));
     }
 

@@ -73,7 +73,7 @@ public class ZstdTests
     [Test]
     public void RefusesAnOutOfRangeLevel()
     {
-        var e = Assert.Throws<PackageException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Zstd, 0));
+        var e = Assert.Throws<InvalidSpecException>(() => Compressors.OpenCompressor(Stream.Null, CompressionFormat.Zstd, 0));
         Assert.That(e!.Message, Does.Contain("zstd level 0"));
     }
 }

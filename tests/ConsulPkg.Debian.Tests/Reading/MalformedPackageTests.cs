@@ -75,7 +75,7 @@ public sealed class MalformedPackageTests
         foreach (bool seekable in Seekable)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            PackageException error = Assert.Throws<PackageException>(() =>
+            InvalidPackageException error = Assert.Throws<InvalidPackageException>(() =>
             {
                 Stream input = seekable ? new MemoryStream(deb) : new ForwardOnlyStream(new MemoryStream(deb));
                 using DebPackageReader reader = DebPackageReader.Open(input, Name);
@@ -124,8 +124,66 @@ public sealed class MalformedPackageTests
     {
         byte[] control = RawAr.Gzip(new RawTarBuilder().Add("./control", data: "Package: a\nVersion: 1\nPackage: b\n"u8.ToArray()).Build());
         using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", control), ("data.tar", Data))), Name);
-        PackageException error = Assert.Throws<PackageException>(() => _ = reader.Fields)!;
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => _ = reader.Fields)!;
         Assert.That(error.Message, Does.StartWith(Name + ": control: ").And.Contain("duplicate field 'Package'"));
+    }
+
+    [Test]
+    public void CorruptCompressedDataNamesTheMemberAndHowFarItGot()
+    {
+        // Big enough that the decoder hands out data before it reaches the damaged trailer (the CRC).
+        byte[] gzip = RawAr.Gzip(new RawTarBuilder().Add("./big", data: new byte[1 << 20]).Build());
+        using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(Valid(Tamper(gzip, gzip.Length - 6), "data.tar.gz")), Name);
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.ReadDataEntries().ToList())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Member, Is.EqualTo("data.tar.gz"));
+            Assert.That(error.Offset, Is.GreaterThan(0), "the damage (the CRC) is at the end of the stream");
+            Assert.That(error.Message, Does.StartWith(Name + ": data.tar.gz: corrupt compressed data"));
+        });
+    }
+
+    [Test]
+    public void ACorruptTarHeaderNamesTheMemberAndTheHeadersOffset()
+    {
+        using DebPackageReader reader = DebPackageReader.Open(new MemoryStream(Valid(Tamper(Data, 512 + 20))), Name);
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.ReadDataEntries().ToList())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Member, Is.EqualTo("data.tar"));
+            Assert.That(error.Offset, Is.EqualTo(512), "the second header block");
+        });
+    }
+
+    [Test]
+    public void ADecodersOwnBugIsNotReportedAsCorruptData()
+    {
+        // Only the decoder's word that the data is bad makes a package invalid; a bug stays a bug.
+        using var guard = new DecompressionGuard(new ThrowingStream(new InvalidOperationException("bug")), "x.deb: data.tar.xz", "data.tar.xz");
+        Assert.Throws<InvalidOperationException>(() => guard.ReadByte());
+    }
+
+    private sealed class ThrowingStream(Exception exception) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() { }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw exception;
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static byte[] Tamper(byte[] data, int offset)

@@ -52,7 +52,7 @@ public sealed class TarReaderTests
         tar[1024 + 3] ^= 1;
         var reader = new TarReader(new MemoryStream(tar), "t.tar");
         Assert.That(reader.GetNextEntry()!.Name, Is.EqualTo("./a"));
-        PackageException error = Assert.Throws<PackageException>(() => reader.GetNextEntry())!;
+        InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.GetNextEntry())!;
         Assert.That(error.Message, Does.StartWith("t.tar: corrupt tar header at block 2 "), "blocks count from 0: header, data, header");
     }
 }

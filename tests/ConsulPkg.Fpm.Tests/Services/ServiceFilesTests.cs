@@ -115,7 +115,7 @@ public sealed class ServiceFilesTests
         _temp.WriteFile("tree/etc/default/app", "A=1\n");
         _temp.WriteFile("app.default", "A=2\n");
         var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { DefaultFiles = ["app.default"] }));
-        Assert.That(ex!.Message, Is.EqualTo("two inputs put something at '/etc/default/app': the package's files and '--deb-default app.default'; exclude one or drop the flag"));
+        Assert.That(ex!.Message, Is.EqualTo("two inputs put something at '/etc/default/app': '.' and '--deb-default app.default'; exclude one or map it elsewhere"));
     }
 
     [Test]

@@ -82,7 +82,7 @@ public sealed class StagingTreeTests
     [Test]
     public void DotDotInTargetIsRefused()
     {
-        var ex = Assert.Throws<PackageException>(() => PackagePath.Normalize("/usr/../../etc"));
+        var ex = Assert.Throws<InvalidSpecException>(() => PackagePath.Normalize("/usr/../../etc"));
         Assert.That(ex!.Message, Does.Contain("'..' is not allowed"));
     }
 

@@ -1,0 +1,25 @@
+namespace ConsulPkg.Debian;
+
+/// <summary>A file whose SHA-256 is not the one it must have. The message names the file and both hashes.</summary>
+public class ChecksumException : PackageException
+{
+    public ChecksumException() { }
+
+    public ChecksumException(string message) : base(message) { }
+
+    public ChecksumException(string message, Exception innerException) : base(message, innerException) { }
+
+    public ChecksumException(string fileName, string expected, string actual, string expectedFrom)
+        : base($"SHA-256 mismatch for {fileName}: expected {expected} ({expectedFrom}), got {actual}; the file was discarded, check the mirror or the local file")
+    {
+        FileName = fileName;
+        Expected = expected;
+        Actual = actual;
+    }
+
+    public string FileName { get; } = "";
+
+    public string Expected { get; } = "";
+
+    public string Actual { get; } = "";
+}
