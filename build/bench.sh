@@ -5,6 +5,10 @@
 #
 # Prints one markdown table: median wall time of each tool, the ratio ours/dpkg-deb, the
 # output size ratio and the peak RSS of each. Not a test: numbers depend on the machine.
+# BENCH_BUILD=native|jit picks the consul-pkg build measured (default: what build/consul-pkg
+# picks on this machine); each is published once into .artifacts/bench-KIND/ and reused.
+# BENCH_TOOL=PATH measures an executable published before instead (BENCH_BUILD then only labels it).
+# Start-up cases (--version, contents of a one-file package) run RUNS x 10 times each.
 # The stand-in for the Consul binary is a large Go executable (the docker client where
 # there is one, else the largest ELF file in /usr/bin), which compresses like consul does.
 set -euo pipefail
@@ -17,9 +21,16 @@ export SOURCE_DATE_EPOCH=1480956780 LC_ALL=C TZ=UTC
 
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 
-echo "publishing consul-pkg (Release)..." >&2
-dotnet publish "$top/src/ConsulPkg.Cli" -c Release -o "$work/bin" --nologo -v quiet >&2
-ours="$work/bin/consul-pkg"
+if [ -z "${BENCH_BUILD:-}" ]; then
+  if command -v clang >/dev/null && [ -e /usr/include/zlib.h ]; then BENCH_BUILD=native; else BENCH_BUILD=jit; fi
+fi
+if [ -n "${BENCH_TOOL:-}" ]; then
+  ours=$BENCH_TOOL
+else
+  # Published (or reused) the way build/consul-pkg does it; its one line about the build goes to stderr.
+  CONSUL_PKG_BUILD=$BENCH_BUILD CONSUL_PKG_ARTIFACTS="$top/.artifacts/bench-$BENCH_BUILD" "$top/build/consul-pkg" --version >/dev/null
+  ours="$top/.artifacts/bench-$BENCH_BUILD/bin/consul-pkg"
+fi
 
 binary=$(command -v docker || true)
 if [ -z "$binary" ] || ! head -c 4 "$binary" | grep -q ELF; then
@@ -91,9 +102,37 @@ build_case() {  # NAME COMPRESSION LABEL
   row "$3" "$work/o.t" "$work/d.t" "$s/ours.deb" "$s/dpkg.deb"
 }
 
+# startup_case LABEL "OURS ARGS" "DPKG ARGS": milliseconds per run, measured one run at a time
+# (RUNS x 10 runs each, alternating), median; peak RSS from one more run of each under time(1).
+startup_case() {
+  local label=$1 a b i t0
+  local -a oa da
+  read -r -a oa <<< "$2"; read -r -a da <<< "$3"
+  : > "$work/o.ms"; : > "$work/d.ms"
+  for i in $(seq 1 $((runs * 10))); do
+    t0=$(date +%s%N); "$ours" "${oa[@]}" >/dev/null; echo $(( ($(date +%s%N) - t0) / 1000 )) >> "$work/o.ms"
+    t0=$(date +%s%N); dpkg-deb "${da[@]}" >/dev/null; echo $(( ($(date +%s%N) - t0) / 1000 )) >> "$work/d.ms"
+  done
+  : > "$work/o.t"; : > "$work/d.t"
+  measure "$work/o.t" "$ours" "${oa[@]}"; measure "$work/d.t" dpkg-deb "${da[@]}"
+  a=$(median < "$work/o.ms"); b=$(median < "$work/d.ms")
+  awk -v l="$label" -v a="$a" -v b="$b" -v ra="$(maxcol 2 < "$work/o.t")" -v rb="$(maxcol 2 < "$work/d.t")" 'BEGIN {
+    printf "| %s | %.1f ms | %.1f ms | %.2fx | - | %.0f MB | %.0f MB |\n", l, a / 1000, b / 1000, a / b, ra / 1024, rb / 1024 }'
+}
+
 stage_big big 1; finish_stage big
+echo "consul-pkg build: $BENCH_BUILD, load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
 echo "| case | consul-pkg | dpkg-deb | ratio | size ratio | RSS ours | RSS dpkg-deb |"
 echo "|---|---|---|---|---|---|---|"
+
+# Start-up: the version, and the listing of a one-file package (the kind a pipeline inspects).
+mkdir -p "$work/tiny/usr/bin" "$work/tiny/DEBIAN"
+printf '#!/bin/sh\necho hello\n' > "$work/tiny/usr/bin/hello"; chmod 0755 "$work/tiny/usr/bin/hello"
+printf 'Package: tiny\nVersion: 1.0\nArchitecture: all\nMaintainer: Bench <bench@example.org>\nDescription: tiny\n' > "$work/tiny/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$work/tiny" "$work/tiny.deb" >/dev/null
+startup_case "--version" "--version" "--version"
+startup_case "contents, one-file package" "contents $work/tiny.deb" "-c $work/tiny.deb"
 for c in gzip xz zstd none; do
   build_case big "$c" "40 MB binary, $c"
 done
@@ -139,4 +178,4 @@ done
 awk '{print $1}' "$work/o.t" | median | awk -v r="$(maxcol 2 < "$work/o.t")" '{ printf "| consul recipe, local 40 MB zip, gzip | %.2f s | - | - | - | %.0f MB | - |\n", $1, r / 1024 }'
 
 echo
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(dpkg-deb --version | head -n1 | sed 's/.*version \([^ ]*\).*/dpkg-deb \1/'), input $(basename "$binary") $(( $(stat -c %s "$binary") / 1000000 )) MB, $runs runs each"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(dpkg-deb --version | head -n1 | sed 's/.*version \([^ ]*\).*/dpkg-deb \1/'), input $(basename "$binary") $(( $(stat -c %s "$binary") / 1000000 )) MB, $runs runs each, load at end $(cut -d' ' -f1-3 /proc/loadavg)"

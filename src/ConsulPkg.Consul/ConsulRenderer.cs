@@ -68,7 +68,8 @@ public static class ConsulRenderer
     public const string PackageName = "consul";
 
     // Config files are not HTML: keep '+' and '/' of base64 keys readable instead of \u002B.
-    private static readonly JsonSerializerOptions JsonText = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Source-generated, because reflection-based serialisation is disabled in the NativeAOT executable.
+    private static readonly ConsulJsonContext Json = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     public const string ServiceUser = "consul";
 
     public static ConsulTemplateModel Model(
@@ -93,10 +94,10 @@ public static class ConsulRenderer
             Group = ServiceUser,
             Roles = string.Join(' ', AgentRoleExtensions.All.Select(r => r.ToName())),
             DefaultRole = AgentRole.Client.ToName(),
-            DatacenterJson = JsonSerializer.Serialize(settings.Datacenter, JsonText),
-            DataDirJson = JsonSerializer.Serialize(LayoutPaths.DataDir, JsonText),
-            JoinJson = JsonSerializer.Serialize(settings.Join, JsonText),
-            EncryptJson = JsonSerializer.Serialize(key.ToBase64(), JsonText),
+            DatacenterJson = JsonSerializer.Serialize(settings.Datacenter, Json.String),
+            DataDirJson = JsonSerializer.Serialize(LayoutPaths.DataDir, Json.String),
+            JoinJson = JsonSerializer.Serialize(settings.Join, Json.IReadOnlyListString),
+            EncryptJson = JsonSerializer.Serialize(key.ToBase64(), Json.String),
         };
     }
 

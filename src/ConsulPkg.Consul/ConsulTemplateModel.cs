@@ -43,4 +43,30 @@ public sealed record ConsulTemplateModel
 
     /// <summary>The gossip key as a JSON string. Only configs use it.</summary>
     public required string EncryptJson { get; init; }
+
+    /// <summary>
+    /// The model as the templates see it, each property under its snake_case name. Listed by hand
+    /// rather than imported by reflection, because trimming (the NativeAOT executable) removes
+    /// the metadata such an import reads; a test checks that every property is listed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Variables() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["package_name"] = PackageName,
+        ["version"] = Version,
+        ["consul_version"] = ConsulVersion,
+        ["layout"] = Layout,
+        ["binary_path"] = BinaryPath,
+        ["unit_name"] = UnitName,
+        ["config_root"] = ConfigRoot,
+        ["data_dir"] = DataDir,
+        ["defaults_file"] = DefaultsFile,
+        ["user"] = User,
+        ["group"] = Group,
+        ["roles"] = Roles,
+        ["default_role"] = DefaultRole,
+        ["datacenter_json"] = DatacenterJson,
+        ["data_dir_json"] = DataDirJson,
+        ["join_json"] = JoinJson,
+        ["encrypt_json"] = EncryptJson,
+    };
 }

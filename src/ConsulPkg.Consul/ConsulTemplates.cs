@@ -94,8 +94,14 @@ public sealed class ConsulTemplates
         (Template template, string path) = _templates.TryGetValue(name, out var t)
             ? t
             : throw new ArgumentException($"no template named '{name}'", nameof(name));
+        // Filled entry by entry: ScriptObject.Import(object) reflects over the model and so
+        // imports nothing once the executable is trimmed.
         var globals = new ScriptObject();
-        globals.Import(model, renamer: StandardMemberRenamer.Default);
+        foreach ((string variable, string value) in model.Variables())
+        {
+            globals.Add(variable, value);
+        }
+
         var context = new TemplateContext
         {
             StrictVariables = true,

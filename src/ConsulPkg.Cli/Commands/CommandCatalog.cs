@@ -19,5 +19,6 @@ internal static class CommandCatalog
         BuildCommand.Create(context),
         KeygenCommand.Create(context),
         ConfigsCommand.Create(context),
+        RepoCommand.Create(context),
     ];
 }

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using ConsulPkg.Debian;
+using ConsulPkg.Repository;
+
+namespace ConsulPkg.Cli.Commands;
+
+/// <summary>
+/// <c>consul-pkg repo publish</c>: adds .deb files to a signed apt repository in a directory and
+/// prints the deb822 sources stanza a client needs.
+/// </summary>
+internal static class RepoCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("repo", "Maintain a signed apt repository kept as plain files.");
+        command.Subcommands.Add(CreatePublish(context));
+        return command;
+    }
+
+    private static Command CreatePublish(CliContext context)
+    {
+        Option<string> repo = new("--repo") { Description = "The repository directory (created when missing)", Required = true, HelpName = "DIR" };
+        Option<string> suite = new("--suite") { Description = "Suite, e.g. stable", Required = true, HelpName = "SUITE" };
+        Option<string> component = new("--component") { Description = "Component (default main)", DefaultValueFactory = _ => "main", HelpName = "NAME" };
+        Option<string> signingKey = new("--signing-key") { Description = "OpenPGP secret key, armored or binary (gpg --export-secret-keys)", Required = true, HelpName = "KEY.asc" };
+        Option<string?> passphraseFile = new("--passphrase-file") { Description = "File whose first line is the key's passphrase", HelpName = "FILE" };
+        Option<string?> origin = new("--origin") { Description = "Release Origin (default: the repository's current one)" };
+        Option<string?> label = new("--label") { Description = "Release Label (default: the repository's current one)" };
+        Option<string?> codename = new("--codename") { Description = "Release Codename (default: the current one, else the suite)" };
+        Option<int> validFor = new("--valid-for") { Description = $"Days until Valid-Until (default {PublishOptions.DefaultValidDays})", DefaultValueFactory = _ => PublishOptions.DefaultValidDays, HelpName = "DAYS" };
+        Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
+        Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
+
+        var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
+        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, sourceDateEpoch })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parseResult =>
+        {
+            DateTimeOffset now = context.Now();
+            DateTimeOffset date = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context);
+            string? passphrase = parseResult.GetValue(passphraseFile) is { } file ? ReadPassphrase(context.ResolvePath(file)) : null;
+            int days = parseResult.GetValue(validFor);
+            if (days < 1)
+            {
+                throw new PackageException($"--valid-for {days}: give a number of days, 1 or more");
+            }
+
+            // apt checks the key at the time it verifies, and the signature carries the Release's date: both must be inside the key's life.
+            string keyPath = context.ResolvePath(parseResult.GetRequiredValue(signingKey));
+            SigningKey key = SigningKey.Load(keyPath, passphrase, now > date ? now : date);
+            PublishResult result = RepositoryPublisher.Publish(new PublishOptions
+            {
+                RepositoryDirectory = context.ResolvePath(parseResult.GetRequiredValue(repo)),
+                Suite = parseResult.GetRequiredValue(suite),
+                Component = parseResult.GetRequiredValue(component),
+                SigningKey = key,
+                Origin = parseResult.GetValue(origin),
+                Label = parseResult.GetValue(label),
+                Codename = parseResult.GetValue(codename),
+                Date = date,
+                ValidFor = TimeSpan.FromDays(days),
+                Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
+            });
+
+            TextWriter stdout = parseResult.InvocationConfiguration.Output;
+            TextWriter stderr = parseResult.InvocationConfiguration.Error;
+            foreach (string added in result.Added)
+            {
+                stdout.WriteLine($"added {added}");
+            }
+
+            foreach (string present in result.AlreadyPresent)
+            {
+                stdout.WriteLine($"already present {present}");
+            }
+
+            stdout.WriteLine($"signed dists/{result.Suite}/InRelease with key {key.SigningFingerprint}, valid until {result.ValidUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
+            if (result.ValidUntil <= now)
+            {
+                stderr.WriteLine($"consul-pkg: warning: Valid-Until {result.ValidUntil:yyyy-MM-dd} is already past (the date came from SOURCE_DATE_EPOCH): apt will refuse this repository until it is published again");
+            }
+
+            if (result.KeyringChanged)
+            {
+                stderr.WriteLine($"consul-pkg: warning: the signing key changed: clients need the new {result.KeyringPath} before their next update");
+            }
+
+            stdout.Write(SourcesStanza(result, parseResult.GetValue(url)));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The first line of the file, as gpg's --passphrase-file reads it.</summary>
+    private static string ReadPassphrase(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new PackageException($"--passphrase-file '{path}' does not exist");
+        }
+
+        string text = File.ReadAllText(path);
+        int newline = text.IndexOf('\n', StringComparison.Ordinal);
+        return (newline < 0 ? text : text[..newline]).TrimEnd('\r');
+    }
+
+    private static string SourcesStanza(PublishResult result, string? url)
+    {
+        const string Keyring = "/etc/apt/keyrings/consul-pkg-repository.gpg";
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# For clients: copy {result.KeyringPath} to {Keyring}, and this to /etc/apt/sources.list.d/consul-pkg-repository.sources\n");
+        text.Append("Types: deb\n");
+        text.Append(CultureInfo.InvariantCulture, $"URIs: {url ?? "https://REPLACE-WITH-WHERE-THE-REPOSITORY-IS-SERVED/"}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Suites: {result.Suite}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Components: {string.Join(' ', result.Components)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Signed-By: {Keyring}\n");
+        return text.ToString();
+    }
+}

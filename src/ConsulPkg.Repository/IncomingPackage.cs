@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Reading;
+
+namespace ConsulPkg.Repository;
+
+/// <summary>
+/// A .deb given to <c>repo publish</c>, read and checked before anything in the repository is
+/// touched: its control fields come from our own reader, its data member is read to the end (a
+/// truncated or corrupt package is refused here, not by apt on a client), its digests computed.
+/// </summary>
+internal sealed partial class IncomingPackage
+{
+    private IncomingPackage(string path, ControlFields control, FileDigests digests, string poolPath)
+    {
+        SourcePath = path;
+        Control = control;
+        Digests = digests;
+        PoolPath = poolPath;
+    }
+
+    public string SourcePath { get; }
+
+    public ControlFields Control { get; }
+
+    public FileDigests Digests { get; }
+
+    /// <summary>Where the file goes, relative to the repository root: pool/COMPONENT/PREFIX/SOURCE/NAME_VERSION_ARCH.deb.</summary>
+    public string PoolPath { get; }
+
+    public static IncomingPackage Read(string path, string component)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new PackageException($"package '{path}' does not exist: give the path of a .deb file");
+        }
+
+        ControlFields control;
+        using (DebPackageReader reader = DebPackageReader.Open(path))
+        {
+            control = reader.Fields;
+            foreach (TarEntry entry in reader.ReadDataEntries())
+            {
+                _ = entry; // reading every entry proves the data member is complete and decompresses
+            }
+        }
+
+        string package = Required(control, "Package", path);
+        string version = Required(control, "Version", path);
+        string architecture = Required(control, "Architecture", path);
+        if (!PackageName().IsMatch(package))
+        {
+            throw new PackageException($"{path}: invalid package name '{package}' in its control file: lower-case letters, digits and + - . only");
+        }
+
+        _ = DebianVersion.Parse(version);
+        if (!ArchitectureName().IsMatch(architecture))
+        {
+            throw new PackageException($"{path}: invalid architecture '{architecture}' in its control file");
+        }
+
+        // Source: "name" or "name (version)"; the pool directory is named after the source package.
+        string source = control["Source"] is { } field ? field.Split(' ', 2)[0] : package;
+        if (!PackageName().IsMatch(source))
+        {
+            throw new PackageException($"{path}: invalid source package name '{source}' in its control file");
+        }
+
+        string prefix = source.StartsWith("lib", StringComparison.Ordinal) && source.Length > 3 ? source[..4] : source[..1];
+        string fileVersion = version.Contains(':', StringComparison.Ordinal) ? version[(version.IndexOf(':', StringComparison.Ordinal) + 1)..] : version;
+        string poolPath = $"pool/{component}/{prefix}/{source}/{package}_{fileVersion}_{architecture}.deb";
+        return new IncomingPackage(path, control, FileDigests.OfFile(path), poolPath);
+    }
+
+    public IndexEntry ToIndexEntry() => IndexEntry.FromControl(Control, PoolPath, Digests);
+
+    private static string Required(ControlFields control, string name, string path) =>
+        control[name] ?? throw new PackageException($"{path}: the control file has no {name} field");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
+    private static partial Regex PackageName();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex ArchitectureName();
+}

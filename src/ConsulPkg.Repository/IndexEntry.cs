@@ -1,0 +1,94 @@
+using System.Text;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Reading;
+
+namespace ConsulPkg.Repository;
+
+/// <summary>
+/// One stanza of a Packages index: a binary package in the pool, identified by name, version and
+/// architecture, with the digest that decides whether a second upload of it is the same file.
+/// </summary>
+internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, string Text)
+{
+    /// <summary>
+    /// The fields dpkg-scanpackages writes first, in its order (Dpkg::Control::FieldsCore,
+    /// CTRL_INDEX_PKG), spelled as it spells them; any other control field follows in file order.
+    /// </summary>
+    private static readonly string[] FieldOrder =
+    [
+        "Package", "Package-Type", "Source", "Version", "Kernel-Version", "Built-For-Profiles", "Auto-Built-Package",
+        "Architecture", "Subarchitecture", "Installer-Menu-Item", "Build-Essential", "Essential", "Protected", "Origin",
+        "Bugs", "Maintainer", "Installed-Size", "Pre-Depends", "Depends", "Recommends", "Suggests", "Enhances",
+        "Conflicts", "Breaks", "Replaces", "Provides", "Built-Using", "Static-Built-Using", "Filename", "Size",
+        "MD5sum", "SHA1", "SHA256", "Section", "Priority", "Multi-Arch", "Homepage", "Description", "Tag", "Task",
+    ];
+
+    /// <summary>Fields an index adds itself; a control file that carries them is not believed.</summary>
+    private static readonly string[] IndexFields = ["Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"];
+
+    /// <summary>(name, version, architecture): what apt treats as one package.</summary>
+    public string Identity => $"{Package} {Version} {Architecture}";
+
+    /// <summary>Reads an existing index paragraph; errors name <paramref name="source"/>.</summary>
+    public static IndexEntry FromParagraph(Deb822Paragraph paragraph, string source)
+    {
+        ArgumentNullException.ThrowIfNull(paragraph);
+        string Required(string name) => paragraph[name]
+            ?? throw new PackageException($"{source}: a stanza has no {name} field:\n{paragraph.Text}");
+        return new IndexEntry(Required("Package"), Required("Version"), Required("Architecture"), Required("Filename"), Required("SHA256"), paragraph.Text);
+    }
+
+    /// <summary>
+    /// The stanza for a package read with our own .deb reader, as dpkg-scanpackages writes it for
+    /// <paramref name="filename"/> (the path below the repository root).
+    /// </summary>
+    public static IndexEntry FromControl(ControlFields control, string filename, FileDigests digests)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(digests);
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (KeyValuePair<string, string> field in control.Fields)
+        {
+            if (!Array.Exists(IndexFields, f => f.Equals(field.Key, StringComparison.OrdinalIgnoreCase)))
+            {
+                string known = Array.Find(FieldOrder, f => f.Equals(field.Key, StringComparison.OrdinalIgnoreCase)) ?? field.Key;
+                values.Add(new(known, field.Value));
+            }
+        }
+
+        values.Add(new("Filename", filename));
+        values.Add(new("Size", digests.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        values.Add(new("MD5sum", digests.Md5));
+        values.Add(new("SHA256", digests.Sha256));
+
+        var text = new StringBuilder();
+        foreach (string name in FieldOrder)
+        {
+            int i = values.FindIndex(v => v.Key == name);
+            if (i >= 0)
+            {
+                AppendField(text, values[i]);
+                values.RemoveAt(i);
+            }
+        }
+
+        foreach (KeyValuePair<string, string> rest in values)
+        {
+            AppendField(text, rest);
+        }
+
+        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, text.ToString());
+    }
+
+    private static void AppendField(StringBuilder text, KeyValuePair<string, string> field)
+    {
+        // A value whose first line is empty (only continuation lines) gets no space after the colon.
+        text.Append(field.Key).Append(':');
+        if (!field.Value.StartsWith('\n'))
+        {
+            text.Append(' ');
+        }
+
+        text.Append(field.Value).Append('\n');
+    }
+}

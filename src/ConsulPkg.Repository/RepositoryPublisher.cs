@@ -1,0 +1,304 @@
+using System.Text;
+using ConsulPkg.Debian;
+using ConsulPkg.Debian.Compression;
+
+namespace ConsulPkg.Repository;
+
+/// <summary>
+/// Adds packages to a signed apt repository kept as plain files: the pool, the Packages indices
+/// (plain, gzip, xz, and by-hash copies), Release, InRelease and Release.gpg. The repository's
+/// state is its files; nothing else is read or kept.
+/// </summary>
+/// <remarks>
+/// Order matters for clients reading while a publish runs: new pool files and by-hash indices are
+/// written first, then the plain indices, and InRelease/Release last, each by rename. A client
+/// that fetched the previous InRelease finds the indices it names under by-hash (they are kept for
+/// <see cref="ByHashGenerations.Kept"/> more publishes). Everything that can refuse a publish is
+/// checked before the first write, so a refused publish leaves the repository as it was.
+/// </remarks>
+public static class RepositoryPublisher
+{
+    public const string KeyringFileName = "archive-keyring.gpg";
+
+    private static readonly string[] IndexSuffixes = ["", ".gz", ".xz"];
+
+    public static PublishResult Publish(PublishOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateName(options.Suite, "suite", "--suite");
+        ValidateName(options.Component, "component", "--component");
+        ValidateValue(options.Origin, "--origin");
+        ValidateValue(options.Label, "--label");
+        if (options.Codename is not null)
+        {
+            ValidateName(options.Codename, "codename", "--codename");
+        }
+
+        if (options.ValidFor <= TimeSpan.Zero)
+        {
+            throw new PackageException($"--valid-for {options.ValidFor.TotalDays} is not a number of days: give 1 or more");
+        }
+
+        if (options.Packages.Count == 0)
+        {
+            throw new PackageException("no package given: name the .deb files to publish");
+        }
+
+        if (File.Exists(options.RepositoryDirectory))
+        {
+            throw new PackageException($"--repo '{options.RepositoryDirectory}' is a file: give a directory (it is created when missing)");
+        }
+
+        List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component);
+
+        string root = options.RepositoryDirectory;
+        Directory.CreateDirectory(root);
+        using RepositoryLock held = RepositoryLock.Acquire(root, options.LockTimeout);
+
+        string suiteDirectory = Path.Combine(root, "dists", options.Suite);
+        PublishedRelease? previous = PublishedRelease.Read(Path.Combine(suiteDirectory, "Release"));
+        SortedDictionary<string, Dictionary<string, IndexEntry>> components = ReadIndices(suiteDirectory, previous);
+        Dictionary<string, IndexEntry> target = components.TryGetValue(options.Component, out var existing)
+            ? existing
+            : components[options.Component] = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+
+        // Decide everything before writing anything.
+        var added = new List<IncomingPackage>();
+        var alreadyPresent = new List<string>();
+        foreach (IncomingPackage package in incoming)
+        {
+            IndexEntry entry = package.ToIndexEntry();
+            IndexEntry? known = components.Values.Select(c => c.GetValueOrDefault(entry.Identity)).FirstOrDefault(e => e is not null);
+            if (known is not null)
+            {
+                if (known.Sha256 != entry.Sha256)
+                {
+                    throw new PackageException(
+                        $"{package.SourcePath}: {entry.Package} {entry.Version} {entry.Architecture} is already in the repository as {known.Filename} with different content (SHA256 {known.Sha256[..16]}..., this file {entry.Sha256[..16]}...): publish it with a new version");
+                }
+
+                alreadyPresent.Add(known.Filename);
+                continue;
+            }
+
+            if (target.Values.FirstOrDefault(e => e.Filename == entry.Filename) is { } samePath)
+            {
+                throw new PackageException($"{package.SourcePath}: its pool file {entry.Filename} already holds {samePath.Package} {samePath.Version}: versions differing only in epoch cannot share a pool; raise the version");
+            }
+
+            target[entry.Identity] = entry;
+            added.Add(package);
+        }
+
+        List<string> architectures = components.Values.SelectMany(c => c.Values).Select(e => e.Architecture)
+            .Where(a => a != "all").Distinct().Order(StringComparer.Ordinal).ToList();
+        if (architectures.Count == 0)
+        {
+            architectures.Add("all"); // only Architecture: all packages: one binary-all index
+        }
+
+        var release = new ReleaseFile
+        {
+            Origin = options.Origin ?? previous?.Origin,
+            Label = options.Label ?? previous?.Label,
+            Suite = options.Suite,
+            Codename = options.Codename ?? previous?.Codename ?? options.Suite,
+            Date = options.Date,
+            ValidUntil = options.Date + options.ValidFor,
+            Architectures = architectures,
+            Components = [.. components.Keys],
+            Items = [],
+        };
+        string keyringPath = Path.Combine(root, KeyringFileName);
+        byte[] keyring = options.SigningKey.ExportPublicKeyring();
+        // Not refused (rotating the key is legitimate), but reported: every client needs the new keyring.
+        bool keyringChanged = File.Exists(keyringPath) && !File.ReadAllBytes(keyringPath).AsSpan().SequenceEqual(keyring);
+
+        // 1. Pool files.
+        foreach (IncomingPackage package in added)
+        {
+            string destination = Path.Combine(root, package.PoolPath);
+            if (!File.Exists(destination) || FileDigests.OfFile(destination).Sha256 != package.Digests.Sha256)
+            {
+                AtomicWrite.Copy(package.SourcePath, destination);
+            }
+        }
+
+        // 2. Indices: by-hash copies first, then the plain names.
+        List<IndexFile> indices = BuildIndices(components, architectures);
+        var byHash = new List<string>();
+        foreach (IndexFile index in indices)
+        {
+            foreach ((string algorithm, string digest) in new[] { ("SHA256", index.Digests.Sha256), ("SHA512", index.Digests.Sha512) })
+            {
+                string relative = $"{Path.GetDirectoryName(index.Path)}/by-hash/{algorithm}/{digest}";
+                byHash.Add(relative);
+                string path = Path.Combine(suiteDirectory, relative);
+                if (!File.Exists(path))
+                {
+                    AtomicWrite.Bytes(path, index.Content);
+                }
+            }
+        }
+
+        foreach (IndexFile index in indices)
+        {
+            AtomicWrite.Bytes(Path.Combine(suiteDirectory, index.Path), index.Content);
+        }
+
+        // 3. The keyring, then Release.gpg, Release and InRelease, each replaced by rename.
+        AtomicWrite.Bytes(keyringPath, keyring);
+        byte[] releaseBytes = Encoding.UTF8.GetBytes((release with { Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests))] }).Render());
+        string releaseText = Encoding.UTF8.GetString(releaseBytes);
+        AtomicWrite.Bytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(options.SigningKey.DetachedSign(releaseBytes, options.Date)));
+        AtomicWrite.Bytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
+        AtomicWrite.Bytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(options.SigningKey.ClearSign(releaseText, options.Date)));
+
+        // 4. Only now may by-hash files of old generations go.
+        ByHashGenerations.Read(suiteDirectory).Commit(byHash);
+
+        return new PublishResult(
+            [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged);
+    }
+
+    /// <summary>A suite, component or codename: one path segment apt can put in a URL.</summary>
+    public static void ValidateName(string value, string what, string option)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0 || value is "." or ".." || value.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new PackageException($"{option} '{value}' is not a valid {what} name: use letters, digits, '-' or '.', without '/' or spaces (e.g. stable)");
+        }
+    }
+
+    private static void ValidateValue(string? value, string option)
+    {
+        if (value is not null && (value.Length == 0 || value.Any(char.IsControl)))
+        {
+            throw new PackageException($"{option} '{value}' must be one non-empty line");
+        }
+    }
+
+    private static List<IncomingPackage> ReadIncoming(IReadOnlyList<string> paths, string component)
+    {
+        var packages = new List<IncomingPackage>();
+        foreach (string path in paths)
+        {
+            IncomingPackage package = IncomingPackage.Read(path, component);
+            if (packages.Find(p => p.PoolPath == package.PoolPath) is { } twin)
+            {
+                if (twin.Digests.Sha256 != package.Digests.Sha256)
+                {
+                    throw new PackageException($"{path} and {twin.SourcePath} are both {package.PoolPath} with different content: publish one of them");
+                }
+
+                continue;
+            }
+
+            packages.Add(package);
+        }
+
+        return packages;
+    }
+
+    /// <summary>
+    /// Every package the current Release lists, by component and identity. Each Packages file is
+    /// checked against the Release's SHA256 first: a repository whose files disagree is refused
+    /// rather than silently rebuilt from the wrong one.
+    /// </summary>
+    private static SortedDictionary<string, Dictionary<string, IndexEntry>> ReadIndices(string suiteDirectory, PublishedRelease? release)
+    {
+        var components = new SortedDictionary<string, Dictionary<string, IndexEntry>>(StringComparer.Ordinal);
+        if (release is null)
+        {
+            return components;
+        }
+
+        foreach (string component in release.Components)
+        {
+            components[component] = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        }
+
+        foreach ((string relative, string sha256, _) in release.Sha256)
+        {
+            string[] parts = relative.Split('/');
+            if (parts.Length != 3 || parts[2] != "Packages" || !components.TryGetValue(parts[0], out var entries))
+            {
+                continue;
+            }
+
+            string path = Path.Combine(suiteDirectory, relative);
+            if (!File.Exists(path))
+            {
+                throw new PackageException($"{path} is listed in the Release but missing: restore the repository from its last complete copy");
+            }
+
+            byte[] content = File.ReadAllBytes(path);
+            if (FileDigests.Of(content).Sha256 != sha256)
+            {
+                throw new PackageException($"{path} does not match the SHA256 in its Release: the repository was changed by hand or copied partially; restore it from its last complete copy");
+            }
+
+            foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(Encoding.UTF8.GetString(content), path))
+            {
+                IndexEntry entry = IndexEntry.FromParagraph(paragraph, path);
+                entries.TryAdd(entry.Identity, entry);
+            }
+        }
+
+        return components;
+    }
+
+    /// <summary>One file of the index tree: path below dists/SUITE, bytes and digests.</summary>
+    private sealed record IndexFile(string Path, byte[] Content, FileDigests Digests);
+
+    private static List<IndexFile> BuildIndices(SortedDictionary<string, Dictionary<string, IndexEntry>> components, List<string> architectures)
+    {
+        var jobs = new List<(string Path, byte[] Plain)>();
+        foreach ((string component, Dictionary<string, IndexEntry> entries) in components)
+        {
+            foreach (string architecture in architectures)
+            {
+                var text = new StringBuilder();
+                // dpkg-scanpackages' order: by name, then version as a string.
+                foreach (IndexEntry entry in entries.Values
+                    .Where(e => e.Architecture == architecture || e.Architecture == "all")
+                    .OrderBy(e => e.Package, StringComparer.Ordinal)
+                    .ThenBy(e => e.Version, StringComparer.Ordinal)
+                    .ThenBy(e => e.Architecture, StringComparer.Ordinal))
+                {
+                    text.Append(entry.Text).Append('\n');
+                }
+
+                jobs.Add(($"{component}/binary-{architecture}/Packages", Encoding.UTF8.GetBytes(text.ToString())));
+            }
+        }
+
+        // Compressing is most of the work; each file is independent.
+        var files = new IndexFile[jobs.Count * IndexSuffixes.Length];
+        Parallel.For(0, files.Length, i =>
+        {
+            (string path, byte[] plain) = jobs[i / IndexSuffixes.Length];
+            string suffix = IndexSuffixes[i % IndexSuffixes.Length];
+            byte[] content = suffix switch
+            {
+                "" => plain,
+                ".gz" => Compress(plain, CompressionFormat.Gzip),
+                _ => Compress(plain, CompressionFormat.Xz),
+            };
+            files[i] = new IndexFile(path + suffix, content, FileDigests.Of(content));
+        });
+        return [.. files];
+    }
+
+    private static byte[] Compress(byte[] plain, CompressionFormat format)
+    {
+        using var output = new MemoryStream();
+        using (Stream compressor = Compressors.OpenCompressor(output, format, threads: 1))
+        {
+            compressor.Write(plain);
+        }
+
+        return output.ToArray();
+    }
+}

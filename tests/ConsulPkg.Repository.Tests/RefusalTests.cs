@@ -1,0 +1,116 @@
+using ConsulPkg.Repository.Tests.Support;
+using static ConsulPkg.Repository.Tests.RepositoryTestSetup;
+
+namespace ConsulPkg.Repository.Tests;
+
+/// <summary>
+/// Each refusal through the real command line: exit code 1, one line on stderr naming the
+/// offending value, and the repository exactly as it was (every file's bytes and mode).
+/// </summary>
+public sealed class RefusalTests
+{
+    private TempDirectory work = null!;
+    private string repo = null!;
+    private string published = null!;
+
+    [SetUp]
+    public void PublishOnce()
+    {
+        work = new TempDirectory();
+        repo = work.Combine("repo");
+        published = TestDebs.Build(work.Path, "tool", "1.0-1");
+        ProcessOutput first = Cli("--signing-key", Keys.RsaArmored, published);
+        Assert.That(first.ExitCode, Is.Zero, first.Stderr);
+    }
+
+    [TearDown]
+    public void Remove() => work.Dispose();
+
+    [Test]
+    public void SameNameVersionArchitectureWithOtherBytes()
+    {
+        Directory.CreateDirectory(work.Combine("rebuilt"));
+        string rebuilt = TestDebs.Build(work.Combine("rebuilt"), "tool", "1.0-1", payload: "different\n");
+        string fresh = TestDebs.Build(work.Path, "fresh", "1.0-1");
+        AssertRefused(["--signing-key", Keys.RsaArmored, fresh, rebuilt], "tool 1.0-1 amd64 is already in the repository as pool/main/t/tool/tool_1.0-1_amd64.deb with different content");
+    }
+
+    [Test]
+    public void PublicKeyWithoutSecretPart() =>
+        AssertRefused(["--signing-key", Keys.PublicOnly, Fresh()], $"signing key '{Keys.PublicOnly}' is a public key without its secret part");
+
+    [Test]
+    public void ProtectedKeyWithoutPassphraseFile() =>
+        AssertRefused(["--signing-key", Keys.Protected, Fresh()], $"signing key '{Keys.Protected}' is protected by a passphrase: give it with --passphrase-file FILE");
+
+    [Test]
+    public void ProtectedKeyWithTheWrongPassphrase() =>
+        AssertRefused(["--signing-key", Keys.Protected, "--passphrase-file", Keys.WrongPassphraseFile, Fresh()], "cannot be unlocked with the passphrase given");
+
+    [Test]
+    public void ExpiredKey() =>
+        AssertRefused(["--signing-key", Keys.Expired, Fresh()], $"signing key '{Keys.Expired}'", "expired on 2020-01-02");
+
+    [Test]
+    public void FileThatIsNotADebianPackage() =>
+        AssertRefused(["--signing-key", Keys.RsaArmored, Fresh(), work.WriteFile("notes.deb", "just text\n")], "notes.deb: not a Debian package");
+
+    [Test]
+    public void TruncatedPackage()
+    {
+        byte[] bytes = File.ReadAllBytes(Fresh());
+        string truncated = work.Combine("truncated_1.0_amd64.deb");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length - 40)]);
+        AssertRefused(["--signing-key", Keys.RsaArmored, truncated], "truncated_1.0_amd64.deb");
+    }
+
+    [TestCase("stable/updates")]
+    [TestCase("my suite")]
+    public void SuiteNameWithSlashOrSpace(string suite) =>
+        AssertRefused(["--signing-key", Keys.RsaArmored, "--suite", suite, Fresh()], $"--suite '{suite}' is not a valid suite name");
+
+    [Test]
+    public void IndexChangedBehindTheReleasesBack()
+    {
+        string packages = Path.Combine(repo, "dists/stable/main/binary-amd64/Packages");
+        File.AppendAllText(packages, "\n");
+        AssertRefused(["--signing-key", Keys.RsaArmored, Fresh()], $"{packages} does not match the SHA256 in its Release");
+    }
+
+    [Test]
+    public void ProtectedKeyWithItsPassphraseFileSigns()
+    {
+        // The control case for the two refusals above: the same key with the right file works.
+        ProcessOutput result = Cli("--signing-key", Keys.Protected, "--passphrase-file", Keys.PassphraseFile, Fresh());
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        Assert.That(result.Stdout(), Does.Contain("added pool/main/f/fresh/fresh_1.0-1_amd64.deb")
+            .And.Contain("Types: deb\n").And.Contain("Suites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/"), "the client's .sources stanza");
+    }
+
+    private string Fresh() => TestDebs.Build(work.Path, "fresh", "1.0-1");
+
+    private ProcessOutput Cli(params string[] arguments)
+    {
+        string[] suite = arguments.Contains("--suite") ? [] : ["--suite", "stable"];
+        return ConsulPkgCli.Run(Date, ["repo", "publish", "--repo", repo, .. suite, .. arguments]);
+    }
+
+    private void AssertRefused(string[] arguments, params string[] expected)
+    {
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        ProcessOutput result = Cli(arguments);
+        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Stderr);
+            Assert.That(lines, Has.Length.EqualTo(1), "one line on stderr");
+            foreach (string part in expected)
+            {
+                Assert.That(result.Stderr, Does.StartWith("consul-pkg: ").And.Contain(part));
+            }
+
+            Assert.That(result.Stdout(), Is.Empty);
+            Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
+        });
+    }
+}

@@ -1,0 +1,66 @@
+using ConsulPkg.Repository.Tests.Support;
+using static ConsulPkg.Repository.Tests.RepositoryTestSetup;
+
+namespace ConsulPkg.Repository.Tests;
+
+/// <summary>InRelease and Release.gpg judged by gpgv, with the keyring the repository ships for Signed-By.</summary>
+public sealed class SignatureTests
+{
+    public enum Key
+    {
+        RsaArmored,
+        Ed25519SubkeyBinary,
+        ProtectedWithPassphrase,
+    }
+
+    [TestCase(Key.RsaArmored, "using RSA key")]
+    [TestCase(Key.Ed25519SubkeyBinary, "using EDDSA key")]
+    [TestCase(Key.ProtectedWithPassphrase, "using EDDSA key")]
+    public void GpgvAcceptsBothSignaturesWithTheShippedKeyring(Key key, string algorithm)
+    {
+        using var work = new TempDirectory();
+        string repo = work.Combine("repo");
+        (string file, string? passphrase) = key switch
+        {
+            Key.RsaArmored => (Keys.RsaArmored, null),
+            Key.Ed25519SubkeyBinary => (Keys.Ed25519Binary, null),
+            _ => (Keys.Protected, TestSigningKeys.Passphrase),
+        };
+        Publish(repo, [TestDebs.Build(work.Path, "tool", "1.0-1")], file, passphrase: passphrase);
+
+        string keyring = Path.Combine(repo, RepositoryPublisher.KeyringFileName);
+        string suite = Path.Combine(repo, "dists/stable");
+        ProcessOutput inRelease = Gpgv(keyring, Path.Combine(suite, "InRelease"));
+        ProcessOutput detached = Gpgv(keyring, Path.Combine(suite, "Release.gpg"), Path.Combine(suite, "Release"));
+        ProcessOutput otherKey = Gpgv(Keys.OtherPublicKeyring, Path.Combine(suite, "InRelease"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(inRelease.ExitCode, Is.Zero, inRelease.Stderr);
+            Assert.That(inRelease.Stderr, Does.Contain("Good signature").And.Contain(algorithm));
+            Assert.That(detached.ExitCode, Is.Zero, detached.Stderr);
+            Assert.That(detached.Stderr, Does.Contain("Good signature"));
+            Assert.That(otherKey.ExitCode, Is.Not.Zero, "another key's keyring does not verify it");
+            Assert.That(Encoding().GetString(Gpgv(keyring, "--output", "-", Path.Combine(suite, "InRelease")).Stdout),
+                Is.EqualTo(File.ReadAllText(Path.Combine(suite, "Release"))), "InRelease signs exactly the Release text");
+        });
+    }
+
+    [Test]
+    public void ATamperedInReleaseFailsVerification()
+    {
+        using var work = new TempDirectory();
+        string repo = work.Combine("repo");
+        Publish(repo, [TestDebs.Build(work.Path, "tool", "1.0-1")]);
+        string inRelease = Path.Combine(repo, "dists/stable/InRelease");
+        File.WriteAllText(inRelease, File.ReadAllText(inRelease).Replace("Suite: stable", "Suite: stablE", StringComparison.Ordinal));
+
+        ProcessOutput result = Gpgv(Path.Combine(repo, RepositoryPublisher.KeyringFileName), inRelease);
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Stderr, Does.Contain("BAD signature"));
+    }
+
+    private static System.Text.Encoding Encoding() => System.Text.Encoding.UTF8;
+
+    private static ProcessOutput Gpgv(string keyring, params string[] arguments) =>
+        ProcessRunner.Run("gpgv", ["--keyring", keyring, .. arguments]);
+}
