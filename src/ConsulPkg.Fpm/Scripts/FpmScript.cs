@@ -2,15 +2,18 @@ using ConsulPkg.Debian;
 
 namespace ConsulPkg.Fpm.Scripts;
 
-/// <summary>The package's own scripts, one per fpm flag, and the maintainer script each belongs to.</summary>
+/// <summary>
+/// The package's own scripts, one per fpm flag, in the order fpm's templates embed them (an
+/// upgrade script before its install script).
+/// </summary>
 public enum FpmScript
 {
+    BeforeUpgrade,
     BeforeInstall,
+    AfterUpgrade,
     AfterInstall,
     BeforeRemove,
     AfterRemove,
-    BeforeUpgrade,
-    AfterUpgrade,
     AfterPurge,
 }
 

@@ -122,6 +122,9 @@ public sealed class FpmCommandTests
         new object[] { "invalid version", new[] { "--version", "latest" }, "invalid upstream version 'latest'" },
         new object[] { "missing script", new[] { "--post-uninstall", "./post-uninstall" }, "cannot read the --after-remove script '{dir}/post-uninstall': no such file or directory" },
         new object[] { "script without #!", new[] { "--after-remove", "usr/lib/systemd/system/consul.service" }, "the --after-remove script '{dir}/usr/lib/systemd/system/consul.service' does not start with '#!'" },
+        new object[] { "unit type", new[] { "--deb-systemd", "agent.sh" }, "invalid --deb-systemd unit 'agent.sh': its extension '.sh' is not a unit type" },
+        new object[] { "missing unit", new[] { "--deb-systemd", "consul.service" }, "cannot read the --deb-systemd file '{dir}/consul.service': no such file or directory" },
+        new object[] { "missing upgrade script", new[] { "--after-upgrade", "after-upgrade" }, "cannot read the --after-upgrade script '{dir}/after-upgrade': no such file or directory" },
         new object[] { "conffile not in data", new[] { "--config-files", "/etc/consul.d/consul.json" }, "config file '/etc/consul.d/consul.json'" },
         new object[] { "unreadable input", new[] { "/proc/sys/vm/compact_memory=/etc/consul.d/x" }, "cannot read '/proc/sys/vm/compact_memory'" },
         new object[] { "output dir missing", new[] { "-p", "{dir}/missing/out.deb" }, "output directory '{dir}/missing' does not exist" },
@@ -246,6 +249,24 @@ public sealed class FpmCommandTests
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
         string listing = Tool.Run("dpkg-deb", "-c", _temp.Combine("consul_1.0_amd64.deb")).StdOut;
         Assert.That(listing, Does.Contain("./usr/local/bin/consul").And.Not.Contain("./etc/"));
+    }
+
+    /// <summary>fpm's <c>--[no-]deb-systemd-enable</c>: the last of the pair wins; a unit's name gets ".service".</summary>
+    [TestCase(new[] { "--deb-systemd-enable" }, true)]
+    [TestCase(new[] { "--deb-systemd-enable", "--no-deb-systemd-enable" }, false)]
+    [TestCase(new[] { "--no-deb-systemd-enable", "--deb-systemd-enable" }, true)]
+    [TestCase(new string[0], false)]
+    public void SystemdEnableAndItsNegationLastOneWins(string[] flags, bool enabled)
+    {
+        File.Copy(_temp.Combine("usr/lib/systemd/system/consul.service"), _temp.Combine("agent"));
+        ToolResult r = CliRunner.Run(_temp.Path, ["fpm", "-s", "dir", "-t", "deb", "-n", "consul", "--deb-systemd", "agent", .. flags, "usr/local"]);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        string postinst = Tool.Run("dpkg-deb", "-I", _temp.Combine("consul_1.0_amd64.deb"), "postinst").StdOut;
+        Assert.Multiple(() =>
+        {
+            Assert.That(postinst, Does.Contain("deb-systemd-helper --quiet was-enabled agent.service"));
+            Assert.That(postinst.Contains("if deb-systemd-helper debian-installed agent.service", StringComparison.Ordinal), Is.EqualTo(!enabled));
+        });
     }
 
     [Test]
