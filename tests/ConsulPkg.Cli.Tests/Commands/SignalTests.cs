@@ -66,11 +66,11 @@ public sealed class SignalTests
     public async Task SigintDuringADownloadRemovesTheWorkDirectoryAndExits130()
     {
         using var server = new FakeReleaseServer();
-        var release = new FakeRelease("9.8.7");
+        var release = new FakeRelease("0.7.5");
         release.Publish(server, TestKeys.Trusted);
         server.FailAlways(release.Dir + release.ZipName, Fault.StallAfterHeaders);
         string key = _temp.WriteFile("test-key.asc", TestKeys.Trusted.ArmoredPublicKey);
-        using Process build = Start(["build", "--consul-version", "9.8.7", "--trusted-key", key, "--release-url", server.BaseUrl.ToString(), "--output", _out],
+        using Process build = Start(["build", "--consul-version", "0.7.5", "--maintainer", "Ops <ops@example.org>", "--trusted-key", key, "--release-url", server.BaseUrl.ToString(), "--output", _out],
             new() { ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64, ["XDG_CACHE_HOME"] = _temp.Combine("cache") });
         Task arrived = server.RequestArrived(release.Dir + release.ZipName);
         Assert.That(await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromMinutes(2))), Is.SameAs(arrived), "the zip was never requested");
