@@ -398,8 +398,11 @@ public sealed class ReleaseBuildTests
         string sumsPath = _release.Dir + _release.SumsName;
         _server.FailNext(sumsPath, Fault.Stall);
         ConsulRecipeOptions options = Options();
-        await Build(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromMilliseconds(300) } });
-        Assert.That(_server.RequestCount(sumsPath), Is.EqualTo(2));
+        await Build(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromSeconds(1) } });
+
+        // The stalled request and at least one retry; on a loaded machine a healthy retry may
+        // itself outlive the timeout, so more attempts are not a failure of what is tested here.
+        Assert.That(_server.RequestCount(sumsPath), Is.GreaterThanOrEqualTo(2));
     }
 
     [Test]

@@ -48,12 +48,20 @@ public sealed partial record ReleaseVersion : IComparable<ReleaseVersion>
             return version;
         }
 
-        // A number too long to be a release is named, so nobody hunts for a typo in the rest.
+        throw new PackageException(OutOfRange(text) ?? $"invalid Consul version '{text}': give a release number such as 0.7.2 or 1.17.0-rc1, or latest");
+    }
+
+    /// <summary>
+    /// The message for a version with a number too long to be a release, or null: it names the
+    /// number, so nobody hunts for a typo in the rest.
+    /// </summary>
+    internal static string? OutOfRange(string text)
+    {
         string? tooLong = text.Split('-', '+', '~')[0].Split('.')
             .FirstOrDefault(part => part.Length > MaxComponentDigits && part.All(char.IsAsciiDigit));
-        throw new PackageException(tooLong is null
-            ? $"invalid Consul version '{text}': give a release number such as 0.7.2 or 1.17.0-rc1, or latest"
-            : $"invalid Consul version '{text}': '{tooLong}' is out of range (a version number has at most {MaxComponentDigits} digits per part, e.g. 1.17.0)");
+        return tooLong is null
+            ? null
+            : $"invalid Consul version '{text}': '{tooLong}' is out of range (a version number has at most {MaxComponentDigits} digits per part, e.g. 1.17.0)";
     }
 
     public static ReleaseVersion? TryParse(string text)

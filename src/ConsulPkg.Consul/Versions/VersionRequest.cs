@@ -52,8 +52,8 @@ public sealed partial record VersionRequest
 
         return ReleaseVersion.TryParse(text) is { } exact
             ? new VersionRequest(text, exact, null, null)
-            : throw new PackageException(
-                $"invalid Consul version '{text}': give a release such as 0.7.2 or 1.17.0-rc1, or latest, latest-1.x, latest-1.17.x");
+            : throw new PackageException(ReleaseVersion.OutOfRange(text)
+                ?? $"invalid Consul version '{text}': give a release such as 0.7.2 or 1.17.0-rc1, or latest, latest-1.x, latest-1.17.x");
     }
 
     /// <summary>Whether <paramref name="version"/> is a release this request would take (never a pre-release for latest).</summary>
