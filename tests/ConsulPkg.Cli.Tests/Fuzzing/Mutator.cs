@@ -344,7 +344,16 @@ internal sealed class Mutator(int seed)
             }
             string size = Encoding.ASCII.GetString(tar, at + 124, 11).Trim('\0', ' ');
             long length = size.Length == 0 || !size.All(c => c is >= '0' and <= '7') ? 0 : Convert.ToInt64(size, 8);
-            at += Block + (int)((length + Block - 1) / Block * Block);
+
+            // An earlier mutation of the same case may have set a size past the end: stop there
+            // rather than step outside the array.
+            long next = at + Block + ((length + Block - 1) / Block * Block);
+            if (next > tar.Length)
+            {
+                break;
+            }
+
+            at = (int)next;
         }
         return offsets;
     }
