@@ -16,7 +16,7 @@ internal sealed class SourceCheckout : IDisposable
 
     public SourceCheckout()
     {
-        string root = FindRepositoryRoot();
+        string root = RepositoryRoot.Find();
         foreach (string file in CopiedFiles)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Combine(file))!);
@@ -77,19 +77,6 @@ internal sealed class SourceCheckout : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
-
-    public static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(TestContext.CurrentContext.TestDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(d.FullName, "global.json")) && File.Exists(System.IO.Path.Combine(d.FullName, "build", "consul-pkg")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (global.json, build/consul-pkg) not found above the test directory");
-    }
 
     /// <summary>Copies a source tree without build outputs, keeping file modes (the launcher is executable).</summary>
     private static void CopySources(string from, string to)
