@@ -122,7 +122,7 @@ public static class ConfigValidator
     /// digits, '_'). Anything else might be a value a template put in the wrong place (the gossip
     /// key above all), so it is described, not quoted.
     /// </summary>
-    private static string Quote(string key, string? parent = null) =>
+    private static string Quote(string key, string? parent) =>
         key.Length is > 0 and <= 40 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')
             ? $"key '{(parent is null ? key : $"{parent}.{key}")}'"
             : $"a key of {key.Length} characters that is not a configuration key name (not shown: it may be a value, such as the gossip key, in the wrong place)";
