@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Fpm;
 
 namespace ConsulPkg.Cli.Commands;
@@ -52,7 +53,7 @@ internal static class FpmCommand
                 error.Write(build.Spec.Control.Render());
                 foreach (PackageEntry entry in build.Spec.Entries)
                 {
-                    error.WriteLine($"{CliApplication.Name}: adding {entry.Path} ({entry.Kind.ToString().ToLowerInvariant()}, {entry.Owner}:{entry.Group})");
+                    error.WriteLine($"{CliApplication.Name}: adding {UnixName.Printable(entry.Path)} ({entry.Kind.ToString().ToLowerInvariant()}, {entry.Owner}:{entry.Group})");
                 }
             }
 

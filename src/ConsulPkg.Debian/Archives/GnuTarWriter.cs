@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using ConsulPkg.Debian.IO;
 using static ConsulPkg.Debian.Archives.TarFieldLayout;
 
 namespace ConsulPkg.Debian.Archives;
@@ -58,8 +59,8 @@ internal sealed class GnuTarWriter : IDisposable
 
     /// <summary>
     /// Writes a header and then exactly <see cref="TarEntryHeader.Size"/> bytes from
-    /// <paramref name="data"/>; a source that ends early or grows is an error, because the header
-    /// already promised the size.
+    /// <paramref name="data"/>; a source that ends early or grows (even from 0 bytes) is an error,
+    /// because the header already promised the size.
     /// </summary>
     public void WriteEntry(in TarEntryHeader header, Stream? data)
     {
@@ -81,6 +82,11 @@ internal sealed class GnuTarWriter : IDisposable
         if (header.Size > 0)
         {
             ArgumentNullException.ThrowIfNull(data);
+        }
+
+        // Even an empty file is read: a /proc file says 0 bytes and then has content.
+        if (data is not null)
+        {
             CopyExactly(data, header.Size, header.Name);
             WritePadding(header.Size);
         }
@@ -106,6 +112,7 @@ internal sealed class GnuTarWriter : IDisposable
         WriteZeros(padded - _position);
     }
 
+    /// <summary>A name's bytes (<see cref="UnixName"/>: a name that is not UTF-8 keeps its own bytes).</summary>
     private static ReadOnlySpan<byte> Encode(string value, ref byte[] buffer)
     {
         int max = Utf8.GetMaxByteCount(value.Length);
@@ -114,7 +121,7 @@ internal sealed class GnuTarWriter : IDisposable
             buffer = new byte[Math.Max(max, 2 * buffer.Length)];
         }
 
-        return buffer.AsSpan(0, Utf8.GetBytes(value, buffer));
+        return buffer.AsSpan(0, UnixName.Write(value, buffer));
     }
 
     private void WriteLongLink(byte type, ReadOnlySpan<byte> value)

@@ -1,5 +1,6 @@
 using System.Text;
 using ConsulPkg.Debian.Archives;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Building;
 
@@ -22,12 +23,13 @@ internal static class ControlArchive
         };
         if (md5sums.Length > 0)
         {
-            members["md5sums"] = (Encoding.UTF8.GetBytes(md5sums), FileMode);
+            // Lists of names: a name keeps its bytes, UTF-8 or not, as dpkg compares them with the data's.
+            members["md5sums"] = (UnixName.ToBytes(md5sums), FileMode);
         }
 
         if (conffiles.Count > 0)
         {
-            members["conffiles"] = (Encoding.UTF8.GetBytes(string.Concat(conffiles.Select(c => c + "\n"))), FileMode);
+            members["conffiles"] = (UnixName.ToBytes(string.Concat(conffiles.Select(c => c + "\n"))), FileMode);
         }
 
         ValidateScripts(scripts);

@@ -45,7 +45,7 @@ internal static class DataArchive
                 continue;
             }
 
-            source.Open(s);
+            source.Open(e);
             try
             {
                 tar.WriteEntry(header, source);
@@ -83,33 +83,54 @@ internal static class DataArchive
 
     /// <summary>
     /// The content of one file at a time, hashed as it is read. One instance serves every file
-    /// and reads with pread on a bare handle: a FileStream (strategy, buffer, wrapper) per file
+    /// and reads with read(2) on a bare handle: a FileStream (strategy, buffer, wrapper) per file
     /// was most of what a tree of 20,000 small files allocated.
     /// </summary>
+    /// <remarks>
+    /// The layout fixed each file's size (Installed-Size and the tar header already promise it),
+    /// but the tree can change before the file is read. So the file is opened without blocking
+    /// (a FIFO swapped in would otherwise hang the build), the opened handle must be the regular
+    /// file of that size, and reading must end exactly there: a file that says 0 bytes and has
+    /// content (/proc), says 4096 and has less (/sys), or grows or shrinks while it is read is
+    /// refused, where GNU tar warns "file changed as we read it" and packs what it got.
+    /// </remarks>
     private sealed class HashingSource(IncrementalHash hash) : ReadOnlyForwardStream
     {
         private SafeFileHandle? _file;
         private ReadOnlyMemory<byte> _content;
         private long _offset;
+        private long _size;
         private PackageEntry? _entry;
 
-        public void Open(PackageEntry e)
+        public void Open(LaidOutEntry e)
         {
-            _entry = e;
+            _entry = e.Source;
+            _size = e.Size;
             _offset = 0;
-            if (e.SourcePath is null)
+            if (_entry.SourcePath is null)
             {
-                _content = e.Content!.Value;
+                _content = _entry.Content!.Value;
                 return;
             }
 
+            FileStatus status;
             try
             {
-                _file = File.OpenHandle(e.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                _file = HostFiles.OpenForReading(_entry.SourcePath, out status);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot read '{e.SourcePath}' (for {e.Path}): {ex.Message}", ex);
+                throw new PackageException($"cannot read {Source()}: {IoErrorText.Reason(ex)}", ex);
+            }
+
+            if (status.Type != UnixFileType.Regular)
+            {
+                throw new PackageException($"cannot package {Source()}: it was replaced while the package was written and is now a {FileStatus.Describe(status.Type)}, not a regular file");
+            }
+
+            if (status.Size != _size)
+            {
+                throw Changed($"it was {_size} bytes when the package was planned and is {status.Size} now");
             }
         }
 
@@ -122,17 +143,34 @@ internal static class DataArchive
 
         public override int Read(Span<byte> buffer)
         {
+            if (buffer.IsEmpty)
+            {
+                return 0;
+            }
+
             int n;
             if (_file is not null)
             {
                 try
                 {
-                    n = RandomAccess.Read(_file, buffer, _offset);
+                    n = HostFiles.Read(_file, buffer);
                 }
                 catch (IOException ex)
                 {
                     // A source that fails mid-read is the source's problem, not the output's.
-                    throw new PackageException($"cannot read '{_entry!.SourcePath}' (for {_entry.Path}): {ex.Message}", ex);
+                    throw new PackageException($"cannot read {Source()}: {ex.Message}", ex);
+                }
+
+                if (_offset + n > _size)
+                {
+                    throw Changed(_size == 0
+                        ? "its size is 0 bytes but it has content, as /proc files do: copy it to a regular file and package that"
+                        : $"it has more than the {_size} bytes its size says");
+                }
+
+                if (n == 0 && _offset < _size)
+                {
+                    throw Changed($"it ended after {_offset} of the {_size} bytes its size says, as /sys files do: copy it to a regular file and package that");
                 }
             }
             else
@@ -155,5 +193,10 @@ internal static class DataArchive
 
             base.Dispose(disposing);
         }
+
+        private string Source() => $"'{UnixName.Printable(_entry!.SourcePath!)}' (for {UnixName.Printable(_entry.Path)})";
+
+        /// <summary>GNU tar's words for it, and then why.</summary>
+        private PackageException Changed(string why) => new($"cannot package {Source()}: the file changed as we read it: {why}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Building;
@@ -108,7 +107,7 @@ internal sealed class DataLayout
             LaidOutEntry laid = Lay(path, e, buildTime, hardLinkTargets);
             installed += laid.Kind switch
             {
-                EntryKind.File or EntryKind.Symlink => (laid.Kind == EntryKind.Symlink ? Encoding.UTF8.GetByteCount(laid.LinkName) + 1023L : laid.Size + 1023L) / 1024,
+                EntryKind.File or EntryKind.Symlink => (laid.Kind == EntryKind.Symlink ? UnixName.ByteCount(laid.LinkName) + 1023L : laid.Size + 1023L) / 1024,
                 EntryKind.HardLink => 0,
                 _ => 1,
             };
@@ -165,7 +164,7 @@ internal sealed class DataLayout
             return;
         }
 
-        list.Sort(Utf8Order.Instance);
+        list.Sort(UnixName.Compare); // bytewise, as dpkg-deb's strcmp
         foreach (string child in list)
         {
             Walk(child, children, ordered);
@@ -273,71 +272,27 @@ internal sealed class DataLayout
             return (e.Content.Value.Length, e.Mode ?? DefaultFileMode);
         }
 
+        string source = UnixName.Printable(e.SourcePath);
         try
         {
             FileStatus status = FileStatus.Get(e.SourcePath);
             if (status.Type != UnixFileType.Regular)
             {
-                throw new PackageException($"'{e.SourcePath}' (for {e.Path}) is a {FileStatus.Describe(status.Type)}, not a regular file");
+                throw new PackageException($"'{source}' (for {UnixName.Printable(e.Path)}) is a {FileStatus.Describe(status.Type)}, not a regular file");
             }
 
             return (status.Size, e.Mode ?? status.Mode);
         }
         catch (FileNotFoundException)
         {
-            throw new PackageException($"'{e.SourcePath}' (for {e.Path}) does not exist");
+            throw new PackageException($"'{source}' (for {UnixName.Printable(e.Path)}) does not exist");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new PackageException($"cannot read '{e.SourcePath}' (for {e.Path}): {ex.Message}", ex);
+            throw new PackageException($"cannot read '{source}' (for {UnixName.Printable(e.Path)}): {ex.Message}", ex);
         }
     }
 
     private static int CheckMode(PackageEntry e, int mode) =>
         mode is >= 0 and <= 0xFFF ? mode : throw new InvalidSpecException("data", $"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
-}
-
-/// <summary>Orders strings by their UTF-8 bytes, as C's strcmp does on the file names dpkg sorts.</summary>
-internal sealed class Utf8Order : IComparer<string>
-{
-    public static Utf8Order Instance { get; } = new();
-
-    public int Compare(string? x, string? y)
-    {
-        // For BMP-only strings ordinal UTF-16 order equals UTF-8 byte order; surrogates sort
-        // below U+E000..U+FFFF in UTF-16 but above them in UTF-8, so compare code points.
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        if (x is null || y is null)
-        {
-            return x is null ? -1 : 1;
-        }
-
-        int i = 0, j = 0;
-        while (i < x.Length && j < y.Length)
-        {
-            int a = NextCodePoint(x, ref i), b = NextCodePoint(y, ref j);
-            if (a != b)
-            {
-                return a.CompareTo(b);
-            }
-        }
-
-        return (x.Length - i).CompareTo(y.Length - j);
-    }
-
-    private static int NextCodePoint(string s, ref int index)
-    {
-        if (char.IsHighSurrogate(s[index]) && index + 1 < s.Length && char.IsLowSurrogate(s[index + 1]))
-        {
-            int cp = char.ConvertToUtf32(s[index], s[index + 1]);
-            index += 2;
-            return cp;
-        }
-
-        return s[index++];
-    }
 }

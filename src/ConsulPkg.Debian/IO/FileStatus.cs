@@ -26,13 +26,14 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
 
     /// <summary>Status of <paramref name="path"/>, following a final symlink when <paramref name="followSymlink"/>.</summary>
     public static FileStatus Get(string path, bool followSymlink = true)
     {
         ArgumentNullException.ThrowIfNull(path);
-        FileStatus? status = TryGet(System.Text.Encoding.UTF8.GetBytes(path), followSymlink, out int errno);
+        FileStatus? status = TryGet(UnixName.ToBytes(path), followSymlink, out int errno);
         if (status is { } found)
         {
             return found;
@@ -59,8 +60,37 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             return null;
         }
         errno = 0;
+        return Parse(new ReadOnlySpan<byte>(buffer, 256));
+    }
 
-        var b = new ReadOnlySpan<byte>(buffer, 256);
+    /// <summary>Status of what an open handle refers to (fstat): what was opened, whatever the name points at by now.</summary>
+    internal static unsafe FileStatus Of(SafeHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        byte* buffer = stackalloc byte[256];
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            byte empty = 0;
+            if (Statx((int)handle.DangerousGetHandle(), &empty, AtEmptyPath, StatxBasicStats, buffer) != 0)
+            {
+                throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()).ToLowerInvariant());
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+
+        return Parse(new ReadOnlySpan<byte>(buffer, 256));
+    }
+
+    private static FileStatus Parse(ReadOnlySpan<byte> b)
+    {
         int mode = BinaryPrimitives.ReadUInt16LittleEndian(b[28..]);
         UnixFileType type = (mode & 0xF000) switch
         {

@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
 
@@ -71,16 +70,14 @@ public static class StagingTree
 
                     break;
                 case UnixFileType.Symlink:
-                    string link = new FileInfo(source).LinkTarget
-                        ?? throw new PackageException($"cannot read the symlink '{source}'");
-                    Entries.Add(Owned(PackageEntry.Symlink(target, link), status));
+                    Entries.Add(Owned(PackageEntry.Symlink(target, ReadSymlink(source)), status));
                     break;
                 case UnixFileType.Regular:
                     Entries.Add(Owned(RegularFile(source, target, status), status));
                     break;
                 default:
                     throw new PackageException(
-                        $"cannot package '{source}': it is a {FileStatus.Describe(status.Type)}; only regular files, directories and symlinks can be packaged (exclude it with -x)");
+                        $"cannot package '{UnixName.Printable(source)}': it is a {FileStatus.Describe(status.Type)}; only regular files, directories and symlinks can be packaged (exclude it with -x)");
             }
         }
 
@@ -114,26 +111,33 @@ public static class StagingTree
                 ? entry
                 : entry with { Owner = Options.Owner, Group = Options.Group };
 
-        /// <summary>As Directory.GetFileSystemEntries enumerates: dot files included, unreadable directories an error.</summary>
-        private static readonly EnumerationOptions ChildOptions = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
-
-        /// <summary>Ordinal order, whatever order the file system returns: the output must be reproducible.</summary>
-        private static string[] ChildNames(string directory)
+        /// <summary>
+        /// Every name, dot files included, read as bytes (a name need not be UTF-8), in ordinal
+        /// order whatever order the file system returns: the output must be reproducible.
+        /// </summary>
+        private static List<string> ChildNames(string directory)
         {
             try
             {
-                // Names only: full paths for every child would be built and thrown away.
-                var enumeration = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.FileName.ToString(), ChildOptions)
-                {
-                    ShouldIncludePredicate = (ref FileSystemEntry entry) => true,
-                };
-                string[] names = [.. enumeration];
-                Array.Sort(names, StringComparer.Ordinal);
+                List<string> names = HostFiles.ChildNames(directory);
+                names.Sort(StringComparer.Ordinal);
                 return names;
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (IOException exception)
             {
-                throw new PackageException($"cannot read directory '{directory}': {IoErrorText.Reason(exception)}", exception);
+                throw new PackageException($"cannot read directory '{UnixName.Printable(directory)}': {IoErrorText.Reason(exception)}", exception);
+            }
+        }
+
+        private static string ReadSymlink(string path)
+        {
+            try
+            {
+                return HostFiles.ReadSymlink(path);
+            }
+            catch (IOException exception)
+            {
+                throw new PackageException($"cannot read the symlink '{UnixName.Printable(path)}': {IoErrorText.Reason(exception)}", exception);
             }
         }
 
@@ -143,13 +147,9 @@ public static class StagingTree
             {
                 return FileStatus.Get(path, followSymlink: false);
             }
-            catch (FileNotFoundException exception)
-            {
-                throw new PackageException($"cannot package '{path}': no such file or directory", exception);
-            }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot package '{path}': {IoErrorText.Reason(exception)}", exception);
+                throw new PackageException($"cannot package '{UnixName.Printable(path)}': {IoErrorText.Reason(exception)}", exception);
             }
         }
 
@@ -158,11 +158,11 @@ public static class StagingTree
         {
             try
             {
-                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var handle = HostFiles.OpenForReading(path, out _);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new PackageException($"cannot read '{path}': {IoErrorText.Reason(exception)}", exception);
+                throw new PackageException($"cannot read '{UnixName.Printable(path)}': {IoErrorText.Reason(exception)}", exception);
             }
         }
     }

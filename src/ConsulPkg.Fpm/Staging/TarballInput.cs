@@ -1,5 +1,6 @@
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
 
 namespace ConsulPkg.Fpm.Staging;
@@ -41,7 +42,8 @@ public static class TarballInput
                 var reader = new TarReader(tar, tarball);
                 while (reader.GetNextEntry() is { } entry)
                 {
-                    string relative = PackagePath.Relative(PackagePath.Normalize(entry.Name));
+                    // Names are bytes (UnixName), as in a -s dir tree: a Latin-1 name keeps its bytes.
+                    string relative = PackagePath.Relative(PackagePath.Normalize(UnixName.FromBytes(entry.RawName.Span)));
                     if (!Within(relative, inside, out string below))
                     {
                         continue;
@@ -99,9 +101,9 @@ public static class TarballInput
             case TarEntryType.Directory:
                 return PackageEntry.Directory(target, mode);
             case TarEntryType.SymbolicLink:
-                return PackageEntry.Symlink(target, entry.LinkName);
+                return PackageEntry.Symlink(target, UnixName.FromBytes(entry.RawLinkName.Span));
             case TarEntryType.HardLink:
-                string linked = PackagePath.Relative(PackagePath.Normalize(entry.LinkName));
+                string linked = PackagePath.Relative(PackagePath.Normalize(UnixName.FromBytes(entry.RawLinkName.Span)));
                 return Within(linked, inside, out string below)
                     ? new PackageEntry { Path = target, Kind = EntryKind.HardLink, LinkTarget = PackagePath.Normalize(targetRoot + "/" + below), Mode = mode }
                     : throw new PackageException($"cannot package '{entry.Name}' from '{tarball}': it is a hard link to '{entry.LinkName}', outside the -C directory");

@@ -110,6 +110,26 @@ public sealed class StagingTreeTests
     }
 
     [Test]
+    public void AFileReplacedByAFifoAfterStagingIsRefusedWithoutBlocking()
+    {
+        string tool = _temp.WriteFile("tree/usr/bin/tool", "x");
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("tree"), "/");
+        File.Delete(tool);
+        ProcessOutput made = ProcessRunner.Run("mkfifo", [tool]);
+        Assert.That(made.ExitCode, Is.Zero, made.Stderr);
+        var spec = new DebPackageSpec
+        {
+            Control = new ControlFile { Package = "tool", Version = DebianVersion.Parse("1.0"), Architecture = "all", Maintainer = "X <x@example.org>", Description = "x" },
+            Timestamp = DateTimeOffset.FromUnixTimeSeconds(0),
+            Entries = entries,
+        };
+
+        var ex = Assert.Throws<PackageException>(() => DebPackageWriter.WriteFile(spec, _temp.Combine("x.deb")));
+        Assert.That(ex!.Message, Is.EqualTo($"'{tool}' (for /usr/bin/tool) is a FIFO (named pipe), not a regular file"));
+        Assert.That(File.Exists(_temp.Combine("x.deb")), Is.False);
+    }
+
+    [Test]
     public void CollectsDotFilesAndNamesInOrdinalOrder()
     {
         _temp.WriteFile("b/.hidden", "h");

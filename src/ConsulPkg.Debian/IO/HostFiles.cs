@@ -1,0 +1,160 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ConsulPkg.Debian.IO;
+
+/// <summary>
+/// Reads the build host's files by their names' bytes (<see cref="UnixName"/>): what packaging a
+/// tree needs and .NET's path APIs cannot give, since they turn a name that is not UTF-8 into
+/// U+FFFD and then cannot find the file. Failures are <see cref="IOException"/>s carrying the
+/// system's reason, for the caller to put in a message that names the file.
+/// </summary>
+public static unsafe partial class HostFiles
+{
+    private const int ORdOnly = 0, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
+    private const int ENoEnt = 2, EIntr = 4, ENotDir = 20;
+
+    /// <summary>struct dirent on 64-bit Linux: d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), then d_name.</summary>
+    private const int DirentNameOffset = 19;
+
+    /// <summary>The names in a directory, "." and ".." left out, in the order the file system gives them.</summary>
+    public static List<string> ChildNames(string directory)
+    {
+        nint dir;
+        fixed (byte* p = Terminated(directory))
+        {
+            dir = OpenDir(p);
+        }
+        if (dir == 0)
+        {
+            throw Failure(Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            var names = new List<string>();
+            while (true)
+            {
+                nint entry = ReadDir(dir);
+                if (entry == 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    return errno == 0 ? names : throw Failure(errno);
+                }
+
+                ReadOnlySpan<byte> name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)entry + DirentNameOffset);
+                if (!name.SequenceEqual("."u8) && !name.SequenceEqual(".."u8))
+                {
+                    names.Add(UnixName.FromBytes(name));
+                }
+            }
+        }
+        finally
+        {
+            _ = CloseDir(dir);
+        }
+    }
+
+    /// <summary>A symlink's target, exactly as stored.</summary>
+    public static string ReadSymlink(string path)
+    {
+        byte[] terminated = Terminated(path);
+        for (int size = 256; ; size *= 4)
+        {
+            byte[] buffer = new byte[size];
+            nint length;
+            fixed (byte* p = terminated)
+            fixed (byte* b = buffer)
+            {
+                length = ReadLink(p, b, size);
+            }
+            if (length < 0)
+            {
+                throw Failure(Marshal.GetLastPInvokeError());
+            }
+
+            if (length < size)
+            {
+                return UnixName.FromBytes(buffer.AsSpan(0, (int)length));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a file to read, following a symlink, without ever blocking: a FIFO or a device
+    /// opened this way returns at once (a plain open would wait for a writer), and
+    /// <paramref name="status"/>, taken from the opened handle, says what was really opened.
+    /// The caller checks it before reading.
+    /// </summary>
+    public static SafeFileHandle OpenForReading(string path, out FileStatus status)
+    {
+        int fd;
+        fixed (byte* p = Terminated(path))
+        {
+            fd = Open(p, ORdOnly | ONonBlock | ONoCtty | OCloExec, 0);
+        }
+        if (fd < 0)
+        {
+            throw Failure(Marshal.GetLastPInvokeError());
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            status = FileStatus.Of(handle);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>read(2) on an open handle: up to <paramref name="buffer"/>'s length, 0 at the end.</summary>
+    public static int Read(SafeFileHandle handle, Span<byte> buffer)
+    {
+        while (true)
+        {
+            nint n;
+            fixed (byte* b = buffer)
+            {
+                n = ReadFile(handle, b, buffer.Length);
+            }
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EIntr)
+            {
+                throw Failure(errno);
+            }
+        }
+    }
+
+    private static byte[] Terminated(string path) => ByteNamedFiles.Terminated(UnixName.ToBytes(path));
+
+    private static IOException Failure(int errno) => errno is ENoEnt or ENotDir
+        ? new FileNotFoundException("no such file or directory")
+        : new IOException(Marshal.GetPInvokeErrorMessage(errno).ToLowerInvariant());
+
+    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true)]
+    private static partial nint OpenDir(byte* path);
+
+    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
+    private static partial nint ReadDir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    private static partial int CloseDir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true)]
+    private static partial nint ReadLink(byte* path, byte* buffer, nint size);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static partial int Open(byte* path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint ReadFile(SafeFileHandle fd, byte* buffer, nint count);
+}
