@@ -7,7 +7,7 @@ namespace ConsulPkg.Consul;
 /// <summary>
 /// Checks a rendered agent configuration before it is packaged, the way the packaged Consul
 /// version would read it (<see cref="ConsulFacts"/>): a file name it reads (only *.json before
-/// 1.0), valid JSON, an object, only keys that version knows (every version refuses others at
+/// 1.0, *.hcl too from 1.0), valid JSON or HCL by that name, an object, only keys that version knows (every version refuses others at
 /// start), <c>bootstrap</c> and <c>bootstrap_expect</c> only on a server and never together, and an
 /// <c>encrypt</c> key of a size the version accepts. Messages never quote the key.
 /// </summary>
@@ -23,26 +23,10 @@ public static class ConfigValidator
         if (!facts.ReadsConfigFile(name))
         {
             throw new PackageException(
-                $"rendered config {name}: Consul {facts.Version} reads only {string.Join(" and ", facts.ConfigExtensions.Select(e => "*" + e))} from a config dir (HCL came in 1.0.0): use a .json template");
+                $"rendered config {name}: Consul {facts.Version} reads only {string.Join(" and ", facts.ConfigExtensions.Select(e => "*" + e))} from a config dir (HCL came in 1.0.0): use a .json template or package 1.0.0 or later");
         }
 
-        if (!name.EndsWith(".json", StringComparison.Ordinal))
-        {
-            // The shipped and user templates are JSON; other formats are not checked here.
-            throw new PackageException($"rendered config {name}: only JSON configs are checked before packaging; name the template <role>.json.sbn");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
-        }
-        catch (JsonException e)
-        {
-            // JsonException names line and byte position, not content.
-            throw new PackageException($"rendered config {name} is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine}): fix its template");
-        }
-
+        JsonDocument document = Parse(text, name);
         using (document)
         {
             JsonElement root = document.RootElement;
@@ -67,6 +51,25 @@ public static class ConfigValidator
 
                 GossipKey.Parse(encrypt.GetString()!, $"rendered config {name}", facts);
             }
+        }
+    }
+
+    /// <summary>
+    /// The config's settings as JSON: a <c>.hcl</c> file read by <see cref="HclConfig"/> into the
+    /// JSON Consul would read the same settings from, anything else parsed as JSON.
+    /// </summary>
+    public static JsonDocument Parse(string text, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string json = name.EndsWith(".hcl", StringComparison.Ordinal) ? HclConfig.ToJson(text, name) : text;
+        try
+        {
+            return JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException e)
+        {
+            // JsonException names line and byte position, not content.
+            throw new PackageException($"rendered config {name} is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine}): fix its template");
         }
     }
 
