@@ -15,6 +15,7 @@ set -euo pipefail
 
 runs=${1:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/build/bench-trees.sh"
 work=$(mktemp -d /tmp/consul-pkg-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1480956780 LC_ALL=C TZ=UTC
@@ -32,10 +33,7 @@ else
   ours="$top/.artifacts/bench-$BENCH_BUILD/bin/consul-pkg"
 fi
 
-binary=$(command -v docker || true)
-if [ -z "$binary" ] || ! head -c 4 "$binary" | grep -q ELF; then
-  binary=$(find /usr/bin -type f -size +10M -exec sh -c 'head -c 4 "$1" | grep -q ELF' _ {} \; -print 2>/dev/null | xargs -r ls -S | head -n 1)
-fi
+binary=$(standin_binary)
 
 # stage NAME: a data tree under $work/NAME/data and the same tree plus DEBIAN/ under
 # $work/NAME/dpkg (hard links, so the input is the same files read from the same disk).
@@ -46,18 +44,7 @@ stage_big() {  # NAME COPIES: the binary COPIES times (40 MB, 400 MB...)
   echo '{"server": true}' > "$d/etc/bench/bench.json"
 }
 stage_small() {  # NAME: 20,000 files of 1-8 KB in 2,000 directories, cut from the binary
-  python3 - "$binary" "$work/$1/data/usr/share/bench" <<'PY'
-import os, sys
-pool = open(sys.argv[1], "rb").read(8_000_000)
-for d in range(1, 2001):
-    path = os.path.join(sys.argv[2], "d%d" % d)
-    os.makedirs(path)
-    for f in range(1, 11):
-        n = ((d * 10 + f) % 8 + 1) * 1024
-        start = ((d * 7 + f) % 7000) * 1024
-        with open(os.path.join(path, "f%d" % f), "wb") as out:
-            out.write(pool[start:start + n])
-PY
+  stage_small_files "$work/$1/data/usr/share/bench" "$binary"
 }
 finish_stage() {  # NAME
   local s="$work/$1"

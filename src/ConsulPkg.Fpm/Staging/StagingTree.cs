@@ -93,7 +93,8 @@ public static class StagingTree
                 _firstPathOfInode.Add((status.Device, status.Inode), target);
             }
 
-            EnsureReadable(source);
+            // Not opened here: the data writer opens each file once, and an unreadable one fails
+            // the build there, naming it, with nothing written.
             return PackageEntry.FromFile(target, source, status.Mode);
         }
 
@@ -150,19 +151,6 @@ public static class StagingTree
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 throw new PackageException($"cannot package '{UnixName.Printable(path)}': {IoErrorText.Reason(exception)}", exception);
-            }
-        }
-
-        /// <summary>Fails now, naming the file, rather than halfway through writing the package.</summary>
-        private static void EnsureReadable(string path)
-        {
-            try
-            {
-                using var handle = HostFiles.OpenForReading(path, out _);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                throw new PackageException($"cannot read '{UnixName.Printable(path)}': {IoErrorText.Reason(exception)}", exception);
             }
         }
     }

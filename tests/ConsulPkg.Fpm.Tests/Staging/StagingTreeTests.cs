@@ -71,12 +71,15 @@ public sealed class StagingTreeTests
     }
 
     [Test]
-    public void UnreadableFileNamesThePath()
+    public void UnreadableFileNamesThePathAndNothingIsWritten()
     {
-        // Write-only even for root: procfs checks the mode bits without CAP_DAC_OVERRIDE.
+        // Write-only even for root: procfs checks the mode bits without CAP_DAC_OVERRIDE. The
+        // walk does not open files (the writer opens each once), so the writer refuses it.
         const string Unreadable = "/proc/sys/vm/compact_memory";
-        var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(Unreadable, "/x"));
-        Assert.That(ex!.Message, Does.StartWith($"cannot read '{Unreadable}':"));
+        IReadOnlyList<PackageEntry> entries = StagingTree.Collect(Unreadable, "/x");
+        var ex = Assert.Throws<PackageException>(() => DebPackageWriter.WriteFile(Spec(entries), _temp.Combine("x.deb")));
+        Assert.That(ex!.Message, Is.EqualTo($"cannot read '{Unreadable}' (for /x): permission denied"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_temp.Path), Is.Empty);
     }
 
     [Test]
@@ -117,14 +120,7 @@ public sealed class StagingTreeTests
         File.Delete(tool);
         ProcessOutput made = ProcessRunner.Run("mkfifo", [tool]);
         Assert.That(made.ExitCode, Is.Zero, made.Stderr);
-        var spec = new DebPackageSpec
-        {
-            Control = new ControlFile { Package = "tool", Version = DebianVersion.Parse("1.0"), Architecture = "all", Maintainer = "X <x@example.org>", Description = "x" },
-            Timestamp = DateTimeOffset.FromUnixTimeSeconds(0),
-            Entries = entries,
-        };
-
-        var ex = Assert.Throws<PackageException>(() => DebPackageWriter.WriteFile(spec, _temp.Combine("x.deb")));
+        var ex = Assert.Throws<PackageException>(() => DebPackageWriter.WriteFile(Spec(entries), _temp.Combine("x.deb")));
         Assert.That(ex!.Message, Is.EqualTo($"'{tool}' (for /usr/bin/tool) is a FIFO (named pipe), not a regular file"));
         Assert.That(File.Exists(_temp.Combine("x.deb")), Is.False);
     }
@@ -153,4 +149,11 @@ public sealed class StagingTreeTests
 
         Assert.That(entries.Select(e => (e.Path, e.Owner, e.Group)), Is.EqualTo(new[] { ("/srv", "consul", "consul"), ("/srv/f", "consul", "consul") }));
     }
+
+    private static DebPackageSpec Spec(IReadOnlyList<PackageEntry> entries) => new()
+    {
+        Control = new ControlFile { Package = "tool", Version = DebianVersion.Parse("1.0"), Architecture = "all", Maintainer = "X <x@example.org>", Description = "x" },
+        Timestamp = DateTimeOffset.FromUnixTimeSeconds(0),
+        Entries = entries,
+    };
 }
