@@ -57,10 +57,14 @@ public static class ConfigValidator
 
     private static bool IsHcl(string name) => name.EndsWith(".hcl", StringComparison.Ordinal);
 
-    /// <summary>The file as the agent would read it: HCL for *.hcl, JSON otherwise; its top level must be an object.</summary>
+    /// <summary>
+    /// The file as the agent would read it: HCL for *.hcl, JSON otherwise; its top level must be
+    /// an object. An *.hcl file that starts with '{' is JSON, by HCL 1's own rule, and Consul
+    /// reads it so: such files exist in real deployments.
+    /// </summary>
     private static ConfigValue Read(string text, string name)
     {
-        if (IsHcl(name))
+        if (IsHcl(name) && !text.AsSpan().TrimStart().StartsWith("{"))
         {
             return HclReader.Read(text, name);
         }
