@@ -219,8 +219,7 @@ public sealed class ExtractorAndParsingTests
     [TestCase("relative/cache", "/home/u", "/home/u/.cache/consul-pkg")] // the XDG spec says to ignore relative paths
     public void CacheFollowsTheXdgBaseDirectorySpec(string? xdg, string home, string expected)
     {
-        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = xdg, ["HOME"] = home };
-        Assert.That(DownloadCache.Default(name => environment.GetValueOrDefault(name)).Directory, Is.EqualTo(expected));
+        Assert.That(DownloadCache.Locate(xdg, home)?.Directory, Is.EqualTo(expected));
     }
 
     [Test]

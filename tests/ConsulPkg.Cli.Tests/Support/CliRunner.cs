@@ -10,6 +10,7 @@ internal static class CliRunner
     {
         WorkingDirectory = workingDirectory,
         HostArchitecture = "amd64",
+        LocalTimeZone = TimeZoneInfo.Utc,
         GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out string? v) ? v : null,
         Now = now ?? (() => throw new AssertionException("the clock was read although SOURCE_DATE_EPOCH was set")),
     };
