@@ -169,7 +169,7 @@ public static class ConsulRecipe
         }
         catch (PackageException e)
         {
-            throw new PackageException(key.Redact(e.Message));
+            throw new PackageException(key.Redact(e.Message)) { Setting = e.Setting };
         }
     }
 

@@ -174,17 +174,11 @@ public sealed class ExtractorAndParsingTests
     }
 
     [Test]
-    public void ReleaseUrlOptionWinsOverTheEnvironment()
+    public void AReleaseUrlIsHttpOrHttpsAndAnotherIsRefusedNamingItsSource()
     {
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(ConsulRelease.ResolveBaseUrl("http://a.test.invalid/", "http://b.test.invalid/").Host, Is.EqualTo("a.test.invalid"));
-            Assert.That(ConsulRelease.ResolveBaseUrl(null, "http://b.test.invalid/").Host, Is.EqualTo("b.test.invalid"));
-            Assert.That(ConsulRelease.ResolveBaseUrl(null, null), Is.EqualTo(ConsulRelease.DefaultBaseUrl));
-        }
-
-        var e = Assert.Throws<PackageException>(() => ConsulRelease.ResolveBaseUrl(null, "ftp://c.test.invalid/"));
-        Assert.That(e!.Message, Does.Contain("from CONSUL_PKG_RELEASE_URL"));
+        Assert.That(ConsulRelease.ParseBaseUrl("http://a.test.invalid/", "test").Host, Is.EqualTo("a.test.invalid"));
+        var e = Assert.Throws<PackageException>(() => ConsulRelease.ParseBaseUrl("ftp://c.test.invalid/", "the source"));
+        Assert.That(e!.Message, Does.StartWith("invalid release URL 'ftp://c.test.invalid/' from the source: give an absolute http:// or https:// URL"));
     }
 
     [Test]

@@ -32,15 +32,7 @@ public sealed class ConsulCommandsTests
 
     private CliContext Context(Dictionary<string, string>? extra = null)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
-            ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),
-            ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
-            ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
-            ["DEBFULLNAME"] = "Ops Team",
-            ["DEBEMAIL"] = "ops@example.org",
-        };
+        Dictionary<string, string> environment = CliRunner.ConsulEnvironment(_server.BaseUrl, _temp.Combine("cache"), TestKeys.GossipKeyBase64);
         foreach ((string k, string v) in extra ?? [])
         {
             environment[k] = v;
@@ -155,6 +147,19 @@ public sealed class ConsulCommandsTests
             Assert.That(r.StdErr, Does.StartWith($"consul-pkg: no signature for {_release.SumsName} (looked for {_server.BaseUrl}consul/0.7.5/{_release.SumsName}.72D7468F.sig and ")
                 .And.EndWith("the release cannot be verified; skip the signature check only if you trust where the files come from (--skip-signature)\n"));
         });
+    }
+
+    /// <summary>--release-url wins over $CONSUL_PKG_RELEASE_URL; a bad value is named by where it came from.</summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void TheReleaseUrlOptionWinsOverTheEnvironment(bool option)
+    {
+        string[] args = option ? ["--release-url", "ftp://option.test.invalid/"] : [];
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_RELEASE_URL"] = "ftp://environment.test.invalid/" }), ["build", "--consul-version", "0.7.5", .. args]);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(r.StdErr, Does.StartWith(option
+            ? "consul-pkg: invalid release URL 'ftp://option.test.invalid/' from --release-url: "
+            : "consul-pkg: invalid release URL 'ftp://environment.test.invalid/' from CONSUL_PKG_RELEASE_URL: "));
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ConsulPkg.Cli.Tests.Support;
 using ConsulPkg.Consul.Tests.Support;
 
@@ -172,17 +171,8 @@ public sealed class ReleaseVerificationTests
 
     private ToolResult Build(BadRelease bad, params string[] extra)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
-            ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),
-            ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
-            ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
-            ["DEBFULLNAME"] = "Ops Team",
-            ["DEBEMAIL"] = "ops@example.org",
-        };
         return CliRunner.Run(
-            CliRunner.Context(_temp.Path, environment),
+            CliRunner.Context(_temp.Path, CliRunner.ConsulEnvironment(_server.BaseUrl, _temp.Combine("cache"), TestKeys.GossipKeyBase64)),
             ["build", "--consul-version", bad.Good.Version, "--trusted-key", "test-key.asc", "--output", "out", .. extra]);
     }
 
