@@ -56,11 +56,6 @@ internal static class BuildCommand
             bool toFile = outputPath is not null && outputPath.EndsWith(".deb", StringComparison.Ordinal);
             string? givenMaintainer = parseResult.GetValue(maintainer);
             string? maintainerAddress = givenMaintainer is not null ? Debian.MaintainerAddress.Check(givenMaintainer, "--maintainer") : context.MaintainerFromEnvironment();
-            if (maintainerAddress is null)
-            {
-                await stderr.WriteLineAsync($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{ConsulRecipe.DefaultMaintainer}'").ConfigureAwait(false);
-            }
-
             var options = new ConsulRecipeOptions
             {
                 ConsulVersion = parseResult.GetValue(version)!,
@@ -93,6 +88,12 @@ internal static class BuildCommand
                     Deadline = parseResult.GetValue(downloadTimeout) is int seconds ? TimeSpan.FromSeconds(seconds) : DownloadOptions.Default.Deadline,
                 },
             };
+
+            if (maintainerAddress is null)
+            {
+                // After the command line's own checks, so that a line refusing one of them comes alone.
+                await stderr.WriteLineAsync($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{ConsulRecipe.DefaultMaintainer}'").ConfigureAwait(false);
+            }
 
             ConsulBuildResult result = await ConsulRecipe.BuildAsync(options, stderr, cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync($"Created package {result.PackagePath} (Consul {result.ConsulVersion})").ConfigureAwait(false);
