@@ -73,7 +73,7 @@ internal static class CliApplication
         }
         catch (Exception exception) when (ExitCodes.For(exception) is not null)
         {
-            await error.WriteLineAsync($"{Name}: {OneLine(exception.Message)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"{Name}: {OptionHints.Describe(exception, parseResult.CommandResult.Command)}").ConfigureAwait(false);
             if (verbose)
             {
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
@@ -88,7 +88,7 @@ internal static class CliApplication
             await error.WriteLineAsync(
                 verbose
                     ? $"{Name}: internal error: {exception}"
-                    : $"{Name}: internal error: {exception.GetType().Name}: {OneLine(exception.Message)} (rerun with --verbose for details)")
+                    : $"{Name}: internal error: {exception.GetType().Name}: {MessageText.Flatten(exception.Message)} (rerun with --verbose for details)")
                 .ConfigureAwait(false);
             return ExitCodes.InternalError;
         }
@@ -106,9 +106,6 @@ internal static class CliApplication
             return $"unknown {what} '{unmatched}' for '{command}': see '{command} --help'";
         }
 
-        return $"{OneLine(parseResult.Errors[0].Message)} (see '{command} --help')";
+        return $"{MessageText.Flatten(parseResult.Errors[0].Message)} (see '{command} --help')";
     }
-
-    private static string OneLine(string message) =>
-        message.ReplaceLineEndings(" ").Trim();
 }

@@ -1,8 +1,12 @@
+using ConsulPkg.Consul;
+using ConsulPkg.Debian.Reading;
+
 namespace ConsulPkg.Cli;
 
 /// <summary>
-/// What a command may know of the process it runs in. Tests pass their own, so commands never
-/// read the process environment, working directory or clock directly.
+/// What a command may know of the process it runs in: the only reader of the environment, the
+/// working directory, the clock, the time zone, the user's privileges and the terminal. Tests pass
+/// their own. The libraries read none of these: commands pass them values.
 /// </summary>
 internal sealed record CliContext
 {
@@ -20,6 +24,18 @@ internal sealed record CliContext
     /// <summary>Debian name of this machine's architecture, or null when Debian has none.</summary>
     public string? HostArchitecture { get; init; }
 
+    /// <summary>The zone local times are shown in (the process's TZ).</summary>
+    public required TimeZoneInfo LocalTimeZone { get; init; }
+
+    /// <summary>Whether the process runs as root: files it writes may then be given to a service's group.</summary>
+    public bool IsPrivileged { get; init; }
+
+    /// <summary>Whether standard error is a terminal a person watches (a progress bar is then worth drawing).</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>The user's home directory when $HOME is unset (from the password database).</summary>
+    public string? UserProfile { get; init; }
+
     /// <summary>
     /// The byte stream behind standard output, for commands whose output must be byte-exact
     /// (listings of names in any encoding). Null: bytes are decoded as UTF-8 into the text writer.
@@ -33,6 +49,10 @@ internal sealed record CliContext
         WorkingDirectory = Environment.CurrentDirectory,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         Now = () => DateTimeOffset.UtcNow,
+        LocalTimeZone = TimeZoneInfo.Local,
+        IsPrivileged = Environment.IsPrivilegedProcess,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+        UserProfile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
     };
 
     /// <summary>
@@ -47,6 +67,16 @@ internal sealed record CliContext
             ? null
             : Debian.MaintainerAddress.Check($"{name} <{email}>", "DEBFULLNAME and DEBEMAIL");
     }
+
+    /// <summary>What <c>dpkg-deb -c</c> would print here: this context's time zone and locale variables.</summary>
+    public ListingOptions Listing() => ListingOptions.For(LocalTimeZone, GetEnvironmentVariable);
+
+    /// <summary>The download cache where the XDG base directory spec puts it; null when there is no home to put it in.</summary>
+    public DownloadCache? Cache() =>
+        DownloadCache.Locate(GetEnvironmentVariable("XDG_CACHE_HOME"), Variable("HOME") ?? UserProfile);
+
+    /// <summary>The value of an environment variable, null when unset or blank.</summary>
+    public string? Variable(string name) => GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
     /// <summary>Resolves a command-line path against <see cref="WorkingDirectory"/>.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -12,7 +12,7 @@ namespace ConsulPkg.Consul;
 /// start), <c>bootstrap</c> and <c>bootstrap_expect</c> only on a server and never together, and an
 /// <c>encrypt</c> key of a size the version accepts. Messages never quote the key.
 /// </summary>
-public static class ConfigValidator
+internal static class ConfigValidator
 {
     /// <param name="text">The rendered file.</param>
     /// <param name="name">The file's name (its extension decides the format), for messages.</param>

@@ -22,8 +22,9 @@ public sealed record GeneratedConfigs(
 public static class ConfigsGenerator
 {
     /// <param name="facts">The Consul version the configs are for (keys, key sizes).</param>
+    /// <param name="asRoot">Whether the process is privileged: the files then go to the agent's group.</param>
     public static GeneratedConfigs Generate(
-        string outputDirectory, GossipKey key, AgentSettings settings, ConsulFacts facts, string? templatesDirectory = null, bool? asRoot = null)
+        string outputDirectory, GossipKey key, AgentSettings settings, ConsulFacts facts, bool asRoot, string? templatesDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(outputDirectory);
         ArgumentNullException.ThrowIfNull(key);
@@ -34,13 +35,12 @@ public static class ConfigsGenerator
         IReadOnlyDictionary<AgentRole, RenderedConfig> configs = ConsulRenderer.RenderConfigs(templates, model, facts);
 
         // 0640 lets the consul group (the agent) read it when root installs it; otherwise only the owner may.
-        bool root = asRoot ?? Environment.IsPrivilegedProcess;
-        UnixFileMode mode = root
+        UnixFileMode mode = asRoot
             ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
             : UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
         // As root, hand the files to the agent's group when it exists (root:consul 0640, as the package ships them).
-        int? gid = root ? UnixOwnership.GroupId(ConsulRenderer.ServiceUser) : null;
+        int? gid = asRoot ? UnixOwnership.GroupId(ConsulRenderer.ServiceUser) : null;
         var paths = new Dictionary<AgentRole, string>();
         var replaced = new SortedSet<string>(StringComparer.Ordinal);
         foreach ((AgentRole role, RenderedConfig config) in configs)
@@ -99,11 +99,11 @@ public static class ConfigsGenerator
         }
         catch (IOException e)
         {
-            throw new PackageException($"could not write {path}: {e.Message}", e);
+            throw new PackageException($"could not write {path}: {MessageText.Flatten(e.Message)}", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new PackageException($"could not write {path}: permission denied; choose another --output", e);
+            throw new PackageException($"could not write {path}: permission denied; choose another output directory", e) { Setting = PackageSettings.Output };
         }
     }
 }

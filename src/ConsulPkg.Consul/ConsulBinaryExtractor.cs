@@ -22,7 +22,7 @@ namespace ConsulPkg.Consul;
 /// size with that CRC, and the entry must not be a symbolic link, so a zip that parses two
 /// ways is refused rather than half-trusted.
 /// </remarks>
-public static class ConsulBinaryExtractor
+internal static class ConsulBinaryExtractor
 {
     public const string EntryName = "consul";
 
@@ -72,7 +72,7 @@ public static class ConsulBinaryExtractor
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or SharpCompress.Common.ArchiveException)
         {
             File.Delete(destinationPath);
-            throw new PackageException($"{zipName} is not a readable zip ({e.Message.Split('\n')[0]}): download it again", e);
+            throw new PackageException($"{zipName} is not a readable zip ({MessageText.Flatten(e.Message)}): download it again", e);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed record ConsulRecipeOptions
 
     public string? Vendor { get; init; }
 
-    /// <summary>"Name &lt;address&gt;"; null: <see cref="ConsulRecipe.DefaultMaintainer"/>, with a warning.</summary>
+    /// <summary>"Name &lt;address&gt;"; null: <see cref="ConsulRecipe.DefaultMaintainer"/> (the caller says so).</summary>
     public string? Maintainer { get; init; }
 
     /// <summary>Directory for the .deb (named name_version_arch.deb); ignored when <see cref="OutputFile"/> is set.</summary>
@@ -41,12 +41,11 @@ public sealed record ConsulRecipeOptions
 
     public GossipKeySource GossipKey { get; init; } = GossipKeySource.Default;
 
-    /// <summary>Base URL from the option; null falls back to CONSUL_PKG_RELEASE_URL, then HashiCorp.</summary>
-    public string? ReleaseUrl { get; init; }
+    /// <summary>The release mirror (see <see cref="ConsulRelease.ParseBaseUrl"/>).</summary>
+    public Uri BaseUrl { get; init; } = ConsulRelease.DefaultBaseUrl;
 
-    public string? ZipFile { get; init; }
-
-    public string? Sha256SumsFile { get; init; }
+    /// <summary>Local files instead of downloading.</summary>
+    public LocalReleaseFiles? LocalFiles { get; init; }
 
     public IReadOnlyList<string> TrustedKeyFiles { get; init; } = [];
 
@@ -55,16 +54,10 @@ public sealed record ConsulRecipeOptions
     /// <summary>The build's one timestamp (SOURCE_DATE_EPOCH, resolved by the caller).</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>Null: the XDG default. Tests point it at a private directory.</summary>
+    /// <summary>Null: no cache. The caller locates it (<see cref="DownloadCache.Locate"/>); tests point it at a private directory.</summary>
     public DownloadCache? Cache { get; init; }
 
     public DownloadOptions Download { get; init; } = DownloadOptions.Default;
-
-    /// <summary>
-    /// Reads CONSUL_PKG_RELEASE_URL, CONSUL_PKG_GOSSIP_KEY and XDG_CACHE_HOME; null is the process
-    /// environment. Commands pass their context's so tests control it.
-    /// </summary>
-    public Func<string, string?>? GetEnvironmentVariable { get; init; }
 }
 
 /// <summary>What a build produced; nothing secret in it.</summary>
@@ -99,46 +92,34 @@ public static class ConsulRecipe
         }
 
         _ = new DebianVersion("0", options.Iteration); // the revision, before anything is fetched
-        string maintainer = MaintainerAddress.Check(options.Maintainer ?? DefaultMaintainer, "--maintainer");
-        Func<string, string?> environment = options.GetEnvironmentVariable ?? Environment.GetEnvironmentVariable;
-        Uri baseUrl = ConsulRelease.ResolveBaseUrl(options.ReleaseUrl, environment(ConsulRelease.BaseUrlEnvironmentVariable));
+        string maintainer = MaintainerAddress.Check(options.Maintainer ?? DefaultMaintainer, "the Maintainer setting");
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
-        string outputDirectory = options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!;
-        if (!Directory.Exists(outputDirectory))
-        {
-            throw new PackageException($"output directory '{outputDirectory}' does not exist: create it first");
-        }
+        DebPackageWriter.CheckOutputDirectory(options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!);
 
         using var downloader = new ReleaseDownloader(options.Download);
         ReleaseVersion version = request.Exact
-            ?? await ResolveLatestAsync(downloader, baseUrl, request, options.Architecture, hashiCorpArchitecture, diagnostics, cancellationToken).ConfigureAwait(false);
+            ?? await ResolveLatestAsync(downloader, options.BaseUrl, request, options.Architecture, hashiCorpArchitecture, diagnostics, cancellationToken).ConfigureAwait(false);
         ConsulFacts facts = ConsulVersionFacts.For(version);
         if (facts.BeyondKnown)
         {
             diagnostics.WriteLine($"warning: consul-pkg knows Consul up to {ConsulVersionFacts.NewestKnownMajor}.x; {version} is packaged with the facts of {facts.Range}");
         }
 
-        if (options.Maintainer is null)
-        {
-            diagnostics.WriteLine($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{maintainer}'");
-        }
-
         var release = new ConsulRelease(version.Text, options.Architecture);
         var debianVersion = new DebianVersion(version.Text, options.Iteration);
-        GossipKey key = options.GossipKey.Resolve(facts, environment);
+        GossipKey key = options.GossipKey.Resolve(facts);
         RenderedPackage rendered = RenderWithoutRevealing(templates, options, facts, debianVersion, key);
 
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
         try
         {
-            var fetcher = new ReleaseFetcher(downloader, options.Cache ?? DownloadCache.Default(environment), diagnostics);
+            var fetcher = new ReleaseFetcher(downloader, options.Cache, diagnostics);
             VerifiedZip zip = await fetcher.FetchAsync(
                 new ReleaseSource
                 {
                     Release = release,
-                    BaseUrl = baseUrl,
-                    ZipFile = options.ZipFile,
-                    Sha256SumsFile = options.Sha256SumsFile,
+                    BaseUrl = options.BaseUrl,
+                    LocalFiles = options.LocalFiles,
                     TrustedKeyFiles = options.TrustedKeyFiles,
                     SkipSignature = options.SkipSignature,
                 },
@@ -151,9 +132,9 @@ public static class ConsulRecipe
             elf?.EnsureRunsOn(options.Architecture, release.ZipName);
 
             DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
-            string output = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
-            DebPackageWriter.WriteFile(spec, output, options.Overwrite, cancellationToken);
-            return new ConsulBuildResult(Path.GetFullPath(output), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
+            string path = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
+            DebPackageWriter.WriteFile(spec, path, options.Overwrite, cancellationToken);
+            return new ConsulBuildResult(Path.GetFullPath(path), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
         }
         finally
         {
@@ -188,7 +169,7 @@ public static class ConsulRecipe
         }
         catch (PackageException e)
         {
-            throw new PackageException(key.Redact(e.Message));
+            throw new PackageException(key.Redact(e.Message)) { Setting = e.Setting };
         }
     }
 

@@ -9,7 +9,7 @@ namespace ConsulPkg.Consul;
 /// </summary>
 public sealed record ConsulRelease
 {
-    /// <summary>HashiCorp's release site; overridden by an option or <see cref="BaseUrlEnvironmentVariable"/>.</summary>
+    /// <summary>HashiCorp's release site; a front end may take another from an option or <see cref="BaseUrlEnvironmentVariable"/>.</summary>
     public static Uri DefaultBaseUrl { get; } = new("https://releases.hashicorp.com/");
 
     public const string BaseUrlEnvironmentVariable = "CONSUL_PKG_RELEASE_URL";
@@ -50,24 +50,14 @@ public sealed record ConsulRelease
         return new Uri(directory, $"consul/{Uri.EscapeDataString(Version)}/{Uri.EscapeDataString(fileName)}");
     }
 
-    /// <summary>
-    /// The base URL to use: the explicit option, else <see cref="BaseUrlEnvironmentVariable"/>, else
-    /// HashiCorp's. Only http and https are accepted.
-    /// </summary>
-    public static Uri ResolveBaseUrl(string? option, string? environmentValue)
+    /// <summary>A release base URL; only http and https are accepted.</summary>
+    /// <param name="source">Where the text came from (an option, a variable), for the message.</param>
+    public static Uri ParseBaseUrl(string text, string source)
     {
-        string? text = !string.IsNullOrWhiteSpace(option) ? option
-            : !string.IsNullOrWhiteSpace(environmentValue) ? environmentValue
-            : null;
-        if (text is null)
-        {
-            return DefaultBaseUrl;
-        }
-
-        string source = !string.IsNullOrWhiteSpace(option) ? "--release-url" : BaseUrlEnvironmentVariable;
+        ArgumentNullException.ThrowIfNull(text);
         if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new PackageException($"invalid release URL '{text}' from {source}: give an absolute http:// or https:// URL such as https://releases.hashicorp.com");
+            throw new PackageException($"invalid release URL '{MessageText.OneLine(text)}' from {source}: give an absolute http:// or https:// URL such as https://releases.hashicorp.com");
         }
 
         return uri;

@@ -30,23 +30,29 @@ public sealed record AgentSettings
     public void Validate(ConsulFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        ValidateAddress(BindAddr, "--bind-addr", facts);
-        ValidateAddress(ClientAddr, "--client-addr", facts);
+        ValidateAddress(BindAddr, ConsulSettings.BindAddr, facts);
+        ValidateAddress(ClientAddr, ConsulSettings.ClientAddr, facts);
         if (Datacenter.Length == 0 || Datacenter.Length > 64 || !Datacenter.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
-            throw new PackageException($"invalid datacenter '{Datacenter}': use letters, digits, '-' and '_' (Consul's default is dc1)");
+            throw new PackageException($"invalid datacenter '{MessageText.OneLine(Datacenter)}': use letters, digits, '-' and '_' (Consul's default is dc1)")
+            {
+                Setting = ConsulSettings.Datacenter,
+            };
         }
 
         if (Join.Count == 0)
         {
-            throw new PackageException("no join address: give at least one --join with a server's address");
+            throw new PackageException("no join address: give at least one server's address to join") { Setting = ConsulSettings.Join };
         }
 
         foreach (string address in Join)
         {
             if (!IsHostOrAddress(address))
             {
-                throw new PackageException($"invalid join address '{address}': give an IP address or host name, optionally with :port");
+                throw new PackageException($"invalid join address '{MessageText.OneLine(address)}': give an IP address or host name, optionally with :port")
+                {
+                    Setting = ConsulSettings.Join,
+                };
             }
         }
     }
@@ -55,7 +61,7 @@ public sealed record AgentSettings
     /// Whether 0.7 resolves go-sockaddr templates in addresses is unconfirmed, so they are taken
     /// from 0.8 on only; a literal address works everywhere.
     /// </summary>
-    private static void ValidateAddress(string? value, string option, ConsulFacts facts)
+    private static void ValidateAddress(string? value, string setting, ConsulFacts facts)
     {
         if (value is null || IPAddress.TryParse(value, out _))
         {
@@ -65,12 +71,18 @@ public sealed record AgentSettings
         bool template = value.StartsWith("{{", StringComparison.Ordinal) && value.EndsWith("}}", StringComparison.Ordinal);
         if (!template)
         {
-            throw new PackageException($"invalid {option} '{value}': give an IP address, or a go-sockaddr template such as '{{{{ GetPrivateIP }}}}'");
+            throw new PackageException($"invalid {setting} '{MessageText.OneLine(value)}': give an IP address, or a go-sockaddr template such as '{{{{ GetPrivateIP }}}}'")
+            {
+                Setting = setting,
+            };
         }
 
         if (facts.Version < ReleaseVersion.Of(0, 8))
         {
-            throw new PackageException($"invalid {option} '{value}': go-sockaddr templates are taken from Consul 0.8.0 on, not by {facts.Version}; give an IP address, or set it per node in {LayoutPaths.NodeConfigDir}");
+            throw new PackageException($"invalid {setting} '{MessageText.OneLine(value)}': go-sockaddr templates are taken from Consul 0.8.0 on, not by {facts.Version}; give an IP address, or set it per node in {LayoutPaths.NodeConfigDir}")
+            {
+                Setting = setting,
+            };
         }
     }
 
@@ -92,18 +104,18 @@ public sealed record AgentSettings
     }
 }
 
-/// <summary>The rendered, checked text of every template.</summary>
 /// <summary>One role's configuration: its file name in the role's directory (<c>consul.json</c> or <c>consul.hcl</c>) and text.</summary>
-public sealed record RenderedConfig(string FileName, string Text);
+internal sealed record RenderedConfig(string FileName, string Text);
 
-public sealed record RenderedPackage(
+/// <summary>The rendered, checked text of every template.</summary>
+internal sealed record RenderedPackage(
     string Unit,
     IReadOnlyDictionary<AgentRole, RenderedConfig> Configs,
     IReadOnlyDictionary<MaintainerScript, string> Scripts,
     string Description);
 
 /// <summary>Builds the template model and renders and checks every template.</summary>
-public static class ConsulRenderer
+internal static class ConsulRenderer
 {
     public const string PackageName = "consul";
 

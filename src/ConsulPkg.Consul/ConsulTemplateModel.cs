@@ -6,7 +6,7 @@ namespace ConsulPkg.Consul;
 /// (<c>*_json</c>) so no template has to get JSON quoting right. The version facts
 /// (<c>sd_notify</c>, <c>reads_hcl</c>, <c>ui_key</c>, ...) come from <see cref="Versions.ConsulVersionFacts"/>.
 /// </summary>
-public sealed record ConsulTemplateModel
+internal sealed record ConsulTemplateModel
 {
     public required string PackageName { get; init; }
 

@@ -11,7 +11,7 @@ namespace ConsulPkg.Consul;
 /// file path so that errors point at file and line. Rendering uses strict variables: a name the
 /// model lacks is an error, never an empty string.
 /// </summary>
-public sealed class ConsulTemplates
+internal sealed class ConsulTemplates
 {
     public const string Extension = ".sbn";
 
@@ -95,14 +95,17 @@ public sealed class ConsulTemplates
             string path = overridden is not null && File.Exists(overridden) ? overridden : Path.Combine(shipped, name + Extension);
             if (!File.Exists(path))
             {
-                throw new PackageException($"template '{path}' is missing: reinstall consul-pkg or give --templates DIR holding {name}{Extension}");
+                throw new PackageException($"template '{path}' is missing: reinstall consul-pkg or give a templates directory holding {name}{Extension}")
+                {
+                    Setting = ConsulSettings.Templates,
+                };
             }
 
             Template template = Template.Parse(File.ReadAllText(path), path);
             if (template.HasErrors)
             {
                 LogMessage first = template.Messages.First(m => m.Type == ParserMessageType.Error);
-                throw new PackageException($"template error: {OneLine(first.ToString())}");
+                throw new PackageException($"template error: {MessageText.Flatten(first.ToString())}");
             }
 
             templates.Add(name, (template, path));
@@ -147,9 +150,7 @@ public sealed class ConsulTemplates
         catch (ScriptRuntimeException e)
         {
             // Scriban's message starts with "<file>(line,col) : error : ..."; it never holds model values.
-            throw new PackageException($"template error: {OneLine(e.Message)} (in {path})", e);
+            throw new PackageException($"template error: {MessageText.Flatten(e.Message)} (in {path})", e);
         }
     }
-
-    private static string OneLine(string text) => text.Replace('\r', ' ').Replace('\n', ' ').Trim();
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
@@ -6,8 +5,8 @@ namespace ConsulPkg.Consul;
 /// <summary>
 /// Verified release files kept between runs, under <c>$XDG_CACHE_HOME/consul-pkg</c> (else
 /// <c>~/.cache/consul-pkg</c>). Zips are stored by their verified SHA-256; SHA256SUMS and its
-/// signature by name, to be re-verified against the trusted keys on every use. Nothing enters the
-/// cache before it was verified, and every zip is re-hashed before it is used.
+/// signature by name. Nothing enters the cache before it was verified, and nothing read from it
+/// is trusted: <see cref="ReleaseFetcher"/> has every entry verified again on every use.
 /// </summary>
 public sealed class DownloadCache
 {
@@ -15,42 +14,30 @@ public sealed class DownloadCache
 
     public DownloadCache(string directory) => Directory = directory;
 
-    /// <summary>The default location per the XDG base directory spec.</summary>
-    public static DownloadCache Default(Func<string, string?>? getEnvironmentVariable = null)
+    /// <summary>The location the XDG base directory spec gives; null when there is neither.</summary>
+    /// <param name="xdgCacheHome">$XDG_CACHE_HOME; ignored unless an absolute path, as the spec says.</param>
+    /// <param name="home">The user's home directory, for the default <c>~/.cache</c>.</param>
+    public static DownloadCache? Locate(string? xdgCacheHome, string? home)
     {
-        string? xdg = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)("XDG_CACHE_HOME");
-        string root = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
-            ? xdg
-            : Path.Combine((getEnvironmentVariable ?? Environment.GetEnvironmentVariable)("HOME") is { Length: > 0 } home
-                ? home
-                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return new DownloadCache(Path.Combine(root, "consul-pkg"));
+        string? root = !string.IsNullOrEmpty(xdgCacheHome) && Path.IsPathRooted(xdgCacheHome) ? xdgCacheHome
+            : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
+            : null;
+        return root is null ? null : new DownloadCache(Path.Combine(root, "consul-pkg"));
     }
 
     private string ZipPath(string sha256) => Path.Combine(Directory, "sha256", sha256 + ".zip");
 
     private string MetaPath(string name) => Path.Combine(Directory, "sums", name);
 
-    /// <summary>The cached zip with this hash, re-verified; null (and the bad entry removed) otherwise.</summary>
-    public string? TryGetZip(string sha256)
+    /// <summary>The path of the cached zip said to have this hash, or null. The caller verifies it.</summary>
+    internal string? FindZip(string sha256)
     {
         string path = ZipPath(sha256);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        if (string.Equals(HashFile(path), sha256, StringComparison.Ordinal))
-        {
-            return path;
-        }
-
-        File.Delete(path); // corrupted or tampered: never use, fetch again
-        return null;
+        return File.Exists(path) ? path : null;
     }
 
     /// <summary>Copies an already verified zip into the cache (atomically).</summary>
-    public void PutZip(string verifiedZipPath, string sha256)
+    internal void PutZip(string verifiedZipPath, string sha256)
     {
         string path = ZipPath(sha256);
         if (File.Exists(path))
@@ -62,25 +49,25 @@ public sealed class DownloadCache
         AtomicFile.Copy(verifiedZipPath, path);
     }
 
-    /// <summary>A cached SHA256SUMS or signature by file name, or null. The caller re-verifies it.</summary>
-    public byte[]? TryGetMetadata(string name)
+    /// <summary>A cached SHA256SUMS or signature by file name (named by its path), or null. The caller verifies it.</summary>
+    internal ReleaseFile? TryGetMetadata(string name)
     {
         string path = MetaPath(name);
-        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+        return File.Exists(path) ? new ReleaseFile(path, File.ReadAllBytes(path)) : null;
     }
 
-    public void PutMetadata(string name, ReadOnlySpan<byte> content)
+    internal void PutMetadata(string name, ReadOnlySpan<byte> content)
     {
         string path = MetaPath(name);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, content);
     }
 
-    public void RemoveMetadata(string name) => File.Delete(MetaPath(name));
-
-    internal static string HashFile(string path)
+    internal void RemoveMetadata(IEnumerable<string> names)
     {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        foreach (string name in names)
+        {
+            File.Delete(MetaPath(name));
+        }
     }
 }

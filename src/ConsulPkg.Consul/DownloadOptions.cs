@@ -1,6 +1,6 @@
 namespace ConsulPkg.Consul;
 
-/// <summary>How hard the downloader tries. Tests shorten the delays; nothing here reads a clock for output.</summary>
+/// <summary>How hard the downloader tries. Tests shorten the delays or move <see cref="Time"/>; nothing here reads a clock for output.</summary>
 public sealed record DownloadOptions
 {
     public static DownloadOptions Default { get; } = new();
@@ -30,6 +30,12 @@ public sealed record DownloadOptions
 
     /// <summary>Largest zip accepted (Consul's are tens of MiB).</summary>
     public long MaxZipBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// The clock every timeout, deadline and backoff runs on. Tests give one they move by hand, so
+    /// what they prove does not depend on how fast the machine is.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Where a progress bar goes, or null for none. Only given when stderr is a terminal.</summary>
     public TextWriter? Progress { get; init; }

@@ -153,13 +153,6 @@ public sealed class GossipKey
     [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
     private static extern int Open(string path, int flags);
 
-    /// <summary>The key in <see cref="EnvironmentVariable"/>, or null when unset or empty.</summary>
-    public static GossipKey? FromEnvironment(Func<string, string?>? getEnvironmentVariable = null)
-    {
-        string? value = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(value) ? null : Parse(value, $"environment variable {EnvironmentVariable}");
-    }
-
     /// <summary>
     /// The key as Consul reads it. Only for writing into a configuration file; never log it.
     /// </summary>
@@ -206,8 +199,8 @@ public sealed record GossipKeySource
     /// <summary>A file holding the key (wins over the environment).</summary>
     public string? File { get; init; }
 
-    /// <summary>Consult <see cref="GossipKey.EnvironmentVariable"/> when no file is given.</summary>
-    public bool UseEnvironment { get; init; } = true;
+    /// <summary>The value of <see cref="GossipKey.EnvironmentVariable"/> as the caller read it; null or blank: unset.</summary>
+    public string? EnvironmentValue { get; init; }
 
     /// <summary>Size of a generated key when neither gives one; null: what that version's <c>consul keygen</c> makes.</summary>
     public int? GenerateBytes { get; init; }
@@ -215,7 +208,7 @@ public sealed record GossipKeySource
     public static GossipKeySource Default { get; } = new();
 
     /// <summary>The key for <paramref name="facts"/>' version: given keys are checked against its sizes.</summary>
-    public GossipKey Resolve(ConsulFacts facts, Func<string, string?> getEnvironmentVariable)
+    public GossipKey Resolve(ConsulFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
         if (File is not null)
@@ -223,8 +216,12 @@ public sealed record GossipKeySource
             return GossipKey.FromFile(File).AcceptedBy(facts, $"file '{File}'");
         }
 
-        GossipKey? fromEnvironment = UseEnvironment ? GossipKey.FromEnvironment(getEnvironmentVariable) : null;
-        return fromEnvironment?.AcceptedBy(facts, $"environment variable {GossipKey.EnvironmentVariable}")
-            ?? GossipKey.Generate(GenerateBytes ?? facts.KeygenBytes);
+        if (!string.IsNullOrWhiteSpace(EnvironmentValue))
+        {
+            string source = $"environment variable {GossipKey.EnvironmentVariable}";
+            return GossipKey.Parse(EnvironmentValue, source).AcceptedBy(facts, source);
+        }
+
+        return GossipKey.Generate(GenerateBytes ?? facts.KeygenBytes);
     }
 }

@@ -10,7 +10,7 @@ namespace ConsulPkg.Consul;
 /// gpg, no keyring on disk). The keys are HashiCorp's current release key, shipped as data, plus
 /// any the user adds with <c>--trusted-key</c>.
 /// </summary>
-public sealed class OpenPgpVerifier
+internal sealed class OpenPgpVerifier
 {
     private readonly List<PgpPublicKeyRing> _rings;
 
@@ -67,7 +67,7 @@ public sealed class OpenPgpVerifier
         }
         catch (Exception e) when (e is PgpException or IOException)
         {
-            throw new PackageException($"{signatureName} is not a readable OpenPGP signature ({e.Message.Split('\n')[0]}): is it the detached signature of {dataName}?", e);
+            throw new PackageException($"{signatureName} is not a readable OpenPGP signature ({MessageText.Flatten(e.Message)}): is it the detached signature of {dataName}?", e);
         }
 
         byte[] bytes = data.ToArray();
@@ -93,7 +93,10 @@ public sealed class OpenPgpVerifier
         }
 
         throw new PackageException(
-            $"{signatureName} was made by key {string.Join(", ", unknownKeys)}, which is not trusted: add its public key with --trusted-key FILE if you trust it");
+            $"{signatureName} was made by key {string.Join(", ", unknownKeys)}, which is not trusted: add its public key to the trusted keys if you trust it")
+        {
+            Setting = ConsulSettings.TrustedKeys,
+        };
     }
 
     private PgpPublicKey? FindKey(long keyId)
@@ -147,7 +150,7 @@ public sealed class OpenPgpVerifier
         }
         catch (Exception e) when (e is PgpException or IOException)
         {
-            throw new PackageException($"{sourceName} is not a readable OpenPGP public key ({e.Message.Split('\n')[0]}): export one with 'gpg --export --armor KEYID'", e);
+            throw new PackageException($"{sourceName} is not a readable OpenPGP public key ({MessageText.Flatten(e.Message)}): export one with 'gpg --export --armor KEYID'", e);
         }
 
         return rings;

@@ -11,7 +11,7 @@ public enum PackageLayout
 }
 
 /// <summary>The target paths of one layout. Configs, data and role file are the same in both.</summary>
-public sealed record LayoutPaths(string BinaryPath, string UnitPath)
+internal sealed record LayoutPaths(string BinaryPath, string UnitPath)
 {
     public const string ConfigRoot = "/etc/consul.d";
 

@@ -7,7 +7,7 @@ namespace ConsulPkg.Consul;
 /// SHA-256 hashes of known HashiCorp release zips, shipped as data (Data/pinned-hashes.txt). A
 /// release listed here must match it even when its signed SHA256SUMS says otherwise.
 /// </summary>
-public static class PinnedHashes
+internal static class PinnedHashes
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Table = new(Load);
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
@@ -16,7 +15,7 @@ namespace ConsulPkg.Consul;
 /// environment variables (http_proxy, https_proxy, all_proxy, no_proxy: .NET's default proxy
 /// reads them on Linux). Large files are streamed to disk and hashed on the way, never held in memory.
 /// </summary>
-public sealed class ReleaseDownloader : IDisposable
+internal sealed class ReleaseDownloader : IDisposable
 {
     private readonly HttpClient _client;
     private readonly DownloadOptions _options;
@@ -50,22 +49,23 @@ public sealed class ReleaseDownloader : IDisposable
 
     /// <summary>
     /// Streams <paramref name="url"/> to <paramref name="destinationPath"/> (replaced on each
-    /// attempt) and returns the lowercase hex SHA-256 of what was written.
+    /// attempt). Nothing here vouches for the bytes: <see cref="ReleaseVerifier"/> does.
     /// </summary>
-    public async Task<string> DownloadFileAsync(Uri url, string destinationPath, CancellationToken cancellationToken = default)
+    public async Task DownloadFileAsync(Uri url, string destinationPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
-        using var hasher = new HashingFileSink(destinationPath);
-        await DownloadAsync(url, hasher, _options.MaxZipBytes, optional: false, showProgress: true, cancellationToken).ConfigureAwait(false);
-        return hasher.Finish();
+        var file = new FileStream(destinationPath, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            await DownloadAsync(url, file, _options.MaxZipBytes, optional: false, showProgress: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<bool> DownloadAsync(Uri url, Stream sink, long maxBytes, bool optional, bool showProgress, CancellationToken cancellationToken)
     {
         Exception? last = null;
         TimeSpan delay = _options.InitialBackoff;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Deadline);
+        using var deadline = new Countdown(_options.Time, _options.Deadline, cancellationToken);
         int attempt = 0;
         try
         {
@@ -73,7 +73,7 @@ public sealed class ReleaseDownloader : IDisposable
             {
                 if (attempt > 1)
                 {
-                    await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, _options.Time, deadline.Token).ConfigureAwait(false);
                     delay *= 2;
                 }
 
@@ -94,15 +94,24 @@ public sealed class ReleaseDownloader : IDisposable
         {
             throw new DownloadException(
                 url,
-                $"gave up on {url} after {Seconds(_options.Deadline)} s, the download deadline ({Math.Min(attempt, _options.MaxAttempts)} attempts{(last is null ? "" : $", last: {last.Message.TrimEnd('.')}")}); check the network or --release-url, or raise --download-timeout",
-                e);
+                $"gave up on {url} after {Seconds(_options.Deadline)} s, the download deadline ({Math.Min(attempt, _options.MaxAttempts)} attempts{(last is null ? "" : $", last: {last.Message.TrimEnd('.')}")}); check the network or the release URL, or raise the deadline",
+                e)
+            {
+                Setting = ConsulSettings.DownloadDeadline,
+            };
         }
 
         throw new DownloadException(
             url,
-            $"could not download {url} after {_options.MaxAttempts} attempts: {last?.Message.TrimEnd('.')}; check the network, proxy settings or --release-url",
-            last!);
+            $"could not download {url} after {_options.MaxAttempts} attempts: {last?.Message.TrimEnd('.')}; check the network, proxy settings or the release URL",
+            last!)
+        {
+            Setting = ConsulSettings.ReleaseUrl,
+        };
     }
+
+    /// <summary>A failure the release URL (option or environment) is the likely fix for.</summary>
+    private static DownloadException ReleaseUrlProblem(Uri url, string message) => new(url, message) { Setting = ConsulSettings.ReleaseUrl };
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 
@@ -124,23 +133,23 @@ public sealed class ReleaseDownloader : IDisposable
             Uri? location = response.Headers.Location;
             if (location is null)
             {
-                throw new DownloadException(url, $"{url} redirects (HTTP {status}) without a usable Location: check --release-url");
+                throw ReleaseUrlProblem(url, $"{url} redirects (HTTP {status}) without a usable Location: check the release URL");
             }
 
             Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
             if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
             {
-                throw new DownloadException(url, $"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check --release-url");
+                throw ReleaseUrlProblem(url, $"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check the release URL");
             }
 
             if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
             {
-                throw new DownloadException(url, $"{url} redirects from https down to {next}; refusing to leave TLS: check --release-url");
+                throw ReleaseUrlProblem(url, $"{url} redirects from https down to {next}; refusing to leave TLS: check the release URL");
             }
 
             if (redirects >= _options.MaxRedirects)
             {
-                throw new DownloadException(url, $"{url} redirects more than {_options.MaxRedirects} times: check --release-url");
+                throw ReleaseUrlProblem(url, $"{url} redirects more than {_options.MaxRedirects} times: check the release URL");
             }
 
             current = next;
@@ -149,15 +158,14 @@ public sealed class ReleaseDownloader : IDisposable
 
     private async Task<bool> TryOnceAsync(Uri url, Stream sink, long maxBytes, bool optional, bool showProgress, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ReadTimeout);
+        using var timeout = new Countdown(_options.Time, _options.ReadTimeout, cancellationToken);
         try
         {
             using HttpResponseMessage response = await GetFollowingRedirectsAsync(url, timeout.Token).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return optional ? false : throw new DownloadException(url, $"{url} was not found (HTTP 404): check the version, the architecture and --release-url");
+                return optional ? false : throw ReleaseUrlProblem(url, $"{url} was not found (HTTP 404): check the version, the architecture and the release URL");
             }
 
             if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
@@ -184,7 +192,7 @@ public sealed class ReleaseDownloader : IDisposable
                 ProgressBar? bar = showProgress && _options.Progress is not null ? new ProgressBar(_options.Progress, url, length) : null;
                 while (true)
                 {
-                    timeout.CancelAfter(_options.ReadTimeout); // an idle timeout, renewed per read
+                    timeout.Restart(); // an idle timeout, renewed per read
                     int read = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
                     if (read == 0)
                     {
@@ -213,15 +221,15 @@ public sealed class ReleaseDownloader : IDisposable
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
             // An untrusted or mismatched certificate does not get better by asking again.
-            throw new DownloadException(url, $"TLS failure talking to {url}: {OneLine(e)}; check the mirror's certificate and the system's CA certificates", e);
+            throw new DownloadException(url, $"TLS failure talking to {url}: {Describe(e)}; check the mirror's certificate and the system's CA certificates", e);
         }
         catch (HttpRequestException e) when (e.StatusCode is null)
         {
-            throw new TransientDownloadException(OneLine(e), e); // refused, reset, DNS, truncated
+            throw new TransientDownloadException(Describe(e), e); // refused, reset, DNS, truncated
         }
         catch (IOException e)
         {
-            throw new TransientDownloadException(OneLine(e), e);
+            throw new TransientDownloadException(Describe(e), e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -229,7 +237,7 @@ public sealed class ReleaseDownloader : IDisposable
         }
     }
 
-    private static string OneLine(Exception? e)
+    private static string Describe(Exception? e)
     {
         // Innermost message first: "Connection reset by peer" says more than "An error occurred while sending the request".
         string text = e?.InnerException?.Message ?? e?.Message ?? "unknown error";
@@ -243,7 +251,7 @@ public sealed class ReleaseDownloader : IDisposable
             text = e.Message;
         }
 
-        return text.Replace('\n', ' ').Replace('\r', ' ').Trim();
+        return MessageText.Flatten(text);
     }
 
     public void Dispose() => _client.Dispose();
@@ -255,70 +263,44 @@ public sealed class ReleaseDownloader : IDisposable
         public TransientDownloadException(string message, Exception inner) : base(message, inner) { }
     }
 
-    /// <summary>A file sink that hashes what is written; restarted by SetLength(0) on retry.</summary>
-    private sealed class HashingFileSink : Stream
+    /// <summary>
+    /// A cancellation after a delay on the download's clock (<see cref="DownloadOptions.Time"/>),
+    /// linked to an outer token: tests move that clock, so no timeout depends on how fast the machine is.
+    /// </summary>
+    private sealed class Countdown : IDisposable
     {
-        private readonly FileStream _file;
-        private IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly CancellationTokenSource _source;
+        private readonly ITimer _timer;
+        private readonly TimeSpan _delay;
 
-        public HashingFileSink(string path) =>
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
-
-        public string Finish()
+        public Countdown(TimeProvider time, TimeSpan delay, CancellationToken outer)
         {
-            _file.Flush(true);
-            return Convert.ToHexStringLower(_hash.GetHashAndReset());
+            _source = CancellationTokenSource.CreateLinkedTokenSource(outer);
+            _delay = delay;
+            _timer = time.CreateTimer(static state => Cancel((CancellationTokenSource)state!), _source, delay, Timeout.InfiniteTimeSpan);
         }
 
-        public override bool CanRead => false;
+        public CancellationToken Token => _source.Token;
 
-        public override bool CanSeek => true;
+        /// <summary>Starts the delay again from now.</summary>
+        public void Restart() => _timer.Change(_delay, Timeout.InfiniteTimeSpan);
 
-        public override bool CanWrite => true;
-
-        public override long Length => _file.Length;
-
-        public override long Position { get => _file.Position; set => _file.Position = value; }
-
-        public override void SetLength(long value)
+        public void Dispose()
         {
-            if (value != 0)
+            _timer.Dispose();
+            _source.Dispose();
+        }
+
+        private static void Cancel(CancellationTokenSource source)
+        {
+            try
             {
-                throw new NotSupportedException("only truncation to zero (a restart) is supported");
+                source.Cancel();
             }
-
-            _file.SetLength(0);
-            _hash.Dispose();
-            _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            _hash.AppendData(buffer, offset, count);
-            _file.Write(buffer, offset, count);
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            _hash.AppendData(buffer.Span);
-            await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
-        public override void Flush() => _file.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => _file.Seek(offset, origin);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
+            catch (ObjectDisposedException)
             {
-                _file.Dispose();
-                _hash.Dispose();
+                // the timer fired as the download ended: nothing left to cancel
             }
-
-            base.Dispose(disposing);
         }
     }
 

@@ -2,19 +2,20 @@ using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
 
+/// <summary>A release zip and SHA256SUMS on local disk, used instead of downloading.</summary>
+/// <param name="Sha256SumsFile">Its signature is looked for beside it (<c>FILE.72D7468F.sig</c>, then <c>FILE.sig</c>).</param>
+public sealed record LocalReleaseFiles(string ZipFile, string Sha256SumsFile);
+
 /// <summary>Where a release comes from and how it is checked.</summary>
-public sealed record ReleaseSource
+internal sealed record ReleaseSource
 {
     public required ConsulRelease Release { get; init; }
 
-    /// <summary>Release base URL (already resolved from option/environment).</summary>
+    /// <summary>Release base URL.</summary>
     public Uri BaseUrl { get; init; } = ConsulRelease.DefaultBaseUrl;
 
-    /// <summary>A local zip instead of downloading; needs <see cref="Sha256SumsFile"/>.</summary>
-    public string? ZipFile { get; init; }
-
-    /// <summary>A local SHA256SUMS; its signature is looked for beside it (<c>FILE.72D7468F.sig</c>, then <c>FILE.sig</c>).</summary>
-    public string? Sha256SumsFile { get; init; }
+    /// <summary>Local files instead of downloading; null: the cache, then the network.</summary>
+    public LocalReleaseFiles? LocalFiles { get; init; }
 
     public IReadOnlyList<string> TrustedKeyFiles { get; init; } = [];
 
@@ -28,20 +29,23 @@ public sealed record ReleaseSource
 /// <param name="SignedBy">Fingerprint of the key that signed SHA256SUMS; null when skipped.</param>
 /// <param name="Pinned">Whether the hash also matched the shipped pin table.</param>
 /// <param name="FromCache">Whether no download was needed.</param>
-public sealed record VerifiedZip(string ZipPath, string Sha256, string? SignedBy, bool Pinned, bool FromCache);
+internal sealed record VerifiedZip(string ZipPath, string Sha256, string? SignedBy, bool Pinned, bool FromCache);
 
 /// <summary>
-/// Fetches a Consul release zip and verifies it, failing closed, in this order: the OpenPGP
-/// signature on SHA256SUMS, a strict parse of SHA256SUMS for exactly this zip, the zip's SHA-256,
-/// and the pinned hash for releases the tool knows. Only then is anything cached.
+/// Supplies the files of a release from one of three sources (local files, the cache, the
+/// network) and has <see cref="ReleaseVerifier"/> check whatever it supplies. Only verified files
+/// enter the cache. A cache entry that fails verification is removed with a warning and fetched
+/// again, so the network's verified answer decides: it is never used, and its failure never stops
+/// the build by itself.
 /// </summary>
-public sealed class ReleaseFetcher
+internal sealed class ReleaseFetcher
 {
     private readonly ReleaseDownloader _downloader;
     private readonly DownloadCache? _cache;
     private readonly TextWriter _diagnostics;
     private bool _cacheWarned;
 
+    /// <param name="cache">Null: no cache.</param>
     /// <param name="diagnostics">Warnings for the user (stderr).</param>
     public ReleaseFetcher(ReleaseDownloader downloader, DownloadCache? cache, TextWriter diagnostics)
     {
@@ -54,83 +58,143 @@ public sealed class ReleaseFetcher
     public async Task<VerifiedZip> FetchAsync(ReleaseSource source, string workDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ConsulRelease release = source.Release;
-        OpenPgpVerifier verifier = OpenPgpVerifier.Create(source.TrustedKeyFiles);
+        var verifier = new ReleaseVerifier(source.Release, OpenPgpVerifier.Create(source.TrustedKeyFiles), source.SkipSignature);
         if (source.SkipSignature)
         {
-            _diagnostics.WriteLine($"warning: --skip-signature: the signature on {release.SumsName} is NOT checked; only its hashes protect this build");
+            _diagnostics.WriteLine($"warning: the signature on {source.Release.SumsName} is NOT checked, as asked; only its hashes protect this build");
         }
 
-        if (source.ZipFile is not null || source.Sha256SumsFile is not null)
+        if (source.LocalFiles is { } local)
         {
-            return FetchLocal(source, verifier);
+            return FromLocalFiles(local, verifier);
         }
 
-        VerifiedZip? cached = CacheMay(() => TryFromCache(source, verifier), null);
-        if (cached is not null)
+        return CacheMay(() => FromCache(source.Release, verifier), null)
+            ?? await FromNetworkAsync(source, verifier, workDirectory, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static VerifiedZip FromLocalFiles(LocalReleaseFiles local, ReleaseVerifier verifier)
+    {
+        foreach (string file in new[] { local.ZipFile, local.Sha256SumsFile })
         {
-            return cached;
+            if (!File.Exists(file))
+            {
+                throw new PackageException($"'{file}' does not exist: give the path of the downloaded release file");
+            }
         }
 
+        string[] signatureFiles = [local.Sha256SumsFile + ConsulRelease.KeyIdSignatureSuffix, local.Sha256SumsFile + ConsulRelease.PlainSignatureSuffix];
+        string? signatureFile = verifier.ChecksSignature ? signatureFiles.FirstOrDefault(File.Exists) : null;
+        return verifier.Verify(
+            new ReleaseFile(local.Sha256SumsFile, File.ReadAllBytes(local.Sha256SumsFile)),
+            signatureFile is null ? null : new ReleaseFile(signatureFile, File.ReadAllBytes(signatureFile)),
+            string.Join(" and ", signatureFiles.Select(f => $"'{f}'")),
+            new ReleaseZip(local.ZipFile, local.ZipFile, FromCache: false));
+    }
+
+    /// <summary>A release entirely from the cache, verified as if it had just been downloaded; null when not all of it is there.</summary>
+    private VerifiedZip? FromCache(ConsulRelease release, ReleaseVerifier verifier)
+    {
+        if (_cache is null || _cache.TryGetMetadata(release.SumsName) is not { } sums)
+        {
+            return null;
+        }
+
+        ReleaseFile? signature = release.SignatureNames.Select(_cache.TryGetMetadata).FirstOrDefault(s => s is not null);
+        if (signature is null && verifier.ChecksSignature)
+        {
+            return null; // cached by a build that skipped the check: nothing to verify it with
+        }
+
+        SignedSums? signed = Distrusting(
+            sums.Name, () => verifier.CheckSums(sums, signature, "the cache"), () => _cache.RemoveMetadata(release.SignatureNames.Prepend(release.SumsName)));
+        return signed is null ? null : FromCachedZip(signed, verifier);
+    }
+
+    /// <summary>The zip with the signed hash from the cache, verified; null when it is not there or fails.</summary>
+    private VerifiedZip? FromCachedZip(SignedSums sums, ReleaseVerifier verifier)
+    {
+        string? path = _cache?.FindZip(sums.ExpectedSha256);
+        return path is null
+            ? null
+            : Distrusting(path, () => verifier.CheckZip(sums, new ReleaseZip(path, path, FromCache: true)), () => File.Delete(path));
+    }
+
+    /// <summary>
+    /// Runs a verification of cached files. A failure is not the build's: the entry is removed
+    /// with a warning and null returned, so the files are fetched afresh and verified again.
+    /// </summary>
+    private T? Distrusting<T>(string entry, Func<T> verify, Action remove)
+        where T : class
+    {
+        try
+        {
+            return verify();
+        }
+        catch (PackageException e)
+        {
+            _diagnostics.WriteLine($"warning: the cached {entry} does not verify ({e.Message}); removed it, fetching afresh");
+            remove();
+            return null;
+        }
+    }
+
+    private async Task<VerifiedZip> FromNetworkAsync(ReleaseSource source, ReleaseVerifier verifier, string workDirectory, CancellationToken cancellationToken)
+    {
+        ConsulRelease release = source.Release;
         Uri sumsUrl = release.UrlOf(source.BaseUrl, release.SumsName);
-        byte[] sums = (await _downloader.GetBytesAsync(sumsUrl, optional: false, cancellationToken).ConfigureAwait(false))!;
-        (string Name, byte[] Bytes)? signature = null;
-        if (!source.SkipSignature)
+        var sums = new ReleaseFile(release.SumsName, (await _downloader.GetBytesAsync(sumsUrl, optional: false, cancellationToken).ConfigureAwait(false))!);
+        ReleaseFile? signature = null;
+        if (verifier.ChecksSignature)
         {
             foreach (string name in release.SignatureNames)
             {
                 byte[]? bytes = await _downloader.GetBytesAsync(release.UrlOf(source.BaseUrl, name), optional: true, cancellationToken).ConfigureAwait(false);
                 if (bytes is not null)
                 {
-                    signature = (name, bytes);
+                    signature = new ReleaseFile(name, bytes);
                     break;
                 }
             }
+        }
 
-            if (signature is null)
+        // The signature is checked before the zip is fetched: a bad one costs no download.
+        SignedSums signed = verifier.CheckSums(sums, signature, string.Join(" and ", release.SignatureNames.Select(n => release.UrlOf(source.BaseUrl, n))));
+        VerifiedZip? zip = CacheMay(() => FromCachedZip(signed, verifier), null);
+        if (zip is null)
+        {
+            string path = Path.Combine(workDirectory, release.ZipName);
+            await _downloader.DownloadFileAsync(release.UrlOf(source.BaseUrl, release.ZipName), path, cancellationToken).ConfigureAwait(false);
+            zip = verifier.CheckZip(signed, new ReleaseZip(path, release.ZipName, FromCache: false));
+        }
+
+        Remember(sums, signature, zip);
+        return zip;
+    }
+
+    /// <summary>Keeps verified files for the next build.</summary>
+    private void Remember(ReleaseFile sums, ReleaseFile? signature, VerifiedZip zip)
+    {
+        if (_cache is not { } cache)
+        {
+            return;
+        }
+
+        CacheMay(() =>
+        {
+            cache.PutMetadata(sums.Name, sums.Bytes);
+            if (signature is not null)
             {
-                throw new PackageException(
-                    $"no signature for {release.SumsName} at {release.UrlOf(source.BaseUrl, release.SignatureNames[^1])} (nor {release.SignatureNames[0]}): the release cannot be verified; use --skip-signature only if you trust the mirror");
+                cache.PutMetadata(signature.Name, signature.Bytes);
             }
-        }
 
-        string? signedBy = signature is { } s ? verifier.Verify(sums, s.Bytes, release.SumsName, s.Name) : null;
-        string expected = Sha256Sums.FindHash(sums, release.ZipName, release.SumsName);
-
-        string? fromCache = CacheMay(() => _cache?.TryGetZip(expected), null);
-        string zipPath;
-        if (fromCache is not null)
-        {
-            zipPath = fromCache;
-        }
-        else
-        {
-            zipPath = Path.Combine(workDirectory, release.ZipName);
-            string actual = await _downloader.DownloadFileAsync(release.UrlOf(source.BaseUrl, release.ZipName), zipPath, cancellationToken).ConfigureAwait(false);
-            CheckOrDelete(zipPath, release.ZipName, expected, actual, release.SumsName);
-        }
-
-        bool pinned = CheckPinOrDelete(fromCache is null ? zipPath : null, release.ZipName, expected);
-        if (_cache is { } cache)
-        {
-            CacheMay(() =>
+            if (!zip.FromCache)
             {
-                cache.PutMetadata(release.SumsName, sums);
-                if (signature is { } sig)
-                {
-                    cache.PutMetadata(sig.Name, sig.Bytes);
-                }
+                cache.PutZip(zip.ZipPath, zip.Sha256);
+            }
 
-                if (fromCache is null)
-                {
-                    cache.PutZip(zipPath, expected);
-                }
-
-                return true;
-            }, false);
-        }
-
-        return new VerifiedZip(zipPath, expected, signedBy, pinned, FromCache: fromCache is not null);
+            return true;
+        }, false);
     }
 
     /// <summary>
@@ -149,134 +213,10 @@ public sealed class ReleaseFetcher
             if (!_cacheWarned)
             {
                 _cacheWarned = true;
-                _diagnostics.WriteLine($"warning: the download cache {_cache?.Directory} cannot be used ({e.Message.ReplaceLineEndings(" ")}); going on without it");
+                _diagnostics.WriteLine($"warning: the download cache {_cache?.Directory} cannot be used ({MessageText.Flatten(e.Message)}); going on without it");
             }
 
             return fallback;
         }
-    }
-
-    private static VerifiedZip FetchLocal(ReleaseSource source, OpenPgpVerifier verifier)
-    {
-        ConsulRelease release = source.Release;
-        if (source.ZipFile is null || source.Sha256SumsFile is null)
-        {
-            throw new PackageException("--zip and --sha256sums go together: give the release zip and the SHA256SUMS file it is listed in");
-        }
-
-        foreach (string file in new[] { source.ZipFile, source.Sha256SumsFile })
-        {
-            if (!File.Exists(file))
-            {
-                throw new PackageException($"'{file}' does not exist: give the path of the downloaded release file");
-            }
-        }
-
-        byte[] sums = File.ReadAllBytes(source.Sha256SumsFile);
-        string? signedBy = null;
-        if (!source.SkipSignature)
-        {
-            string? sigFile = new[] { ConsulRelease.KeyIdSignatureSuffix, ConsulRelease.PlainSignatureSuffix }
-                .Select(suffix => source.Sha256SumsFile + suffix)
-                .FirstOrDefault(File.Exists);
-            if (sigFile is null)
-            {
-                throw new PackageException(
-                    $"no signature beside '{source.Sha256SumsFile}': put {Path.GetFileName(source.Sha256SumsFile)}{ConsulRelease.KeyIdSignatureSuffix} (or .sig) next to it, or use --skip-signature if you trust the file");
-            }
-
-            signedBy = verifier.Verify(sums, File.ReadAllBytes(sigFile), source.Sha256SumsFile, sigFile);
-        }
-
-        string expected = Sha256Sums.FindHash(sums, release.ZipName, source.Sha256SumsFile);
-        string actual = DownloadCache.HashFile(source.ZipFile);
-        if (!string.Equals(expected, actual, StringComparison.Ordinal))
-        {
-            throw new ChecksumException(source.ZipFile, expected, actual, $"from {source.Sha256SumsFile}");
-        }
-
-        bool pinned = CheckPinOrDelete(null, release.ZipName, expected);
-        return new VerifiedZip(source.ZipFile, expected, signedBy, pinned, FromCache: false);
-    }
-
-    private VerifiedZip? TryFromCache(ReleaseSource source, OpenPgpVerifier verifier)
-    {
-        if (_cache is null)
-        {
-            return null;
-        }
-
-        ConsulRelease release = source.Release;
-        byte[]? sums = _cache.TryGetMetadata(release.SumsName);
-        if (sums is null)
-        {
-            return null;
-        }
-
-        string? signedBy = null;
-        try
-        {
-            if (!source.SkipSignature)
-            {
-                string? signatureName = release.SignatureNames.FirstOrDefault(n => _cache.TryGetMetadata(n) is not null);
-                if (signatureName is null)
-                {
-                    return null;
-                }
-
-                signedBy = verifier.Verify(sums, _cache.TryGetMetadata(signatureName), release.SumsName, signatureName);
-            }
-
-            string expected = Sha256Sums.FindHash(sums, release.ZipName, release.SumsName);
-            string? zip = _cache.TryGetZip(expected);
-            if (zip is null)
-            {
-                return null;
-            }
-
-            bool pinned = CheckPinOrDelete(null, release.ZipName, expected);
-            return new VerifiedZip(zip, expected, signedBy, pinned, FromCache: true);
-        }
-        catch (ChecksumException)
-        {
-            throw; // a pin violation is never a cache problem
-        }
-        catch (PackageException)
-        {
-            // A cached SHA256SUMS that no longer verifies (e.g. other trusted keys): forget it, fetch afresh.
-            _cache.RemoveMetadata(release.SumsName);
-            return null;
-        }
-    }
-
-    private static void CheckOrDelete(string path, string name, string expected, string actual, string expectedFrom)
-    {
-        if (!string.Equals(expected, actual, StringComparison.Ordinal))
-        {
-            File.Delete(path);
-            throw new ChecksumException(name, expected, actual, $"from {expectedFrom}");
-        }
-    }
-
-    /// <summary>Checks the pin table; deletes <paramref name="pathToDelete"/> on a mismatch. True when pinned.</summary>
-    private static bool CheckPinOrDelete(string? pathToDelete, string zipName, string actual)
-    {
-        string? pin = PinnedHashes.For(zipName);
-        if (pin is null)
-        {
-            return false;
-        }
-
-        if (!string.Equals(pin, actual, StringComparison.Ordinal))
-        {
-            if (pathToDelete is not null)
-            {
-                File.Delete(pathToDelete);
-            }
-
-            throw new ChecksumException(zipName, pin, actual, "pinned by consul-pkg for this release; the mirror serves a different zip and SHA256SUMS");
-        }
-
-        return true;
     }
 }

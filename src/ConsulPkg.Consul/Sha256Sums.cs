@@ -9,7 +9,7 @@ namespace ConsulPkg.Consul;
 /// spaces and a file name. Any other line makes the whole file suspect, so it is refused rather
 /// than skipped.
 /// </summary>
-public static partial class Sha256Sums
+internal static partial class Sha256Sums
 {
     /// <summary>The hash listed for exactly <paramref name="fileName"/> in <paramref name="content"/>.</summary>
     /// <param name="sourceName">Where the content came from, for messages.</param>

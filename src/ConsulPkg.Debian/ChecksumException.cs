@@ -10,7 +10,7 @@ public class ChecksumException : PackageException
     public ChecksumException(string message, Exception innerException) : base(message, innerException) { }
 
     public ChecksumException(string fileName, string expected, string actual, string expectedFrom)
-        : base($"SHA-256 mismatch for {fileName}: expected {expected} ({expectedFrom}), got {actual}; the file was discarded, check the mirror or the local file")
+        : base($"SHA-256 mismatch for {fileName}: expected {expected} ({expectedFrom}), got {actual}; the file is not used: check where it came from")
     {
         FileName = fileName;
         Expected = expected;

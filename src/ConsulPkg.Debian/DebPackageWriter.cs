@@ -38,6 +38,41 @@ public static class DebPackageWriter
     }
 
     /// <summary>
+    /// Fails unless <paramref name="directory"/> exists to write a package into: the one check of
+    /// it, which front ends make before any work (the file name may come later) and
+    /// <see cref="WriteFile"/> makes again.
+    /// </summary>
+    public static void CheckOutputDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+        {
+            string problem = File.Exists(directory) ? "is a file, not a directory" : "does not exist";
+            throw new PackageException($"output directory '{directory}' {problem}: create it or choose another output") { Setting = PackageSettings.Output };
+        }
+    }
+
+    /// <summary>
+    /// Fails unless a package can be written at <paramref name="path"/>: its directory exists, it is
+    /// not a directory, and it is not an existing file unless <paramref name="overwrite"/>.
+    /// </summary>
+    public static void CheckOutput(string path, bool overwrite)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string target = Path.GetFullPath(path);
+        CheckOutputDirectory(Path.GetDirectoryName(target)!);
+        if (Directory.Exists(target))
+        {
+            throw new PackageException($"output '{target}' is a directory: give a file name") { Setting = PackageSettings.Output };
+        }
+
+        if (!overwrite && File.Exists(target))
+        {
+            throw new PackageException($"'{target}' already exists: remove it or allow replacing it") { Setting = PackageSettings.Overwrite };
+        }
+    }
+
+    /// <summary>
     /// Writes the package to a temporary file beside <paramref name="path"/> and renames it into
     /// place only when complete, so a failed build leaves nothing behind. Refuses to replace an
     /// existing file unless <paramref name="overwrite"/>. Cancellation stops the write at the
@@ -49,20 +84,7 @@ public static class DebPackageWriter
         ArgumentException.ThrowIfNullOrEmpty(path);
         string target = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(target)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new PackageException($"output directory '{directory}' does not exist: create it first");
-        }
-
-        if (Directory.Exists(target))
-        {
-            throw new PackageException($"output '{target}' is a directory: give a file name");
-        }
-
-        if (!overwrite && File.Exists(target))
-        {
-            throw new PackageException($"'{target}' already exists: remove it or use --force to replace it");
-        }
+        CheckOutput(target, overwrite);
 
         Plan plan = Plan.Create(spec);
         string name = Path.GetFileName(target);

@@ -14,4 +14,11 @@ public class PackageException : Exception
     public PackageException(string message) : base(message) { }
 
     public PackageException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>
+    /// The setting that would fix this, in the library's words (<see cref="PackageSettings"/> and
+    /// each library's own list), or null. Libraries never name a command-line option: a front
+    /// end names its own option for this setting.
+    /// </summary>
+    public string? Setting { get; init; }
 }

@@ -42,32 +42,6 @@ public static partial class FpmOutputPath
         return Path.GetFullPath(replaced, workingDirectory);
     }
 
-    /// <summary>Fails before any work when the output cannot be written, as fpm does for an existing file.</summary>
-    public static void CheckWritable(string path, bool overwrite)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string? directory = Path.GetDirectoryName(path);
-        if (directory is not null && File.Exists(directory))
-        {
-            throw new PackageException($"output directory '{directory}' is a file, not a directory: choose another -p/--package");
-        }
-
-        if (directory is null || !Directory.Exists(directory))
-        {
-            throw new PackageException($"output directory '{directory}' does not exist: create it or choose another -p/--package");
-        }
-
-        if (Directory.Exists(path))
-        {
-            throw new PackageException($"output '{path}' is a directory");
-        }
-
-        if (File.Exists(path) && !overwrite)
-        {
-            throw new PackageException($"output '{path}' already exists: pass -f/--force to replace it");
-        }
-    }
-
     [GeneratedRegex("FULLVERSION|NAME|VERSION|ITERATION|EPOCH|ARCH|TYPE|EXTENSION", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 }

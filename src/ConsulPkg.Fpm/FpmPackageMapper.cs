@@ -54,7 +54,7 @@ public static partial class FpmPackageMapper
         }
 
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
-        FpmOutputPath.CheckWritable(outputPath, options.Force);
+        DebPackageWriter.CheckOutput(outputPath, options.Force); // before any work, as fpm does for an existing file
 
         Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
         ServiceFiles.Result services = ServiceFiles.Map(options);

@@ -90,7 +90,7 @@ public static partial class FpmScriptTemplate
             Match expression = OutputTag().Match(tag);
             if (!expression.Success)
             {
-                string shown = text[open..(close + 2)].ReplaceLineEndings(" ");
+                string shown = MessageText.Flatten(text[open..(close + 2)]);
                 throw Refuse(flag, path, line,
                     $"'{shown}' is Ruby code; only '<%= NAME %>' is rendered (a package attribute or a --template-value KEY)");
             }

@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.IO;
+
 namespace ConsulPkg.Repository;
 
 /// <summary>
@@ -52,7 +54,7 @@ internal sealed class ByHashGenerations
             _generations.RemoveRange(0, _generations.Count - (Kept + 1));
         }
 
-        AtomicWrite.Bytes(Path.Combine(_suiteDirectory, FileName),
+        AtomicFile.WriteAllBytes(Path.Combine(_suiteDirectory, FileName),
             System.Text.Encoding.UTF8.GetBytes(string.Concat(_generations.Select(g => string.Join(' ', g) + "\n"))));
         if (!_known)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Repository;
 
@@ -25,18 +26,18 @@ public static class RepositoryPublisher
     public static PublishResult Publish(PublishOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ValidateName(options.Suite, "suite", "--suite");
-        ValidateName(options.Component, "component", "--component");
-        ValidateValue(options.Origin, "--origin");
-        ValidateValue(options.Label, "--label");
+        ValidateName(options.Suite, RepositorySettings.Suite);
+        ValidateName(options.Component, RepositorySettings.Component);
+        ValidateValue(options.Origin, RepositorySettings.Origin);
+        ValidateValue(options.Label, RepositorySettings.Label);
         if (options.Codename is not null)
         {
-            ValidateName(options.Codename, "codename", "--codename");
+            ValidateName(options.Codename, RepositorySettings.Codename);
         }
 
         if (options.ValidFor <= TimeSpan.Zero)
         {
-            throw new PackageException($"--valid-for {options.ValidFor.TotalDays} is not a number of days: give 1 or more");
+            throw new PackageException($"validity {options.ValidFor.TotalDays} days is not a number of days: give 1 or more") { Setting = RepositorySettings.ValidFor };
         }
 
         if (options.Packages.Count == 0)
@@ -46,7 +47,7 @@ public static class RepositoryPublisher
 
         if (File.Exists(options.RepositoryDirectory))
         {
-            throw new PackageException($"--repo '{options.RepositoryDirectory}' is a file: give a directory (it is created when missing)");
+            throw new PackageException($"repository '{options.RepositoryDirectory}' is a file: give a directory (it is created when missing)") { Setting = RepositorySettings.Repository };
         }
 
         List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component);
@@ -120,7 +121,8 @@ public static class RepositoryPublisher
             string destination = Path.Combine(root, package.PoolPath);
             if (!File.Exists(destination) || FileDigests.OfFile(destination).Sha256 != package.Digests.Sha256)
             {
-                AtomicWrite.Copy(package.SourcePath, destination);
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                AtomicFile.Copy(package.SourcePath, destination, File.GetUnixFileMode(package.SourcePath)); // a 0600 package stays 0600
             }
         }
 
@@ -136,23 +138,24 @@ public static class RepositoryPublisher
                 string path = Path.Combine(suiteDirectory, relative);
                 if (!File.Exists(path))
                 {
-                    AtomicWrite.Bytes(path, index.Content);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    AtomicFile.WriteAllBytes(path, index.Content);
                 }
             }
         }
 
         foreach (IndexFile index in indices)
         {
-            AtomicWrite.Bytes(Path.Combine(suiteDirectory, index.Path), index.Content);
+            AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, index.Path), index.Content); // its directory holds its by-hash copies
         }
 
         // 3. The keyring, then Release.gpg, Release and InRelease, each replaced by rename.
-        AtomicWrite.Bytes(keyringPath, keyring);
+        AtomicFile.WriteAllBytes(keyringPath, keyring);
         byte[] releaseBytes = Encoding.UTF8.GetBytes((release with { Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests))] }).Render());
         string releaseText = Encoding.UTF8.GetString(releaseBytes);
-        AtomicWrite.Bytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(options.SigningKey.DetachedSign(releaseBytes, options.Date)));
-        AtomicWrite.Bytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
-        AtomicWrite.Bytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(options.SigningKey.ClearSign(releaseText, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(options.SigningKey.DetachedSign(releaseBytes, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(options.SigningKey.ClearSign(releaseText, options.Date)));
 
         // 4. Only now may by-hash files of old generations go.
         ByHashGenerations.Read(suiteDirectory).Commit(byHash);
@@ -161,21 +164,24 @@ public static class RepositoryPublisher
             [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged);
     }
 
-    /// <summary>A suite, component or codename: one path segment apt can put in a URL.</summary>
-    public static void ValidateName(string value, string what, string option)
+    /// <summary>A suite, component or codename (<paramref name="setting"/>): one path segment apt can put in a URL.</summary>
+    public static void ValidateName(string value, string setting)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length == 0 || value is "." or ".." || value.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            throw new PackageException($"{option} '{value}' is not a valid {what} name: use letters, digits, '-' or '.', without '/' or spaces (e.g. stable)");
+            throw new PackageException($"{setting} '{MessageText.OneLine(value)}' is not a valid {setting} name: use letters, digits, '-' or '.', without '/' or spaces (e.g. stable)")
+            {
+                Setting = setting,
+            };
         }
     }
 
-    private static void ValidateValue(string? value, string option)
+    private static void ValidateValue(string? value, string setting)
     {
         if (value is not null && (value.Length == 0 || value.Any(char.IsControl)))
         {
-            throw new PackageException($"{option} '{value}' must be one non-empty line");
+            throw new PackageException($"{setting} '{MessageText.OneLine(value)}' must be one non-empty line") { Setting = setting };
         }
     }
 

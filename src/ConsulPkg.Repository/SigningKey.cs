@@ -55,7 +55,7 @@ public sealed class SigningKey
         PgpSecretKey key = ChooseSigningKey(ring, path, at);
         if (key.KeyEncryptionAlgorithm != SymmetricKeyAlgorithmTag.Null && passphrase is null)
         {
-            throw new PackageException($"signing key '{path}' is protected by a passphrase: give it with --passphrase-file FILE");
+            throw new PackageException($"signing key '{path}' is protected by a passphrase: give the passphrase") { Setting = RepositorySettings.Passphrase };
         }
 
         PgpPrivateKey privateKey;
@@ -65,7 +65,7 @@ public sealed class SigningKey
         }
         catch (PgpException e)
         {
-            throw new PackageException($"signing key '{path}' cannot be unlocked with the passphrase given ({FirstLine(e.Message)}): check --passphrase-file", e);
+            throw new PackageException($"signing key '{path}' cannot be unlocked with the passphrase given ({MessageText.Flatten(e.Message)}): check the passphrase", e) { Setting = RepositorySettings.Passphrase };
         }
 
         return new SigningKey(ring, key, privateKey);
@@ -176,7 +176,7 @@ public sealed class SigningKey
         {
             if (secret.Count == 0 && !publicOnly)
             {
-                throw new PackageException($"signing key '{path}' is not a readable OpenPGP key ({FirstLine(e.Message)}): export one with 'gpg --export-secret-keys --armor KEYID'", e);
+                throw new PackageException($"signing key '{path}' is not a readable OpenPGP key ({MessageText.Flatten(e.Message)}): export one with 'gpg --export-secret-keys --armor KEYID'", e);
             }
         }
 
@@ -266,6 +266,4 @@ public sealed class SigningKey
     }
 
     private static string KeyId(PgpPublicKey key) => key.KeyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string FirstLine(string message) => message.Split('\n')[0];
 }

@@ -96,7 +96,7 @@ public sealed class ConfigsGeneratorTests
     {
         using var dir = new TempDirectory();
         var e = Assert.Throws<PackageException>(() =>
-            ConfigsGenerator.Generate(dir.Path, GossipKey.Generate(), new AgentSettings { Join = ["not an address!"] }, ConsulVersionFacts.For("0.7.2")));
+            ConfigsGenerator.Generate(dir.Path, GossipKey.Generate(), new AgentSettings { Join = ["not an address!"] }, ConsulVersionFacts.For("0.7.2"), asRoot: false));
         Assert.That(e!.Message, Does.Contain("invalid join address 'not an address!'"));
         Assert.That(Directory.EnumerateFileSystemEntries(dir.Path), Is.Empty);
     }

@@ -174,17 +174,11 @@ public sealed class ExtractorAndParsingTests
     }
 
     [Test]
-    public void ReleaseUrlOptionWinsOverTheEnvironment()
+    public void AReleaseUrlIsHttpOrHttpsAndAnotherIsRefusedNamingItsSource()
     {
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(ConsulRelease.ResolveBaseUrl("http://a.test.invalid/", "http://b.test.invalid/").Host, Is.EqualTo("a.test.invalid"));
-            Assert.That(ConsulRelease.ResolveBaseUrl(null, "http://b.test.invalid/").Host, Is.EqualTo("b.test.invalid"));
-            Assert.That(ConsulRelease.ResolveBaseUrl(null, null), Is.EqualTo(ConsulRelease.DefaultBaseUrl));
-        }
-
-        var e = Assert.Throws<PackageException>(() => ConsulRelease.ResolveBaseUrl(null, "ftp://c.test.invalid/"));
-        Assert.That(e!.Message, Does.Contain("from CONSUL_PKG_RELEASE_URL"));
+        Assert.That(ConsulRelease.ParseBaseUrl("http://a.test.invalid/", "test").Host, Is.EqualTo("a.test.invalid"));
+        var e = Assert.Throws<PackageException>(() => ConsulRelease.ParseBaseUrl("ftp://c.test.invalid/", "the source"));
+        Assert.That(e!.Message, Does.StartWith("invalid release URL 'ftp://c.test.invalid/' from the source: give an absolute http:// or https:// URL"));
     }
 
     [Test]
@@ -219,8 +213,7 @@ public sealed class ExtractorAndParsingTests
     [TestCase("relative/cache", "/home/u", "/home/u/.cache/consul-pkg")] // the XDG spec says to ignore relative paths
     public void CacheFollowsTheXdgBaseDirectorySpec(string? xdg, string home, string expected)
     {
-        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = xdg, ["HOME"] = home };
-        Assert.That(DownloadCache.Default(name => environment.GetValueOrDefault(name)).Directory, Is.EqualTo(expected));
+        Assert.That(DownloadCache.Locate(xdg, home)?.Directory, Is.EqualTo(expected));
     }
 
     [Test]

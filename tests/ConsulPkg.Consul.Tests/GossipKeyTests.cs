@@ -51,21 +51,21 @@ public sealed class GossipKeyTests
     public void KeyComesFromTheEnvironmentWhenNoFileIsGiven()
     {
         GossipKey expected = GossipKey.Generate();
-        GossipKey key = GossipKeySource.Default.Resolve(ConsulVersionFacts.For("0.7.2"), name => name == GossipKey.EnvironmentVariable ? expected.ToBase64() : null);
+        GossipKey key = new GossipKeySource { EnvironmentValue = expected.ToBase64() }.Resolve(ConsulVersionFacts.For("0.7.2"));
         Assert.That(key.Fingerprint, Is.EqualTo(expected.Fingerprint));
     }
 
     [Test]
     public void InvalidEnvironmentKeyNamesTheVariableNotTheValue()
     {
-        var e = Assert.Throws<PackageException>(() => GossipKeySource.Default.Resolve(ConsulVersionFacts.For("0.7.2"), _ => "c2hvcnQ="));
+        var e = Assert.Throws<PackageException>(() => new GossipKeySource { EnvironmentValue = "c2hvcnQ=" }.Resolve(ConsulVersionFacts.For("0.7.2")));
         Assert.That(e!.Message, Does.Contain("environment variable CONSUL_PKG_GOSSIP_KEY").And.Not.Contain("c2hvcnQ="));
     }
 
     [Test]
     public void AFreshKeyOfTheAskedSizeIsGeneratedWhenNothingIsGiven()
     {
-        GossipKey key = new GossipKeySource { GenerateBytes = 32 }.Resolve(ConsulVersionFacts.For("0.7.2"), _ => null);
+        GossipKey key = new GossipKeySource { GenerateBytes = 32 }.Resolve(ConsulVersionFacts.For("0.7.2"));
         Assert.That(key.Length, Is.EqualTo(32));
     }
 
@@ -77,7 +77,7 @@ public sealed class GossipKeyTests
     [TestCase("2.1.0", 32)]
     public void AFreshKeyHasTheSizeOfThatVersionsKeygen(string version, int bytes)
     {
-        GossipKey key = GossipKeySource.Default.Resolve(ConsulVersionFacts.For(version), _ => null);
+        GossipKey key = GossipKeySource.Default.Resolve(ConsulVersionFacts.For(version));
         Assert.That(key.Length, Is.EqualTo(bytes));
     }
 

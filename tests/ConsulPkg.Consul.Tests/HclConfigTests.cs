@@ -159,7 +159,7 @@ public sealed class HclConfigTests
         output.WriteFile("server/consul.json", "{\"encrypt\": \"" + Key16 + "\"}");
         GossipKey key = GossipKey.Generate(32);
 
-        GeneratedConfigs result = ConfigsGenerator.Generate(output.Path, key, new AgentSettings(), ConsulVersionFacts.For("1.17.3"), templates.Path, asRoot: false);
+        GeneratedConfigs result = ConfigsGenerator.Generate(output.Path, key, new AgentSettings(), ConsulVersionFacts.For("1.17.3"), asRoot: false, templates.Path);
 
         using (Assert.EnterMultipleScope())
         {
@@ -177,7 +177,7 @@ public sealed class HclConfigTests
         using var templates = new TempDirectory();
         templates.WriteFile("server.hcl.sbn", ServerTemplate.Replace("ui_config { enabled = true }", "", StringComparison.Ordinal));
         using var output = new TempDirectory();
-        var e = Assert.Throws<PackageException>(() => ConfigsGenerator.Generate(output.Path, GossipKey.Generate(16), new AgentSettings(), ConsulVersionFacts.For("0.7.2"), templates.Path, asRoot: false));
+        var e = Assert.Throws<PackageException>(() => ConfigsGenerator.Generate(output.Path, GossipKey.Generate(16), new AgentSettings(), ConsulVersionFacts.For("0.7.2"), asRoot: false, templates.Path));
         Assert.That(e!.Message, Does.StartWith("rendered config server.hcl: Consul 0.7.2 reads only *.json from a config dir"));
         Assert.That(Directory.EnumerateFileSystemEntries(output.Path), Is.Empty, "nothing is written when a config is refused");
     }

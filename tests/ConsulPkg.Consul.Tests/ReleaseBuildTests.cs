@@ -50,7 +50,7 @@ public sealed class ReleaseBuildTests
         ConsulVersion = version ?? UnpinnedVersion,
         Iteration = "1",
         Timestamp = Timestamp,
-        ReleaseUrl = _server.BaseUrl.ToString(),
+        BaseUrl = _server.BaseUrl,
         TrustedKeyFiles = [_trustedKeyFile],
         OutputDirectory = _output,
         Cache = new DownloadCache(_cache),
@@ -202,12 +202,12 @@ public sealed class ReleaseBuildTests
         Assert.That(e!.Message, Is.EqualTo($"the consul binary in consul_{UnpinnedVersion}_linux_386.zip is for x86-64, not i386 (i386): the mirror serves the wrong build"));
     }
 
+    /// <summary>The warning that says so is the command line's (ConsulCommandsTests), which knows the option.</summary>
     [Test]
-    public async Task WithoutAMaintainerTheDocumentedDefaultIsWrittenWithAWarning()
+    public async Task WithoutAMaintainerTheDocumentedDefaultIsWritten()
     {
         ConsulBuildResult result = await Build(Options() with { Maintainer = null });
         Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Maintainer"), Is.EqualTo(ConsulRecipe.DefaultMaintainer + "\n"));
-        Assert.That(_diagnostics.ToString(), Does.Contain($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{ConsulRecipe.DefaultMaintainer}'"));
         ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", result.PackagePath);
         Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
     }
@@ -219,7 +219,7 @@ public sealed class ReleaseBuildTests
     public async Task AnInvalidMaintainerIsRefusedBeforeAnyDownload(string maintainer)
     {
         PackageException e = await BuildFails(Options() with { Maintainer = maintainer });
-        Assert.That(e.Message, Is.EqualTo($"invalid maintainer '{maintainer}' from --maintainer: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)"));
+        Assert.That(e.Message, Is.EqualTo($"invalid maintainer '{maintainer}' from the Maintainer setting: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)"));
         Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
     }
 
@@ -340,7 +340,8 @@ public sealed class ReleaseBuildTests
     {
         _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
         PackageException e = await BuildFails();
-        Assert.That(e.Message, Does.Contain("not trusted").And.Contain("--trusted-key"));
+        Assert.That(e.Message, Does.Contain("not trusted"));
+        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.TrustedKeys), "the command line names its option for it");
     }
 
     [Test]
@@ -348,11 +349,14 @@ public sealed class ReleaseBuildTests
     {
         _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
         PackageException e = await BuildFails();
-        Assert.That(e.Message, Does.Contain("no signature").And.Contain("--skip-signature"));
+        Assert.That(e.Message, Is.EqualTo(
+            $"no signature for {_release.SumsName} (looked for {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.SumsName}.72D7468F.sig and {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.SumsName}.sig): "
+            + "the release cannot be verified; skip the signature check only if you trust where the files come from"));
+        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.SkipSignature));
 
         ConsulBuildResult result = await Build(Options() with { SkipSignature = true });
         Assert.That(result.SignedBy, Is.Null);
-        Assert.That(_diagnostics.ToString(), Does.Contain("warning: --skip-signature"));
+        Assert.That(_diagnostics.ToString(), Does.Contain($"warning: the signature on {_release.SumsName} is NOT checked, as asked"));
     }
 
     [Test]
@@ -392,26 +396,48 @@ public sealed class ReleaseBuildTests
         Assert.That(_server.RequestCount(zipPath), Is.EqualTo(3));
     }
 
+    /// <summary>
+    /// Downloads on a clock the test moves: a timeout fires when the test advances the clock past
+    /// it, after the server saw the request, and never because the machine is slow.
+    /// </summary>
+    private ConsulRecipeOptions OnClock(ManualClock clock, TimeSpan readTimeout, TimeSpan deadline)
+    {
+        ConsulRecipeOptions options = Options();
+        return options with
+        {
+            Download = options.Download with { Time = clock, InitialBackoff = TimeSpan.Zero, ReadTimeout = readTimeout, Deadline = deadline },
+        };
+    }
+
     [Test]
     public async Task ServerThatStopsAnsweringTimesOutAndIsRetried()
     {
         string sumsPath = _release.Dir + _release.SumsName;
         _server.FailNext(sumsPath, Fault.Stall);
-        ConsulRecipeOptions options = Options();
-        await Build(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromSeconds(1) } });
-
-        // The stalled request and at least one retry; on a loaded machine a healthy retry may
-        // itself outlive the timeout, so more attempts are not a failure of what is tested here.
-        Assert.That(_server.RequestCount(sumsPath), Is.GreaterThanOrEqualTo(2));
+        var clock = new ManualClock();
+        Task<ConsulBuildResult> build = Build(OnClock(clock, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(5)));
+        await _server.RequestArrived(sumsPath);
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await build;
+        Assert.That(_server.RequestCount(sumsPath), Is.EqualTo(2), "the stalled request and one retry");
     }
 
     [Test]
     public async Task ServerThatNeverAnswersGivesUpNamingTheTimeout()
     {
-        _server.FailAlways(_release.Dir + _release.SumsName, Fault.Stall);
-        ConsulRecipeOptions options = Options();
-        PackageException e = await BuildFails(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromMilliseconds(200) } });
-        Assert.That(e.Message, Does.Contain("after 3 attempts: no data for 0.2 s"));
+        string sumsPath = _release.Dir + _release.SumsName;
+        _server.FailAlways(sumsPath, Fault.Stall);
+        var clock = new ManualClock();
+        Task<PackageException> failing = BuildFails(OnClock(clock, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(5)));
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            await _server.RequestArrived(sumsPath, attempt);
+            clock.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        PackageException e = await failing;
+        Assert.That(e.Message, Does.Contain("after 3 attempts: no data for 20 s"));
+        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.ReleaseUrl));
     }
 
     [Test]
@@ -451,6 +477,7 @@ public sealed class ReleaseBuildTests
         DownloadException e = await BuildFailsAllowingCache();
         Assert.That(e.Message, Does.StartWith("could not download"));
         Assert.That(File.Exists(cached), Is.False, "the bad entry is removed");
+        Assert.That(_diagnostics.ToString(), Does.StartWith($"warning: the cached {cached} does not verify (SHA-256 mismatch for {cached}: "));
     }
 
     private async Task<DownloadException> BuildFailsAllowingCache()
@@ -476,7 +503,7 @@ public sealed class ReleaseBuildTests
         await File.WriteAllBytesAsync(sums, _release.Sums);
         await File.WriteAllBytesAsync(sums + ".sig", TestKeys.Trusted.Sign(_release.Sums));
 
-        ConsulBuildResult result = await Build(Options() with { ZipFile = zip, Sha256SumsFile = sums, Cache = null });
+        ConsulBuildResult result = await Build(Options() with { LocalFiles = new LocalReleaseFiles(zip, sums), Cache = null });
         Assert.That(result.SignedBy, Is.Not.Null);
         Assert.That(File.Exists(result.PackagePath), Is.True);
     }
@@ -570,10 +597,16 @@ public sealed class ReleaseBuildTests
     [TestCase(false)]
     public async Task ADownloadThatNeverFinishesEndsAtTheDeadlineSayingHowLongItWaited(bool trickle)
     {
-        _server.FailAlways(_release.Dir + _release.ZipName, trickle ? Fault.Trickle : Fault.StallAfterHeaders);
-        ConsulRecipeOptions options = Options();
-        PackageException e = await BuildFails(options with { Download = options.Download with { ReadTimeout = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromSeconds(2) } });
-        Assert.That(e.Message, Does.Contain($"gave up on {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 2 s, the download deadline"));
+        string zipPath = _release.Dir + _release.ZipName;
+        _server.FailAlways(zipPath, trickle ? Fault.Trickle : Fault.StallAfterHeaders);
+        var clock = new ManualClock();
+        // The read timeout is longer than the deadline: only the deadline can end this download.
+        Task<PackageException> failing = BuildFails(OnClock(clock, TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(120)));
+        await _server.ResponseStarted(zipPath);
+        clock.Advance(TimeSpan.FromSeconds(120));
+        PackageException e = await failing;
+        Assert.That(e.Message, Does.Contain($"gave up on {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 120 s, the download deadline"));
+        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.DownloadDeadline));
     }
 
     [Test]
@@ -591,7 +624,7 @@ public sealed class ReleaseBuildTests
     public async Task ATlsCertificateFailureIsNotRetried()
     {
         using var tls = new SelfSignedTlsServer();
-        PackageException e = await BuildFails(Options() with { ReleaseUrl = tls.BaseUrl.ToString() });
+        PackageException e = await BuildFails(Options() with { BaseUrl = tls.BaseUrl });
         Assert.That(e.Message, Does.StartWith($"TLS failure talking to {tls.BaseUrl}consul/{UnpinnedVersion}/consul_{UnpinnedVersion}_SHA256SUMS: "));
         Assert.That(tls.Handshakes, Is.EqualTo(1), "a certificate does not get better by asking again");
     }

@@ -192,7 +192,7 @@ public sealed class RenderedFilesTests
         ConsulFacts facts = ConsulVersionFacts.For("0.7.2");
         var e = Assert.Throws<PackageException>(() => ConsulRenderer.Model(
             facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings { BindAddr = "{{ GetPrivateIP }}" }, GossipKey.Generate()));
-        Assert.That(e!.Message, Does.StartWith("invalid --bind-addr '{{ GetPrivateIP }}': go-sockaddr templates are taken from Consul 0.8.0 on, not by 0.7.2"));
+        Assert.That(e!.Message, Does.StartWith("invalid bind_addr '{{ GetPrivateIP }}': go-sockaddr templates are taken from Consul 0.8.0 on, not by 0.7.2"));
     }
 
     [Test]

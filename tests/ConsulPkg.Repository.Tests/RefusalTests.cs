@@ -41,7 +41,7 @@ public sealed class RefusalTests
 
     [Test]
     public void ProtectedKeyWithoutPassphraseFile() =>
-        AssertRefused(["--signing-key", Keys.Protected, Fresh()], $"signing key '{Keys.Protected}' is protected by a passphrase: give it with --passphrase-file FILE");
+        AssertRefused(["--signing-key", Keys.Protected, Fresh()], $"signing key '{Keys.Protected}' is protected by a passphrase: give the passphrase (--passphrase-file)");
 
     [Test]
     public void ProtectedKeyWithTheWrongPassphrase() =>
@@ -67,7 +67,7 @@ public sealed class RefusalTests
     [TestCase("stable/updates")]
     [TestCase("my suite")]
     public void SuiteNameWithSlashOrSpace(string suite) =>
-        AssertRefused(["--signing-key", Keys.RsaArmored, "--suite", suite, Fresh()], $"--suite '{suite}' is not a valid suite name");
+        AssertRefused(["--signing-key", Keys.RsaArmored, "--suite", suite, Fresh()], $"suite '{suite}' is not a valid suite name", "(--suite)");
 
     [Test]
     public void IndexChangedBehindTheReleasesBack()

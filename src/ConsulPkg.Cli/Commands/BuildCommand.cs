@@ -54,13 +54,15 @@ internal static class BuildCommand
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
             string? outputPath = parseResult.GetValue(output) is { } o ? context.ResolvePath(o) : null;
             bool toFile = outputPath is not null && outputPath.EndsWith(".deb", StringComparison.Ordinal);
+            string? givenMaintainer = parseResult.GetValue(maintainer);
+            string? maintainerAddress = givenMaintainer is not null ? Debian.MaintainerAddress.Check(givenMaintainer, "--maintainer") : context.MaintainerFromEnvironment();
             var options = new ConsulRecipeOptions
             {
                 ConsulVersion = parseResult.GetValue(version)!,
                 Iteration = parseResult.GetValue(iteration)!,
                 Architecture = parseResult.GetValue(arch)!,
                 Vendor = parseResult.GetValue(vendor),
-                Maintainer = parseResult.GetValue(maintainer) ?? context.MaintainerFromEnvironment(),
+                Maintainer = maintainerAddress,
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
                 OutputFile = toFile ? outputPath : null,
                 Overwrite = parseResult.GetValue(force),
@@ -69,20 +71,29 @@ internal static class BuildCommand
                 TemplatesDirectory = agent.TemplatesDirectory(parseResult, context),
                 Layout = parseResult.GetValue(layout),
                 GossipKey = agent.KeySource(parseResult, context),
-                ReleaseUrl = parseResult.GetValue(releaseUrl),
-                ZipFile = parseResult.GetValue(zip) is { } z ? context.ResolvePath(z) : null,
-                Sha256SumsFile = parseResult.GetValue(sums) is { } s ? context.ResolvePath(s) : null,
+                BaseUrl = parseResult.GetValue(releaseUrl) is { } url && !string.IsNullOrWhiteSpace(url)
+                    ? ConsulRelease.ParseBaseUrl(url, "--release-url")
+                    : context.Variable(ConsulRelease.BaseUrlEnvironmentVariable) is { } variable
+                        ? ConsulRelease.ParseBaseUrl(variable, ConsulRelease.BaseUrlEnvironmentVariable)
+                        : ConsulRelease.DefaultBaseUrl,
+                LocalFiles = LocalFiles(parseResult.GetValue(zip), parseResult.GetValue(sums), context),
                 TrustedKeyFiles = (parseResult.GetValue(trustedKeys) ?? []).Select(context.ResolvePath).ToList(),
                 SkipSignature = parseResult.GetValue(skipSignature),
                 Timestamp = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context),
-                GetEnvironmentVariable = context.GetEnvironmentVariable,
+                Cache = context.Cache(),
                 // A progress bar only for a person watching a terminal; pipelines' logs stay clean.
                 Download = DownloadOptions.Default with
                 {
-                    Progress = Console.IsErrorRedirected ? null : stderr,
+                    Progress = context.ErrorIsTerminal ? stderr : null,
                     Deadline = parseResult.GetValue(downloadTimeout) is int seconds ? TimeSpan.FromSeconds(seconds) : DownloadOptions.Default.Deadline,
                 },
             };
+
+            if (maintainerAddress is null)
+            {
+                // After the command line's own checks, so that a line refusing one of them comes alone.
+                await stderr.WriteLineAsync($"warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is '{ConsulRecipe.DefaultMaintainer}'").ConfigureAwait(false);
+            }
 
             ConsulBuildResult result = await ConsulRecipe.BuildAsync(options, stderr, cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync($"Created package {result.PackagePath} (Consul {result.ConsulVersion})").ConfigureAwait(false);
@@ -96,4 +107,12 @@ internal static class BuildCommand
         });
         return command;
     }
+
+    /// <summary>--zip and --sha256sums, which come together or not at all.</summary>
+    private static LocalReleaseFiles? LocalFiles(string? zip, string? sums, CliContext context) => (zip, sums) switch
+    {
+        (null, null) => null,
+        ({ } z, { } s) => new LocalReleaseFiles(context.ResolvePath(z), context.ResolvePath(s)),
+        _ => throw new Debian.PackageException("--zip and --sha256sums go together: give the release zip and the SHA256SUMS file it is listed in"),
+    };
 }

@@ -29,12 +29,13 @@ internal static class ConfigsCommand
         command.SetAction(parseResult =>
         {
             ConsulFacts facts = ConsulVersionFacts.For(ReleaseVersion.Parse(parseResult.GetValue(version)!));
-            GossipKey key = agent.KeySource(parseResult, context).Resolve(facts, context.GetEnvironmentVariable);
+            GossipKey key = agent.KeySource(parseResult, context).Resolve(facts);
             GeneratedConfigs result = ConfigsGenerator.Generate(
                 context.ResolvePath(parseResult.GetValue(output)!),
                 key,
                 agent.Agent(parseResult),
                 facts,
+                context.IsPrivileged,
                 agent.TemplatesDirectory(parseResult, context));
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             foreach ((AgentRole role, string path) in result.Paths)

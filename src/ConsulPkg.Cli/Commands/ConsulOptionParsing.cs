@@ -48,7 +48,7 @@ internal static class ConsulOptionParsing
     public static GossipKeySource KeySource(string? file, int? bytes, CliContext context) => new()
     {
         File = file is null ? null : context.ResolvePath(file),
-        UseEnvironment = true,
+        EnvironmentValue = context.Variable(GossipKey.EnvironmentVariable),
         GenerateBytes = bytes,
     };
 

@@ -13,7 +13,7 @@ internal static class ContentsCommand
         command.SetAction(parseResult =>
         {
             using DebPackageReader reader = PackageFile.Open(parseResult.GetRequiredValue(file), context);
-            BinaryOutput.Write(parseResult, context, output => reader.WriteContents(output));
+            BinaryOutput.Write(parseResult, context, output => reader.WriteContents(output, context.Listing()));
             return ExitCodes.Success;
         });
         return command;

@@ -18,29 +18,29 @@ public static class ConsulVersionFacts
     private static ReleaseVersion V(int major, int minor, int patch = 0) => ReleaseVersion.Of(major, minor, patch);
 
     /// <summary>The rows of the facts table the tests and messages name.</summary>
-    public static VersionTable<string> Ranges { get; } = new("0.7.x and older",
+    internal static VersionTable<string> Ranges { get; } = new("0.7.x and older",
         (V(0, 8), "0.8-0.9"), (V(1, 0), "1.0-1.5"), (V(1, 6), "1.6-1.14"), (V(1, 15), "1.15-1.16"), (V(1, 17), "1.17-1.22"), (V(2, 0), "2.x"));
 
     /// <summary>HCL config files came in 1.0.0; before, only *.json is read from a config dir.</summary>
-    public static VersionTable<string[]> ConfigExtensions { get; } = new([".json"], (V(1, 0), [".json", ".hcl"]));
+    internal static VersionTable<string[]> ConfigExtensions { get; } = new([".json"], (V(1, 0), [".json", ".hcl"]));
 
     /// <summary>
     /// The arguments checking a config dir, the directory appended: <c>consul configtest
     /// -config-dir=DIR</c> in 0.7, <c>consul validate DIR</c> from 0.8.0.
     /// </summary>
-    public static VersionTable<string> ConfigCheck { get; } = new("configtest -config-dir=", (V(0, 8), "validate "));
+    internal static VersionTable<string> ConfigCheck { get; } = new("configtest -config-dir=", (V(0, 8), "validate "));
 
     /// <summary><c>consul keygen</c>: 16 bytes up to 1.5, 32 from 1.6.</summary>
-    public static VersionTable<int> KeygenBytes { get; } = new(16, (V(1, 6), 32));
+    internal static VersionTable<int> KeygenBytes { get; } = new(16, (V(1, 6), 32));
 
     /// <summary>
     /// memberlist's ValidateKey has taken 16, 24 or 32 bytes since before 0.7 (0.7.2's docs name
     /// only 16; the code takes all three).
     /// </summary>
-    public static VersionTable<int[]> AcceptedKeyBytes { get; } = new([16, 24, 32]);
+    internal static VersionTable<int[]> AcceptedKeyBytes { get; } = new([16, 24, 32]);
 
     /// <summary>sd_notify READY from 0.8.5, sent only after a LAN join.</summary>
-    public static VersionTable<bool> SdNotify { get; } = new(false, (V(0, 8, 5), true));
+    internal static VersionTable<bool> SdNotify { get; } = new(false, (V(0, 8, 5), true));
 
     /// <summary>
     /// Type=simple for every version. Before 0.8.5 there is no sd_notify at all; after, READY comes
@@ -49,15 +49,15 @@ public static class ConsulVersionFacts
     /// client that waits for unreachable peers would also fail its start after TimeoutStartSec and
     /// restart in a loop, where Type=simple keeps it retrying its joins.
     /// </summary>
-    public static VersionTable<string> UnitType { get; } = new("simple");
+    internal static VersionTable<string> UnitType { get; } = new("simple");
 
     /// <summary><c>start_join</c> joins once (and exits on failure) until 1.15, then is an alias of retry_join.</summary>
-    public static VersionTable<bool> StartJoinIsAlias { get; } = new(false, (V(1, 15), true));
+    internal static VersionTable<bool> StartJoinIsAlias { get; } = new(false, (V(1, 15), true));
 
-    public static VersionTable<string> UiKey { get; } = new("ui", (V(1, 9), "ui_config"));
+    internal static VersionTable<string> UiKey { get; } = new("ui", (V(1, 9), "ui_config"));
 
     /// <summary>HashiCorp's 2023 licence change: BUSL-1.1 from 1.17.0.</summary>
-    public static VersionTable<string> License { get; } = new("MPL-2.0", (V(1, 17), "BUSL-1.1"));
+    internal static VersionTable<string> License { get; } = new("MPL-2.0", (V(1, 17), "BUSL-1.1"));
 
     /// <summary>
     /// The first release with a linux zip for each HashiCorp architecture: arm64 from 0.8.4;
@@ -161,7 +161,10 @@ public static class ConsulVersionFacts
         if (FirstBuild.TryGetValue(hashiCorpArchitecture, out ReleaseVersion? first) && version < first)
         {
             throw new PackageException(
-                $"Consul {version} has no linux_{hashiCorpArchitecture} build ({debianArchitecture}): HashiCorp builds it from {first}; choose {first} or later, or another --arch");
+                $"Consul {version} has no linux_{hashiCorpArchitecture} build ({debianArchitecture}): HashiCorp builds it from {first}; choose {first} or later, or another architecture")
+            {
+                Setting = ConsulSettings.Architecture,
+            };
         }
     }
 

@@ -9,7 +9,7 @@ namespace ConsulPkg.Consul.Versions;
 /// <c>url</c>). Only used to turn <c>latest</c> into a version number: the index is not signed, and
 /// the version it names is then fetched and verified like any other.
 /// </summary>
-public static class ReleaseIndex
+internal static class ReleaseIndex
 {
     public const string FileName = "index.json";
 
@@ -67,7 +67,10 @@ public static class ReleaseIndex
             }
 
             return newest ?? throw new PackageException(
-                $"release index {source} lists no release matching '{request}' with a linux_{hashiCorpArchitecture} build: give --consul-version explicitly");
+                $"release index {source} lists no release matching '{request}' with a linux_{hashiCorpArchitecture} build: give the Consul version explicitly")
+            {
+                Setting = ConsulSettings.ConsulVersion,
+            };
         }
     }
 

@@ -9,7 +9,7 @@ namespace ConsulPkg.Consul.Versions;
 /// (<c>latest</c>), optionally within a major or minor line (<c>latest-1.x</c>, <c>latest-1.17.x</c>),
 /// which <see cref="ReleaseIndex"/> resolves.
 /// </summary>
-public sealed partial record VersionRequest
+internal sealed partial record VersionRequest
 {
     public const string Latest = "latest";
 

@@ -5,7 +5,7 @@ namespace ConsulPkg.Consul.Versions;
 /// release where it changed and the new value, oldest first. <see cref="For"/> answers for any
 /// version, a pre-release taking the value of its release (1.6.0-rc1 is treated as 1.6.0).
 /// </summary>
-public sealed class VersionTable<T>
+internal sealed class VersionTable<T>
 {
     private readonly (ReleaseVersion Since, T Value)[] _rows;
 

@@ -8,8 +8,8 @@ namespace ConsulPkg.Debian.IO;
 /// and an existing file at the path is untouched.
 /// </summary>
 /// <remarks>
-/// The one owner of atomic writes: the package writer, the configs and the download cache all
-/// write through it. Creating and naming temporary files is <see cref="TemporaryFiles"/>' job.
+/// The one owner of atomic writes: the package writer, the configs, the download cache and the
+/// apt repository all write through it. Creating and naming temporary files is <see cref="TemporaryFiles"/>' job.
 /// IO errors are thrown as they are; callers add which file they were writing and why.
 /// </remarks>
 public sealed class AtomicFile : IDisposable
@@ -57,10 +57,11 @@ public sealed class AtomicFile : IDisposable
     }
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> atomically, replacing what is there.</summary>
-    public static void Copy(string source, string path)
+    /// <param name="mode">The copy's mode, as for <see cref="Create"/> (the repository keeps a 0600 package 0600).</param>
+    public static void Copy(string source, string path, UnixFileMode? mode = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        using AtomicFile file = Create(path);
+        using AtomicFile file = Create(path, mode);
         using (FileStream input = File.OpenRead(source))
         {
             input.CopyTo(file.Stream);

@@ -10,7 +10,7 @@ public sealed record ListingOptions
     private static readonly string[] LocaleVariables = ["LC_ALL", "LC_CTYPE", "LANG"];
 
     /// <summary>The zone dates are shown in; dpkg-deb (through GNU tar) uses local time, i.e. TZ.</summary>
-    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+    public required TimeZoneInfo TimeZone { get; init; }
 
     /// <summary>
     /// Whether names are quoted as in a UTF-8 locale (printable non-ASCII characters shown as they
@@ -19,10 +19,11 @@ public sealed record ListingOptions
     public bool Utf8Names { get; init; }
 
     /// <summary>
-    /// Options matching what dpkg-deb would print in this process's environment: local time zone
-    /// (TZ) and the character set of LC_ALL, else LC_CTYPE, else LANG.
+    /// Options matching what dpkg-deb would print in the caller's environment: its local time zone
+    /// and the character set of LC_ALL, else LC_CTYPE, else LANG.
     /// </summary>
-    public static ListingOptions FromEnvironment() => new() { Utf8Names = LocaleIsUtf8(Environment.GetEnvironmentVariable) };
+    public static ListingOptions For(TimeZoneInfo localTimeZone, Func<string, string?> getEnvironmentVariable) =>
+        new() { TimeZone = localTimeZone, Utf8Names = LocaleIsUtf8(getEnvironmentVariable) };
 
     /// <summary>Whether the C library would pick a UTF-8 character set from these variables (LC_ALL, LC_CTYPE, LANG).</summary>
     internal static bool LocaleIsUtf8(Func<string, string?> variables)

@@ -120,11 +120,12 @@ public sealed class DebPackageReader : IDisposable
         Fields.WriteFields(output, fieldNames);
     }
 
-    /// <summary>Writes what <c>dpkg-deb -c FILE</c> prints. Options default to this process's environment (TZ, locale).</summary>
-    public void WriteContents(Stream output, ListingOptions? options = null)
+    /// <summary>Writes what <c>dpkg-deb -c FILE</c> prints. The options say the caller's time zone and locale.</summary>
+    public void WriteContents(Stream output, ListingOptions options)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var formatter = new ContentsFormatter(options ?? ListingOptions.FromEnvironment());
+        ArgumentNullException.ThrowIfNull(options);
+        var formatter = new ContentsFormatter(options);
         var buffered = new BufferedStream(output, 1 << 16);
         foreach (TarEntry entry in ReadDataEntries())
         {

@@ -22,7 +22,7 @@ internal sealed class DecompressionGuard(Stream inner, string where, string memb
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw new InvalidPackageException($"{where}: corrupt compressed data ({e.Message.ReplaceLineEndings(" ")})", member, _position, e);
+            throw new InvalidPackageException($"{where}: corrupt compressed data ({MessageText.Flatten(e.Message)})", member, _position, e);
         }
     }
 }

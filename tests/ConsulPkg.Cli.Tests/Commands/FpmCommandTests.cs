@@ -166,7 +166,7 @@ public sealed class FpmCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: output '{Deb}' already exists: pass -f/--force to replace it\n"));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: '{Deb}' already exists: remove it or allow replacing it (-f/--force)\n"));
             Assert.That(File.ReadAllText(Deb), Is.EqualTo("old"));
         });
     }

@@ -32,15 +32,7 @@ public sealed class ConsulCommandsTests
 
     private CliContext Context(Dictionary<string, string>? extra = null)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
-            ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),
-            ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
-            ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
-            ["DEBFULLNAME"] = "Ops Team",
-            ["DEBEMAIL"] = "ops@example.org",
-        };
+        Dictionary<string, string> environment = CliRunner.ConsulEnvironment(_server.BaseUrl, _temp.Combine("cache"), TestKeys.GossipKeyBase64);
         foreach ((string k, string v) in extra ?? [])
         {
             environment[k] = v;
@@ -98,7 +90,7 @@ public sealed class ConsulCommandsTests
         Assert.Multiple(() =>
         {
             Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(refused.StdErr, Does.Contain("consul_0.7.5-1_amd64.deb").And.Contain("--force"));
+            Assert.That(refused.StdErr, Is.EqualTo($"consul-pkg: '{_temp.Combine("out", "consul_0.7.5-1_amd64.deb")}' already exists: remove it or allow replacing it (--force)\n"));
             Assert.That(forced.ExitCode, Is.Zero, forced.StdErr);
         });
     }
@@ -110,7 +102,7 @@ public sealed class ConsulCommandsTests
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: output directory '{_temp.Combine("nowhere")}' does not exist: create it first\n"));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: output directory '{_temp.Combine("nowhere")}' does not exist: create it or choose another output (--output)\n"));
             Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
         });
     }
@@ -137,8 +129,48 @@ public sealed class ConsulCommandsTests
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(r.StdErr, Does.Contain("which is not trusted"));
+            Assert.That(r.StdErr, Does.Contain("which is not trusted").And.EndWith(": add its public key to the trusted keys if you trust it (--trusted-key FILE)\n"));
             Assert.That(Directory.GetFiles(_temp.Path, "*.deb"), Is.Empty);
+        });
+    }
+
+    /// <summary>The library names the setting; the command line adds its option.</summary>
+    [Test]
+    public void AMissingSignatureNamesTheOptionThatSkipsTheCheck()
+    {
+        _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.ErrorLines, Has.Length.EqualTo(1));
+            Assert.That(r.StdErr, Does.StartWith($"consul-pkg: no signature for {_release.SumsName} (looked for {_server.BaseUrl}consul/0.7.5/{_release.SumsName}.72D7468F.sig and ")
+                .And.EndWith("the release cannot be verified; skip the signature check only if you trust where the files come from (--skip-signature)\n"));
+        });
+    }
+
+    /// <summary>--release-url wins over $CONSUL_PKG_RELEASE_URL; a bad value is named by where it came from.</summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void TheReleaseUrlOptionWinsOverTheEnvironment(bool option)
+    {
+        string[] args = option ? ["--release-url", "ftp://option.test.invalid/"] : [];
+        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_RELEASE_URL"] = "ftp://environment.test.invalid/" }), ["build", "--consul-version", "0.7.5", .. args]);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(r.StdErr, Does.StartWith(option
+            ? "consul-pkg: invalid release URL 'ftp://option.test.invalid/' from --release-url: "
+            : "consul-pkg: invalid release URL 'ftp://environment.test.invalid/' from CONSUL_PKG_RELEASE_URL: "));
+    }
+
+    [Test]
+    public void AMissingReleaseNamesTheReleaseUrlOption()
+    {
+        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "1.99.0", "--trusted-key", "test-key.asc");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Is.EqualTo(
+                $"consul-pkg: {_server.BaseUrl}consul/1.99.0/consul_1.99.0_SHA256SUMS was not found (HTTP 404): check the version, the architecture and the release URL (--release-url)\n"));
         });
     }
 
@@ -148,7 +180,9 @@ public sealed class ConsulCommandsTests
     [TestCase("--arch", "x86_64", "unsupported architecture 'x86_64'", ExitCodes.Failure)]
     [TestCase("--consul-version", "1.2", "invalid Consul version '1.2'", ExitCodes.Failure)]
     [TestCase("--maintainer", "root <root@localhost>", "invalid maintainer 'root <root@localhost>' from --maintainer", ExitCodes.Failure)]
-    [TestCase("--bind-addr", "eth0", "invalid --bind-addr 'eth0'", ExitCodes.Failure)]
+    [TestCase("--bind-addr", "eth0", "invalid bind_addr 'eth0': give an IP address, or a go-sockaddr template such as '{{ GetPrivateIP }}' (--bind-addr)", ExitCodes.Failure)]
+    [TestCase("--release-url", "ftp://mirror", "invalid release URL 'ftp://mirror' from --release-url", ExitCodes.Failure)]
+    [TestCase("--zip", "consul.zip", "--zip and --sha256sums go together", ExitCodes.Failure)]
     public void BadOptionValuesFailBeforeAnyDownload(string option, string value, string message, int exitCode)
     {
         string[] args = option == "--consul-version"

@@ -10,8 +10,23 @@ internal static class CliRunner
     {
         WorkingDirectory = workingDirectory,
         HostArchitecture = "amd64",
+        LocalTimeZone = TimeZoneInfo.Utc,
         GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out string? v) ? v : null,
         Now = now ?? (() => throw new AssertionException("the clock was read although SOURCE_DATE_EPOCH was set")),
+    };
+
+    /// <summary>
+    /// The environment of a Consul build against a fake release: its mirror, a private cache, the
+    /// test gossip key and a maintainer, so a good build prints nothing on stderr.
+    /// </summary>
+    public static Dictionary<string, string> ConsulEnvironment(Uri releaseUrl, string cacheHome, string gossipKey) => new()
+    {
+        ["SOURCE_DATE_EPOCH"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["CONSUL_PKG_RELEASE_URL"] = releaseUrl.ToString(),
+        ["XDG_CACHE_HOME"] = cacheHome,
+        ["CONSUL_PKG_GOSSIP_KEY"] = gossipKey,
+        ["DEBFULLNAME"] = "Ops Team",
+        ["DEBEMAIL"] = "ops@example.org",
     };
 
     /// <summary>In-process, with SOURCE_DATE_EPOCH set, so the clock must not be read.</summary>

@@ -73,10 +73,17 @@ internal sealed class FakeReleaseServer : IDisposable
     /// <summary>Answers every request for <paramref name="path"/> with a 302 to <paramref name="location"/>, taken verbatim.</summary>
     public void Redirect(string path, string location) => _redirects[path] = location;
 
-    /// <summary>Completed when the first request for <paramref name="path"/> has been read: a test can act at that moment.</summary>
-    public Task RequestArrived(string path) => _arrivals.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <summary>Completed when the <paramref name="nth"/> request for <paramref name="path"/> has been read: a test can act at that moment.</summary>
+    public Task RequestArrived(string path, int nth = 1) => Signal(_arrivals, (path, nth)).Task;
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
+    /// <summary>Completed when the headers (and any first bytes) of a faulty answer for <paramref name="path"/> have been sent.</summary>
+    public Task ResponseStarted(string path) => Signal(_responses, (path, 1)).Task;
+
+    private readonly ConcurrentDictionary<(string Path, int Nth), TaskCompletionSource> _arrivals = new();
+    private readonly ConcurrentDictionary<(string Path, int Nth), TaskCompletionSource> _responses = new();
+
+    private static TaskCompletionSource Signal(ConcurrentDictionary<(string Path, int Nth), TaskCompletionSource> signals, (string, int) key) =>
+        signals.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public int RequestCount(string path) => _requests.TryGetValue(path, out int n) ? n : 0;
 
@@ -137,8 +144,8 @@ internal sealed class FakeReleaseServer : IDisposable
                     return;
                 }
 
-                _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
-                _arrivals.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                int nth = _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+                Signal(_arrivals, (path, nth)).TrySetResult();
                 if (_redirects.TryGetValue(path, out string? location))
                 {
                     socket.Send(Encoding.ASCII.GetBytes($"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
@@ -164,10 +171,12 @@ internal sealed class FakeReleaseServer : IDisposable
                     case Fault.StallAfterHeaders:
                         socket.Send(Header(200, "OK", body.Length));
                         socket.Send(body.AsSpan(0, body.Length / 2));
+                        Signal(_responses, (path, 1)).TrySetResult();
                         _stopping.Token.WaitHandle.WaitOne();
                         return;
                     case Fault.Trickle:
                         socket.Send(Header(200, "OK", body.Length));
+                        Signal(_responses, (path, 1)).TrySetResult();
                         for (int i = 0; i < body.Length && !_stopping.Token.WaitHandle.WaitOne(100); i++)
                         {
                             socket.Send(body.AsSpan(i, 1));

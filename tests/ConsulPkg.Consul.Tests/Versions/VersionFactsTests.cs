@@ -89,7 +89,8 @@ public sealed class VersionFactsTests
     public void Arm64BeforeItsFirstBuildIsRefusedNamingThatBuild()
     {
         var e = Assert.Throws<PackageException>(() => ConsulVersionFacts.EnsureBuilt(ReleaseVersion.Parse("0.8.3"), "arm64", "arm64"));
-        Assert.That(e!.Message, Is.EqualTo("Consul 0.8.3 has no linux_arm64 build (arm64): HashiCorp builds it from 0.8.4; choose 0.8.4 or later, or another --arch"));
+        Assert.That(e!.Message, Is.EqualTo("Consul 0.8.3 has no linux_arm64 build (arm64): HashiCorp builds it from 0.8.4; choose 0.8.4 or later, or another architecture"));
+        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.Architecture), "the command line adds --arch");
         Assert.DoesNotThrow(() => ConsulVersionFacts.EnsureBuilt(ReleaseVersion.Parse("0.8.4"), "arm64", "arm64"));
         Assert.DoesNotThrow(() => ConsulVersionFacts.EnsureBuilt(ReleaseVersion.Parse("0.7.2"), "armhf", "arm"));
     }
@@ -110,7 +111,8 @@ public sealed class VersionFactsTests
         byte[] index = FakeRelease.Index(("2.0.0", ["amd64", "arm64"]), ("2.1.0", ["amd64"]));
         Assert.That(ReleaseIndex.Newest(index, VersionRequest.Parse("latest"), "arm64", "test").Text, Is.EqualTo("2.0.0"));
         var e = Assert.Throws<PackageException>(() => ReleaseIndex.Newest(index, VersionRequest.Parse("latest-1.x"), "arm64", "the index"));
-        Assert.That(e!.Message, Is.EqualTo("release index the index lists no release matching 'latest-1.x' with a linux_arm64 build: give --consul-version explicitly"));
+        Assert.That(e!.Message, Is.EqualTo("release index the index lists no release matching 'latest-1.x' with a linux_arm64 build: give the Consul version explicitly"));
+        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.ConsulVersion), "the command line adds --consul-version");
     }
 
     [TestCase("<html>mirror error</html>", "is not valid JSON")]

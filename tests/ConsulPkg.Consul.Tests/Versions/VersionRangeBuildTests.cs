@@ -44,14 +44,13 @@ public sealed class VersionRangeBuildTests
     {
         ConsulVersion = version,
         Timestamp = Timestamp,
-        ReleaseUrl = _server.BaseUrl.ToString(),
+        BaseUrl = _server.BaseUrl,
         TrustedKeyFiles = [_trustedKeyFile],
         OutputDirectory = _output,
         Cache = new DownloadCache(_temp.Combine("cache")),
-        GossipKey = new GossipKeySource { UseEnvironment = false }, // generated: the version decides its size
+        GossipKey = new GossipKeySource(), // generated: the version decides its size
         Maintainer = "Ops <ops@example.org>",
         TemplatesDirectory = templates,
-        GetEnvironmentVariable = _ => null,
         Download = new DownloadOptions { MaxAttempts = 1 },
     };
 

@@ -82,7 +82,8 @@ public sealed class BadInputTests
     {
         string output = _temp.WriteFile("out.deb", "precious");
         var ex = Assert.Throws<PackageException>(() => DebPackageWriter.WriteFile(Valid(), output))!;
-        Assert.That(ex.Message, Does.Contain("already exists").And.Contain("--force"));
+        Assert.That(ex.Message, Is.EqualTo($"'{output}' already exists: remove it or allow replacing it"));
+        Assert.That(ex.Setting, Is.EqualTo(PackageSettings.Overwrite), "a front end names its option for it");
         Assert.That(File.ReadAllText(output), Is.EqualTo("precious"));
         Assert.That(Directory.EnumerateFileSystemEntries(_temp.Path).Count(), Is.EqualTo(1));
     }

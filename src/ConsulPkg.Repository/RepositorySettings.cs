@@ -1,0 +1,23 @@
+namespace ConsulPkg.Repository;
+
+/// <summary>The settings of a publication that a <see cref="Debian.PackageException.Setting"/> can name.</summary>
+public static class RepositorySettings
+{
+    public const string Repository = "repository";
+
+    public const string Suite = "suite";
+
+    public const string Component = "component";
+
+    public const string Codename = "codename";
+
+    public const string Origin = "origin";
+
+    public const string Label = "label";
+
+    /// <summary>How long the signed Release stays valid.</summary>
+    public const string ValidFor = "validity";
+
+    /// <summary>The signing key's passphrase.</summary>
+    public const string Passphrase = "passphrase";
+}
