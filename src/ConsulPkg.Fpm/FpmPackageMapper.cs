@@ -177,30 +177,31 @@ public static partial class FpmPackageMapper
 
         string name = FpmNames.PackageName(options.Name, warnings);
         options = options with { Version = FpmNames.Version(options.Version, warnings) };
-        List<string> Relations(IReadOnlyList<string> given, string flag) =>
-            given.Select(r => FpmNames.RelationName(FixRelation(r), flag, warnings)).ToList();
-
         var control = new ControlFile
         {
             Package = name,
             Version = MapVersion(options),
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
-            License = options.License ?? FpmDefaults.License,
-            Vendor = string.IsNullOrEmpty(options.Vendor) ? null : options.Vendor, // fpm: --vendor "" means no Vendor field
-            Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            PreDepends = Relations(options.PreDepends, "--deb-pre-depends"),
-            Depends = options.NoDepends ? [] : Relations(options.Depends, "--depends"),
-            Recommends = Relations(options.Recommends, "--deb-recommends"),
-            Suggests = Relations(options.Suggests, "--deb-suggests"),
-            Conflicts = Relations(options.Conflicts, "--conflicts"),
-            Breaks = Relations(options.Breaks, "--deb-breaks"),
-            Provides = options.Provides.Select(p => FpmNames.RelationName(p.Trim(), "--provides", warnings)).ToList(),
-            Replaces = Relations(options.Replaces, "--replaces"),
-            Section = options.Category,
-            Priority = options.Priority ?? "optional",
             ExtraFields = options.Fields.Select(ParseField).ToList(),
-            Homepage = options.Url,
-            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, options.Url),
+        };
+        foreach (FpmTextFlag flag in FpmControlFlags.Texts)
+        {
+            control = control.WithText(flag.Field, flag.Resolve(options.TextFields.GetValueOrDefault(flag.Field)));
+        }
+
+        foreach (FpmRelationFlag flag in FpmControlFlags.Relations)
+        {
+            IReadOnlyList<string> given = options.NoDepends && flag.Field == ControlField.Depends
+                ? []
+                : options.Relations.GetValueOrDefault(flag.Field) ?? [];
+            control = control.WithRelations(flag.Field, given
+                .Select(r => FpmNames.RelationName(flag.FixOperators ? FixRelation(r) : r.Trim(), flag.Name, warnings))
+                .ToList());
+        }
+
+        control = control with
+        {
+            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, control.Homepage),
         };
         control.Validate();
         return control;

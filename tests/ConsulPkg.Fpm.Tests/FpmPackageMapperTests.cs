@@ -29,7 +29,7 @@ public sealed class FpmPackageMapperTests
         {
             Version = "0.7.2",
             Iteration = "1",
-            Vendor = "haf",
+            TextFields = new Dictionary<ControlField, string> { [ControlField.Vendor] = "haf" },
             Scripts = new Dictionary<FpmScript, string>
             {
                 [FpmScript.BeforeInstall] = "./pre-install",
