@@ -28,9 +28,7 @@ public sealed record ConsulRecipeOptions
 
     public bool Overwrite { get; init; }
 
-    public CompressionFormat Compression { get; init; } = CompressionFormat.Gzip;
-
-    public int? CompressionLevel { get; init; }
+    public CompressionSettings Compression { get; init; } = CompressionSettings.Default;
 
     public AgentSettings Agent { get; init; } = new();
 
@@ -306,7 +304,6 @@ public static class ConsulRecipe
             Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
             ConfFiles = rendered.Configs.Keys.Select(LayoutPaths.ConfigPath).ToList(),
             Compression = options.Compression,
-            CompressionLevel = options.CompressionLevel,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
 

@@ -66,7 +66,7 @@ public static class DebPackageWriter
 
         Plan plan = Plan.Create(spec);
         string name = Path.GetFileName(target);
-        bool inPlace = plan.Spec.Compression == CompressionFormat.None;
+        bool inPlace = plan.Spec.Compression.Format == CompressionFormat.None;
         try
         {
             using FileStream? data = inPlace ? null : Temporary("output directory", directory, () => TemporaryFiles.CreateScratch(directory, name + ".data", plan.Spec.OutputFileMode));
@@ -93,13 +93,13 @@ public static class DebPackageWriter
     {
         DebPackageSpec spec = plan.Spec;
         string md5sums;
-        using (Stream compressor = Compressors.OpenCompressor(dataTemp, spec.Compression, spec.CompressionLevel))
+        using (Stream compressor = spec.Compression.OpenCompressor(dataTemp))
         {
             md5sums = DataArchive.Write(new CancellingStream(compressor, cancellationToken), plan.Layout);
         }
 
         ReadOnlySpan<byte> controlTar = ControlTar(plan, md5sums);
-        string suffix = Compressors.Suffix(spec.Compression);
+        string suffix = spec.Compression.Suffix;
         var ar = new ArWriter(new CancellingStream(output, cancellationToken), plan.MTime);
         ar.WriteMember(DebianBinaryName, DebianBinary);
         ar.WriteMember("control.tar" + suffix, controlTar);
@@ -150,7 +150,7 @@ public static class DebPackageWriter
         DebPackageSpec spec = plan.Spec;
         ControlFile control = spec.Control with { InstalledSize = spec.Control.InstalledSize ?? plan.Layout.InstalledSizeKiB };
         var controlTar = new MemoryStream();
-        using (Stream compressor = Compressors.OpenCompressor(controlTar, spec.Compression, spec.CompressionLevel))
+        using (Stream compressor = spec.Compression.OpenCompressor(controlTar))
         {
             ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts), plan.MTime);
         }
@@ -184,11 +184,6 @@ public static class DebPackageWriter
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
-            if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
-            {
-                throw new InvalidSpecException("compression", $"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
-            }
-
             IReadOnlyList<PackageEntry> entries = spec.Entries;
             if (spec.Documentation.Generate)
             {

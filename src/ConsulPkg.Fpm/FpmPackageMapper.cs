@@ -67,7 +67,6 @@ public static partial class FpmPackageMapper
         };
         CheckDirectories(options.Directories, entries);
         IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
-        (CompressionFormat compression, int? level) = MapCompression(options);
 
         var spec = new DebPackageSpec
         {
@@ -76,8 +75,7 @@ public static partial class FpmPackageMapper
             Scripts = scripts,
             ConfFiles = confFiles,
             EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
-            Compression = compression,
-            CompressionLevel = level,
+            Compression = MapCompression(options),
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
@@ -595,7 +593,8 @@ public static partial class FpmPackageMapper
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static (CompressionFormat Format, int? Level) MapCompression(FpmOptions options)
+    /// <summary>fpm's --deb-compression and --deb-compression-level; a level with "none" is ignored, as fpm does.</summary>
+    private static CompressionSettings MapCompression(FpmOptions options)
     {
         if (options.Compression == "bzip2")
         {
@@ -603,22 +602,22 @@ public static partial class FpmPackageMapper
         }
 
         CompressionFormat format = options.Compression is null
-            ? CompressionFormat.Gzip
-            : Compressors.ParseName(options.Compression)
-              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none");
+            ? CompressionSettings.Default.Format
+            : CompressionSettings.ParseName(options.Compression)
+              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use {CompressionSettings.WritableNames}");
         if (options.CompressionLevel is null || format == CompressionFormat.None)
         {
-            return (format, null);
+            return CompressionSettings.Create(format);
         }
 
-        (int min, int max) = Compressors.LevelRange(format);
+        (int min, int max) = CompressionSettings.LevelRange(format);
         if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
         {
             throw new PackageException(
                 $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
         }
 
-        return (format, level);
+        return CompressionSettings.Create(format, level);
     }
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]

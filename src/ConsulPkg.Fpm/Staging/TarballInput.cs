@@ -68,14 +68,14 @@ public static class TarballInput
         return entries;
     }
 
-    private static CompressionFormat FormatOf(string path) => path switch
+    /// <summary>A tarball's compression from its name: ".tar" and a member suffix (".tar.gz", ".tar.xz", ...), or ".tgz".</summary>
+    private static CompressionFormat FormatOf(string path)
     {
-        _ when path.EndsWith(".tar.gz", StringComparison.Ordinal) || path.EndsWith(".tgz", StringComparison.Ordinal) => CompressionFormat.Gzip,
-        _ when path.EndsWith(".tar.bz2", StringComparison.Ordinal) => CompressionFormat.Bzip2,
-        _ when path.EndsWith(".tar.xz", StringComparison.Ordinal) => CompressionFormat.Xz,
-        _ when path.EndsWith(".tar.zst", StringComparison.Ordinal) => CompressionFormat.Zstd,
-        _ => CompressionFormat.None,
-    };
+        int tar = path.LastIndexOf(".tar", StringComparison.Ordinal);
+        return path.EndsWith(".tgz", StringComparison.Ordinal) ? CompressionFormat.Gzip
+            : tar >= 0 && CompressionSettings.FromSuffix(path[(tar + ".tar".Length)..]) is { } format ? format
+            : CompressionFormat.None;
+    }
 
     /// <summary>Whether <paramref name="relative"/> lies in <paramref name="inside"/> ("" is the whole archive), and its path below it.</summary>
     private static bool Within(string relative, string inside, out string below)
