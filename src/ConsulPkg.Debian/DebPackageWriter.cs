@@ -195,13 +195,13 @@ public static class DebPackageWriter
             var conffiles = new SortedSet<string>(StringComparer.Ordinal);
             foreach (string c in spec.ConfFiles)
             {
-                string normal = "/" + DataLayout.NormalizePath(c);
-                if (!layout.IsRegularFile(normal))
+                PackagePath path = PackagePath.Parse(c);
+                if (!layout.IsRegularFile(path))
                 {
                     throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
-                conffiles.Add(normal);
+                conffiles.Add(path.Absolute);
             }
 
             if (spec.EtcFilesAreConfFiles)

@@ -556,7 +556,7 @@ public static partial class FpmPackageMapper
 
         string relative = prefix != "/" && target.StartsWith(prefix + "/", StringComparison.Ordinal)
             ? target[(prefix.Length + 1)..]
-            : PackagePath.Relative(target);
+            : PackagePath.Parse(target).Relative;
         return excludes.Any(glob => glob.IsMatch(relative));
     }
 

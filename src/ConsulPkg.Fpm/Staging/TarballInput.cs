@@ -21,7 +21,7 @@ public static class TarballInput
     public static IReadOnlyList<PackageEntry> Collect(string tarball, string? subdirectory, string targetRoot, StagingOptions options, bool keepOwners)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string inside = subdirectory is null ? "" : PackagePath.Relative(PackagePath.Normalize(subdirectory));
+        string inside = subdirectory is null ? "" : PackagePath.ParseFromRoot(subdirectory).Relative;
         var entries = new List<PackageEntry>();
         Stream file;
         try
@@ -41,7 +41,7 @@ public static class TarballInput
                 var reader = new TarReader(tar, tarball);
                 while (reader.GetNextEntry() is { } entry)
                 {
-                    string relative = PackagePath.Relative(PackagePath.Normalize(entry.Name));
+                    string relative = PackagePath.ParseFromRoot(entry.Name).Relative;
                     if (!Within(relative, inside, out string below))
                     {
                         continue;
@@ -101,7 +101,7 @@ public static class TarballInput
             case TarEntryType.SymbolicLink:
                 return PackageEntry.Symlink(target, entry.LinkName);
             case TarEntryType.HardLink:
-                string linked = PackagePath.Relative(PackagePath.Normalize(entry.LinkName));
+                string linked = PackagePath.ParseFromRoot(entry.LinkName).Relative;
                 return Within(linked, inside, out string below)
                     ? new PackageEntry { Path = target, Kind = EntryKind.HardLink, LinkTarget = PackagePath.Normalize(targetRoot + "/" + below), Mode = mode }
                     : throw new PackageException($"cannot package '{entry.Name}' from '{tarball}': it is a hard link to '{entry.LinkName}', outside the -C directory");
