@@ -28,9 +28,7 @@ public sealed record ConsulRecipeOptions
 
     public bool Overwrite { get; init; }
 
-    public CompressionFormat Compression { get; init; } = CompressionFormat.Gzip;
-
-    public int? CompressionLevel { get; init; }
+    public CompressionSettings Compression { get; init; } = CompressionSettings.Default;
 
     public AgentSettings Agent { get; init; } = new();
 
@@ -287,7 +285,6 @@ public static class ConsulRecipe
             Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
             ConfFiles = rendered.Configs.Select(p => LayoutPaths.ConfigPath(p.Key, p.Value.FileName)).ToList(),
             Compression = options.Compression,
-            CompressionLevel = options.CompressionLevel,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
 

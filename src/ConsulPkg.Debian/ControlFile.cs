@@ -1,104 +1,131 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ConsulPkg.Debian.Reading;
 
 namespace ConsulPkg.Debian;
 
 /// <summary>
-/// The <c>control</c> member of a binary package: one stanza, fields in a fixed order (the order
-/// fpm writes, so diffs against fpm-built packages stay small), validated per Debian Policy
-/// chapter 5. Values are validated when rendered, so an invalid control file is never written.
+/// The <c>control</c> member of a binary package: one stanza, validated per Debian Policy
+/// chapter 5. The standard fields, their order and their checks are the rows of
+/// <see cref="ControlField"/>; the properties below are typed views of those rows for code
+/// that names a field. Values are validated when rendered, so an invalid control file is never
+/// written.
 /// </summary>
 public sealed partial record ControlFile
 {
-    public required string Package { get; init; }
+    /// <summary>
+    /// The standard fields' values by row: string (simple and multiline), IReadOnlyList&lt;string&gt;
+    /// (relation), DebianVersion, long (size). An absent field has no entry.
+    /// </summary>
+    private ImmutableDictionary<ControlField, object> _values = ImmutableDictionary<ControlField, object>.Empty;
 
-    public required DebianVersion Version { get; init; }
+    public required string Package { get => Text(ControlField.Package)!; init => _values = Set(_values, ControlField.Package, value); }
 
-    public required string Architecture { get; init; }
+    public required DebianVersion Version { get => (DebianVersion)_values.GetValueOrDefault(ControlField.Version)!; init => _values = Set(_values, ControlField.Version, value); }
 
-    /// <summary>fpm writes License and Vendor as control fields; dpkg carries them as user fields.</summary>
-    public string? License { get; init; }
+    public required string Architecture { get => Text(ControlField.Architecture)!; init => _values = Set(_values, ControlField.Architecture, value); }
 
-    public string? Vendor { get; init; }
+    public string? License { get => Text(ControlField.License); init => _values = Set(_values, ControlField.License, value); }
 
-    public string? Maintainer { get; init; }
+    public string? Vendor { get => Text(ControlField.Vendor); init => _values = Set(_values, ControlField.Vendor, value); }
+
+    public string? Maintainer { get => Text(ControlField.Maintainer); init => _values = Set(_values, ControlField.Maintainer, value); }
 
     /// <summary>In KiB. Null: the writer computes it from the data entries.</summary>
-    public long? InstalledSize { get; init; }
+    public long? InstalledSize
+    {
+        get => _values.TryGetValue(ControlField.InstalledSize, out object? size) ? (long)size : null;
+        init => _values = Set(_values, ControlField.InstalledSize, value);
+    }
 
-    public IReadOnlyList<string> PreDepends { get; init; } = [];
+    public IReadOnlyList<string> PreDepends { get => Relations(ControlField.PreDepends); init => _values = Set(_values, ControlField.PreDepends, value); }
 
-    public IReadOnlyList<string> Depends { get; init; } = [];
+    public IReadOnlyList<string> Depends { get => Relations(ControlField.Depends); init => _values = Set(_values, ControlField.Depends, value); }
 
-    public IReadOnlyList<string> Recommends { get; init; } = [];
+    public IReadOnlyList<string> Recommends { get => Relations(ControlField.Recommends); init => _values = Set(_values, ControlField.Recommends, value); }
 
-    public IReadOnlyList<string> Suggests { get; init; } = [];
+    public IReadOnlyList<string> Suggests { get => Relations(ControlField.Suggests); init => _values = Set(_values, ControlField.Suggests, value); }
 
-    public IReadOnlyList<string> Conflicts { get; init; } = [];
+    public IReadOnlyList<string> Conflicts { get => Relations(ControlField.Conflicts); init => _values = Set(_values, ControlField.Conflicts, value); }
 
-    public IReadOnlyList<string> Breaks { get; init; } = [];
+    public IReadOnlyList<string> Breaks { get => Relations(ControlField.Breaks); init => _values = Set(_values, ControlField.Breaks, value); }
 
-    public IReadOnlyList<string> Provides { get; init; } = [];
+    public IReadOnlyList<string> Provides { get => Relations(ControlField.Provides); init => _values = Set(_values, ControlField.Provides, value); }
 
-    public IReadOnlyList<string> Replaces { get; init; } = [];
+    public IReadOnlyList<string> Replaces { get => Relations(ControlField.Replaces); init => _values = Set(_values, ControlField.Replaces, value); }
 
-    public string? Section { get; init; }
+    public string? Section { get => Text(ControlField.Section); init => _values = Set(_values, ControlField.Section, value); }
 
-    public string? Priority { get; init; }
+    public string? Priority { get => Text(ControlField.Priority); init => _values = Set(_values, ControlField.Priority, value); }
 
-    public string? Homepage { get; init; }
+    public string? Homepage { get => Text(ControlField.Homepage); init => _values = Set(_values, ControlField.Homepage, value); }
 
     /// <summary>Synopsis on the first line, then the extended description; blank lines allowed.</summary>
-    public string? Description { get; init; }
+    public string? Description { get => Text(ControlField.Description); init => _values = Set(_values, ControlField.Description, value); }
 
-    /// <summary>Any further fields, written after the standard ones in the order given.</summary>
+    /// <summary>Any further fields, written after the standard ones (before Description) in the order given.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraFields { get; init; } = [];
 
-    /// <summary>Checks every field; throws <see cref="PackageException"/> naming the first bad one.</summary>
+    /// <summary>A simple or multiline field's text, or null when absent.</summary>
+    public string? Text(ControlField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return _values.TryGetValue(field, out object? value) ? (string)value : null;
+    }
+
+    /// <summary>A relation field's entries; empty when absent.</summary>
+    public IReadOnlyList<string> Relations(ControlField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return _values.TryGetValue(field, out object? value) ? (IReadOnlyList<string>)value : [];
+    }
+
+    /// <summary>This control file with a simple or multiline field set (null removes it).</summary>
+    public ControlFile WithText(ControlField field, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.Kind is not (ControlFieldKind.Simple or ControlFieldKind.Multiline))
+        {
+            throw new ArgumentException($"{field.Name} is a {field.Kind} field, not text", nameof(field));
+        }
+
+        return this with { _values = Set(_values, field, text) };
+    }
+
+    /// <summary>This control file with a relation field's entries replaced (empty removes it).</summary>
+    public ControlFile WithRelations(ControlField field, IReadOnlyList<string> relations)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.Kind != ControlFieldKind.Relation)
+        {
+            throw new ArgumentException($"{field.Name} is a {field.Kind} field, not a relation field", nameof(field));
+        }
+
+        return this with { _values = Set(_values, field, relations) };
+    }
+
+    /// <summary>Checks every field; throws <see cref="InvalidSpecException"/> naming the first bad one.</summary>
     public void Validate()
     {
-        if (!PackageNamePattern().IsMatch(Package))
+        foreach (ControlField field in (ControlField[])[ControlField.Package, ControlField.Version, ControlField.Architecture])
         {
-            throw new InvalidSpecException("Package",
-                $"invalid package name '{Package}': use at least two characters of a-z, 0-9, '+', '-', '.', starting with a letter or digit");
-        }
-
-        if (!ArchitecturePattern().IsMatch(Architecture))
-        {
-            throw new InvalidSpecException("Architecture", $"invalid architecture '{Architecture}': use a Debian architecture name such as amd64, arm64 or all");
-        }
-
-        foreach ((string name, string? value) in SimpleFields())
-        {
-            if (value is not null && !IsSingleLine(value))
+            if (!_values.ContainsKey(field))
             {
-                throw new InvalidSpecException(name, $"invalid {name} '{MessageText.OneLine(value)}': it must be a single non-empty line");
+                throw new InvalidSpecException(field.Name, $"the control file has no {field.Name}: every package needs one");
             }
         }
 
-        foreach ((string name, IReadOnlyList<string> list) in RelationFields())
+        foreach ((ControlField field, object value) in Present())
         {
-            foreach (string relation in list)
+            if (Problem(field, value) is { } problem)
             {
-                if (!IsSingleLine(relation))
-                {
-                    throw new InvalidSpecException(name, $"invalid {name} entry '{MessageText.OneLine(relation)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'");
-                }
+                throw new InvalidSpecException(field.Name, problem);
             }
         }
 
-        if (InstalledSize is < 0)
-        {
-            throw new InvalidSpecException("Installed-Size", $"invalid Installed-Size {InstalledSize}: it must be a non-negative number of KiB");
-        }
-
-        if (Description is not null && Description.Split('\n')[0].Trim().Length == 0)
-        {
-            throw new InvalidSpecException("Description", "invalid Description: its first line (the synopsis) must not be empty");
-        }
-
-        var seen = new HashSet<string>(StandardFieldNames, StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(ControlField.All.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
         foreach ((string key, string value) in ExtraFields)
         {
             if (!FieldNamePattern().IsMatch(key))
@@ -111,44 +138,76 @@ public sealed partial record ControlFile
                 throw new InvalidSpecException(key, $"control field '{key}' is given twice");
             }
 
-            if (!IsSingleLine(value))
+            if (!ControlField.IsSingleLine(value))
             {
                 throw new InvalidSpecException(key, $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
             }
         }
     }
 
-    /// <summary>Renders the stanza, ending in a single newline, after validating it.</summary>
+    /// <summary>
+    /// Renders the stanza, ending in a single newline, after validating it: the standard fields in
+    /// <see cref="ControlField.All"/>'s order, the extra fields, then the Description (fpm's order).
+    /// </summary>
     public string Render()
     {
         Validate();
         var sb = new StringBuilder();
-        Append(sb, "Package", Package);
-        Append(sb, "Version", Version.ToString());
-        Append(sb, "License", License);
-        Append(sb, "Vendor", Vendor);
-        Append(sb, "Architecture", Architecture);
-        Append(sb, "Maintainer", Maintainer);
-        Append(sb, "Installed-Size", InstalledSize?.ToString(CultureInfo.InvariantCulture));
-        foreach ((string name, IReadOnlyList<string> list) in RelationFields())
+        foreach ((ControlField field, object value) in Present().Where(p => p.Field.Kind != ControlFieldKind.Multiline))
         {
-            Append(sb, name, list.Count == 0 ? null : string.Join(", ", list.Select(r => r.Trim())));
+            // Every value is written trimmed, as dpkg reads it back anyway.
+            sb.Append(field.Name).Append(": ").Append(Format(value).Trim()).Append('\n');
         }
 
-        Append(sb, "Section", Section);
-        Append(sb, "Priority", Priority);
-        Append(sb, "Homepage", Homepage);
         foreach ((string key, string value) in ExtraFields)
         {
-            Append(sb, key, value);
+            sb.Append(key).Append(": ").Append(value.Trim()).Append('\n');
         }
 
-        if (Description is not null)
+        foreach ((ControlField field, object value) in Present().Where(p => p.Field.Kind == ControlFieldKind.Multiline))
         {
-            sb.Append("Description: ").Append(FormatDescription(Description));
+            sb.Append(field.Name).Append(": ").Append(FormatDescription((string)value));
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A control file read from text (<c>--deb-custom-control</c>, an edited control file): each
+    /// standard field parsed by its kind, any other field kept as an extra field in file order.
+    /// Package, Version and Architecture must be there, and so must <paramref name="alsoRequired"/>.
+    /// Validated like any other.
+    /// </summary>
+    /// <param name="displayName">Names the file in errors, e.g. "the --deb-custom-control file '/x/control'".</param>
+    public static ControlFile Parse(ControlFields fields, string displayName, IEnumerable<ControlField>? alsoRequired = null)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var required = new HashSet<ControlField>(alsoRequired ?? []) { ControlField.Package, ControlField.Version, ControlField.Architecture };
+        ImmutableDictionary<ControlField, object> values = ImmutableDictionary<ControlField, object>.Empty;
+        foreach (ControlField field in ControlField.All)
+        {
+            if (fields[field.Name] is { Length: > 0 } text)
+            {
+                values = Set(values, field, ParseValue(field, text, displayName));
+            }
+            else if (required.Contains(field))
+            {
+                throw new InvalidSpecException(field.Name, $"{displayName} has no {field.Name} field: add '{field.Name}: ...'");
+            }
+        }
+
+        var control = new ControlFile
+        {
+            Package = (string)values[ControlField.Package],
+            Version = (DebianVersion)values[ControlField.Version],
+            Architecture = (string)values[ControlField.Architecture],
+            ExtraFields = fields.Fields.Where(f => ControlField.Find(f.Key) is null).ToList(),
+
+            // Last: every standard field, the three above included.
+            _values = values,
+        };
+        control.Validate();
+        return control;
     }
 
     /// <summary>
@@ -169,47 +228,59 @@ public sealed partial record ControlFile
         return sb.ToString();
     }
 
-    /// <summary>
-    /// A simple field's value: one line with something besides blanks. dpkg's parser drops a
-    /// value's leading and trailing blanks, so a blank value would be an empty field and a CR
-    /// would end up inside the value.
-    /// </summary>
-    private static bool IsSingleLine(string value) =>
-        !string.IsNullOrWhiteSpace(value) && value.AsSpan().IndexOfAny('\n', '\r') < 0;
+    /// <summary>Equal when every field has the same value (relation entries in the same order).</summary>
+    public bool Equals(ControlFile? other) =>
+        other is not null
+        && _values.Count == other._values.Count
+        && _values.All(p => other._values.TryGetValue(p.Key, out object? v) && SameValue(p.Value, v))
+        && ExtraFields.SequenceEqual(other.ExtraFields);
 
-    /// <summary>Writes "Name: value"; the value trimmed, as dpkg reads it back anyway.</summary>
-    private static void Append(StringBuilder sb, string name, string? value)
+    public override int GetHashCode() => HashCode.Combine(Package, Version, Architecture);
+
+    private static bool SameValue(object a, object b) =>
+        a is IReadOnlyList<string> x && b is IReadOnlyList<string> y ? x.SequenceEqual(y, StringComparer.Ordinal) : a.Equals(b);
+
+    /// <summary>The fields present, in the table's order; an empty relation list counts as absent.</summary>
+    private IEnumerable<(ControlField Field, object Value)> Present() =>
+        ControlField.All.Where(_values.ContainsKey).Select(f => (f, _values[f]));
+
+    /// <summary>Null when the value is acceptable for its field, else the one-line reason.</summary>
+    private static string? Problem(ControlField field, object value) => field.Kind switch
     {
-        if (value is not null)
-        {
-            sb.Append(name).Append(": ").Append(value.Trim()).Append('\n');
-        }
-    }
+        ControlFieldKind.Simple => field.CheckText((string)value),
+        ControlFieldKind.Relation => ((IReadOnlyList<string>)value).Where(r => !ControlField.IsSingleLine(r))
+            .Select(r => $"invalid {field.Name} entry '{MessageText.OneLine(r)}': give one relation such as 'adduser' or 'libc6 (>= 2.17)'")
+            .FirstOrDefault(),
+        ControlFieldKind.Size when (long)value < 0 => $"invalid {field.Name} {value}: it must be a non-negative number of KiB",
+        ControlFieldKind.Multiline when ((string)value).Split('\n')[0].Trim().Length == 0 =>
+            $"invalid {field.Name}: its first line (the synopsis) must not be empty",
+        _ => null,
+    };
 
-    private IEnumerable<(string Name, string? Value)> SimpleFields() =>
-    [
-        ("License", License), ("Vendor", Vendor), ("Maintainer", Maintainer), ("Section", Section),
-        ("Priority", Priority), ("Homepage", Homepage),
-    ];
+    /// <summary>A value as it stands on its field line (a multiline value's first line and continuation lines aside).</summary>
+    private static string Format(object value) => value switch
+    {
+        IReadOnlyList<string> relations => string.Join(", ", relations.Select(r => r.Trim())),
+        long size => size.ToString(CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
 
-    private IEnumerable<(string Name, IReadOnlyList<string> List)> RelationFields() =>
-    [
-        ("Pre-Depends", PreDepends), ("Depends", Depends), ("Recommends", Recommends), ("Suggests", Suggests),
-        ("Conflicts", Conflicts), ("Breaks", Breaks), ("Provides", Provides), ("Replaces", Replaces),
-    ];
+    private static object ParseValue(ControlField field, string text, string displayName) => field.Kind switch
+    {
+        ControlFieldKind.Relation => text.Split(',').Select(r => r.Replace('\n', ' ').Trim()).Where(r => r.Length > 0).ToList(),
+        ControlFieldKind.Version => DebianVersion.Parse(text),
+        ControlFieldKind.Size => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
+            ? size
+            : throw new InvalidSpecException(field.Name, $"invalid {field.Name} '{text}' in {displayName}: give KiB as a whole number"),
 
-    private static readonly string[] StandardFieldNames =
-    [
-        "Package", "Version", "License", "Vendor", "Architecture", "Maintainer", "Installed-Size", "Pre-Depends",
-        "Depends", "Recommends", "Suggests", "Conflicts", "Breaks", "Provides", "Replaces", "Section", "Priority",
-        "Homepage", "Description",
-    ];
+        // Continuation lines (" text", " .") back to the description's own lines.
+        ControlFieldKind.Multiline => string.Join('\n', text.Split('\n').Select((line, i) => i == 0 ? line.Trim() : line.Trim() == "." ? "" : line[1..])),
+        _ => text,
+    };
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9+.-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex PackageNamePattern();
-
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex ArchitecturePattern();
+    /// <summary>The values with one field set; null or an empty relation list removes it.</summary>
+    private static ImmutableDictionary<ControlField, object> Set(ImmutableDictionary<ControlField, object> values, ControlField field, object? value) =>
+        value is null or IReadOnlyList<string> { Count: 0 } ? values.Remove(field) : values.SetItem(field, value);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex FieldNamePattern();

@@ -23,10 +23,8 @@ public sealed record DebPackageSpec
     /// <summary>Mark every regular file under /etc as a conffile, as fpm and debhelper do.</summary>
     public bool EtcFilesAreConfFiles { get; init; } = true;
 
-    public CompressionFormat Compression { get; init; } = CompressionFormat.Gzip;
-
-    /// <summary>Compression level; null is the format's default (gzip 9, xz 6, zstd 3).</summary>
-    public int? CompressionLevel { get; init; }
+    /// <summary>How control.tar and data.tar are compressed; gzip 9 unless given.</summary>
+    public CompressionSettings Compression { get; init; } = CompressionSettings.Default;
 
     /// <summary>
     /// The one timestamp of the build (SOURCE_DATE_EPOCH): the ar member times, and the mtime of

@@ -88,7 +88,7 @@ public static class DebPackageWriter
 
         Plan plan = Plan.Create(spec);
         string name = Path.GetFileName(target);
-        bool inPlace = plan.Spec.Compression == CompressionFormat.None;
+        bool inPlace = plan.Spec.Compression.Format == CompressionFormat.None;
         try
         {
             using FileStream? data = inPlace ? null : Temporary("output directory", directory, () => TemporaryFiles.CreateScratch(directory, name + ".data", plan.Spec.OutputFileMode));
@@ -115,13 +115,13 @@ public static class DebPackageWriter
     {
         DebPackageSpec spec = plan.Spec;
         string md5sums;
-        using (Stream compressor = Compressors.OpenCompressor(dataTemp, spec.Compression, spec.CompressionLevel))
+        using (Stream compressor = spec.Compression.OpenCompressor(dataTemp))
         {
             md5sums = DataArchive.Write(new CancellingStream(compressor, cancellationToken), plan.Layout);
         }
 
         ReadOnlySpan<byte> controlTar = ControlTar(plan, md5sums);
-        string suffix = Compressors.Suffix(spec.Compression);
+        string suffix = spec.Compression.Suffix;
         var ar = new ArWriter(new CancellingStream(output, cancellationToken), plan.MTime);
         ar.WriteMember(DebianBinaryName, DebianBinary);
         ar.WriteMember("control.tar" + suffix, controlTar);
@@ -172,7 +172,7 @@ public static class DebPackageWriter
         DebPackageSpec spec = plan.Spec;
         ControlFile control = spec.Control with { InstalledSize = spec.Control.InstalledSize ?? plan.Layout.InstalledSizeKiB };
         var controlTar = new MemoryStream();
-        using (Stream compressor = Compressors.OpenCompressor(controlTar, spec.Compression, spec.CompressionLevel))
+        using (Stream compressor = spec.Compression.OpenCompressor(controlTar))
         {
             ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts), plan.MTime);
         }
@@ -206,11 +206,6 @@ public static class DebPackageWriter
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
-            if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
-            {
-                throw new InvalidSpecException("compression", $"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");
-            }
-
             IReadOnlyList<PackageEntry> entries = spec.Entries;
             if (spec.Documentation.Generate)
             {
@@ -222,13 +217,13 @@ public static class DebPackageWriter
             var conffiles = new SortedSet<string>(StringComparer.Ordinal);
             foreach (string c in spec.ConfFiles)
             {
-                string normal = "/" + DataLayout.NormalizePath(c);
-                if (!layout.IsRegularFile(normal))
+                PackagePath path = PackagePath.Parse(c);
+                if (!layout.IsRegularFile(path))
                 {
                     throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
-                conffiles.Add(normal);
+                conffiles.Add(path.Absolute);
             }
 
             if (spec.EtcFilesAreConfFiles)

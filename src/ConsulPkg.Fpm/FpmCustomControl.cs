@@ -1,4 +1,3 @@
-using System.Globalization;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
@@ -30,55 +29,6 @@ internal static class FpmCustomControl
     }
 
     /// <summary>A control file's text as a <see cref="ControlFile"/>; <paramref name="displayName"/> names it in errors.</summary>
-    public static ControlFile Parse(byte[] bytes, string displayName)
-    {
-        ControlFields fields = ControlFields.Parse(bytes, displayName);
-        string Required(string name) => fields[name] is { Length: > 0 } value
-            ? value
-            : throw new PackageException($"{displayName} has no {name} field: add '{name}: ...'");
-
-        var standard = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "Package", "Version", "Architecture", "Maintainer", "Description", "License", "Vendor", "Installed-Size",
-            "Pre-Depends", "Depends", "Recommends", "Suggests", "Conflicts", "Breaks", "Provides", "Replaces",
-            "Section", "Priority", "Homepage",
-        };
-        var control = new ControlFile
-        {
-            Package = Required("Package"),
-            Version = DebianVersion.Parse(Required("Version")),
-            Architecture = Required("Architecture"),
-            Maintainer = Required("Maintainer"),
-            Description = Description(Required("Description")),
-            License = fields["License"],
-            Vendor = fields["Vendor"],
-            InstalledSize = InstalledSize(fields["Installed-Size"], displayName),
-            PreDepends = Relations(fields["Pre-Depends"]),
-            Depends = Relations(fields["Depends"]),
-            Recommends = Relations(fields["Recommends"]),
-            Suggests = Relations(fields["Suggests"]),
-            Conflicts = Relations(fields["Conflicts"]),
-            Breaks = Relations(fields["Breaks"]),
-            Provides = Relations(fields["Provides"]),
-            Replaces = Relations(fields["Replaces"]),
-            Section = fields["Section"],
-            Priority = fields["Priority"],
-            Homepage = fields["Homepage"],
-            ExtraFields = fields.Fields.Where(f => !standard.Contains(f.Key)).ToList(),
-        };
-        control.Validate();
-        return control;
-    }
-
-    /// <summary>A field value's continuation lines (" text", " .") back to the description's own lines.</summary>
-    private static string Description(string value) =>
-        string.Join('\n', value.Split('\n').Select((line, i) => i == 0 ? line.Trim() : line.Trim() == "." ? "" : line[1..]));
-
-    private static List<string> Relations(string? value) =>
-        value is null ? [] : value.Split(',').Select(r => r.Replace('\n', ' ').Trim()).Where(r => r.Length > 0).ToList();
-
-    private static long? InstalledSize(string? value, string displayName) =>
-        value is null ? null
-        : long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size) ? size
-        : throw new PackageException($"invalid Installed-Size '{value}' in {displayName}: give KiB as a whole number");
+    public static ControlFile Parse(byte[] bytes, string displayName) =>
+        ControlFile.Parse(ControlFields.Parse(bytes, displayName), displayName, [ControlField.Maintainer, ControlField.Description]);
 }

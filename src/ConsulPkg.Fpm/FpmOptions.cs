@@ -1,3 +1,4 @@
+using ConsulPkg.Debian;
 using ConsulPkg.Fpm.Scripts;
 
 namespace ConsulPkg.Fpm;
@@ -34,43 +35,20 @@ public sealed record FpmOptions
 
     public string? Architecture { get; init; }
 
-    /// <summary>Null: <see cref="FpmDefaults.Maintainer"/>.</summary>
-    public string? Maintainer { get; init; }
-
-    public string? Vendor { get; init; }
-
+    /// <summary>The first line is the synopsis. Null: <see cref="FpmDefaults.Description"/>.</summary>
     public string? Description { get; init; }
 
-    public string? Url { get; init; }
+    /// <summary>The <see cref="FpmControlFlags.Texts"/> flags given (--maintainer, --url, ...), by field.</summary>
+    public IReadOnlyDictionary<ControlField, string> TextFields { get; init; } = new Dictionary<ControlField, string>();
 
-    public string? License { get; init; }
-
-    public string? Category { get; init; }
-
-    public IReadOnlyList<string> Depends { get; init; } = [];
-
-    public IReadOnlyList<string> Provides { get; init; } = [];
-
-    public IReadOnlyList<string> Conflicts { get; init; } = [];
-
-    public IReadOnlyList<string> Replaces { get; init; } = [];
-
-    public IReadOnlyList<string> PreDepends { get; init; } = [];
-
-    public IReadOnlyList<string> Recommends { get; init; } = [];
-
-    public IReadOnlyList<string> Suggests { get; init; } = [];
-
-    public IReadOnlyList<string> Breaks { get; init; } = [];
+    /// <summary>The <see cref="FpmControlFlags.Relations"/> flags' entries (--depends, ...), by field, in the order given.</summary>
+    public IReadOnlyDictionary<ControlField, IReadOnlyList<string>> Relations { get; init; } = new Dictionary<ControlField, IReadOnlyList<string>>();
 
     /// <summary>fpm's <c>--no-depends</c>: drop every Depends entry.</summary>
     public bool NoDepends { get; init; }
 
     /// <summary>fpm's <c>--deb-field 'Name: value'</c>, in the order given.</summary>
     public IReadOnlyList<string> Fields { get; init; } = [];
-
-    /// <summary>fpm's <c>--deb-priority</c>; fpm's default is "optional".</summary>
-    public string? Priority { get; init; }
 
     /// <summary>fpm's <c>--deb-changelog FILE</c>: the changelog shipped instead of a generated one.</summary>
     public string? ChangelogPath { get; init; }

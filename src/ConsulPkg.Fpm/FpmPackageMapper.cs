@@ -67,7 +67,6 @@ public static partial class FpmPackageMapper
         };
         CheckDirectories(options.Directories, entries);
         IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
-        (CompressionFormat compression, int? level) = MapCompression(options);
 
         var spec = new DebPackageSpec
         {
@@ -76,8 +75,7 @@ public static partial class FpmPackageMapper
             Scripts = scripts,
             ConfFiles = confFiles,
             EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
-            Compression = compression,
-            CompressionLevel = level,
+            Compression = MapCompression(options),
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
@@ -177,30 +175,31 @@ public static partial class FpmPackageMapper
 
         string name = FpmNames.PackageName(options.Name, warnings);
         options = options with { Version = FpmNames.Version(options.Version, warnings) };
-        List<string> Relations(IReadOnlyList<string> given, string flag) =>
-            given.Select(r => FpmNames.RelationName(FixRelation(r), flag, warnings)).ToList();
-
         var control = new ControlFile
         {
             Package = name,
             Version = MapVersion(options),
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
-            License = options.License ?? FpmDefaults.License,
-            Vendor = string.IsNullOrEmpty(options.Vendor) ? null : options.Vendor, // fpm: --vendor "" means no Vendor field
-            Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            PreDepends = Relations(options.PreDepends, "--deb-pre-depends"),
-            Depends = options.NoDepends ? [] : Relations(options.Depends, "--depends"),
-            Recommends = Relations(options.Recommends, "--deb-recommends"),
-            Suggests = Relations(options.Suggests, "--deb-suggests"),
-            Conflicts = Relations(options.Conflicts, "--conflicts"),
-            Breaks = Relations(options.Breaks, "--deb-breaks"),
-            Provides = options.Provides.Select(p => FpmNames.RelationName(p.Trim(), "--provides", warnings)).ToList(),
-            Replaces = Relations(options.Replaces, "--replaces"),
-            Section = options.Category,
-            Priority = options.Priority ?? "optional",
             ExtraFields = options.Fields.Select(ParseField).ToList(),
-            Homepage = options.Url,
-            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, options.Url),
+        };
+        foreach (FpmTextFlag flag in FpmControlFlags.Texts)
+        {
+            control = control.WithText(flag.Field, flag.Resolve(options.TextFields.GetValueOrDefault(flag.Field)));
+        }
+
+        foreach (FpmRelationFlag flag in FpmControlFlags.Relations)
+        {
+            IReadOnlyList<string> given = options.NoDepends && flag.Field == ControlField.Depends
+                ? []
+                : options.Relations.GetValueOrDefault(flag.Field) ?? [];
+            control = control.WithRelations(flag.Field, given
+                .Select(r => FpmNames.RelationName(flag.FixOperators ? FixRelation(r) : r.Trim(), flag.Name, warnings))
+                .ToList());
+        }
+
+        control = control with
+        {
+            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, control.Homepage),
         };
         control.Validate();
         return control;
@@ -557,7 +556,7 @@ public static partial class FpmPackageMapper
 
         string relative = prefix != "/" && target.StartsWith(prefix + "/", StringComparison.Ordinal)
             ? target[(prefix.Length + 1)..]
-            : PackagePath.Relative(target);
+            : PackagePath.Parse(target).Relative;
         return excludes.Any(glob => glob.IsMatch(relative));
     }
 
@@ -594,7 +593,8 @@ public static partial class FpmPackageMapper
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static (CompressionFormat Format, int? Level) MapCompression(FpmOptions options)
+    /// <summary>fpm's --deb-compression and --deb-compression-level; a level with "none" is ignored, as fpm does.</summary>
+    private static CompressionSettings MapCompression(FpmOptions options)
     {
         if (options.Compression == "bzip2")
         {
@@ -602,22 +602,22 @@ public static partial class FpmPackageMapper
         }
 
         CompressionFormat format = options.Compression is null
-            ? CompressionFormat.Gzip
-            : Compressors.ParseName(options.Compression)
-              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use gz, xz, zst or none");
+            ? CompressionSettings.Default.Format
+            : CompressionSettings.ParseName(options.Compression)
+              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use {CompressionSettings.WritableNames}");
         if (options.CompressionLevel is null || format == CompressionFormat.None)
         {
-            return (format, null);
+            return CompressionSettings.Create(format);
         }
 
-        (int min, int max) = Compressors.LevelRange(format);
+        (int min, int max) = CompressionSettings.LevelRange(format);
         if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
         {
             throw new PackageException(
                 $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
         }
 
-        return (format, level);
+        return CompressionSettings.Create(format, level);
     }
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]

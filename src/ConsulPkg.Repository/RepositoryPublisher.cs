@@ -286,12 +286,8 @@ public static class RepositoryPublisher
         {
             (string path, byte[] plain) = jobs[i / IndexSuffixes.Length];
             string suffix = IndexSuffixes[i % IndexSuffixes.Length];
-            byte[] content = suffix switch
-            {
-                "" => plain,
-                ".gz" => Compress(plain, CompressionFormat.Gzip),
-                _ => Compress(plain, CompressionFormat.Xz),
-            };
+            CompressionFormat format = CompressionSettings.FromSuffix(suffix) ?? throw new InvalidOperationException($"no compression has the suffix '{suffix}'");
+            byte[] content = format == CompressionFormat.None ? plain : Compress(plain, format);
             files[i] = new IndexFile(path + suffix, content, FileDigests.Of(content));
         });
         return [.. files];

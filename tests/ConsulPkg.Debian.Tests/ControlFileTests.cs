@@ -1,3 +1,5 @@
+using System.Text;
+using ConsulPkg.Debian.Reading;
 using ConsulPkg.Debian.Tests.Building;
 
 namespace ConsulPkg.Debian.Tests;
@@ -41,5 +43,42 @@ public sealed class ControlFileTests
         ControlFile control = TestTrees.Control() with { Vendor = " haf ", ExtraFields = [new("X-Extra", "value\t")] };
         string rendered = control.Render();
         Assert.That(rendered, Does.Contain("\nVendor: haf\n").And.Contain("\nX-Extra: value\n"));
+    }
+
+    [Test]
+    public void EveryStandardFieldIsWrittenInTheTablesOrderAndReadBackTheSame()
+    {
+        ControlFile control = TestTrees.Control() with
+        {
+            InstalledSize = 12,
+            PreDepends = ["adduser"],
+            Depends = ["libc6 (>= 2.17)", "a | b"],
+            Recommends = ["c"],
+            Suggests = ["d"],
+            Conflicts = ["e"],
+            Breaks = ["f (<< 2)"],
+            Provides = ["g"],
+            Replaces = ["h"],
+            ExtraFields = [new("X-Extra", "value")],
+        };
+        string rendered = control.Render();
+        string[] names = [.. rendered.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])];
+        string[] expected = [.. ControlField.All.Where(f => f != ControlField.Description).Select(f => f.Name), "X-Extra", "Description"];
+        ControlFile read = ControlFile.Parse(ControlFields.Parse(Encoding.UTF8.GetBytes(rendered), "test"), "test");
+        Assert.Multiple(() =>
+        {
+            Assert.That(names, Is.EqualTo(expected), "every row of the table, extra fields before the Description");
+            Assert.That(read, Is.EqualTo(control));
+            Assert.That(read.Render(), Is.EqualTo(rendered));
+        });
+    }
+
+    [Test]
+    public void ParsingNamesAMissingRequiredField()
+    {
+        byte[] text = "Package: x1\nVersion: 1.0\nArchitecture: all\n"u8.ToArray();
+        var ex = Assert.Throws<InvalidSpecException>(() => ControlFile.Parse(ControlFields.Parse(text, "the file"), "the file", [ControlField.Maintainer]))!;
+        Assert.That(ex.Message, Is.EqualTo("the file has no Maintainer field: add 'Maintainer: ...'"));
+        Assert.That(ex.Field, Is.EqualTo("Maintainer"));
     }
 }

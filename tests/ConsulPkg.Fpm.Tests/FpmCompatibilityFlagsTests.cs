@@ -19,6 +19,9 @@ public sealed class FpmCompatibilityFlagsTests
 
     private FpmOptions Options(params string[] inputs) => FpmTestOptions.For(_temp, "tool", inputs);
 
+    private static Dictionary<ControlField, IReadOnlyList<string>> DependsOn(params string[] relations) =>
+        new() { [ControlField.Depends] = relations };
+
     private static string[] Paths(FpmBuild build) => build.Spec.Entries.Select(e => e.Path).ToArray();
 
     private FpmOptions WithScript(string text, FpmOptions? options = null)
@@ -73,7 +76,7 @@ public sealed class FpmCompatibilityFlagsTests
     public void NamesAreRewrittenWithAWarningAsFpmDoes()
     {
         _temp.WriteFile("usr/bin/tool", "x");
-        FpmBuild build = FpmPackageMapper.Map(Options("usr") with { Name = "My_Tool", Version = "v2.1", Depends = ["Lib_Foo >= 1"] });
+        FpmBuild build = FpmPackageMapper.Map(Options("usr") with { Name = "My_Tool", Version = "v2.1", Relations = DependsOn("Lib_Foo >= 1") });
         Assert.Multiple(() =>
         {
             Assert.That(build.Spec.Control.Package, Is.EqualTo("my-tool"));
@@ -90,7 +93,7 @@ public sealed class FpmCompatibilityFlagsTests
         _temp.WriteFile("usr/bin/tool", "x");
         Assert.Multiple(() =>
         {
-            Assert.That(FpmPackageMapper.Map(Options("usr") with { Description = "A tool", Url = "https://example.org" }).Spec.Control.Description,
+            Assert.That(FpmPackageMapper.Map(Options("usr") with { Description = "A tool", TextFields = new Dictionary<ControlField, string> { [ControlField.Homepage] = "https://example.org" } }).Spec.Control.Description,
                 Is.EqualTo("A tool\nThis package installs tool version 1.0; see https://example.org for more."));
             Assert.That(FpmPackageMapper.Map(Options("usr") with { Description = "A tool\nIt does things." }).Spec.Control.Description,
                 Is.EqualTo("A tool\nIt does things."));
@@ -148,7 +151,7 @@ public sealed class FpmCompatibilityFlagsTests
     {
         _temp.WriteFile("control", "Package: other\nArchitecture: all\nMaintainer: M <m@example.org>\nDescription: short\n");
         Assert.That(() => FpmPackageMapper.Map(Options(".") with { CustomControlPath = "control" }),
-            Throws.TypeOf<PackageException>().With.Message.EqualTo($"the --deb-custom-control file '{_temp.Combine("control")}' has no Version field: add 'Version: ...'"));
+            Throws.TypeOf<InvalidSpecException>().With.Message.EqualTo($"the --deb-custom-control file '{_temp.Combine("control")}' has no Version field: add 'Version: ...'"));
     }
 
     [Test]
@@ -207,7 +210,7 @@ public sealed class FpmCompatibilityFlagsTests
     [Test]
     public void EmptyIsAMetapackageForAllArchitectures()
     {
-        FpmBuild build = FpmPackageMapper.Map(Options() with { InputType = "empty", Depends = ["curl"] });
+        FpmBuild build = FpmPackageMapper.Map(Options() with { InputType = "empty", Relations = DependsOn("curl") });
         Assert.Multiple(() =>
         {
             Assert.That(build.Spec.Entries, Is.Empty);

@@ -29,7 +29,7 @@ public sealed class FpmPackageMapperTests
         {
             Version = "0.7.2",
             Iteration = "1",
-            Vendor = "haf",
+            TextFields = new Dictionary<ControlField, string> { [ControlField.Vendor] = "haf" },
             Scripts = new Dictionary<FpmScript, string>
             {
                 [FpmScript.BeforeInstall] = "./pre-install",
@@ -50,7 +50,7 @@ public sealed class FpmPackageMapperTests
             Assert.That(Paths(build), Does.Not.Contain("/pre-install").And.Not.Contain("/post-install").And.Not.Contain("/pre-uninstall"));
             Assert.That(Paths(build), Does.Contain("/usr/local/bin/consul").And.Contain("/etc/consul.d/server/consul.conf"));
             Assert.That(build.Spec.EtcFilesAreConfFiles, Is.True);
-            Assert.That(build.Spec.Compression, Is.EqualTo(CompressionFormat.Gzip));
+            Assert.That(build.Spec.Compression, Is.EqualTo(CompressionSettings.Create(CompressionFormat.Gzip, 9)));
             Assert.That(build.Spec.Documentation.Generate, Is.True);
         });
     }
@@ -187,7 +187,7 @@ public sealed class FpmPackageMapperTests
     public void CompressionNamesAreFpms(string name, CompressionFormat expected)
     {
         _temp.WriteFile("usr/bin/tool", "x");
-        Assert.That(FpmPackageMapper.Map(Options(".") with { Compression = name }).Spec.Compression, Is.EqualTo(expected));
+        Assert.That(FpmPackageMapper.Map(Options(".") with { Compression = name }).Spec.Compression.Format, Is.EqualTo(expected));
     }
 
     [Test]

@@ -66,7 +66,7 @@ internal static class BuildCommand
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
                 OutputFile = toFile ? outputPath : null,
                 Overwrite = parseResult.GetValue(force),
-                Compression = parseResult.GetValue(compression),
+                Compression = CompressionSettings.Create(parseResult.GetValue(compression)),
                 Agent = agent.Agent(parseResult),
                 TemplatesDirectory = agent.TemplatesDirectory(parseResult, context),
                 Layout = parseResult.GetValue(layout),

@@ -24,9 +24,9 @@ internal static class ConsulOptionParsing
         "use seed (the tutorial's /usr/local paths) or debian (policy-clean /usr/bin)");
 
     public static Option<CompressionFormat> CompressionOption() => Choice(
-        "--compression", "gz (default), xz, zst or none", CompressionFormat.Gzip,
-        Compressors.ParseName,
-        "use gz, xz, zst or none");
+        "--compression", "gz (default), xz, zst or none", CompressionSettings.Default.Format,
+        CompressionSettings.ParseName,
+        $"use {CompressionSettings.WritableNames}");
 
     /// <summary>The size of a generated gossip key, as <c>--bytes</c> (keygen) or <c>--gossip-key-bytes</c>.</summary>
     public static Option<int> KeyBytesOption(string name) => Choice(

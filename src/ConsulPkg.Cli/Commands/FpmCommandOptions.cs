@@ -17,16 +17,15 @@ internal sealed partial class FpmCommandOptions
     public Option<string?> Iteration { get; } = Text("--iteration", null, "Debian revision, e.g. 1");
     public Option<string?> Epoch { get; } = Text("--epoch", null, "Version epoch");
     public Option<string?> Architecture { get; } = Text("--architecture", "-a", "Architecture: amd64, arm64, all, native (default: this host's)");
-    public Option<string?> Maintainer { get; } = Text("--maintainer", "-m", $"Maintainer (default: $DEBFULLNAME <$DEBEMAIL>, else '{FpmDefaults.Maintainer}')");
-    public Option<string?> Vendor { get; } = Text("--vendor", null, "Vendor field");
+    /// <summary>One option per <see cref="FpmControlFlags.Texts"/> row.</summary>
+    public IReadOnlyDictionary<FpmTextFlag, Option<string?>> TextFields { get; } =
+        FpmControlFlags.Texts.ToDictionary(f => f, f => Text(f.Name, f.Alias, f.Help));
+
+    /// <summary>One option per <see cref="FpmControlFlags.Relations"/> row.</summary>
+    public IReadOnlyDictionary<FpmRelationFlag, Option<string[]>> Relations { get; } =
+        FpmControlFlags.Relations.ToDictionary(f => f, f => List(f.Name, f.Alias, f.Help));
+
     public Option<string?> Description { get; } = Text("--description", null, "Description; the first line is the synopsis");
-    public Option<string?> Url { get; } = Text("--url", null, "Homepage");
-    public Option<string?> License { get; } = Text("--license", null, $"License (default '{FpmDefaults.License}')");
-    public Option<string?> Category { get; } = Text("--category", null, "Section");
-    public Option<string[]> Depends { get; } = List("--depends", "-d", "A dependency, e.g. 'adduser' or 'libc6 >= 2.17' (repeatable)");
-    public Option<string[]> Provides { get; } = List("--provides", null, "A virtual package this provides (repeatable)");
-    public Option<string[]> Conflicts { get; } = List("--conflicts", null, "A conflicting package (repeatable)");
-    public Option<string[]> Replaces { get; } = List("--replaces", null, "A replaced package (repeatable)");
     public Option<string[]> ConfigFiles { get; } = List("--config-files", null, "A conffile as installed; a directory means all files below it (repeatable)");
     public Option<bool> NoDefaultConfigFiles { get; } = Flag("--deb-no-default-config-files", null, "Do not mark every file under /etc as a conffile");
     public Option<string?> BeforeInstall { get; } = Text("--before-install", null, "preinst script file");
@@ -46,13 +45,8 @@ internal sealed partial class FpmCommandOptions
     public Option<bool> Force { get; } = Flag("--force", "-f", "Replace an existing output file");
     public Option<string?> Prefix { get; } = Text("--prefix", null, "Install inputs below this path");
     public Option<string[]> Excludes { get; } = List("--exclude", "-x", "Leave out paths matching this glob (repeatable)");
-    public Option<string[]> PreDepends { get; } = List("--deb-pre-depends", null, "A Pre-Depends entry (repeatable)");
-    public Option<string[]> Recommends { get; } = List("--deb-recommends", null, "A Recommends entry (repeatable)");
-    public Option<string[]> Suggests { get; } = List("--deb-suggests", null, "A Suggests entry (repeatable)");
-    public Option<string[]> Breaks { get; } = List("--deb-breaks", null, "A Breaks entry (repeatable; an extension, fpm 1.17 has no such flag)");
     public Option<bool> NoDepends { get; } = Flag("--no-depends", null, "Drop every dependency");
     public Option<string[]> Fields { get; } = List("--deb-field", null, "An extra control field, 'Name: value' (repeatable)");
-    public Option<string?> Priority { get; } = Text("--deb-priority", null, "Priority (default optional)");
     public Option<string?> Changelog { get; } = Text("--deb-changelog", null, "Changelog file to ship instead of a generated one");
     public Option<string?> Log { get; } = Text("--log", null, "Accepted for fpm compatibility; consul-pkg prints only errors and the result");
     public Option<bool> Debug { get; } = Flag("--debug", null, "Accepted for fpm compatibility; use --verbose for stack traces");
@@ -70,11 +64,11 @@ internal sealed partial class FpmCommandOptions
 
     public IEnumerable<Option> All =>
     [
-        InputType, OutputType, Name, Version, Iteration, Epoch, Architecture, Maintainer, Vendor, Description, Url,
-        License, Category, Depends, Provides, Conflicts, Replaces, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
+        InputType, OutputType, Name, Version, Iteration, Epoch, Architecture, Description, .. TextFields.Values,
+        .. Relations.Values, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
-        CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes, PreDepends, Recommends, Suggests, Breaks,
-        NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
+        CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes,
+        NoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
         .. Compatibility,
         .. Services,
     ];
@@ -100,16 +94,10 @@ internal sealed partial class FpmCommandOptions
             Iteration = r.GetValue(Iteration),
             Epoch = r.GetValue(Epoch),
             Architecture = architecture,
-            Maintainer = r.GetValue(Maintainer) ?? DefaultMaintainer(context),
-            Vendor = r.GetValue(Vendor),
             Description = r.GetValue(Description),
-            Url = r.GetValue(Url),
-            License = r.GetValue(License),
-            Category = r.GetValue(Category),
-            Depends = r.GetValue(Depends) ?? [],
-            Provides = r.GetValue(Provides) ?? [],
-            Conflicts = r.GetValue(Conflicts) ?? [],
-            Replaces = r.GetValue(Replaces) ?? [],
+            TextFields = TextFieldValues(r, context),
+            Relations = Relations.Where(p => r.GetValue(p.Value) is { Length: > 0 })
+                .ToDictionary(p => p.Key.Field, p => (IReadOnlyList<string>)r.GetValue(p.Value)!),
             ConfigFiles = r.GetValue(ConfigFiles) ?? [],
             NoDefaultConfigFiles = r.GetValue(NoDefaultConfigFiles),
             Scripts = Scripts(r),
@@ -124,23 +112,25 @@ internal sealed partial class FpmCommandOptions
             Excludes = r.GetValue(Excludes) ?? [],
             Inputs = r.GetValue(Inputs) ?? [],
             GenerateDocumentation = !r.GetValue(NoDocs),
-            PreDepends = r.GetValue(PreDepends) ?? [],
-            Recommends = r.GetValue(Recommends) ?? [],
-            Suggests = r.GetValue(Suggests) ?? [],
-            Breaks = r.GetValue(Breaks) ?? [],
             NoDepends = r.GetValue(NoDepends),
             Fields = r.GetValue(Fields) ?? [],
-            Priority = r.GetValue(Priority),
             ChangelogPath = r.GetValue(Changelog),
         }));
     }
 
-    /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>
-    private static string? DefaultMaintainer(CliContext context)
+    /// <summary>The text flags given; without -m/--maintainer, fpm's own fallback before <c>&lt;user@host&gt;</c>, from the environment, not the host.</summary>
+    private Dictionary<ControlField, string> TextFieldValues(ParseResult r, CliContext context)
     {
+        Dictionary<ControlField, string> values = TextFields.Where(p => r.GetValue(p.Value) is not null)
+            .ToDictionary(p => p.Key.Field, p => r.GetValue(p.Value)!);
         string? name = context.GetEnvironmentVariable("DEBFULLNAME");
         string? email = context.GetEnvironmentVariable("DEBEMAIL");
-        return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(email) ? null : $"{name} <{email}>";
+        if (!string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(email))
+        {
+            values.TryAdd(ControlField.Maintainer, $"{name} <{email}>");
+        }
+
+        return values;
     }
 
     private Dictionary<FpmScript, string> Scripts(ParseResult r)

@@ -38,7 +38,7 @@ internal sealed class DataLayout
         var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
         foreach (PackageEntry entry in entries)
         {
-            string path = NormalizePath(entry.Path);
+            string path = PackagePath.Parse(entry.Path).Relative;
             if (byPath.TryGetValue(path, out PackageEntry? existing))
             {
                 if (existing.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
@@ -122,33 +122,7 @@ internal sealed class DataLayout
         Entries.Where(e => e.Kind == EntryKind.File && e.RelativePath.StartsWith("etc/", StringComparison.Ordinal))
                .Select(e => "/" + e.RelativePath);
 
-    public bool IsRegularFile(string absolutePath)
-    {
-        return _regularFiles.Contains(NormalizePath(absolutePath));
-    }
-
-    /// <summary>"/usr//bin/x/" → "usr/bin/x"; "/" → "". Refuses relative paths and "." or ".." segments.</summary>
-    public static string NormalizePath(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!path.StartsWith('/'))
-        {
-            throw new InvalidSpecException("data", $"package path '{MessageText.OneLine(path)}' must be absolute, e.g. '/{MessageText.OneLine(path)}'");
-        }
-
-        if (path.Contains('\0', StringComparison.Ordinal) || path.Contains('\n', StringComparison.Ordinal))
-        {
-            throw new InvalidSpecException("data", $"package path '{MessageText.OneLine(path)}' contains a NUL or newline character");
-        }
-
-        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Any(p => p is "." or ".."))
-        {
-            throw new InvalidSpecException("data", $"package path '{path}' must not contain '.' or '..' segments");
-        }
-
-        return string.Join('/', parts);
-    }
+    public bool IsRegularFile(PackagePath path) => _regularFiles.Contains(path.Relative);
 
     private static string ParentOf(string path)
     {
@@ -187,7 +161,7 @@ internal sealed class DataLayout
                 continue;
             }
 
-            string target = NormalizePath(e.LinkTarget ?? throw new InvalidSpecException("data", $"hard link '{e.Path}' has no target"));
+            string target = PackagePath.Parse(e.LinkTarget ?? throw new InvalidSpecException("data", $"hard link '{e.Path}' has no target")).Relative;
             if (!byPath.TryGetValue(target, out PackageEntry? t) || t.Kind != EntryKind.File)
             {
                 throw new InvalidSpecException("data", $"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");

@@ -83,5 +83,5 @@ internal static class Documentation
         return buffer.ToArray();
     }
 
-    private static bool Exists(DataLayout layout, string path) => layout.IsRegularFile(path);
+    private static bool Exists(DataLayout layout, string path) => layout.IsRegularFile(PackagePath.Parse(path));
 }

@@ -38,7 +38,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        // Compressors.LevelRange decides the levels; this only guards the invariant.
+        // CompressionSettings decides the levels; this only guards the invariant.
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, LibZstd.MaxCLevel());
 

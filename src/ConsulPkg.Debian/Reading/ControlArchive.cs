@@ -69,14 +69,14 @@ public sealed class ControlArchive
         byte[]? controlFile = null;
         while (tar.GetNextEntry() is { } entry)
         {
-            string path = StripLeading(Encoding.Latin1.GetString(entry.RawName.Span));
-            if (path.Length == 0)
+            // What the tar under dpkg-deb extracts: a leading "/" or "./" is dropped, not refused.
+            List<byte[]> segments = PackagePath.ArchiveSegments(entry.RawName.Span);
+            if (segments.Count == 0)
             {
                 continue;
             }
-            int slash = path.IndexOf('/', StringComparison.Ordinal);
-            bool nested = slash >= 0 && slash < path.Length - 1;
-            string top = slash >= 0 ? path[..slash] : path;
+            bool nested = segments.Count > 1;
+            string top = Encoding.Latin1.GetString(segments[0]);
             if (!members.ContainsKey(top) && members.Count >= MaxItems)
             {
                 throw new InvalidPackageException($"{displayName}: the control member holds more than {MaxItems} items; this is not a plausible package");
@@ -92,7 +92,7 @@ public sealed class ControlArchive
             if (entry.EntryType == TarEntryType.HardLink)
             {
                 // An extracted hard link is the same file as its target.
-                string target = StripLeading(Encoding.Latin1.GetString(entry.RawLinkName.Span));
+                string target = string.Join('/', PackagePath.ArchiveSegments(entry.RawLinkName.Span).Select(s => Encoding.Latin1.GetString(s)));
                 ControlMember? linked = members.GetValueOrDefault(target);
                 members[top] = new ControlMember(top, linked?.Stats ?? new ScriptStats(), entry.Mode);
                 if (top == ControlFileName)
@@ -145,32 +145,6 @@ public sealed class ControlArchive
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
         return stats;
-    }
-
-    /// <summary>Removes what tar strips before extracting: leading "/" and "./" components.</summary>
-    internal static string StripLeading(string name)
-    {
-        int i = 0;
-        while (true)
-        {
-            if (i < name.Length && name[i] == '/')
-            {
-                i++;
-            }
-            else if (i + 1 < name.Length && name[i] == '.' && name[i + 1] == '/')
-            {
-                i += 2;
-            }
-            else if (i + 1 == name.Length && name[i] == '.')
-            {
-                i++;
-            }
-            else
-            {
-                break;
-            }
-        }
-        return name[i..];
     }
 }
 

@@ -161,19 +161,7 @@ internal sealed class DebExtractor
         return parts;
     }
 
-    private static List<byte[]> Components(ReadOnlySpan<byte> name)
-    {
-        var parts = new List<byte[]>();
-        foreach (Range range in name.Split((byte)'/'))
-        {
-            ReadOnlySpan<byte> part = name[range];
-            if (!part.IsEmpty && !part.SequenceEqual("."u8))
-            {
-                parts.Add(part.ToArray());
-            }
-        }
-        return parts;
-    }
+    private static List<byte[]> Components(ReadOnlySpan<byte> name) => PackagePath.ArchiveSegments(name);
 
     /// <summary>The root joined with the first <paramref name="count"/> components.</summary>
     private byte[] Below(List<byte[]> parts, int count)

@@ -246,7 +246,7 @@ public sealed class DebPackageReader : IDisposable
                 throw Error($"premature member '{member.Name}' before '{ControlMemberPrefix}'");
             }
             CompressionFormat format = FormatFromSuffix(member.Name, member.Name[ControlMemberPrefix.Length..]);
-            if (format is CompressionFormat.Bzip2 or CompressionFormat.Lzma)
+            if (!CompressionSettings.AllowedInControlMember(format))
             {
                 throw Error($"member '{member.Name}' uses a compression dpkg does not accept for the control member (use gzip, xz, zstd or none)");
             }
@@ -300,16 +300,9 @@ public sealed class DebPackageReader : IDisposable
         ((BoundedReadStream)member.Data).SkipToEnd();
     }
 
-    private CompressionFormat FormatFromSuffix(string memberName, string suffix) => suffix switch
-    {
-        "" => CompressionFormat.None,
-        ".gz" => CompressionFormat.Gzip,
-        ".xz" => CompressionFormat.Xz,
-        ".zst" => CompressionFormat.Zstd,
-        ".bz2" => CompressionFormat.Bzip2,
-        ".lzma" => CompressionFormat.Lzma,
-        _ => throw Error($"member '{memberName}' uses unknown compression '{suffix}' (expected .gz, .xz, .zst, .bz2, .lzma or none)"),
-    };
+    private CompressionFormat FormatFromSuffix(string memberName, string suffix) =>
+        CompressionSettings.FromSuffix(suffix)
+        ?? throw Error($"member '{memberName}' uses unknown compression '{suffix}' (expected {CompressionSettings.KnownSuffixes})");
 
     private static Stream OpenDecompressor(ArMember member, CompressionFormat format, string where)
     {

@@ -22,7 +22,7 @@ public static class TarballInput
     public static IReadOnlyList<PackageEntry> Collect(string tarball, string? subdirectory, string targetRoot, StagingOptions options, bool keepOwners)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string inside = subdirectory is null ? "" : PackagePath.Relative(PackagePath.Normalize(subdirectory));
+        string inside = subdirectory is null ? "" : PackagePath.ParseFromRoot(subdirectory).Relative;
         var entries = new List<PackageEntry>();
         Stream file;
         try
@@ -43,7 +43,7 @@ public static class TarballInput
                 while (reader.GetNextEntry() is { } entry)
                 {
                     // Names are bytes (UnixName), as in a -s dir tree: a Latin-1 name keeps its bytes.
-                    string relative = PackagePath.Relative(PackagePath.Normalize(UnixName.FromBytes(entry.RawName.Span)));
+                    string relative = PackagePath.ParseFromRoot(UnixName.FromBytes(entry.RawName.Span)).Relative;
                     if (!Within(relative, inside, out string below))
                     {
                         continue;
@@ -70,14 +70,14 @@ public static class TarballInput
         return entries;
     }
 
-    private static CompressionFormat FormatOf(string path) => path switch
+    /// <summary>A tarball's compression from its name: ".tar" and a member suffix (".tar.gz", ".tar.xz", ...), or ".tgz".</summary>
+    private static CompressionFormat FormatOf(string path)
     {
-        _ when path.EndsWith(".tar.gz", StringComparison.Ordinal) || path.EndsWith(".tgz", StringComparison.Ordinal) => CompressionFormat.Gzip,
-        _ when path.EndsWith(".tar.bz2", StringComparison.Ordinal) => CompressionFormat.Bzip2,
-        _ when path.EndsWith(".tar.xz", StringComparison.Ordinal) => CompressionFormat.Xz,
-        _ when path.EndsWith(".tar.zst", StringComparison.Ordinal) => CompressionFormat.Zstd,
-        _ => CompressionFormat.None,
-    };
+        int tar = path.LastIndexOf(".tar", StringComparison.Ordinal);
+        return path.EndsWith(".tgz", StringComparison.Ordinal) ? CompressionFormat.Gzip
+            : tar >= 0 && CompressionSettings.FromSuffix(path[(tar + ".tar".Length)..]) is { } format ? format
+            : CompressionFormat.None;
+    }
 
     /// <summary>Whether <paramref name="relative"/> lies in <paramref name="inside"/> ("" is the whole archive), and its path below it.</summary>
     private static bool Within(string relative, string inside, out string below)
@@ -103,7 +103,7 @@ public static class TarballInput
             case TarEntryType.SymbolicLink:
                 return PackageEntry.Symlink(target, UnixName.FromBytes(entry.RawLinkName.Span));
             case TarEntryType.HardLink:
-                string linked = PackagePath.Relative(PackagePath.Normalize(UnixName.FromBytes(entry.RawLinkName.Span)));
+                string linked = PackagePath.ParseFromRoot(UnixName.FromBytes(entry.RawLinkName.Span)).Relative;
                 return Within(linked, inside, out string below)
                     ? new PackageEntry { Path = target, Kind = EntryKind.HardLink, LinkTarget = PackagePath.Normalize(targetRoot + "/" + below), Mode = mode }
                     : throw new PackageException($"cannot package '{entry.Name}' from '{tarball}': it is a hard link to '{entry.LinkName}', outside the -C directory");

@@ -7,7 +7,7 @@ namespace ConsulPkg.Cli.Tests.Fuzzing;
 /// <summary>A package taken apart: its members, the data and control tars before compression, and how each is compressed.</summary>
 internal sealed record PackageParts(byte[] DataTar, CompressionFormat DataFormat, byte[] ControlTar, CompressionFormat ControlFormat)
 {
-    public static string MemberName(string prefix, CompressionFormat format) => prefix + Compressors.Suffix(format);
+    public static string MemberName(string prefix, CompressionFormat format) => prefix + CompressionSettings.SuffixOf(format);
 
     /// <summary>The .deb, with any ar member replaced by raw bytes (for damage to the compressed stream itself).</summary>
     public byte[] Assemble(byte[]? rawData = null, byte[]? rawControl = null) => RawAr.Build(

@@ -30,7 +30,7 @@ public sealed class DebPackageWriterTests
     public void DpkgDebAcceptsTheVariedTreeWithoutWarnings(CompressionFormat compression)
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
-        string deb = Build(TestTrees.Varied(src) with { Compression = compression });
+        string deb = Build(TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression) });
 
         ToolResult info = Tool.Run("dpkg-deb", "-I", deb);
         ToolResult contents = Tool.Run("dpkg-deb", "-c", deb);
@@ -119,7 +119,7 @@ public sealed class DebPackageWriterTests
         {
             Control = TestTrees.Control(),
             Timestamp = TestTrees.Epoch,
-            Compression = CompressionFormat.None,
+            Compression = CompressionSettings.Create(CompressionFormat.None),
             Entries =
             [
                 .. files.Select(f => PackageEntry.FromBytes("/" + f.Path, System.Text.Encoding.UTF8.GetBytes(f.Text), f.Mode)),
@@ -183,7 +183,7 @@ public sealed class DebPackageWriterTests
     public void RealDpkgUnpackAcceptsThePackage(CompressionFormat compression)
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
-        string deb = Build(TestTrees.Varied(src) with { Compression = compression, Scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>() });
+        string deb = Build(TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression), Scripts = new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>() });
         string root = _temp.Combine("root");
         Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/info"));
         Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/updates"));
@@ -220,7 +220,7 @@ public sealed class DebPackageWriterTests
     public void TwoBuildsAreByteIdentical(CompressionFormat compression)
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
-        DebPackageSpec spec = TestTrees.Varied(src) with { Compression = compression };
+        DebPackageSpec spec = TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression) };
         string a = Build(spec, "a.deb");
         string b = Build(spec, "b.deb");
         Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)));
@@ -253,7 +253,7 @@ public sealed class DebPackageWriterTests
     public void OutputIsStreamableToAnUnseekableStream(CompressionFormat compression)
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
-        DebPackageSpec spec = TestTrees.Varied(src) with { Compression = compression };
+        DebPackageSpec spec = TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression) };
         using var sink = new MemoryStream();
         using (var forwardOnly = new ForwardOnlySink(sink))
         {
@@ -268,8 +268,8 @@ public sealed class DebPackageWriterTests
     public void APackageHoldingASecretIsCreatedReadableByItsOwnerOnly(CompressionFormat compression)
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
-        string deb = Build(TestTrees.Varied(src) with { Compression = compression, OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
-        string plain = Build(TestTrees.Varied(src) with { Compression = compression }, "plain.deb");
+        string deb = Build(TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression), OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        string plain = Build(TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression) }, "plain.deb");
         Assert.That(File.GetUnixFileMode(deb), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         Assert.That(File.GetUnixFileMode(plain) & UnixFileMode.OtherRead, Is.EqualTo(UnixFileMode.OtherRead), "without the option the umask decides");
     }

@@ -29,7 +29,7 @@ public sealed class RoundTripTests
         using var temp = new TempDirectory();
         string src = Directory.CreateDirectory(temp.Combine("src")).FullName;
         string deb = temp.Combine("p.deb");
-        DebPackageWriter.WriteFile(TestTrees.Varied(src) with { Compression = compression }, deb);
+        DebPackageWriter.WriteFile(TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression) }, deb);
         var env = new Dictionary<string, string?> { ["TZ"] = timeZone, ["LC_ALL"] = "C.UTF-8" };
         var listing = new ListingOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(timeZone), Utf8Names = true };
 
