@@ -90,8 +90,8 @@ public sealed class StagingTreeTests
     public void HardLinksBecomeOneFileAndLinks()
     {
         string first = _temp.WriteFile("usr/bin/consul", "binary");
-        ProcessOutput linked = ProcessRunner.Run("ln", [first, _temp.Combine("usr/bin/consul-agent")]);
-        Assert.That(linked.ExitCode, Is.Zero, linked.Stderr);
+        ProcessResult linked = ProcessRunner.Run("ln", [first, _temp.Combine("usr/bin/consul-agent")]);
+        Assert.That(linked.ExitCode, Is.Zero, linked.StdErr);
         IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("usr"), "/usr");
         Assert.That(entries.Select(e => $"{e.Path} {e.Kind} {e.LinkTarget}"), Is.EqualTo(new[]
         {
@@ -103,8 +103,8 @@ public sealed class StagingTreeTests
     public void FifoIsRefusedWithoutOpeningIt()
     {
         string fifo = _temp.Combine("pipe");
-        ProcessOutput made = ProcessRunner.Run("mkfifo", [fifo]);
-        Assert.That(made.ExitCode, Is.Zero, made.Stderr);
+        ProcessResult made = ProcessRunner.Run("mkfifo", [fifo]);
+        Assert.That(made.ExitCode, Is.Zero, made.StdErr);
         var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(_temp.Path, "/"));
         Assert.That(ex!.Message, Does.StartWith($"cannot package '{fifo}': it is a FIFO"));
     }
