@@ -96,15 +96,15 @@ public sealed class VersionRangeBuildTests
     [Test]
     public async Task AnHclServerTemplateShipsConsulHcl()
     {
-        new FakeRelease("1.17.3").Publish(_server, TestKeys.Trusted);
-        _temp.WriteFile("templates-hcl/server.hcl.sbn",
+        new FakeRelease("1.17.3").Publish(_setup.Server, TestKeys.Trusted);
+        _setup.Temp.WriteFile("templates-hcl/server.hcl.sbn",
             "server = true\ndatacenter = {{ datacenter_json }}\ndata_dir = {{ data_dir_json }}\nencrypt = {{ encrypt_json }}\n"
             + "retry_join = {{ join_json }}\nui_config {\n  enabled = true\n}\n");
-        ConsulBuildResult result = await ConsulRecipe.BuildAsync(Options("1.17.3", _temp.Combine("templates-hcl")), _diagnostics);
+        ConsulBuildResult result = await _setup.Build(Options("1.17.3", _setup.Temp.Combine("templates-hcl")));
 
-        string contents = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        string contents = ProcessRunner.RunUtc("dpkg-deb", "-c", result.PackagePath).EnsureSuccess().StdOut;
         using var control = new TempDirectory();
-        Tool.Check("dpkg-deb", "-e", result.PackagePath, control.Path);
+        ProcessRunner.RunUtc("dpkg-deb", "-e", result.PackagePath, control.Path).EnsureSuccess();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(contents, Does.Contain("-rw-r----- root/consul").And.Contain("./etc/consul.d/server/consul.hcl\n"));
