@@ -95,7 +95,7 @@ public static class ConfigsGenerator
         {
             // Created with its final mode and, before the rename, its group: never briefly
             // world-readable or visible with the wrong group.
-            AtomicFile.WriteAllBytes(path, content, mode, gid is null ? null : temporary => UnixOwnership.SetGroup(temporary, gid.Value));
+            AtomicFile.WriteAllBytes(path, content, mode, gid is null ? null : temporary => UnixFiles.SetGroup(temporary, gid.Value));
         }
         catch (IOException e)
         {

@@ -110,7 +110,7 @@ public sealed class GossipKey
         try
         {
             // Non-blocking: should the path have become a FIFO since the check, open does not wait for a writer.
-            using var file = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(OpenNonBlocking(path), ownsHandle: true), FileAccess.Read, 1);
+            using var file = new FileStream(UnixFiles.OpenForReadingNonBlocking(path), FileAccess.Read, 1);
             int n;
             while (length < buffer.Length && (n = file.Read(buffer, length, buffer.Length - length)) > 0)
             {
@@ -136,22 +136,6 @@ public sealed class GossipKey
             CryptographicOperations.ZeroMemory(buffer);
         }
     }
-
-    private static int OpenNonBlocking(string path)
-    {
-        const int ReadOnlyNonBlockingCloseOnExec = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
-        int fd = Open(path, ReadOnlyNonBlockingCloseOnExec);
-        if (fd < 0)
-        {
-            throw new IOException(System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()));
-        }
-
-        return fd;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
-    private static extern int Open(string path, int flags);
 
     /// <summary>
     /// The key as Consul reads it. Only for writing into a configuration file; never log it.

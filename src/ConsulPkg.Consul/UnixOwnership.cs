@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
 /// <summary>
-/// The one ownership change .NET has no API for: giving a file to a group (chown(2) with uid -1).
-/// Used when root writes configs, so the consul group (the agent) can read them.
+/// Which gid a group name has, so that root can give the configs it writes to the consul group
+/// (the agent) with <see cref="UnixFiles.SetGroup"/>.
 /// </summary>
 internal static class UnixOwnership
 {
@@ -29,20 +29,4 @@ internal static class UnixOwnership
 
         return null;
     }
-
-    /// <summary>Sets the group of <paramref name="path"/>, keeping its owner.</summary>
-    public static void SetGroup(string path, int gid)
-    {
-        if (Chown(path, -1, gid) != 0)
-        {
-            throw new IOException($"could not give {path} to group {gid}: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    // DllImport rather than LibraryImport: the latter needs unsafe code enabled for one call.
-#pragma warning disable SYSLIB1054
-    [DllImport("libc", EntryPoint = "chown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Chown(string path, int owner, int group);
-#pragma warning restore SYSLIB1054
 }

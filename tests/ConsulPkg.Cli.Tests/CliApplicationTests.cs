@@ -17,7 +17,7 @@ public sealed class CliApplicationTests
     [Test]
     public void UnknownRootOptionIsAUsageErrorOnOneLine()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "--bogus");
+        ProcessResult r = CliRunner.Run(_temp.Path, "--bogus");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -30,7 +30,7 @@ public sealed class CliApplicationTests
     [Test]
     public void UnknownCommandIsAUsageError()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "frobnicate");
+        ProcessResult r = CliRunner.Run(_temp.Path, "frobnicate");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -42,7 +42,7 @@ public sealed class CliApplicationTests
     [Test]
     public void HelpGoesToTheCapturedOutput()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "--help");
+        ProcessResult r = CliRunner.Run(_temp.Path, "--help");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.Zero);
@@ -54,7 +54,7 @@ public sealed class CliApplicationTests
     [Test]
     public void PackageExceptionIsOneLineWithExitCodeOne()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -65,7 +65,7 @@ public sealed class CliApplicationTests
     [Test]
     public void VerboseAddsTheStackTrace()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "fpm", "--verbose", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "--verbose", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));

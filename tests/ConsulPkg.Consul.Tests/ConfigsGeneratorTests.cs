@@ -87,8 +87,8 @@ public sealed class ConfigsGeneratorTests
         using var dir = new TempDirectory();
         string file = dir.WriteFile("f", "x");
         int daemon = UnixOwnership.GroupId("daemon") ?? throw new AssertionException("no 'daemon' group in /etc/group");
-        UnixOwnership.SetGroup(file, daemon);
-        Assert.That(Tool.Run("stat", "-c", "%g", file).StdOut.Trim(), Is.EqualTo(daemon.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        ConsulPkg.Debian.IO.UnixFiles.SetGroup(file, daemon);
+        Assert.That(ProcessRunner.RunUtc("stat", "-c", "%g", file).StdOut.Trim(), Is.EqualTo(daemon.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Test]

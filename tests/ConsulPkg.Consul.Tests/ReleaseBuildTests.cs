@@ -14,53 +14,30 @@ public sealed class ReleaseBuildTests
     private const string UnpinnedVersion = "0.7.5";
     private static readonly DateTimeOffset Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_480_956_810);
 
-    private FakeReleaseServer _server = null!;
-    private TempDirectory _temp = null!;
+    private ReleaseBuildSetup _setup = null!;
     private FakeRelease _release = null!;
-    private string _trustedKeyFile = null!;
     private string _gossipKeyFile = null!;
-    private string _output = null!;
-    private string _cache = null!;
-    private StringWriter _diagnostics = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _server = new FakeReleaseServer();
-        _temp = new TempDirectory();
-        _trustedKeyFile = _temp.WriteFile("keys/test.asc", TestKeys.Trusted.ArmoredPublicKey);
-        _gossipKeyFile = _temp.WriteFile("gossip.key", TestKeys.GossipKeyBase64 + "\n");
-        _output = Directory.CreateDirectory(_temp.Combine("out")).FullName;
-        _cache = _temp.Combine("cache");
-        _diagnostics = new StringWriter();
+        _setup = new ReleaseBuildSetup();
+        _gossipKeyFile = _setup.Temp.WriteFile("gossip.key", TestKeys.GossipKeyBase64 + "\n");
         _release = new FakeRelease(UnpinnedVersion);
-        _release.Publish(_server, TestKeys.Trusted);
+        _release.Publish(_setup.Server, TestKeys.Trusted);
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        _server.Dispose();
-        _temp.Dispose();
-        _diagnostics.Dispose();
-    }
+    public void TearDown() => _setup.Dispose();
 
-    private ConsulRecipeOptions Options(string? version = null) => new()
+    private ConsulRecipeOptions Options(string? version = null) => _setup.Options(version ?? UnpinnedVersion, Timestamp, "Ops <ops@test.invalid>") with
     {
-        ConsulVersion = version ?? UnpinnedVersion,
         Iteration = "1",
-        Timestamp = Timestamp,
-        BaseUrl = _server.BaseUrl,
-        TrustedKeyFiles = [_trustedKeyFile],
-        OutputDirectory = _output,
-        Cache = new DownloadCache(_cache),
         GossipKey = new GossipKeySource { File = _gossipKeyFile },
-        Maintainer = "Ops <ops@test.invalid>",
         Download = new DownloadOptions { MaxAttempts = 3, InitialBackoff = TimeSpan.FromMilliseconds(10), ReadTimeout = TimeSpan.FromSeconds(20) },
     };
 
-    private Task<ConsulBuildResult> Build(ConsulRecipeOptions? options = null) =>
-        ConsulRecipe.BuildAsync(options ?? Options(), _diagnostics);
+    private Task<ConsulBuildResult> Build(ConsulRecipeOptions? options = null) => _setup.Build(options ?? Options());
 
     /// <summary>Runs a build expected to fail; asserts nothing was left behind and the key is not in the message.</summary>
     private async Task<PackageException> BuildFails(ConsulRecipeOptions? options = null)
@@ -80,23 +57,23 @@ public sealed class ReleaseBuildTests
         {
             Assert.That(error!.Message, Does.Not.Contain("\n"), "one line");
             Assert.That(error.Message, Does.Not.Contain(TestKeys.GossipKeyBase64));
-            Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty, "no .deb, no temp file");
+            Assert.That(Directory.EnumerateFileSystemEntries(_setup.Output), Is.Empty, "no .deb, no temp file");
             Assert.That(CachedZips(), Is.Empty, "nothing unverified in the cache");
-            Assert.That(_diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
+            Assert.That(_setup.Diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
         }
 
         return error!;
     }
 
     private string[] CachedZips() =>
-        Directory.Exists(Path.Combine(_cache, "sha256")) ? Directory.GetFiles(Path.Combine(_cache, "sha256")) : [];
+        Directory.Exists(Path.Combine(_setup.CacheDirectory, "sha256")) ? Directory.GetFiles(Path.Combine(_setup.CacheDirectory, "sha256")) : [];
 
     [Test]
     public async Task HappyPathBuildsAPackageDpkgDebReads()
     {
         ConsulBuildResult result = await Build();
 
-        string deb = Path.Combine(_output, $"consul_{UnpinnedVersion}-1_amd64.deb");
+        string deb = Path.Combine(_setup.Output, $"consul_{UnpinnedVersion}-1_amd64.deb");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.PackagePath, Is.EqualTo(deb));
@@ -108,7 +85,7 @@ public sealed class ReleaseBuildTests
             Assert.That(File.GetUnixFileMode(deb), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "the .deb carries the gossip key");
         }
 
-        string listing = Tool.Check("dpkg-deb", "-c", deb);
+        string listing = ProcessRunner.RunUtc("dpkg-deb", "-c", deb).EnsureSuccess().StdOut;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(listing, Does.Match(@"-rwxr-xr-x root/root +\d+ \S+ \S+ \./usr/local/bin/consul\n"));
@@ -120,7 +97,7 @@ public sealed class ReleaseBuildTests
             Assert.That(listing, Does.Not.Contain("consul.conf"), "0.7 reads only *.json");
         }
 
-        string info = Tool.Check("dpkg-deb", "-I", deb);
+        string info = ProcessRunner.RunUtc("dpkg-deb", "-I", deb).EnsureSuccess().StdOut;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(info, Does.Contain(" Pre-Depends: adduser"));
@@ -133,7 +110,7 @@ public sealed class ReleaseBuildTests
 
         // The key is in the three configs, and nowhere else in the package or the output.
         using var unpacked = new TempDirectory();
-        Tool.Check("dpkg-deb", "-R", deb, unpacked.Path);
+        ProcessRunner.RunUtc("dpkg-deb", "-R", deb, unpacked.Path).EnsureSuccess();
         string[] withKey = Directory.EnumerateFiles(unpacked.Path, "*", SearchOption.AllDirectories)
             .Where(f => File.ReadAllText(f).Contains(TestKeys.GossipKeyBase64, StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(unpacked.Path, f))
@@ -143,7 +120,7 @@ public sealed class ReleaseBuildTests
         Assert.That(File.ReadAllText(Path.Combine(unpacked.Path, "DEBIAN", "conffiles")), Is.EqualTo(
             "/etc/consul.d/bootstrap/consul.json\n/etc/consul.d/client/consul.json\n/etc/consul.d/server/consul.json\n"));
         Assert.That(File.ReadAllText(Path.Combine(unpacked.Path, "usr/local/bin/consul")), Is.EqualTo(FakeRelease.StandInScript));
-        Assert.That(_diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
+        Assert.That(_setup.Diagnostics.ToString(), Does.Not.Contain(TestKeys.GossipKeyBase64));
     }
 
     [TestCase(PackageLayout.Seed)]
@@ -151,7 +128,7 @@ public sealed class ReleaseBuildTests
     public async Task ContentsListingMatchesTheGoldenFile(PackageLayout layout)
     {
         ConsulBuildResult result = await Build(Options() with { Layout = layout });
-        string listing = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        string listing = ProcessRunner.RunUtc("dpkg-deb", "-c", result.PackagePath).EnsureSuccess().StdOut;
         Golden.AssertMatches($"consul_{UnpinnedVersion}-1_amd64.{layout.ToString().ToLowerInvariant()}.contents.txt", listing);
     }
 
@@ -161,7 +138,7 @@ public sealed class ReleaseBuildTests
     public async Task PackagePassesLintian(PackageLayout layout)
     {
         ConsulBuildResult result = await Build(Options() with { Layout = layout });
-        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", "--tag-display-limit", "0", result.PackagePath);
+        ProcessResult lintian = ProcessRunner.RunUtc("lintian", "--fail-on", "error,warning", "--tag-display-limit", "0", result.PackagePath);
         Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
         Assert.That(lintian.StdOut, Does.Not.Match("(?m)^[EW]: "));
     }
@@ -176,9 +153,9 @@ public sealed class ReleaseBuildTests
     {
         _release.Zip = FakeRelease.MakeZip(("consul", StaticElf.Bytes), ("LICENSE.txt", "licence\n"u8.ToArray()));
         _release.Sums = _release.SumsFor(_release.Zip);
-        _release.Publish(_server, TestKeys.Trusted);
+        _release.Publish(_setup.Server, TestKeys.Trusted);
         ConsulBuildResult result = await Build(Options() with { Layout = layout });
-        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", "--info", "--tag-display-limit", "0", result.PackagePath);
+        ProcessResult lintian = ProcessRunner.RunUtc("lintian", "--fail-on", "error,warning", "--info", "--tag-display-limit", "0", result.PackagePath);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
@@ -186,7 +163,7 @@ public sealed class ReleaseBuildTests
             Assert.That(lintian.StdOut, Does.Not.Contain("unused-override"), "each override is earned");
         }
 
-        string overrides = Tool.Check("sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -xOf - ./usr/share/lintian/overrides/consul", "sh", result.PackagePath);
+        string overrides = ProcessRunner.RunUtc("sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -xOf - ./usr/share/lintian/overrides/consul", "sh", result.PackagePath).EnsureSuccess().StdOut;
         Assert.That(overrides, Does.Contain("consul: statically-linked-binary [").And.Contain("consul: unstripped-binary-or-object ["));
     }
 
@@ -196,9 +173,9 @@ public sealed class ReleaseBuildTests
         var i386 = new FakeRelease(UnpinnedVersion, "386");
         i386.Zip = FakeRelease.MakeZip(("consul", StaticElf.Bytes));
         i386.Sums = i386.SumsFor(i386.Zip);
-        i386.Publish(_server, TestKeys.Trusted);
+        i386.Publish(_setup.Server, TestKeys.Trusted);
         var e = Assert.ThrowsAsync<PackageException>(() => Build(Options() with { Architecture = "i386" }));
-        Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(_setup.Output), Is.Empty);
         Assert.That(e!.Message, Is.EqualTo($"the consul binary in consul_{UnpinnedVersion}_linux_386.zip is for x86-64, not i386 (i386): the mirror serves the wrong build"));
     }
 
@@ -207,8 +184,8 @@ public sealed class ReleaseBuildTests
     public async Task WithoutAMaintainerTheDocumentedDefaultIsWritten()
     {
         ConsulBuildResult result = await Build(Options() with { Maintainer = null });
-        Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Maintainer"), Is.EqualTo(ConsulRecipe.DefaultMaintainer + "\n"));
-        ToolResult lintian = Tool.Run("lintian", "--fail-on", "error,warning", result.PackagePath);
+        Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", result.PackagePath, "Maintainer").EnsureSuccess().StdOut, Is.EqualTo(ConsulRecipe.DefaultMaintainer + "\n"));
+        ProcessResult lintian = ProcessRunner.RunUtc("lintian", "--fail-on", "error,warning", result.PackagePath);
         Assert.That(lintian.ExitCode, Is.Zero, lintian.StdOut + lintian.StdErr);
     }
 
@@ -220,7 +197,7 @@ public sealed class ReleaseBuildTests
     {
         PackageException e = await BuildFails(Options() with { Maintainer = maintainer });
         Assert.That(e.Message, Is.EqualTo($"invalid maintainer '{maintainer}' from the Maintainer setting: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)"));
-        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
+        Assert.That(_setup.Server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
     }
 
     [Test]
@@ -236,7 +213,7 @@ public sealed class ReleaseBuildTests
     public async Task DebianLayoutUsesPolicyPaths()
     {
         ConsulBuildResult result = await Build(Options() with { Layout = PackageLayout.Debian });
-        string listing = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        string listing = ProcessRunner.RunUtc("dpkg-deb", "-c", result.PackagePath).EnsureSuccess().StdOut;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(listing, Does.Contain("./usr/bin/consul\n"));
@@ -248,8 +225,8 @@ public sealed class ReleaseBuildTests
     [Test]
     public async Task PlainSignatureIsUsedWhenTheKeyIdNamedOneIsAbsent()
     {
-        _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
-        _server.Serve(_release.Dir + _release.SumsName + ".sig", TestKeys.Trusted.Sign(_release.Sums));
+        _setup.Server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
+        _setup.Server.Serve(_release.Dir + _release.SumsName + ".sig", TestKeys.Trusted.Sign(_release.Sums));
         ConsulBuildResult result = await Build();
         Assert.That(result.SignedBy, Is.Not.Null);
     }
@@ -259,7 +236,7 @@ public sealed class ReleaseBuildTests
     {
         // A consistent zip + SHA256SUMS + valid signature, but not HashiCorp's 0.7.2 zip.
         var pinned = new FakeRelease("0.7.2");
-        pinned.Publish(_server, TestKeys.Trusted);
+        pinned.Publish(_setup.Server, TestKeys.Trusted);
         PackageException e = await BuildFails(Options("0.7.2"));
         Assert.That(e, Is.TypeOf<ChecksumException>());
         Assert.That(e.Message, Does.Contain("consul_0.7.2_linux_amd64.zip")
@@ -272,7 +249,7 @@ public sealed class ReleaseBuildTests
     public async Task TamperedZipIsRefused()
     {
         byte[] tampered = FakeRelease.MakeZip(("consul", "#!/bin/sh\necho evil\n"u8.ToArray()));
-        _server.Serve(_release.Dir + _release.ZipName, tampered);
+        _setup.Server.Serve(_release.Dir + _release.ZipName, tampered);
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain(_release.ZipName)
             .And.Contain(FakeRelease.Sha256(_release.Zip))
@@ -283,8 +260,8 @@ public sealed class ReleaseBuildTests
     public async Task SumsWithoutTheZipsLineIsRefused()
     {
         byte[] sums = "0000000000000000000000000000000000000000000000000000000000000000  consul_0.7.5_linux_arm64.zip\n"u8.ToArray();
-        _server.Serve(_release.Dir + _release.SumsName, sums);
-        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
+        _setup.Server.Serve(_release.Dir + _release.SumsName, sums);
+        _setup.Server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain("has no line for consul_0.7.5_linux_amd64.zip"));
     }
@@ -298,8 +275,8 @@ public sealed class ReleaseBuildTests
     {
         string hash = FakeRelease.Sha256(_release.Zip);
         byte[] sums = System.Text.Encoding.ASCII.GetBytes(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, hash.ToUpperInvariant(), hash));
-        _server.Serve(_release.Dir + _release.SumsName, sums);
-        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
+        _setup.Server.Serve(_release.Dir + _release.SumsName, sums);
+        _setup.Server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Trusted.Sign(sums));
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain("is malformed"), what);
     }
@@ -309,17 +286,17 @@ public sealed class ReleaseBuildTests
     {
         // SHA256SUMS changed after signing (with a hash matching a different zip).
         byte[] other = FakeRelease.MakeZip(("consul", "#!/bin/sh\n"u8.ToArray()));
-        _server.Serve(_release.Dir + _release.ZipName, other);
-        _server.Serve(_release.Dir + _release.SumsName, _release.SumsFor(other));
+        _setup.Server.Serve(_release.Dir + _release.ZipName, other);
+        _setup.Server.Serve(_release.Dir + _release.SumsName, _release.SumsFor(other));
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.StartWith("BAD signature").And.Contain(_release.SumsName));
-        Assert.That(_server.RequestCount(_release.Dir + _release.ZipName), Is.Zero, "the zip is not even fetched");
+        Assert.That(_setup.Server.RequestCount(_release.Dir + _release.ZipName), Is.Zero, "the zip is not even fetched");
     }
 
     [Test]
     public async Task SignatureThatIsNotOpenPgpIsRefused()
     {
-        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", "<html><body>mirror error</body></html>\n"u8.ToArray());
+        _setup.Server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", "<html><body>mirror error</body></html>\n"u8.ToArray());
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain(_release.SumsName + ".72D7468F.sig"));
     }
@@ -328,17 +305,17 @@ public sealed class ReleaseBuildTests
     public async Task DebianArchitectureNamesAreMappedToHashiCorps()
     {
         var i386 = new FakeRelease(UnpinnedVersion, "386");
-        i386.Publish(_server, TestKeys.Trusted); // same SHA256SUMS name: now lists the 386 zip
+        i386.Publish(_setup.Server, TestKeys.Trusted); // same SHA256SUMS name: now lists the 386 zip
         ConsulBuildResult result = await Build(Options() with { Architecture = "i386" });
         Assert.That(Path.GetFileName(result.PackagePath), Is.EqualTo($"consul_{UnpinnedVersion}-1_i386.deb"));
-        Assert.That(_server.RequestCount(i386.Dir + "consul_0.7.5_linux_386.zip"), Is.EqualTo(1));
-        Assert.That(Tool.Check("dpkg-deb", "-f", result.PackagePath, "Architecture"), Is.EqualTo("i386\n"));
+        Assert.That(_setup.Server.RequestCount(i386.Dir + "consul_0.7.5_linux_386.zip"), Is.EqualTo(1));
+        Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", result.PackagePath, "Architecture").EnsureSuccess().StdOut, Is.EqualTo("i386\n"));
     }
 
     [Test]
     public async Task SignatureByAnUntrustedKeyIsRefused()
     {
-        _server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
+        _setup.Server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain("not trusted"));
         Assert.That(e.Setting, Is.EqualTo(ConsulSettings.TrustedKeys), "the command line names its option for it");
@@ -347,16 +324,16 @@ public sealed class ReleaseBuildTests
     [Test]
     public async Task MissingSignatureIsRefusedUnlessSkippedWithAWarning()
     {
-        _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
+        _setup.Server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
         PackageException e = await BuildFails();
         Assert.That(e.Message, Is.EqualTo(
-            $"no signature for {_release.SumsName} (looked for {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.SumsName}.72D7468F.sig and {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.SumsName}.sig): "
+            $"no signature for {_release.SumsName} (looked for {_setup.Server.BaseUrl}consul/{UnpinnedVersion}/{_release.SumsName}.72D7468F.sig and {_setup.Server.BaseUrl}consul/{UnpinnedVersion}/{_release.SumsName}.sig): "
             + "the release cannot be verified; skip the signature check only if you trust where the files come from"));
         Assert.That(e.Setting, Is.EqualTo(ConsulSettings.SkipSignature));
 
         ConsulBuildResult result = await Build(Options() with { SkipSignature = true });
         Assert.That(result.SignedBy, Is.Null);
-        Assert.That(_diagnostics.ToString(), Does.Contain($"warning: the signature on {_release.SumsName} is NOT checked, as asked"));
+        Assert.That(_setup.Diagnostics.ToString(), Does.Contain($"warning: the signature on {_release.SumsName} is NOT checked, as asked"));
     }
 
     [Test]
@@ -364,36 +341,36 @@ public sealed class ReleaseBuildTests
     {
         PackageException e = await BuildFails(Options("9.9.9"));
         Assert.That(e.Message, Does.Contain("consul_9.9.9_SHA256SUMS was not found (HTTP 404)"));
-        Assert.That(_server.RequestCount("/consul/9.9.9/consul_9.9.9_SHA256SUMS"), Is.EqualTo(1), "a 404 is not retried");
+        Assert.That(_setup.Server.RequestCount("/consul/9.9.9/consul_9.9.9_SHA256SUMS"), Is.EqualTo(1), "a 404 is not retried");
     }
 
     [Test]
     public async Task ConnectionDroppedMidBodyIsRetried()
     {
         string zipPath = _release.Dir + _release.ZipName;
-        _server.FailNext(zipPath, Fault.DropMidBody, times: 2);
+        _setup.Server.FailNext(zipPath, Fault.DropMidBody, times: 2);
         ConsulBuildResult result = await Build();
         Assert.That(File.Exists(result.PackagePath), Is.True);
-        Assert.That(_server.RequestCount(zipPath), Is.EqualTo(3));
+        Assert.That(_setup.Server.RequestCount(zipPath), Is.EqualTo(3));
     }
 
     [Test]
     public async Task ServerErrorIsRetried()
     {
         string sumsPath = _release.Dir + _release.SumsName;
-        _server.FailNext(sumsPath, Fault.ServiceUnavailable);
+        _setup.Server.FailNext(sumsPath, Fault.ServiceUnavailable);
         await Build();
-        Assert.That(_server.RequestCount(sumsPath), Is.EqualTo(2));
+        Assert.That(_setup.Server.RequestCount(sumsPath), Is.EqualTo(2));
     }
 
     [Test]
     public async Task ConnectionThatNeverRecoversGivesUpWithAClearError()
     {
         string zipPath = _release.Dir + _release.ZipName;
-        _server.FailAlways(zipPath, Fault.DropMidBody);
+        _setup.Server.FailAlways(zipPath, Fault.DropMidBody);
         PackageException e = await BuildFails();
-        Assert.That(e.Message, Does.StartWith($"could not download {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 3 attempts"));
-        Assert.That(_server.RequestCount(zipPath), Is.EqualTo(3));
+        Assert.That(e.Message, Does.StartWith($"could not download {_setup.Server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 3 attempts"));
+        Assert.That(_setup.Server.RequestCount(zipPath), Is.EqualTo(3));
     }
 
     /// <summary>
@@ -413,25 +390,25 @@ public sealed class ReleaseBuildTests
     public async Task ServerThatStopsAnsweringTimesOutAndIsRetried()
     {
         string sumsPath = _release.Dir + _release.SumsName;
-        _server.FailNext(sumsPath, Fault.Stall);
+        _setup.Server.FailNext(sumsPath, Fault.Stall);
         var clock = new ManualClock();
         Task<ConsulBuildResult> build = Build(OnClock(clock, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(5)));
-        await _server.RequestArrived(sumsPath);
+        await _setup.Server.RequestArrived(sumsPath);
         clock.Advance(TimeSpan.FromSeconds(20));
         await build;
-        Assert.That(_server.RequestCount(sumsPath), Is.EqualTo(2), "the stalled request and one retry");
+        Assert.That(_setup.Server.RequestCount(sumsPath), Is.EqualTo(2), "the stalled request and one retry");
     }
 
     [Test]
     public async Task ServerThatNeverAnswersGivesUpNamingTheTimeout()
     {
         string sumsPath = _release.Dir + _release.SumsName;
-        _server.FailAlways(sumsPath, Fault.Stall);
+        _setup.Server.FailAlways(sumsPath, Fault.Stall);
         var clock = new ManualClock();
         Task<PackageException> failing = BuildFails(OnClock(clock, TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(5)));
         for (int attempt = 1; attempt <= 3; attempt++)
         {
-            await _server.RequestArrived(sumsPath, attempt);
+            await _setup.Server.RequestArrived(sumsPath, attempt);
             clock.Advance(TimeSpan.FromSeconds(20));
         }
 
@@ -447,15 +424,15 @@ public sealed class ReleaseBuildTests
         using var progress = new StringWriter();
         await Build(options with { Download = options.Download with { Progress = progress } });
         Assert.That(progress.ToString(), Does.Contain($"\r{_release.ZipName} [####################] ").And.Contain("100%"));
-        Assert.That(_diagnostics.ToString(), Is.Empty, "nothing on stderr when not a terminal");
+        Assert.That(_setup.Diagnostics.ToString(), Is.Empty, "nothing on stderr when not a terminal");
     }
 
     [Test]
     public async Task CacheIsReusedWithNoNetwork()
     {
         await Build();
-        File.Delete(Path.Combine(_output, $"consul_{UnpinnedVersion}-1_amd64.deb"));
-        _server.Stop();
+        File.Delete(Path.Combine(_setup.Output, $"consul_{UnpinnedVersion}-1_amd64.deb"));
+        _setup.Server.Stop();
 
         ConsulBuildResult again = await Build();
         using (Assert.EnterMultipleScope())
@@ -472,34 +449,34 @@ public sealed class ReleaseBuildTests
         await Build();
         string cached = CachedZips().Single();
         await File.WriteAllTextAsync(cached, "corrupted");
-        _server.Stop();
+        _setup.Server.Stop();
 
         DownloadException e = await BuildFailsAllowingCache();
         Assert.That(e.Message, Does.StartWith("could not download"));
         Assert.That(File.Exists(cached), Is.False, "the bad entry is removed");
-        Assert.That(_diagnostics.ToString(), Does.StartWith($"warning: the cached {cached} does not verify (SHA-256 mismatch for {cached}: "));
+        Assert.That(_setup.Diagnostics.ToString(), Does.StartWith($"warning: the cached {cached} does not verify (SHA-256 mismatch for {cached}: "));
     }
 
     private async Task<DownloadException> BuildFailsAllowingCache()
     {
-        foreach (string f in Directory.GetFiles(_output))
+        foreach (string f in Directory.GetFiles(_setup.Output))
         {
             File.Delete(f);
         }
 
         var e = Assert.ThrowsAsync<DownloadException>(() => Build());
         await Task.CompletedTask;
-        Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(_setup.Output), Is.Empty);
         return e!;
     }
 
     [Test]
     public async Task LocalZipAndSumsNeedNoNetwork()
     {
-        _server.Stop();
-        string zip = _temp.WriteFile("local/" + _release.ZipName, "");
+        _setup.Server.Stop();
+        string zip = _setup.Temp.WriteFile("local/" + _release.ZipName, "");
         await File.WriteAllBytesAsync(zip, _release.Zip);
-        string sums = _temp.Combine("local", _release.SumsName);
+        string sums = _setup.Temp.Combine("local", _release.SumsName);
         await File.WriteAllBytesAsync(sums, _release.Sums);
         await File.WriteAllBytesAsync(sums + ".sig", TestKeys.Trusted.Sign(_release.Sums));
 
@@ -512,17 +489,17 @@ public sealed class ReleaseBuildTests
     public async Task InvalidGossipKeyIsRefusedWithoutEchoingIt()
     {
         const string badKey = "c2VjcmV0LXRoYXQtaXMtdG9vLWxvbmctZm9yLWNvbnN1bA==";
-        string file = _temp.WriteFile("bad.key", badKey);
+        string file = _setup.Temp.WriteFile("bad.key", badKey);
         PackageException e = await BuildFails(Options() with { GossipKey = new GossipKeySource { File = file } });
         Assert.That(e.Message, Does.Contain("decodes to 34 bytes").And.Not.Contain(badKey).And.Not.Contain("c2VjcmV0"));
-        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero, "input is checked before any download");
+        Assert.That(_setup.Server.RequestCount(_release.Dir + _release.SumsName), Is.Zero, "input is checked before any download");
     }
 
     [Test]
     public async Task TemplateWithAnUnknownVariableNamesFileAndLine()
     {
-        string dir = _temp.Combine("templates");
-        string file = _temp.WriteFile("templates/prerm.sbn", "#!/bin/sh\nset -e\necho {{ pakage_name }}\n");
+        string dir = _setup.Temp.Combine("templates");
+        string file = _setup.Temp.WriteFile("templates/prerm.sbn", "#!/bin/sh\nset -e\necho {{ pakage_name }}\n");
         PackageException e = await BuildFails(Options() with { TemplatesDirectory = dir });
         Assert.That(e.Message, Does.Contain(file + "(3,").And.Contain("pakage_name"));
     }
@@ -532,7 +509,7 @@ public sealed class ReleaseBuildTests
     {
         PackageException e = await BuildFails(Options("99999999999.0.0"));
         Assert.That(e.Message, Does.Contain("'99999999999' is out of range"));
-        Assert.That(_server.RequestCount("/consul/99999999999.0.0/consul_99999999999.0.0_SHA256SUMS"), Is.Zero);
+        Assert.That(_setup.Server.RequestCount("/consul/99999999999.0.0/consul_99999999999.0.0_SHA256SUMS"), Is.Zero);
     }
 
     [TestCase("/dev/zero", "character device")]
@@ -543,12 +520,12 @@ public sealed class ReleaseBuildTests
         string path = name;
         if (name == "fifo")
         {
-            path = _temp.Combine("key.fifo");
-            Assert.That(Tool.Run("mkfifo", path).ExitCode, Is.Zero);
+            path = _setup.Temp.Combine("key.fifo");
+            Assert.That(ProcessRunner.RunUtc("mkfifo", path).ExitCode, Is.Zero);
         }
         else if (name == "big")
         {
-            path = _temp.WriteFile("big.key", TestKeys.GossipKeyBase64 + new string(' ', 2000));
+            path = _setup.Temp.WriteFile("big.key", TestKeys.GossipKeyBase64 + new string(' ', 2000));
         }
 
         // A FIFO without a writer used to block for ever: the build must come back on its own.
@@ -565,8 +542,8 @@ public sealed class ReleaseBuildTests
     [TestCase("{{ encrypt_json | string.slice 1 10 | math.plus 1 }}")]
     public async Task NoErrorMessageContainsTheGossipKeyWhateverTheTemplateDoes(string serverTemplate)
     {
-        string dir = _temp.Combine("templates");
-        _temp.WriteFile("templates/server.json.sbn", serverTemplate);
+        string dir = _setup.Temp.Combine("templates");
+        _setup.Temp.WriteFile("templates/server.json.sbn", serverTemplate);
         PackageException e = await BuildFails(Options() with { TemplatesDirectory = dir });
         string key = TestKeys.GossipKeyBase64;
         for (int start = 0; start + 8 <= key.Length; start++)
@@ -578,19 +555,19 @@ public sealed class ReleaseBuildTests
     [Test]
     public async Task ARedirectToAFileUrlIsOneClearLine()
     {
-        _server.Redirect(_release.Dir + _release.SumsName, "file:///etc/passwd");
+        _setup.Server.Redirect(_release.Dir + _release.SumsName, "file:///etc/passwd");
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain("redirects to 'file:' URL file:///etc/passwd; only http and https redirects are followed"));
-        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.EqualTo(1), "not retried");
+        Assert.That(_setup.Server.RequestCount(_release.Dir + _release.SumsName), Is.EqualTo(1), "not retried");
     }
 
     [Test]
     public async Task AnHttpRedirectIsFollowed()
     {
-        _server.Serve("/moved/SHA256SUMS", _release.Sums);
-        _server.Redirect(_release.Dir + _release.SumsName, $"{_server.BaseUrl}moved/SHA256SUMS");
+        _setup.Server.Serve("/moved/SHA256SUMS", _release.Sums);
+        _setup.Server.Redirect(_release.Dir + _release.SumsName, $"{_setup.Server.BaseUrl}moved/SHA256SUMS");
         await Build();
-        Assert.That(_server.RequestCount("/moved/SHA256SUMS"), Is.EqualTo(1));
+        Assert.That(_setup.Server.RequestCount("/moved/SHA256SUMS"), Is.EqualTo(1));
     }
 
     [TestCase(true)]
@@ -598,14 +575,14 @@ public sealed class ReleaseBuildTests
     public async Task ADownloadThatNeverFinishesEndsAtTheDeadlineSayingHowLongItWaited(bool trickle)
     {
         string zipPath = _release.Dir + _release.ZipName;
-        _server.FailAlways(zipPath, trickle ? Fault.Trickle : Fault.StallAfterHeaders);
+        _setup.Server.FailAlways(zipPath, trickle ? Fault.Trickle : Fault.StallAfterHeaders);
         var clock = new ManualClock();
         // The read timeout is longer than the deadline: only the deadline can end this download.
         Task<PackageException> failing = BuildFails(OnClock(clock, TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(120)));
-        await _server.ResponseStarted(zipPath);
+        await _setup.Server.ResponseStarted(zipPath);
         clock.Advance(TimeSpan.FromSeconds(120));
         PackageException e = await failing;
-        Assert.That(e.Message, Does.Contain($"gave up on {_server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 120 s, the download deadline"));
+        Assert.That(e.Message, Does.Contain($"gave up on {_setup.Server.BaseUrl}consul/{UnpinnedVersion}/{_release.ZipName} after 120 s, the download deadline"));
         Assert.That(e.Setting, Is.EqualTo(ConsulSettings.DownloadDeadline));
     }
 
@@ -613,11 +590,11 @@ public sealed class ReleaseBuildTests
     public async Task AnUnwritableCacheIsAWarningNotAFailure()
     {
         // A file where the cache directory should be: even root cannot create directories in it.
-        await File.WriteAllTextAsync(_cache, "not a directory");
+        await File.WriteAllTextAsync(_setup.CacheDirectory, "not a directory");
         ConsulBuildResult result = await Build();
         Assert.That(File.Exists(result.PackagePath), Is.True);
-        Assert.That(_diagnostics.ToString(), Does.StartWith($"warning: the download cache {_cache} cannot be used (").And.Contain("going on without it"));
-        Assert.That(_diagnostics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "warned once");
+        Assert.That(_setup.Diagnostics.ToString(), Does.StartWith($"warning: the download cache {_setup.CacheDirectory} cannot be used (").And.Contain("going on without it"));
+        Assert.That(_setup.Diagnostics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "warned once");
     }
 
     [Test]

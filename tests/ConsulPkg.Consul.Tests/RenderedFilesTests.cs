@@ -21,7 +21,7 @@ public sealed class RenderedFilesTests
     /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
     /// binary it runs, /bin/kill and the host's targets (so dependencies resolve).
     /// </summary>
-    private static ToolResult VerifyUnit(string unitText, string unitPath, string binaryPath)
+    private static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
     {
         using var root = new TempDirectory();
         root.WriteFile(unitPath.TrimStart('/'), unitText);
@@ -40,7 +40,7 @@ public sealed class RenderedFilesTests
             }
         }
 
-        return Tool.Run("systemd-analyze", "verify", "--root=" + root.Path, unitPath);
+        return ProcessRunner.RunUtc("systemd-analyze", "verify", "--root=" + root.Path, unitPath);
     }
 
     [TestCase(PackageLayout.Seed)]
@@ -49,7 +49,7 @@ public sealed class RenderedFilesTests
     {
         LayoutPaths paths = LayoutPaths.For(layout);
         RenderedPackage rendered = Render(layout);
-        ToolResult result = VerifyUnit(rendered.Unit, paths.UnitPath, paths.BinaryPath);
+        ProcessResult result = VerifyUnit(rendered.Unit, paths.UnitPath, paths.BinaryPath);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr + result.StdOut);
         Assert.That(result.StdErr, Is.Empty);
     }
@@ -59,7 +59,7 @@ public sealed class RenderedFilesTests
     {
         // Proves the check above can fail: the seed's unit pointed at a path nothing installs.
         RenderedPackage rendered = Render(PackageLayout.Seed);
-        ToolResult result = VerifyUnit(rendered.Unit, "/usr/lib/systemd/system/consul.service", "/usr/bin/not-consul");
+        ProcessResult result = VerifyUnit(rendered.Unit, "/usr/lib/systemd/system/consul.service", "/usr/bin/not-consul");
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(result.StdErr, Does.Contain("/usr/local/bin/consul"));
     }
@@ -89,7 +89,7 @@ public sealed class RenderedFilesTests
         foreach ((MaintainerScript script, string text) in Render(layout).Scripts)
         {
             string file = dir.WriteFile(script.ToString().ToLowerInvariant(), text);
-            ToolResult result = Tool.Run("shellcheck", "--shell=sh", "--severity=style", file);
+            ProcessResult result = ProcessRunner.RunUtc("shellcheck", "--shell=sh", "--severity=style", file);
             Assert.That(result.ExitCode, Is.Zero, $"{script}:\n{result.StdOut}{result.StdErr}");
         }
     }
@@ -99,7 +99,7 @@ public sealed class RenderedFilesTests
     {
         using var dir = new TempDirectory();
         string file = dir.WriteFile("postinst", "#!/bin/sh\nrm -rf $1/data\n");
-        Assert.That(Tool.Run("shellcheck", "--shell=sh", file).ExitCode, Is.Not.Zero);
+        Assert.That(ProcessRunner.RunUtc("shellcheck", "--shell=sh", file).ExitCode, Is.Not.Zero);
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ public sealed class RenderedFilesTests
     {
         using var dir = new TempDirectory();
         string file = dir.WriteFile("script", Render(PackageLayout.Debian).Scripts[script], (UnixFileMode)0b111_101_101);
-        ToolResult bad = Tool.Run(file, "frobnicate");
+        ProcessResult bad = ProcessRunner.RunUtc(file, "frobnicate");
         Assert.That(bad.ExitCode, Is.EqualTo(1));
         Assert.That(bad.StdErr, Does.Contain("unknown argument 'frobnicate'"));
     }

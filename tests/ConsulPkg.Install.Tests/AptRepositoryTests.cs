@@ -204,12 +204,9 @@ public sealed class AptRepositoryTests
 
     private ProcessResult Publish(DateTimeOffset date, string[] options, params string[] debs)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["SOURCE_DATE_EPOCH"] = date.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-        };
-        return ConsulPkgTool.Run(work.Path, environment,
-            ["repo", "publish", "--repo", Repository, "--suite", Suite, "--signing-key", keys.RsaArmored, "--origin", "consul-pkg tests", .. options, .. debs])
+        return ConsulPkgProcess.Run(
+            ["repo", "publish", "--repo", Repository, "--suite", Suite, "--signing-key", keys.RsaArmored, "--origin", "consul-pkg tests", .. options, .. debs],
+            work.Path, sourceDateEpoch: date.ToUnixTimeSeconds())
             .EnsureSuccess();
     }
 

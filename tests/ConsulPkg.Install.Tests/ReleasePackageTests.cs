@@ -47,7 +47,7 @@ public sealed partial class ReleasePackageTests
         var version = root.Run("consul-pkg", "--version");
         var fpm = root.Shell(
             "mkdir -p /tmp/tree/usr/bin && printf '#!/bin/sh\\necho hello\\n' > /tmp/tree/usr/bin/hello && chmod 0755 /tmp/tree/usr/bin/hello\n"
-            + $"SOURCE_DATE_EPOCH={ConsulPkgTool.SourceDateEpoch} consul-pkg fpm -s dir -t deb -n hello -v 1.0 --iteration 1 "
+            + $"SOURCE_DATE_EPOCH={ConsulPkgProcess.SeedEpoch} consul-pkg fpm -s dir -t deb -n hello -v 1.0 --iteration 1 "
             + "-m 'Ops Team <ops@consul-pkg.invalid>' --description 'says hello' -C /tmp/tree -p /tmp/hello.deb .");
         var contents = root.Run("consul-pkg", "contents", "/tmp/hello.deb");
         var reference = root.Run("dpkg-deb", "-c", "/tmp/hello.deb");
@@ -144,22 +144,13 @@ public sealed partial class ReleasePackageTests
     /// <summary>Runs build/release.sh into <paramref name="dist"/>, with the native build kept in this fixture's directory.</summary>
     private (string Deb, string Tarball) Release(string dist)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            var name = (string)variable.Key;
-            // The test host's MSBuild settings must not leak into the release's dotnet publish.
-            if (!name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && name != "DOTNET_HOST_PATH")
-            {
-                environment[name] = (string?)variable.Value ?? string.Empty;
-            }
-        }
-
+        // The test host's MSBuild settings must not leak into the release's dotnet publish.
+        Dictionary<string, string?> environment = ProcessRunner.WithoutHostBuildSettings();
         environment["CONSUL_PKG_ARTIFACTS"] = work.Combine("artifacts");
         environment["CONSUL_PKG_DIST"] = dist;
-        environment["SOURCE_DATE_EPOCH"] = ConsulPkgTool.SourceDateEpoch;
-        environment.Remove("CONSUL_PKG_BUILD");
-        ProcessRunner.Run(Path.Combine(RepositoryRoot, "build", "release.sh"), [], environment, RepositoryRoot, ReleaseTimeout).EnsureSuccess();
+        environment["SOURCE_DATE_EPOCH"] = ConsulPkgProcess.SeedEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["CONSUL_PKG_BUILD"] = null;
+        ProcessRunner.Run(Path.Combine(RepositoryRoot, "build", "release.sh"), [], RepositoryRoot, environment, timeout: ReleaseTimeout).EnsureSuccess();
         return (Directory.GetFiles(dist, "consul-pkg_*_amd64.deb").Single(), Directory.GetFiles(dist, "consul-pkg-*-linux-x64.tar.gz").Single());
     }
 
@@ -169,18 +160,5 @@ public sealed partial class ReleasePackageTests
     [GeneratedRegex("<VersionPrefix>([^<]+)</VersionPrefix>", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPrefix();
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(TestContext.CurrentContext.TestDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "build", "release.sh")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("build/release.sh not found above " + TestContext.CurrentContext.TestDirectory);
-    }
+    private static string RepositoryRoot { get; } = ConsulPkg.Testing.RepositoryRoot.Find();
 }

@@ -17,7 +17,7 @@ public sealed class SeedRecipeTests
     {
         using var seed = new TempDirectory("consul-pkg-seed-");
         SeedTree.Write(seed.Path, GossipKey);
-        ConsulPkgTool.Run(seed.Path, SeedTree.FpmArguments).EnsureSuccess();
+        ConsulPkgProcess.Run(seed.Path, SeedTree.FpmArguments).EnsureSuccess();
         var deb = Path.Combine(seed.Path, "consul_0.7.2-1_amd64.deb");
         Assert.That(File.Exists(deb), Is.True, "the seed's line yields consul_0.7.2-1_amd64.deb");
 

@@ -21,9 +21,9 @@ public sealed class AptFtparchiveComparisonTests
             DpkgDebBuilt(work),
         ]);
 
-        ProcessOutput reference = ProcessRunner.Run("apt-ftparchive", ["packages", "pool"], workingDirectory: repo);
-        Assert.That(reference.ExitCode, Is.Zero, reference.Stderr);
-        Dictionary<string, Deb822Paragraph> theirs = ByIdentity(System.Text.Encoding.UTF8.GetString(reference.Stdout));
+        ProcessResult reference = ProcessRunner.Run("apt-ftparchive", ["packages", "pool"], workingDirectory: repo);
+        Assert.That(reference.ExitCode, Is.Zero, reference.StdErr);
+        Dictionary<string, Deb822Paragraph> theirs = ByIdentity(System.Text.Encoding.UTF8.GetString(reference.StdOutBytes));
         Dictionary<string, Deb822Paragraph> ours = ByIdentity(string.Concat(
             Directory.GetFiles(Path.Combine(repo, "dists/stable/main"), "Packages", SearchOption.AllDirectories).Select(File.ReadAllText)));
 
@@ -52,8 +52,8 @@ public sealed class AptFtparchiveComparisonTests
             + "Multi-Arch: foreign\nPre-Depends: dpkg (>= 1.19)\nX-Custom-Thing: kept as is\nDescription: an odd one\n with a second line\n");
         work.WriteFile("tree/usr/share/odd/file", "odd\n");
         string deb = work.Combine("odd_0.1_amd64.deb");
-        ProcessOutput built = ProcessRunner.Run("dpkg-deb", ["--root-owner-group", "-b", tree, deb]);
-        Assert.That(built.ExitCode, Is.Zero, built.Stderr);
+        ProcessResult built = ProcessRunner.Run("dpkg-deb", ["--root-owner-group", "-b", tree, deb]);
+        Assert.That(built.ExitCode, Is.Zero, built.StdErr);
         return deb;
     }
 

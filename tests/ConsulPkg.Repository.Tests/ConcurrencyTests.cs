@@ -16,15 +16,15 @@ public sealed class ConcurrencyTests
         string[] debs = Enumerable.Range(1, Publishers).Select(i => TestDebs.Build(work.Path, $"racer{i}", "1.0")).ToArray();
 
         // Separate processes, as two pipelines would be; all started before any is awaited.
-        Task<ProcessOutput>[] runs = debs.Select(deb => Task.Run(() => ConsulPkgCli.Run(Date,
-            "repo", "publish", "--repo", repo, "--suite", "stable", "--signing-key", Keys.RsaArmored, deb))).ToArray();
+        Task<ProcessResult>[] runs = debs.Select(deb => Task.Run(() => ConsulPkgProcess.Run(
+            ["repo", "publish", "--repo", repo, "--suite", "stable", "--signing-key", Keys.RsaArmored, deb], sourceDateEpoch: Date.ToUnixTimeSeconds()))).ToArray();
         Task.WaitAll(runs);
 
         Assert.Multiple(() =>
         {
-            foreach (Task<ProcessOutput> run in runs)
+            foreach (Task<ProcessResult> run in runs)
             {
-                Assert.That(run.Result.ExitCode, Is.Zero, run.Result.Stderr);
+                Assert.That(run.Result.ExitCode, Is.Zero, run.Result.StdErr);
             }
 
             Assert.That(PublishTests.PackagesOf(Path.Combine(repo, "dists/stable"), "amd64"),

@@ -169,8 +169,8 @@ public sealed class PublishTests
 
     private static byte[] Decompressed(string path, string tool)
     {
-        ProcessOutput result = ProcessRunner.Run(tool, ["-dc", path]);
-        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
-        return result.Stdout;
+        ProcessResult result = ProcessRunner.Run(tool, ["-dc", path]);
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr);
+        return result.StdOutBytes;
     }
 }

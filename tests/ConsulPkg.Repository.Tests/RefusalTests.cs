@@ -19,8 +19,8 @@ public sealed class RefusalTests
         work = new TempDirectory();
         repo = work.Combine("repo");
         published = TestDebs.Build(work.Path, "tool", "1.0-1");
-        ProcessOutput first = Cli("--signing-key", Keys.RsaArmored, published);
-        Assert.That(first.ExitCode, Is.Zero, first.Stderr);
+        ProcessResult first = Cli("--signing-key", Keys.RsaArmored, published);
+        Assert.That(first.ExitCode, Is.Zero, first.StdErr);
     }
 
     [TearDown]
@@ -81,35 +81,35 @@ public sealed class RefusalTests
     public void ProtectedKeyWithItsPassphraseFileSigns()
     {
         // The control case for the two refusals above: the same key with the right file works.
-        ProcessOutput result = Cli("--signing-key", Keys.Protected, "--passphrase-file", Keys.PassphraseFile, Fresh());
-        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
-        Assert.That(result.Stdout(), Does.Contain("added pool/main/f/fresh/fresh_1.0-1_amd64.deb")
+        ProcessResult result = Cli("--signing-key", Keys.Protected, "--passphrase-file", Keys.PassphraseFile, Fresh());
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr);
+        Assert.That(result.StdOut, Does.Contain("added pool/main/f/fresh/fresh_1.0-1_amd64.deb")
             .And.Contain("Types: deb\n").And.Contain("Suites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/"), "the client's .sources stanza");
     }
 
     private string Fresh() => TestDebs.Build(work.Path, "fresh", "1.0-1");
 
-    private ProcessOutput Cli(params string[] arguments)
+    private ProcessResult Cli(params string[] arguments)
     {
         string[] suite = arguments.Contains("--suite") ? [] : ["--suite", "stable"];
-        return ConsulPkgCli.Run(Date, ["repo", "publish", "--repo", repo, .. suite, .. arguments]);
+        return ConsulPkgProcess.Run(["repo", "publish", "--repo", repo, .. suite, .. arguments], sourceDateEpoch: Date.ToUnixTimeSeconds());
     }
 
     private void AssertRefused(string[] arguments, params string[] expected)
     {
         Dictionary<string, string> before = RepositorySnapshot.Take(repo);
-        ProcessOutput result = Cli(arguments);
-        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        ProcessResult result = Cli(arguments);
+        string[] lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Multiple(() =>
         {
-            Assert.That(result.ExitCode, Is.EqualTo(1), result.Stderr);
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.StdErr);
             Assert.That(lines, Has.Length.EqualTo(1), "one line on stderr");
             foreach (string part in expected)
             {
-                Assert.That(result.Stderr, Does.StartWith("consul-pkg: ").And.Contain(part));
+                Assert.That(result.StdErr, Does.StartWith("consul-pkg: ").And.Contain(part));
             }
 
-            Assert.That(result.Stdout(), Is.Empty);
+            Assert.That(result.StdOut, Is.Empty);
             Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
         });
     }

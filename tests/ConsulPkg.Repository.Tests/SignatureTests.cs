@@ -30,17 +30,17 @@ public sealed class SignatureTests
 
         string keyring = Path.Combine(repo, RepositoryPublisher.KeyringFileName);
         string suite = Path.Combine(repo, "dists/stable");
-        ProcessOutput inRelease = Gpgv(keyring, Path.Combine(suite, "InRelease"));
-        ProcessOutput detached = Gpgv(keyring, Path.Combine(suite, "Release.gpg"), Path.Combine(suite, "Release"));
-        ProcessOutput otherKey = Gpgv(Keys.OtherPublicKeyring, Path.Combine(suite, "InRelease"));
+        ProcessResult inRelease = Gpgv(keyring, Path.Combine(suite, "InRelease"));
+        ProcessResult detached = Gpgv(keyring, Path.Combine(suite, "Release.gpg"), Path.Combine(suite, "Release"));
+        ProcessResult otherKey = Gpgv(Keys.OtherPublicKeyring, Path.Combine(suite, "InRelease"));
         Assert.Multiple(() =>
         {
-            Assert.That(inRelease.ExitCode, Is.Zero, inRelease.Stderr);
-            Assert.That(inRelease.Stderr, Does.Contain("Good signature").And.Contain(algorithm));
-            Assert.That(detached.ExitCode, Is.Zero, detached.Stderr);
-            Assert.That(detached.Stderr, Does.Contain("Good signature"));
+            Assert.That(inRelease.ExitCode, Is.Zero, inRelease.StdErr);
+            Assert.That(inRelease.StdErr, Does.Contain("Good signature").And.Contain(algorithm));
+            Assert.That(detached.ExitCode, Is.Zero, detached.StdErr);
+            Assert.That(detached.StdErr, Does.Contain("Good signature"));
             Assert.That(otherKey.ExitCode, Is.Not.Zero, "another key's keyring does not verify it");
-            Assert.That(Encoding().GetString(Gpgv(keyring, "--output", "-", Path.Combine(suite, "InRelease")).Stdout),
+            Assert.That(Encoding().GetString(Gpgv(keyring, "--output", "-", Path.Combine(suite, "InRelease")).StdOutBytes),
                 Is.EqualTo(File.ReadAllText(Path.Combine(suite, "Release"))), "InRelease signs exactly the Release text");
         });
     }
@@ -54,13 +54,13 @@ public sealed class SignatureTests
         string inRelease = Path.Combine(repo, "dists/stable/InRelease");
         File.WriteAllText(inRelease, File.ReadAllText(inRelease).Replace("Suite: stable", "Suite: stablE", StringComparison.Ordinal));
 
-        ProcessOutput result = Gpgv(Path.Combine(repo, RepositoryPublisher.KeyringFileName), inRelease);
+        ProcessResult result = Gpgv(Path.Combine(repo, RepositoryPublisher.KeyringFileName), inRelease);
         Assert.That(result.ExitCode, Is.Not.Zero);
-        Assert.That(result.Stderr, Does.Contain("BAD signature"));
+        Assert.That(result.StdErr, Does.Contain("BAD signature"));
     }
 
     private static System.Text.Encoding Encoding() => System.Text.Encoding.UTF8;
 
-    private static ProcessOutput Gpgv(string keyring, params string[] arguments) =>
+    private static ProcessResult Gpgv(string keyring, params string[] arguments) =>
         ProcessRunner.Run("gpgv", ["--keyring", keyring, .. arguments]);
 }

@@ -1,4 +1,4 @@
-using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.Interop;
 
 namespace ConsulPkg.Debian.Compression;
 

@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.Interop;
+
 namespace ConsulPkg.Debian.Compression;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
-using ConsulPkg.Debian.Compression.Native;
-using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.Interop;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -11,95 +9,57 @@ namespace ConsulPkg.Debian.Compression;
 /// <see cref="InvalidDataException"/>, as does input that holds no member at all. Memory is
 /// zlib's fixed 32 KiB window plus the buffers here. Disposing leaves the input open.
 /// </summary>
-internal sealed unsafe class GzipDecoderStream : ReadOnlyForwardStream
+internal sealed unsafe class GzipDecoderStream : NativeDecoderStream
 {
     private const int InBufferSize = 64 * 1024;
 
-    private readonly Stream _input;
-    private readonly byte[] _inBuffer = new byte[InBufferSize];
-    private int _inStart;
-    private int _inEnd;
-    private bool _inputEnded;
+    private readonly ZStreamHandle _strm = new();
 
     /// <summary>True between members: after a member's trailer, before deciding whether another follows.</summary>
     private bool _betweenMembers;
-    private bool _finished;
-    private LibZ.ZStream* _strm;
 
     public GzipDecoderStream(Stream input)
+        : base(input, InBufferSize)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        _input = input;
-        _strm = (LibZ.ZStream*)NativeMemory.AllocZeroed((nuint)sizeof(LibZ.ZStream));
         int ret = LibZ.InflateInit2(_strm, LibZ.GzipWindowBits, LibZ.ZlibVersion(), sizeof(LibZ.ZStream));
         if (ret != LibZ.Ok)
         {
-            FreeNative();
+            _strm.Dispose();
             throw new CodecException($"gzip: cannot start zlib's inflate (error {ret})");
         }
     }
 
-    public override int Read(Span<byte> buffer)
+    protected override bool BeforeDecode() => !_betweenMembers || StartNextMember();
+
+    protected override bool Decode(byte* input, int available, byte* output, int outputLength, out int consumed, out int produced)
     {
-        ObjectDisposedException.ThrowIf(_strm == null, this);
-        if (buffer.IsEmpty || _finished)
+        LibZ.ZStream* strm = _strm.Stream;
+        strm->NextIn = input;
+        strm->AvailIn = (uint)available;
+        strm->NextOut = output;
+        strm->AvailOut = (uint)outputLength;
+        int ret = LibZ.Inflate(_strm, LibZ.NoFlush);
+        consumed = available - (int)strm->AvailIn;
+        produced = outputLength - (int)strm->AvailOut;
+        strm->NextIn = null;
+        strm->NextOut = null;
+
+        if (ret == LibZ.StreamEnd)
         {
-            return 0;
+            _betweenMembers = true;
+        }
+        else if (ret == LibZ.BufError && InputEnded)
+        {
+            throw new InvalidDataException("gzip: compressed data is truncated");
+        }
+        else if (ret != LibZ.Ok && ret != LibZ.BufError)
+        {
+            throw new InvalidDataException($"gzip: {LibZ.Describe(_strm, ret)}");
         }
 
-        while (true)
-        {
-            if (_betweenMembers && !StartNextMember())
-            {
-                _finished = true;
-                return 0;
-            }
-
-            if (_inStart == _inEnd && !_inputEnded)
-            {
-                Refill();
-            }
-
-            int ret;
-            int consumed;
-            int produced;
-            int available = _inEnd - _inStart;
-            fixed (byte* inPtr = _inBuffer)
-            fixed (byte* outPtr = buffer)
-            {
-                _strm->NextIn = inPtr + _inStart;
-                _strm->AvailIn = (uint)available;
-                _strm->NextOut = outPtr;
-                _strm->AvailOut = (uint)Math.Min(buffer.Length, int.MaxValue);
-                ret = LibZ.Inflate(_strm, LibZ.NoFlush);
-                consumed = available - (int)_strm->AvailIn;
-                produced = (int)Math.Min(buffer.Length, int.MaxValue) - (int)_strm->AvailOut;
-                _strm->NextIn = null;
-                _strm->NextOut = null;
-            }
-
-            _inStart += consumed;
-            if (ret == LibZ.StreamEnd)
-            {
-                _betweenMembers = true;
-            }
-            else if (ret == LibZ.BufError && _inputEnded)
-            {
-                throw new InvalidDataException("gzip: compressed data is truncated");
-            }
-            else if (ret != LibZ.Ok && ret != LibZ.BufError)
-            {
-                throw new InvalidDataException($"gzip: {LibZ.Describe(_strm, ret)}");
-            }
-
-            if (produced > 0)
-            {
-                return produced;
-            }
-
-            // No output: zlib needs more input (read above on the next pass), or a member just
-            // ended. Once the input has ended, inflate answers BUF_ERROR, so this terminates.
-        }
+        // No output means zlib needs more input, or a member just ended; once the input has
+        // ended, inflate answers BUF_ERROR, so the read loop terminates.
+        return false;
     }
 
     /// <summary>
@@ -108,21 +68,8 @@ internal sealed unsafe class GzipDecoderStream : ReadOnlyForwardStream
     /// </summary>
     private bool StartNextMember()
     {
-        if (_inEnd - _inStart < 2 && !_inputEnded)
-        {
-            // Keep the byte we may have and read more after it.
-            Buffer.BlockCopy(_inBuffer, _inStart, _inBuffer, 0, _inEnd - _inStart);
-            _inEnd -= _inStart;
-            _inStart = 0;
-            while (_inEnd < 2 && !_inputEnded)
-            {
-                int n = _input.Read(_inBuffer, _inEnd, InBufferSize - _inEnd);
-                _inEnd += n;
-                _inputEnded = n == 0;
-            }
-        }
-
-        if (_inEnd - _inStart < 2 || _inBuffer[_inStart] != 0x1F || _inBuffer[_inStart + 1] != 0x8B)
+        ReadOnlySpan<byte> next = PeekInput(2);
+        if (next.Length < 2 || next[0] != 0x1F || next[1] != 0x8B)
         {
             return false;
         }
@@ -136,29 +83,5 @@ internal sealed unsafe class GzipDecoderStream : ReadOnlyForwardStream
         return true;
     }
 
-    private void Refill()
-    {
-        _inStart = 0;
-        _inEnd = _input.Read(_inBuffer, 0, InBufferSize);
-        _inputEnded = _inEnd == 0;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        FreeNative();
-        base.Dispose(disposing);
-    }
-
-    private void FreeNative()
-    {
-        if (_strm != null)
-        {
-            // inflateEnd fails only on a stream it never initialised; nothing to report then.
-            _ = LibZ.InflateEnd(_strm);
-            NativeMemory.Free(_strm);
-            _strm = null;
-        }
-    }
-
-    ~GzipDecoderStream() => Dispose(false);
+    protected override void ReleaseNative() => _strm.Dispose();
 }

@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
-using ConsulPkg.Debian.Compression.Native;
-using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.Interop;
 
 namespace ConsulPkg.Debian.Compression;
 
@@ -10,7 +8,7 @@ namespace ConsulPkg.Debian.Compression;
 /// so a header that claims a huge dictionary is refused instead of allocated. Truncated or
 /// corrupt input raises <see cref="InvalidDataException"/>; disposing leaves the input open.
 /// </summary>
-internal sealed unsafe class LzmaDecoderStream : ReadOnlyForwardStream
+internal sealed unsafe class LzmaDecoderStream : NativeDecoderStream
 {
     /// <summary>
     /// 128 MiB: twice what the largest xz preset (-9, 64 MiB dictionary) needs to decode, and far
@@ -20,107 +18,52 @@ internal sealed unsafe class LzmaDecoderStream : ReadOnlyForwardStream
 
     private const int InBufferSize = 64 * 1024;
 
-    private readonly Stream _input;
     private readonly string _formatName;
-    private readonly byte[] _inBuffer = new byte[InBufferSize];
-    private int _inStart;
-    private int _inEnd;
-    private bool _inputEnded;
-    private bool _finished;
-    private LibLzma.LzmaStream* _strm;
+    private readonly LzmaStreamHandle _strm = new();
 
     public LzmaDecoderStream(Stream input, bool alone)
+        : base(input, InBufferSize)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        _input = input;
         _formatName = alone ? "lzma" : "xz";
-        _strm = (LibLzma.LzmaStream*)NativeMemory.AllocZeroed((nuint)sizeof(LibLzma.LzmaStream));
         int ret = alone
             ? LibLzma.AloneDecoder(_strm, MemoryLimit)
             : LibLzma.StreamDecoder(_strm, MemoryLimit, LibLzma.Concatenated);
         if (ret != LibLzma.Ok)
         {
-            FreeNative();
+            _strm.Dispose();
             throw new CodecException($"{_formatName}: cannot start the decoder: {LibLzma.Describe(ret)}");
         }
     }
 
-    public override int Read(Span<byte> buffer)
+    protected override bool Decode(byte* input, int available, byte* output, int outputLength, out int consumed, out int produced)
     {
-        ObjectDisposedException.ThrowIf(_strm == null, this);
-        if (buffer.IsEmpty || _finished)
+        LibLzma.LzmaStream* strm = _strm.Stream;
+        strm->NextIn = input;
+        strm->AvailIn = (nuint)available;
+        strm->NextOut = output;
+        strm->AvailOut = (nuint)outputLength;
+        int ret = LibLzma.Code(_strm, InputEnded ? LibLzma.Finish : LibLzma.Run);
+        consumed = available - (int)strm->AvailIn;
+        produced = outputLength - (int)strm->AvailOut;
+        strm->NextIn = null;
+        strm->NextOut = null;
+
+        if (ret == LibLzma.StreamEnd)
         {
-            return 0;
+            return true;
         }
 
-        while (true)
+        if (ret != LibLzma.Ok)
         {
-            if (_inStart == _inEnd && !_inputEnded)
-            {
-                _inStart = 0;
-                _inEnd = _input.Read(_inBuffer, 0, InBufferSize);
-                _inputEnded = _inEnd == 0;
-            }
-
-            int ret;
-            int consumed;
-            int produced;
-            fixed (byte* inPtr = _inBuffer)
-            fixed (byte* outPtr = buffer)
-            {
-                _strm->NextIn = inPtr + _inStart;
-                _strm->AvailIn = (nuint)(_inEnd - _inStart);
-                _strm->NextOut = outPtr;
-                _strm->AvailOut = (nuint)buffer.Length;
-                ret = LibLzma.Code(_strm, _inputEnded ? LibLzma.Finish : LibLzma.Run);
-                consumed = _inEnd - _inStart - (int)_strm->AvailIn;
-                produced = buffer.Length - (int)_strm->AvailOut;
-                _strm->NextIn = null;
-                _strm->NextOut = null;
-            }
-
-            _inStart += consumed;
-            if (ret == LibLzma.StreamEnd)
-            {
-                _finished = true;
-                return produced;
-            }
-
-            if (ret != LibLzma.Ok)
-            {
-                // With LZMA_FINISH and no progress possible, liblzma answers BUF_ERROR: the
-                // input ended inside the stream.
-                throw new InvalidDataException(ret == LibLzma.MemlimitError
-                    ? $"{_formatName}: decoding would need more than {MemoryLimit >> 20} MiB of memory (corrupt header or an oversized dictionary)"
-                    : $"{_formatName}: {LibLzma.Describe(ret)}");
-            }
-
-            if (produced > 0)
-            {
-                return produced;
-            }
-
-            // No output yet: liblzma needs more input. Each pass either reads input, consumes
-            // it, or (once the input ended) gets BUF_ERROR on the second empty call, so this
-            // loop always terminates.
+            // With LZMA_FINISH and no progress possible, liblzma answers BUF_ERROR: the input
+            // ended inside the stream. So a call without output always leads somewhere.
+            throw new InvalidDataException(ret == LibLzma.MemlimitError
+                ? $"{_formatName}: decoding would need more than {MemoryLimit >> 20} MiB of memory (corrupt header or an oversized dictionary)"
+                : $"{_formatName}: {LibLzma.Describe(ret)}");
         }
+
+        return false;
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        FreeNative();
-        base.Dispose(disposing);
-    }
-
-    private void FreeNative()
-    {
-        if (_strm != null)
-        {
-            LibLzma.End(_strm);
-            NativeMemory.Free(_strm);
-            _strm = null;
-        }
-    }
-
-    ~LzmaDecoderStream() => Dispose(false);
+    protected override void ReleaseNative() => _strm.Dispose();
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
-using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.Interop;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;

@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.Interop;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
@@ -34,7 +33,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 
     private readonly Stream _output;
     private readonly byte[] _outBuffer = new byte[OutBufferSize];
-    private LibLzma.LzmaStream* _strm;
+    private readonly LzmaStreamHandle _strm = new();
     private bool _failed;
 
     public XzEncoderStream(Stream output, int preset, int threads)
@@ -49,7 +48,6 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         ArgumentOutOfRangeException.ThrowIfGreaterThan(preset, 9);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _output = output;
-        _strm = (LibLzma.LzmaStream*)NativeMemory.AllocZeroed((nuint)sizeof(LibLzma.LzmaStream));
         threads = ThreadsWithinBudget(preset, threads, blockSize);
         var mt = new LibLzma.LzmaMt
         {
@@ -61,7 +59,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         int ret = LibLzma.StreamEncoderMt(_strm, &mt);
         if (ret != LibLzma.Ok)
         {
-            FreeNative();
+            _strm.Dispose();
             throw new CodecException($"xz: cannot start the encoder at level {preset} with {threads} threads: {LibLzma.Describe(ret)}");
         }
     }
@@ -104,20 +102,23 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_strm == null, this);
+        ObjectDisposedException.ThrowIf(_strm.IsClosed, this);
         if (buffer.IsEmpty)
         {
             return;
         }
 
+        LibLzma.LzmaStream* strm = _strm.Stream;
         fixed (byte* input = buffer)
         {
-            _strm->NextIn = input;
-            _strm->AvailIn = (nuint)buffer.Length;
-            while (_strm->AvailIn > 0)
+            strm->NextIn = input;
+            strm->AvailIn = (nuint)buffer.Length;
+            while (strm->AvailIn > 0)
             {
                 Code(LibLzma.Run);
             }
+
+            strm->NextIn = null;
         }
     }
 
@@ -128,11 +129,13 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
     private int Code(int action)
     {
         int ret;
+        LibLzma.LzmaStream* strm = _strm.Stream;
         fixed (byte* output = _outBuffer)
         {
-            _strm->NextOut = output;
-            _strm->AvailOut = OutBufferSize;
+            strm->NextOut = output;
+            strm->AvailOut = OutBufferSize;
             ret = LibLzma.Code(_strm, action);
+            strm->NextOut = null;
         }
 
         if (ret != LibLzma.Ok && ret != LibLzma.StreamEnd)
@@ -141,7 +144,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
             throw new CodecException($"xz: compression failed: {LibLzma.Describe(ret)}");
         }
 
-        int produced = OutBufferSize - (int)_strm->AvailOut;
+        int produced = OutBufferSize - (int)strm->AvailOut;
         if (produced > 0)
         {
             try
@@ -162,9 +165,9 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
     {
         try
         {
-            if (disposing && _strm != null && !_failed)
+            if (disposing && !_strm.IsClosed && !_failed)
             {
-                _strm->AvailIn = 0;
+                _strm.Stream->AvailIn = 0;
                 while (Code(LibLzma.Finish) != LibLzma.StreamEnd)
                 {
                 }
@@ -172,20 +175,12 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         }
         finally
         {
-            FreeNative();
+            if (disposing)
+            {
+                _strm.Dispose();
+            }
+
             base.Dispose(disposing);
         }
     }
-
-    private void FreeNative()
-    {
-        if (_strm != null)
-        {
-            LibLzma.End(_strm);
-            NativeMemory.Free(_strm);
-            _strm = null;
-        }
-    }
-
-    ~XzEncoderStream() => Dispose(false);
 }

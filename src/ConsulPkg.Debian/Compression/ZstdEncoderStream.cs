@@ -1,4 +1,4 @@
-using ConsulPkg.Debian.Compression.Native;
+using ConsulPkg.Debian.Interop;
 using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
@@ -26,7 +26,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
 
     private readonly Stream _output;
     private readonly byte[] _outBuffer = new byte[OutBufferSize];
-    private nint _cctx;
+    private readonly ZstdCompressionContext _cctx;
     private bool _failed;
 
     public ZstdEncoderStream(Stream output, int level, int workers)
@@ -44,7 +44,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
 
         _output = output;
         _cctx = LibZstd.CreateCCtx();
-        if (_cctx == 0)
+        if (_cctx.IsInvalid)
         {
             throw new CodecException("zstd: cannot create a compression context");
         }
@@ -61,8 +61,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         }
         catch
         {
-            LibZstd.FreeCCtx(_cctx);
-            _cctx = 0;
+            _cctx.Dispose();
             throw;
         }
     }
@@ -78,7 +77,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_cctx == 0, this);
+        ObjectDisposedException.ThrowIf(_cctx.IsClosed, this);
         if (buffer.IsEmpty)
         {
             return;
@@ -135,7 +134,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
     {
         try
         {
-            if (disposing && _cctx != 0 && !_failed)
+            if (disposing && !_cctx.IsClosed && !_failed)
             {
                 var input = default(LibZstd.InBuffer);
                 while (Compress(&input, LibZstd.End) != 0)
@@ -145,15 +144,12 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         }
         finally
         {
-            if (_cctx != 0)
+            if (disposing)
             {
-                LibZstd.FreeCCtx(_cctx);
-                _cctx = 0;
+                _cctx.Dispose();
             }
 
             base.Dispose(disposing);
         }
     }
-
-    ~ZstdEncoderStream() => Dispose(false);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ConsulPkg.Debian.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace ConsulPkg.Debian.IO;
@@ -9,28 +10,22 @@ namespace ConsulPkg.Debian.IO;
 /// (<c>caf\xe9</c>, <c>caf\xe8</c>) would become one. These call the C library with the bytes as
 /// they are. Failures are <see cref="IOException"/>s naming the path and the system's reason.
 /// </summary>
-internal static unsafe partial class ByteNamedFiles
+internal static unsafe class ByteNamedFiles
 {
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const long UtimeNow = (1L << 30) - 1;
-    private const int OWrOnly = 0x1, OCreat = 0x40, OExcl = 0x80, OCloExec = 0x80000;
-    private const int ENoEnt = 2, EIsDir = 21;
-
     /// <summary>The file's status without following a final symlink; null when nothing is there.</summary>
     public static FileStatus? TryGetStatus(ReadOnlySpan<byte> path, Func<string> shown)
     {
         ArgumentNullException.ThrowIfNull(shown);
         FileStatus? status = FileStatus.TryGet(path, followSymlink: false, out int errno);
-        return status is not null || errno is ENoEnt ? status : throw Failure("cannot inspect", shown(), errno);
+        return status is not null || errno is LibC.ENoEnt ? status : throw Failure("cannot inspect", shown(), errno);
     }
 
     /// <summary>Creates a directory (mode 0777 less the umask; the final mode is set later).</summary>
     public static void CreateDirectory(ReadOnlySpan<byte> path, Func<string> shown)
     {
-        fixed (byte* p = Terminated(path))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            Check(MkDir(p, 0x1ff), "cannot create directory", shown);
+            Check(LibC.MkDir(p, 0x1ff), "cannot create directory", shown);
         }
     }
 
@@ -38,9 +33,9 @@ internal static unsafe partial class ByteNamedFiles
     public static FileStream CreateNew(ReadOnlySpan<byte> path, Func<string> shown)
     {
         int fd;
-        fixed (byte* p = Terminated(path))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            fd = Open(p, OWrOnly | OCreat | OExcl | OCloExec, 0x180);
+            fd = LibC.Open(p, LibC.OWrOnly | LibC.OCreat | LibC.OExcl | LibC.OCloExec, 0x180);
         }
         Check(fd, "cannot create", shown);
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1 << 16);
@@ -48,36 +43,36 @@ internal static unsafe partial class ByteNamedFiles
 
     public static void CreateSymbolicLink(ReadOnlySpan<byte> path, ReadOnlySpan<byte> target, Func<string> shown)
     {
-        fixed (byte* t = Terminated(target))
-        fixed (byte* p = Terminated(path))
+        fixed (byte* t = LibC.Terminated(target))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            Check(SymLink(t, p), "cannot create symlink", shown);
+            Check(LibC.SymLink(t, p), "cannot create symlink", shown);
         }
     }
 
     public static void CreateHardLink(ReadOnlySpan<byte> path, ReadOnlySpan<byte> existing, Func<string> shown)
     {
-        fixed (byte* e = Terminated(existing))
-        fixed (byte* p = Terminated(path))
+        fixed (byte* e = LibC.Terminated(existing))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            Check(Link(e, p), "cannot create hard link", shown);
+            Check(LibC.Link(e, p), "cannot create hard link", shown);
         }
     }
 
     public static void CreateFifo(ReadOnlySpan<byte> path, Func<string> shown)
     {
-        fixed (byte* p = Terminated(path))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            Check(MkFifo(p, 0x180), "cannot create fifo", shown);
+            Check(LibC.MkFifo(p, 0x180), "cannot create fifo", shown);
         }
     }
 
     /// <summary>Sets permission bits (and setuid/setgid/sticky). Follows a symlink: call it on what was just created.</summary>
     public static void SetMode(ReadOnlySpan<byte> path, int mode, Func<string> shown)
     {
-        fixed (byte* p = Terminated(path))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            Check(ChMod(p, (uint)(mode & 0xFFF)), "cannot set the mode of", shown);
+            Check(LibC.ChMod(p, (uint)(mode & 0xFFF)), "cannot set the mode of", shown);
         }
     }
 
@@ -87,10 +82,10 @@ internal static unsafe partial class ByteNamedFiles
     /// </summary>
     public static void SetModificationTime(ReadOnlySpan<byte> path, long seconds, Func<string> shown)
     {
-        long* times = stackalloc long[4] { 0, UtimeNow, seconds, 0 };
-        fixed (byte* p = Terminated(path))
+        long* times = stackalloc long[4] { 0, LibC.UtimeNow, seconds, 0 };
+        fixed (byte* p = LibC.Terminated(path))
         {
-            Check(UtimensAt(AtFdCwd, p, times, AtSymlinkNoFollow), "cannot set the time of", shown);
+            Check(LibC.UtimensAt(LibC.AtFdCwd, p, times, LibC.AtSymlinkNoFollow), "cannot set the time of", shown);
         }
     }
 
@@ -98,30 +93,22 @@ internal static unsafe partial class ByteNamedFiles
     public static void RemoveNonDirectory(ReadOnlySpan<byte> path, Func<string> shown)
     {
         int result;
-        fixed (byte* p = Terminated(path))
+        fixed (byte* p = LibC.Terminated(path))
         {
-            result = Unlink(p);
+            result = LibC.Unlink(p);
         }
         if (result == 0)
         {
             return;
         }
         int errno = Marshal.GetLastPInvokeError();
-        if (errno == ENoEnt)
+        if (errno == LibC.ENoEnt)
         {
             return;
         }
-        throw errno == EIsDir
+        throw errno == LibC.EIsDir
             ? new IOException($"'{shown()}' exists as a directory")
             : Failure("cannot remove", shown(), errno);
-    }
-
-    /// <summary>The path with its terminating NUL, as the C library wants it.</summary>
-    public static byte[] Terminated(ReadOnlySpan<byte> path)
-    {
-        byte[] z = new byte[path.Length + 1];
-        path.CopyTo(z);
-        return z;
     }
 
     private static void Check(int result, string what, Func<string> shown)
@@ -134,28 +121,4 @@ internal static unsafe partial class ByteNamedFiles
 
     private static IOException Failure(string what, string shown, int errno) =>
         new($"{what} '{shown}': {Marshal.GetPInvokeErrorMessage(errno)}");
-
-    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
-    private static partial int MkDir(byte* path, uint mode);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static partial int Open(byte* path, int flags, uint mode);
-
-    [LibraryImport("libc", EntryPoint = "symlink", SetLastError = true)]
-    private static partial int SymLink(byte* target, byte* path);
-
-    [LibraryImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static partial int Link(byte* existing, byte* path);
-
-    [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-    private static partial int MkFifo(byte* path, uint mode);
-
-    [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true)]
-    private static partial int ChMod(byte* path, uint mode);
-
-    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true)]
-    private static partial int UtimensAt(int directoryFd, byte* path, long* times, int flags);
-
-    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true)]
-    private static partial int Unlink(byte* path);
 }

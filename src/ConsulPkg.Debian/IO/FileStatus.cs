@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using ConsulPkg.Debian.Interop;
 
 namespace ConsulPkg.Debian.IO;
 
@@ -19,16 +19,11 @@ public enum UnixFileType
 /// <summary>
 /// What <c>statx(2)</c> says of a path: file type, permission bits, size, link count and
 /// identity. .NET's FileInfo reports a FIFO or a device as a normal empty file, and opening a
-/// FIFO blocks, so the writer asks the kernel before it opens anything. statx's struct has the
-/// same layout on every architecture, unlike struct stat.
+/// FIFO blocks, so the writer asks the kernel before it opens anything (<see cref="LibC.Statx"/>,
+/// whose struct, <see cref="StatxBuffer"/>, has the same layout on every architecture).
 /// </summary>
 public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size, long LinkCount, ulong Device, ulong Inode, long MTime)
 {
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
-    private const uint StatxBasicStats = 0x7ff;
-
     /// <summary>Status of <paramref name="path"/>, following a final symlink when <paramref name="followSymlink"/>.</summary>
     public static FileStatus Get(string path, bool followSymlink = true)
     {
@@ -39,7 +34,7 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             return found;
         }
         string reason = Marshal.GetPInvokeErrorMessage(errno);
-        throw errno is 2 or 20
+        throw errno is LibC.ENoEnt or LibC.ENotDir
             ? new FileNotFoundException($"'{path}' does not exist", path)
             : new IOException($"cannot stat '{path}': {reason}");
     }
@@ -47,12 +42,11 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
     /// <summary>Status of a path given as bytes (a Unix name need not be UTF-8); null with the errno when statx fails.</summary>
     internal static unsafe FileStatus? TryGet(ReadOnlySpan<byte> path, bool followSymlink, out int errno)
     {
-        byte* buffer = stackalloc byte[256];
-        byte[] terminated = ByteNamedFiles.Terminated(path);
+        StatxBuffer stx;
         int result;
-        fixed (byte* p = terminated)
+        fixed (byte* p = LibC.Terminated(path))
         {
-            result = Statx(AtFdCwd, p, followSymlink ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer);
+            result = LibC.Statx(LibC.AtFdCwd, p, followSymlink ? 0 : LibC.AtSymlinkNoFollow, StatxBuffer.BasicStats, &stx);
         }
         if (result != 0)
         {
@@ -60,20 +54,20 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             return null;
         }
         errno = 0;
-        return Parse(new ReadOnlySpan<byte>(buffer, 256));
+        return From(stx);
     }
 
     /// <summary>Status of what an open handle refers to (fstat): what was opened, whatever the name points at by now.</summary>
     internal static unsafe FileStatus Of(SafeHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        byte* buffer = stackalloc byte[256];
+        StatxBuffer stx;
         bool added = false;
         try
         {
             handle.DangerousAddRef(ref added);
             byte empty = 0;
-            if (Statx((int)handle.DangerousGetHandle(), &empty, AtEmptyPath, StatxBasicStats, buffer) != 0)
+            if (LibC.Statx((int)handle.DangerousGetHandle(), &empty, LibC.AtEmptyPath, StatxBuffer.BasicStats, &stx) != 0)
             {
                 throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()).ToLowerInvariant());
             }
@@ -86,35 +80,27 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             }
         }
 
-        return Parse(new ReadOnlySpan<byte>(buffer, 256));
+        return From(stx);
     }
 
-    private static FileStatus Parse(ReadOnlySpan<byte> b)
+    private static FileStatus From(in StatxBuffer stx)
     {
-        int mode = BinaryPrimitives.ReadUInt16LittleEndian(b[28..]);
-        UnixFileType type = (mode & 0xF000) switch
+        int mode = stx.Mode;
+        UnixFileType type = (mode & StatxBuffer.TypeMask) switch
         {
-            0x8000 => UnixFileType.Regular,
-            0x4000 => UnixFileType.Directory,
-            0xA000 => UnixFileType.Symlink,
-            0x1000 => UnixFileType.Fifo,
-            0x2000 => UnixFileType.CharacterDevice,
-            0x6000 => UnixFileType.BlockDevice,
-            0xC000 => UnixFileType.Socket,
+            StatxBuffer.TypeRegular => UnixFileType.Regular,
+            StatxBuffer.TypeDirectory => UnixFileType.Directory,
+            StatxBuffer.TypeSymlink => UnixFileType.Symlink,
+            StatxBuffer.TypeFifo => UnixFileType.Fifo,
+            StatxBuffer.TypeCharacterDevice => UnixFileType.CharacterDevice,
+            StatxBuffer.TypeBlockDevice => UnixFileType.BlockDevice,
+            StatxBuffer.TypeSocket => UnixFileType.Socket,
             _ => UnixFileType.Unknown,
         };
-        ulong device = ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(b[136..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(b[140..]);
-        return new FileStatus(
-            type,
-            mode & 0xFFF,
-            (long)BinaryPrimitives.ReadUInt64LittleEndian(b[40..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(b[16..]),
-            device,
-            BinaryPrimitives.ReadUInt64LittleEndian(b[32..]),
-            BinaryPrimitives.ReadInt64LittleEndian(b[112..]))
+        return new FileStatus(type, mode & 0xFFF, (long)stx.Size, stx.LinkCount, stx.Device, stx.Inode, stx.ModificationTime.Seconds)
         {
-            Uid = BinaryPrimitives.ReadUInt32LittleEndian(b[20..]),
-            Gid = BinaryPrimitives.ReadUInt32LittleEndian(b[24..]),
+            Uid = stx.Uid,
+            Gid = stx.Gid,
         };
     }
 
@@ -134,7 +120,4 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
         UnixFileType.Unknown => "file of unknown type",
         _ => type.ToString().ToLowerInvariant(),
     };
-
-    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static extern unsafe int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
 }

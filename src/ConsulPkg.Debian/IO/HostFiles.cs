@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ConsulPkg.Debian.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace ConsulPkg.Debian.IO;
@@ -9,10 +10,9 @@ namespace ConsulPkg.Debian.IO;
 /// U+FFFD and then cannot find the file. Failures are <see cref="IOException"/>s carrying the
 /// system's reason, for the caller to put in a message that names the file.
 /// </summary>
-public static unsafe partial class HostFiles
+public static unsafe class HostFiles
 {
-    private const int ORdOnly = 0, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
-    private const int ENoEnt = 2, EIntr = 4, ENotDir = 20;
+    private const int ONoCtty = 0x100, EIntr = 4;
 
     /// <summary>struct dirent on 64-bit Linux: d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), then d_name.</summary>
     private const int DirentNameOffset = 19;
@@ -23,7 +23,7 @@ public static unsafe partial class HostFiles
         nint dir;
         fixed (byte* p = Terminated(directory))
         {
-            dir = OpenDir(p);
+            dir = LibC.OpenDir(p);
         }
         if (dir == 0)
         {
@@ -35,7 +35,7 @@ public static unsafe partial class HostFiles
             var names = new List<string>();
             while (true)
             {
-                nint entry = ReadDir(dir);
+                nint entry = LibC.ReadDir(dir);
                 if (entry == 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -51,7 +51,7 @@ public static unsafe partial class HostFiles
         }
         finally
         {
-            _ = CloseDir(dir);
+            _ = LibC.CloseDir(dir);
         }
     }
 
@@ -66,7 +66,7 @@ public static unsafe partial class HostFiles
             fixed (byte* p = terminated)
             fixed (byte* b = buffer)
             {
-                length = ReadLink(p, b, size);
+                length = LibC.ReadLink(p, b, size);
             }
             if (length < 0)
             {
@@ -91,7 +91,7 @@ public static unsafe partial class HostFiles
         int fd;
         fixed (byte* p = Terminated(path))
         {
-            fd = Open(p, ORdOnly | ONonBlock | ONoCtty | OCloExec, 0);
+            fd = LibC.Open(p, LibC.ORdOnly | LibC.ONonBlock | ONoCtty | LibC.OCloExec, 0);
         }
         if (fd < 0)
         {
@@ -119,7 +119,7 @@ public static unsafe partial class HostFiles
             nint n;
             fixed (byte* b = buffer)
             {
-                n = ReadFile(handle, b, buffer.Length);
+                n = LibC.ReadFile(handle, b, buffer.Length);
             }
             if (n >= 0)
             {
@@ -134,27 +134,9 @@ public static unsafe partial class HostFiles
         }
     }
 
-    private static byte[] Terminated(string path) => ByteNamedFiles.Terminated(UnixName.ToBytes(path));
+    private static byte[] Terminated(string path) => LibC.Terminated(UnixName.ToBytes(path));
 
-    private static IOException Failure(int errno) => errno is ENoEnt or ENotDir
+    private static IOException Failure(int errno) => errno is LibC.ENoEnt or LibC.ENotDir
         ? new FileNotFoundException("no such file or directory")
         : new IOException(Marshal.GetPInvokeErrorMessage(errno).ToLowerInvariant());
-
-    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true)]
-    private static partial nint OpenDir(byte* path);
-
-    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
-    private static partial nint ReadDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "closedir")]
-    private static partial int CloseDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true)]
-    private static partial nint ReadLink(byte* path, byte* buffer, nint size);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static partial int Open(byte* path, int flags, uint mode);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint ReadFile(SafeFileHandle fd, byte* buffer, nint count);
 }

@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ConsulPkg.Debian.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace ConsulPkg.Debian.IO;
 
@@ -29,13 +32,13 @@ public static class TemporaryFiles
         int fd = OpenUnnamed(directory, (uint)(mode ?? (UnixFileMode.UserRead | UnixFileMode.UserWrite)));
         if (fd >= 0)
         {
-            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.ReadWrite, 1 << 16);
+            return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.ReadWrite, 1 << 16);
         }
 
-        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-        if (errno is not (EOpNotSupp or EIsDir or EInval))
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno is not (LibC.EOpNotSupp or LibC.EIsDir or LibC.EInval))
         {
-            throw new IOException($"cannot create a temporary file in '{directory}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+            throw new IOException($"cannot create a temporary file in '{directory}': {Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
         string path = Path.Combine(directory, $".{name}.{RandomSuffix()}.tmp");
@@ -44,20 +47,14 @@ public static class TemporaryFiles
         return stream;
     }
 
-    private const int EIsDir = 21, EInval = 22, EOpNotSupp = 95;
-
     /// <summary>open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, mode); O_TMPFILE includes O_DIRECTORY, whose value differs by architecture.</summary>
-    private static int OpenUnnamed(string directory, uint mode)
+    private static unsafe int OpenUnnamed(string directory, uint mode)
     {
-        int directoryFlag = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture
-            is System.Runtime.InteropServices.Architecture.Arm64 or System.Runtime.InteropServices.Architecture.Arm ? 0x4000 : 0x10000;
-        const int TmpFileBase = 0x400000, ReadWrite = 0x2, CloseOnExec = 0x80000;
-        return Open(directory, TmpFileBase | directoryFlag | ReadWrite | CloseOnExec, mode);
+        fixed (byte* p = LibC.Terminated(directory))
+        {
+            return LibC.Open(p, LibC.OTmpFileBase | LibC.ODirectory | LibC.ORdWr | LibC.OCloExec, mode);
+        }
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
-    private static extern int Open(string path, int flags, uint mode);
 
     /// <summary>Creates <paramref name="path"/>, which must not exist, for reading and writing.</summary>
     /// <param name="mode">The mode at creation (narrowed by the umask); null for the default.</param>

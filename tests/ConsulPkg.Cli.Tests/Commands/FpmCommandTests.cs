@@ -24,12 +24,12 @@ public sealed class FpmCommandTests
     [Test]
     public void SeedLineBuildsAPackageDpkgDebAcceptsWithoutWarnings()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, SeedTree.FpmArguments);
+        ProcessResult r = CliRunner.Run(_temp.Path, SeedTree.FpmArguments);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
 
-        ToolResult info = Tool.Run("dpkg-deb", "-I", Deb);
-        ToolResult contents = Tool.Run("dpkg-deb", "-c", Deb);
-        ToolResult conffiles = Tool.Run("dpkg-deb", "--ctrl-tarfile", Deb);
+        ProcessResult info = ProcessRunner.RunUtc("dpkg-deb", "-I", Deb);
+        ProcessResult contents = ProcessRunner.RunUtc("dpkg-deb", "-c", Deb);
+        ProcessResult conffiles = ProcessRunner.RunUtc("dpkg-deb", "--ctrl-tarfile", Deb);
         Assert.Multiple(() =>
         {
             Assert.That(r.StdErr, Is.Empty);
@@ -49,7 +49,7 @@ public sealed class FpmCommandTests
             Assert.That(contents.StdOut, Does.Not.Contain("pre-install").And.Not.Contain("post-install").And.Not.Contain("pre-uninstall"));
         });
 
-        string control = Tool.Run("dpkg-deb", "-e", Deb, _temp.Combine("control")).StdErr;
+        string control = ProcessRunner.RunUtc("dpkg-deb", "-e", Deb, _temp.Combine("control")).StdErr;
         Assert.That(control, Is.Empty);
         Assert.That(File.ReadAllText(_temp.Combine("control", "conffiles")), Is.EqualTo(
             "/etc/consul.d/bootstrap/consul.conf\n/etc/consul.d/client/consul.conf\n/etc/consul.d/server/consul.conf\n"));
@@ -61,9 +61,9 @@ public sealed class FpmCommandTests
         // Level 0 passed the mapper but failed in the compressor; fpm documents it as "none or minimal".
         using var output = new TempDirectory();
         string deb = output.Combine("zero.deb");
-        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--deb-compression", "gz", "--deb-compression-level", "0", "-p", deb, "."]);
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--deb-compression", "gz", "--deb-compression-level", "0", "-p", deb, "."]);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        ToolResult listing = Tool.Run("dpkg-deb", "-c", deb);
+        ProcessResult listing = ProcessRunner.RunUtc("dpkg-deb", "-c", deb);
         Assert.Multiple(() =>
         {
             Assert.That(listing.ExitCode, Is.Zero, listing.StdErr);
@@ -87,23 +87,23 @@ public sealed class FpmCommandTests
     public void ForceReplacesAnExistingPackageAndNoDocsLeavesDocsOut()
     {
         File.WriteAllText(Deb, "old");
-        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--force", "--deb-no-docs", "."]);
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--force", "--deb-no-docs", "."]);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        string contents = Tool.Run("dpkg-deb", "-c", Deb).StdOut;
+        string contents = ProcessRunner.RunUtc("dpkg-deb", "-c", Deb).StdOut;
         Assert.That(contents, Does.Not.Contain("usr/share/doc").And.Contain("./usr/local/bin/consul"));
     }
 
     [Test]
     public void FpmFlagsReachTheControlFile()
     {
-        ToolResult r = CliRunner.Run(_temp.Path,
+        ProcessResult r = CliRunner.Run(_temp.Path,
             "fpm", "-s", "dir", "-t", "deb", "-n", "consul", "-v", "0.7.2", "--epoch", "1", "--iteration", "2", "-a", "all",
             "-m", "Ops <ops@example.org>", "--url", "https://www.consul.io", "--license", "MPL-2.0", "--category", "admin",
             "--description", "Service discovery\nand configuration", "-d", "adduser", "-d", "libc6 >= 2.17", "--provides", "consul-agent",
             "--conflicts", "consul-old", "--replaces", "consul-old", "--deb-compression", "none", "--deb-user", "consul",
             "-x", "*-install", "-x", "pre-uninstall", "-p", "out.deb", ".");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        ToolResult fields = Tool.Run("dpkg-deb", "-f", _temp.Combine("out.deb"));
+        ProcessResult fields = ProcessRunner.RunUtc("dpkg-deb", "-f", _temp.Combine("out.deb"));
         Assert.Multiple(() =>
         {
             Assert.That(fields.StdErr, Is.Empty);
@@ -112,7 +112,7 @@ public sealed class FpmCommandTests
             Assert.That(fields.StdOut, Does.Contain("Depends: adduser, libc6 (>= 2.17)\n").And.Contain("Provides: consul-agent\n"));
             Assert.That(fields.StdOut, Does.Contain("Section: admin\n").And.Contain("Homepage: https://www.consul.io\n"));
             Assert.That(fields.StdOut, Does.Contain("Description: Service discovery\n and configuration\n"));
-            Assert.That(Tool.Run("dpkg-deb", "-c", _temp.Combine("out.deb")).StdOut, Does.Contain("consul/root").And.Not.Contain("install"));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-c", _temp.Combine("out.deb")).StdOut, Does.Contain("consul/root").And.Not.Contain("install"));
         });
     }
 
@@ -146,7 +146,7 @@ public sealed class FpmCommandTests
     {
         string[] before = _temp.Snapshot();
         string[] args = [.. SeedTree.FpmArguments.SkipLast(1), .. extra.Select(a => a.Replace("{dir}", _temp.Path, StringComparison.Ordinal)), "."];
-        ToolResult r = CliRunner.Run(_temp.Path, args);
+        ProcessResult r = CliRunner.Run(_temp.Path, args);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure), what);
@@ -162,7 +162,7 @@ public sealed class FpmCommandTests
     public void ExistingOutputWithoutForceIsKept()
     {
         File.WriteAllText(Deb, "old");
-        ToolResult r = CliRunner.Run(_temp.Path, SeedTree.FpmArguments);
+        ProcessResult r = CliRunner.Run(_temp.Path, SeedTree.FpmArguments);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -176,7 +176,7 @@ public sealed class FpmCommandTests
     public void RefusedFpmFlagIsAUsageErrorSayingWhy(string flag, string? value, string message)
     {
         string[] before = _temp.Snapshot();
-        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, .. value is null ? Array.Empty<string>() : [value], "."]);
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, .. value is null ? Array.Empty<string>() : [value], "."]);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -192,7 +192,7 @@ public sealed class FpmCommandTests
     {
         string[] before = _temp.Snapshot();
         var environment = new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "1480956780", ["FPM_EDITOR"] = editor };
-        ToolResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), [.. SeedTree.FpmArguments.SkipLast(1), "-e", "."]);
+        ProcessResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), [.. SeedTree.FpmArguments.SkipLast(1), "-e", "."]);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -206,7 +206,7 @@ public sealed class FpmCommandTests
     {
         _temp.WriteFile("pre-install", "#!/bin/sh\n<% if true %>\nuseradd consul\n<% end %>\n");
         string[] before = _temp.Snapshot();
-        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--template-scripts", "."]);
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--template-scripts", "."]);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -218,7 +218,7 @@ public sealed class FpmCommandTests
     [Test]
     public void OtherPackageTypesFlagsAreAcceptedAndRewritesWarn()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--rpm-os", "linux", "--rpm-autoreqprov", "--no-python-fix-name", "--freebsd-origin", "x/y", "-n", "Consul_Server", "."]);
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), "--rpm-os", "linux", "--rpm-autoreqprov", "--no-python-fix-name", "--freebsd-origin", "x/y", "-n", "Consul_Server", "."]);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
@@ -232,7 +232,7 @@ public sealed class FpmCommandTests
     public void UnknownFlagIsAUsageErrorNamingIt(string flag)
     {
         string[] before = _temp.Snapshot();
-        ToolResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, "."]);
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, "."]);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -245,9 +245,9 @@ public sealed class FpmCommandTests
     [Test]
     public void RepeatableOptionsTakeOneValueEach()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "consul", "-d", "adduser", "--no-auto-depends", "-x", "*install", "-x", "pre-uninstall", "usr");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "consul", "-d", "adduser", "--no-auto-depends", "-x", "*install", "-x", "pre-uninstall", "usr");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        string listing = Tool.Run("dpkg-deb", "-c", _temp.Combine("consul_1.0_amd64.deb")).StdOut;
+        string listing = ProcessRunner.RunUtc("dpkg-deb", "-c", _temp.Combine("consul_1.0_amd64.deb")).StdOut;
         Assert.That(listing, Does.Contain("./usr/local/bin/consul").And.Not.Contain("./etc/"));
     }
 
@@ -259,9 +259,9 @@ public sealed class FpmCommandTests
     public void SystemdEnableAndItsNegationLastOneWins(string[] flags, bool enabled)
     {
         File.Copy(_temp.Combine("usr/lib/systemd/system/consul.service"), _temp.Combine("agent"));
-        ToolResult r = CliRunner.Run(_temp.Path, ["fpm", "-s", "dir", "-t", "deb", "-n", "consul", "--deb-systemd", "agent", .. flags, "usr/local"]);
+        ProcessResult r = CliRunner.Run(_temp.Path, ["fpm", "-s", "dir", "-t", "deb", "-n", "consul", "--deb-systemd", "agent", .. flags, "usr/local"]);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        string postinst = Tool.Run("dpkg-deb", "-I", _temp.Combine("consul_1.0_amd64.deb"), "postinst").StdOut;
+        string postinst = ProcessRunner.RunUtc("dpkg-deb", "-I", _temp.Combine("consul_1.0_amd64.deb"), "postinst").StdOut;
         Assert.Multiple(() =>
         {
             Assert.That(postinst, Does.Contain("deb-systemd-helper --quiet was-enabled agent.service"));
@@ -278,9 +278,9 @@ public sealed class FpmCommandTests
             ["DEBFULLNAME"] = "Consul Ops",
             ["DEBEMAIL"] = "ops@example.org",
         };
-        ToolResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), "fpm", "-s", "dir", "-t", "deb", "-n", "first", "-n", "consul", "usr");
+        ProcessResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), "fpm", "-s", "dir", "-t", "deb", "-n", "first", "-n", "consul", "usr");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        string fields = Tool.Run("dpkg-deb", "-f", _temp.Combine("consul_1.0_amd64.deb"), "Package", "Maintainer").StdOut;
+        string fields = ProcessRunner.RunUtc("dpkg-deb", "-f", _temp.Combine("consul_1.0_amd64.deb"), "Package", "Maintainer").StdOut;
         Assert.That(fields, Is.EqualTo("Package: consul\nMaintainer: Consul Ops <ops@example.org>\n"));
     }
 
@@ -290,11 +290,11 @@ public sealed class FpmCommandTests
     {
         Directory.CreateDirectory(_temp.Combine("tree/usr/bin"));
         File.Copy("/bin/true", _temp.Combine("tree/usr/bin/tool"));
-        ToolResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "tool", "-v", "1.0", "--iteration", "1",
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "tool", "-v", "1.0", "--iteration", "1",
             "-m", "Tool Maintainer <tool@example.org>", "--description", "command-line tool\nIt does one thing well.",
             "--url", "https://example.org/tool", "--license", "MIT", "-C", "tree");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        ToolResult lintian = Tool.Run("lintian", "--tag-display-limit", "0", _temp.Combine("tool_1.0-1_amd64.deb"));
+        ProcessResult lintian = ProcessRunner.RunUtc("lintian", "--tag-display-limit", "0", _temp.Combine("tool_1.0-1_amd64.deb"));
         Assert.That(lintian.StdOut.Split('\n').Where(l => l.StartsWith("E:", StringComparison.Ordinal)), Is.Empty, lintian.StdOut);
         Assert.That(lintian.StdOut, Does.Contain("W: tool:"), "lintian ran and reported on the package");
     }
@@ -303,23 +303,23 @@ public sealed class FpmCommandTests
     public void DebSpecificRelationsFieldsPriorityAndChangelog()
     {
         File.WriteAllText(_temp.Combine("changelog"), "consul (0.7.2-1) stable; urgency=medium\n\n  * Package 0.7.2.\n\n -- Ops <ops@example.org>  Mon, 05 Dec 2016 16:53:00 +0000\n");
-        ToolResult r = CliRunner.Run(CliRunner.Context(_temp.Path), [.. SeedTree.FpmArguments.SkipLast(1),
+        ProcessResult r = CliRunner.Run(CliRunner.Context(_temp.Path), [.. SeedTree.FpmArguments.SkipLast(1),
             "--source-date-epoch-default", "1480956780", "--deb-pre-depends", "adduser", "--deb-recommends", "jq",
             "--deb-suggests", "curl", "--deb-breaks", "consul-template < 0.18", "-d", "libc6", "--no-depends",
             "--deb-field", "X-Upstream: hashicorp", "--deb-priority", "extra", "--deb-changelog", "changelog",
             "--log", "error", "--debug", "--workdir", "/nonexistent", "."]);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
-        string fields = Tool.Run("dpkg-deb", "-f", Deb).StdOut;
+        string fields = ProcessRunner.RunUtc("dpkg-deb", "-f", Deb).StdOut;
         Assert.Multiple(() =>
         {
             Assert.That(fields, Does.Contain("Pre-Depends: adduser\n").And.Contain("Recommends: jq\n").And.Contain("Suggests: curl\n"));
             Assert.That(fields, Does.Contain("Breaks: consul-template (<< 0.18)\n").And.Not.Contain("Depends: libc6"));
             Assert.That(fields, Does.Contain("X-Upstream: hashicorp\n").And.Contain("Priority: extra\n"));
-            Assert.That(Tool.Run("dpkg-deb", "-c", Deb).StdOut, Does.Contain("2016-12-05 16:53 ./usr/share/doc/consul/changelog.Debian.gz"));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-c", Deb).StdOut, Does.Contain("2016-12-05 16:53 ./usr/share/doc/consul/changelog.Debian.gz"));
         });
-        ToolResult extracted = Tool.Run("dpkg-deb", "-x", Deb, _temp.Combine("x"));
+        ProcessResult extracted = ProcessRunner.RunUtc("dpkg-deb", "-x", Deb, _temp.Combine("x"));
         Assert.That(extracted.ExitCode, Is.Zero, extracted.StdErr);
-        ToolResult changelog = Tool.Run("zcat", _temp.Combine("x/usr/share/doc/consul/changelog.Debian.gz"));
+        ProcessResult changelog = ProcessRunner.RunUtc("zcat", _temp.Combine("x/usr/share/doc/consul/changelog.Debian.gz"));
         Assert.That(changelog.StdOut, Does.StartWith("consul (0.7.2-1) stable; urgency=medium"));
     }
 }

@@ -15,7 +15,7 @@ public sealed class InspectCommandTests
     {
         _temp = new TempDirectory();
         SeedTree.Create(_temp);
-        ToolResult built = CliRunner.Run(_temp.Path, SeedTree.FpmArguments);
+        ProcessResult built = CliRunner.Run(_temp.Path, SeedTree.FpmArguments);
         Assert.That(built.ExitCode, Is.Zero, built.StdErr);
         _deb = _temp.Combine(SeedTree.PackageFile);
     }
@@ -28,8 +28,8 @@ public sealed class InspectCommandTests
     [TestCase("info", "-f")]
     public void OutputEqualsDpkgDeb(string command, string dpkgOption)
     {
-        ToolResult ours = CliRunner.RunProcess(_temp.Path, command, SeedTree.PackageFile);
-        ToolResult theirs = Tool.Run("dpkg-deb", [dpkgOption == "-f" ? "-I" : dpkgOption, SeedTree.PackageFile], null, _temp.Path);
+        ProcessResult ours = ConsulPkgProcess.Run(_temp.Path, command, SeedTree.PackageFile);
+        ProcessResult theirs = ProcessRunner.RunUtc("dpkg-deb", [dpkgOption == "-f" ? "-I" : dpkgOption, SeedTree.PackageFile], null, _temp.Path);
         Assert.Multiple(() =>
         {
             Assert.That(ours.ExitCode, Is.Zero, ours.StdErr);
@@ -41,8 +41,8 @@ public sealed class InspectCommandTests
     [Test]
     public void InfoWithFieldsEqualsDpkgDebF()
     {
-        ToolResult ours = CliRunner.Run(_temp.Path, "info", SeedTree.PackageFile, "Package", "Version");
-        ToolResult theirs = Tool.Run("dpkg-deb", ["-f", _deb, "Package", "Version"]);
+        ProcessResult ours = CliRunner.Run(_temp.Path, "info", SeedTree.PackageFile, "Package", "Version");
+        ProcessResult theirs = ProcessRunner.RunUtc("dpkg-deb", ["-f", _deb, "Package", "Version"]);
         Assert.Multiple(() =>
         {
             Assert.That(ours.ExitCode, Is.Zero, ours.StdErr);
@@ -54,8 +54,8 @@ public sealed class InspectCommandTests
     [Test]
     public void ExtractEqualsDpkgDebX()
     {
-        ToolResult ours = CliRunner.Run(_temp.Path, "extract", SeedTree.PackageFile, "ours");
-        ToolResult theirs = Tool.Run("dpkg-deb", "-x", _deb, _temp.Combine("theirs"));
+        ProcessResult ours = CliRunner.Run(_temp.Path, "extract", SeedTree.PackageFile, "ours");
+        ProcessResult theirs = ProcessRunner.RunUtc("dpkg-deb", "-x", _deb, _temp.Combine("theirs"));
         Assert.That(ours.ExitCode, Is.Zero, ours.StdErr);
         Assert.That(theirs.ExitCode, Is.Zero, theirs.StdErr);
         Assert.That(Describe(_temp.Combine("ours")), Is.EqualTo(Describe(_temp.Combine("theirs"))));
@@ -73,7 +73,7 @@ public sealed class InspectCommandTests
     public void NotAPackageIsOneLineNamingTheFile(string command)
     {
         File.WriteAllText(_temp.Combine("bogus.deb"), "not an archive\n");
-        ToolResult r = CliRunner.Run(_temp.Path, command, "bogus.deb");
+        ProcessResult r = CliRunner.Run(_temp.Path, command, "bogus.deb");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -85,7 +85,7 @@ public sealed class InspectCommandTests
     [Test]
     public void MissingPackageIsOneLine()
     {
-        ToolResult r = CliRunner.Run(_temp.Path, "extract", "missing.deb", "out");
+        ProcessResult r = CliRunner.Run(_temp.Path, "extract", "missing.deb", "out");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));

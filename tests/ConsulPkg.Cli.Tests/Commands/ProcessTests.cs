@@ -22,10 +22,10 @@ public sealed class ProcessTests
     [Test]
     public void SeedLineAsAProcess()
     {
-        ToolResult r = CliRunner.RunProcess(_temp.Path, SeedTree.FpmArguments);
+        ProcessResult r = ConsulPkgProcess.Run(_temp.Path, SeedTree.FpmArguments);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
         string deb = _temp.Combine(SeedTree.PackageFile);
-        ToolResult contents = Tool.Run("dpkg-deb", "-c", deb);
+        ProcessResult contents = ProcessRunner.RunUtc("dpkg-deb", "-c", deb);
         Assert.Multiple(() =>
         {
             Assert.That(r.StdErr, Is.Empty);
@@ -38,7 +38,7 @@ public sealed class ProcessTests
     [Test]
     public void UsageErrorAsAProcessExitsTwoWithOneLine()
     {
-        ToolResult r = CliRunner.RunProcess(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "--nmae", "consul", ".");
+        ProcessResult r = ConsulPkgProcess.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "--nmae", "consul", ".");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(2));
@@ -50,7 +50,7 @@ public sealed class ProcessTests
     [Test]
     public void BadInputAsAProcessExitsOneWithOneLine()
     {
-        ToolResult r = CliRunner.RunProcess(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult r = ConsulPkgProcess.Run(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(1));

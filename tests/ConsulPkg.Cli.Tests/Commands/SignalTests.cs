@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using ConsulPkg.Cli.Tests.Support;
 using ConsulPkg.Consul.Tests.Support;
 
@@ -17,6 +15,9 @@ namespace ConsulPkg.Cli.Tests.Commands;
 public sealed class SignalTests
 {
     private const int SigInt = 2, SigKill = 9, SigTerm = 15;
+
+    /// <summary>How long a signalled process may take to clean up and exit.</summary>
+    private static readonly TimeSpan AfterTheSignal = TimeSpan.FromMinutes(2);
 
     private TempDirectory _temp = null!;
     private string _tmp = null!;
@@ -37,14 +38,14 @@ public sealed class SignalTests
     [TestCase(SigTerm, 143)]
     public void ASignalWhileWritingAPackageRemovesEveryTemporary(int signal, int exitCode)
     {
-        using Process fpm = StartFpmOnALargeTree();
+        using RunningProcess fpm = StartFpmOnALargeTree();
         WaitForThePackageTemporary();
-        Assert.That(kill(fpm.Id, signal), Is.Zero);
-        (int exit, string stderr) = Finish(fpm);
+        fpm.Signal(signal);
+        ProcessResult r = fpm.Finish(AfterTheSignal);
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.EqualTo(exitCode), stderr);
-            Assert.That(stderr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
+            Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.StdErr);
+            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
             Assert.That(Directory.EnumerateFileSystemEntries(_out), Is.Empty, "output directory");
             Assert.That(Directory.EnumerateFileSystemEntries(_tmp), Is.Empty, "TMPDIR");
         });
@@ -53,10 +54,10 @@ public sealed class SignalTests
     [Test]
     public void SigkillCannotLeaveTheDataTemporaryNamedOnDisk()
     {
-        using Process fpm = StartFpmOnALargeTree();
+        using RunningProcess fpm = StartFpmOnALargeTree();
         string packageTemporary = WaitForThePackageTemporary();
-        Assert.That(kill(fpm.Id, SigKill), Is.Zero);
-        Finish(fpm);
+        fpm.Signal(SigKill);
+        fpm.Finish(AfterTheSignal);
         // The package's own temporary is named until it is renamed into place; the data member's never is.
         Assert.That(Directory.EnumerateFileSystemEntries(_out).Select(Path.GetFileName), Is.EquivalentTo(new[] { Path.GetFileName(packageTemporary) }));
         Assert.That(Directory.EnumerateFileSystemEntries(_tmp), Is.Empty, "TMPDIR");
@@ -70,24 +71,24 @@ public sealed class SignalTests
         release.Publish(server, TestKeys.Trusted);
         server.FailAlways(release.Dir + release.ZipName, Fault.StallAfterHeaders);
         string key = _temp.WriteFile("test-key.asc", TestKeys.Trusted.ArmoredPublicKey);
-        using Process build = Start(["build", "--consul-version", "0.7.5", "--maintainer", "Ops <ops@example.org>", "--trusted-key", key, "--release-url", server.BaseUrl.ToString(), "--output", _out],
+        using RunningProcess build = Start(["build", "--consul-version", "0.7.5", "--maintainer", "Ops <ops@example.org>", "--trusted-key", key, "--release-url", server.BaseUrl.ToString(), "--output", _out],
             new() { ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64, ["XDG_CACHE_HOME"] = _temp.Combine("cache") });
         Task arrived = server.RequestArrived(release.Dir + release.ZipName);
         Assert.That(await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromMinutes(2))), Is.SameAs(arrived), "the zip was never requested");
         Assert.That(Directory.EnumerateDirectories(_tmp), Is.Not.Empty, "the build's work directory exists while it downloads");
-        Assert.That(kill(build.Id, SigInt), Is.Zero);
-        (int exit, string stderr) = Finish(build);
+        build.Signal(SigInt);
+        ProcessResult r = build.Finish(AfterTheSignal);
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.EqualTo(130), stderr);
-            Assert.That(stderr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
+            Assert.That(r.ExitCode, Is.EqualTo(130), r.StdErr);
+            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
             Assert.That(Directory.EnumerateFileSystemEntries(_tmp), Is.Empty, "TMPDIR: the work directory and its download");
             Assert.That(Directory.EnumerateFileSystemEntries(_out), Is.Empty);
         });
     }
 
     /// <summary>fpm with xz on 48 MiB that does not compress: seconds of work, so a signal lands mid-write.</summary>
-    private Process StartFpmOnALargeTree()
+    private RunningProcess StartFpmOnALargeTree()
     {
         string tree = Directory.CreateDirectory(_temp.Combine("tree", "usr", "lib", "big")).FullName;
         byte[] noise = new byte[48 << 20];
@@ -97,31 +98,16 @@ public sealed class SignalTests
         return Start(["fpm", "-s", "dir", "-t", "deb", "-n", "big", "-v", "1.0", "--deb-compression", "xz", "-C", _temp.Combine("tree"), "-p", _out, "."], []);
     }
 
-    private Process Start(string[] arguments, Dictionary<string, string> environment)
+    private RunningProcess Start(string[] arguments, Dictionary<string, string?> environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var variables = new Dictionary<string, string?>(environment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _temp.Path,
+            ["TMPDIR"] = _tmp,
+            // No runtime diagnostic pipes in TMPDIR: SIGKILL would leave those, and they are not ours.
+            ["DOTNET_EnableDiagnostics"] = "0",
+            ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll"));
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["TMPDIR"] = _tmp;
-        // No runtime diagnostic pipes in TMPDIR: SIGKILL would leave those, and they are not ours.
-        info.Environment["DOTNET_EnableDiagnostics"] = "0";
-        info.Environment["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture);
-        foreach ((string name, string value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("cannot start consul-pkg");
+        return ProcessRunner.Start("dotnet", [ConsulPkgProcess.AssemblyPath, .. arguments], _temp.Path, variables);
     }
 
     /// <summary>Waits, through inotify, until the package's temporary (<c>.NAME.deb.RANDOM.tmp</c>) appears: the write is under way.</summary>
@@ -140,18 +126,4 @@ public sealed class SignalTests
         Assert.That(created.Task.Wait(TimeSpan.FromMinutes(2)), Is.True, "the package write never started");
         return created.Task.Result;
     }
-
-    private static (int ExitCode, string Stderr) Finish(Process process)
-    {
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "still running two minutes after the signal");
-        _ = stdout.Result;
-        return (process.ExitCode, stderr.Result);
-    }
-
-    // DllImport rather than LibraryImport: the latter needs unsafe code enabled for one call.
-    [DllImport("libc", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int kill(int pid, int signal);
 }

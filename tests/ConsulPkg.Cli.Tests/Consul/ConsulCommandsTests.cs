@@ -45,7 +45,7 @@ public sealed class ConsulCommandsTests
     public void BuildWritesThePackageAndPrintsOnlyTheKeysFingerprint()
     {
         Directory.CreateDirectory(_temp.Combine("out"));
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--iteration", "2", "--trusted-key", "test-key.asc", "--output", "out");
         string deb = _temp.Combine("out", "consul_0.7.5-2_amd64.deb");
         Assert.Multiple(() =>
         {
@@ -56,7 +56,7 @@ public sealed class ConsulCommandsTests
             Assert.That(r.StdErr, Is.Empty);
             Assert.That(File.Exists(deb), Is.True);
         });
-        ToolResult fields = Tool.Run("dpkg-deb", "-f", deb, "Version", "Maintainer");
+        ProcessResult fields = ProcessRunner.RunUtc("dpkg-deb", "-f", deb, "Version", "Maintainer");
         Assert.That(fields.StdOut, Is.EqualTo("Version: 0.7.5-2\nMaintainer: Ops Team <ops@example.org>\n"), fields.StdErr);
     }
 
@@ -64,16 +64,16 @@ public sealed class ConsulCommandsTests
     public void WithoutAnyMaintainerTheDefaultIsUsedAndSaid()
     {
         Directory.CreateDirectory(_temp.Combine("out"));
-        ToolResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out");
+        ProcessResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
         Assert.That(r.StdErr, Is.EqualTo("warning: no --maintainer (nor DEBFULLNAME and DEBEMAIL): the package's Maintainer is 'consul-pkg <consul-pkg@packages.invalid>'\n"));
-        Assert.That(Tool.Run("dpkg-deb", "-f", _temp.Combine("out", "consul_0.7.5-1_amd64.deb"), "Maintainer").StdOut, Is.EqualTo("consul-pkg <consul-pkg@packages.invalid>\n"));
+        Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", _temp.Combine("out", "consul_0.7.5-1_amd64.deb"), "Maintainer").StdOut, Is.EqualTo("consul-pkg <consul-pkg@packages.invalid>\n"));
     }
 
     [Test]
     public void AnInvalidDebemailIsRefusedNamingTheVariables()
     {
-        ToolResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "ops@localhost" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
+        ProcessResult r = CliRunner.Run(Context(new() { ["DEBEMAIL"] = "ops@localhost" }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(r.StdErr, Is.EqualTo("consul-pkg: invalid maintainer 'Ops Team <ops@localhost>' from DEBFULLNAME and DEBEMAIL: give 'Full Name <user@example.org>' (a name, then a mail address with a dotted domain)\n"));
     }
@@ -85,8 +85,8 @@ public sealed class ConsulCommandsTests
         Directory.CreateDirectory(_temp.Combine("out"));
         string[] build = ["build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out"];
         Assert.That(CliRunner.Run(Context(), build).ExitCode, Is.Zero);
-        ToolResult refused = CliRunner.Run(Context(), build);
-        ToolResult forced = CliRunner.Run(Context(), [.. build, "-f"]);
+        ProcessResult refused = CliRunner.Run(Context(), build);
+        ProcessResult forced = CliRunner.Run(Context(), [.. build, "-f"]);
         Assert.Multiple(() =>
         {
             Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -98,7 +98,7 @@ public sealed class ConsulCommandsTests
     [Test]
     public void MissingOutputDirectoryFailsBeforeAnyDownload()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "nowhere");
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "nowhere");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -111,7 +111,7 @@ public sealed class ConsulCommandsTests
     public void BuildWithAnInvalidKeyFailsOnOneLineWithoutTheKey()
     {
         const string badKey = "dG9vIHNob3J0";
-        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
+        ProcessResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = badKey }), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -125,7 +125,7 @@ public sealed class ConsulCommandsTests
     [Test]
     public void BuildWithoutTheTestKeyRefusesTheSignature()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5");
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -139,7 +139,7 @@ public sealed class ConsulCommandsTests
     public void AMissingSignatureNamesTheOptionThatSkipsTheCheck()
     {
         _server.Remove(_release.Dir + _release.SumsName + ".72D7468F.sig");
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -155,7 +155,7 @@ public sealed class ConsulCommandsTests
     public void TheReleaseUrlOptionWinsOverTheEnvironment(bool option)
     {
         string[] args = option ? ["--release-url", "ftp://option.test.invalid/"] : [];
-        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_RELEASE_URL"] = "ftp://environment.test.invalid/" }), ["build", "--consul-version", "0.7.5", .. args]);
+        ProcessResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_RELEASE_URL"] = "ftp://environment.test.invalid/" }), ["build", "--consul-version", "0.7.5", .. args]);
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(r.StdErr, Does.StartWith(option
             ? "consul-pkg: invalid release URL 'ftp://option.test.invalid/' from --release-url: "
@@ -165,7 +165,7 @@ public sealed class ConsulCommandsTests
     [Test]
     public void AMissingReleaseNamesTheReleaseUrlOption()
     {
-        ToolResult r = CliRunner.Run(Context(), "build", "--consul-version", "1.99.0", "--trusted-key", "test-key.asc");
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "1.99.0", "--trusted-key", "test-key.asc");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
@@ -188,7 +188,7 @@ public sealed class ConsulCommandsTests
         string[] args = option == "--consul-version"
             ? ["build", option, value]
             : ["build", "--consul-version", "0.7.5", option, value];
-        ToolResult r = CliRunner.Run(Context(), args);
+        ProcessResult r = CliRunner.Run(Context(), args);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(exitCode));
@@ -203,19 +203,16 @@ public sealed class ConsulCommandsTests
         // A real process, so .NET's default proxy is read from this environment. The release host
         // does not resolve; only the proxy (the fake server, on 127.0.0.1) can answer.
         Directory.CreateDirectory(_temp.Combine("out"));
-        string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
-        ToolResult r = Tool.Run(
-            "dotnet",
-            [dll, "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
-            new Dictionary<string, string>
+        ProcessResult r = ConsulPkgProcess.Run(
+            ["build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out", "--release-url", "http://releases.test.invalid/"],
+            _temp.Path,
+            new Dictionary<string, string?>
             {
-                ["SOURCE_DATE_EPOCH"] = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture),
                 ["http_proxy"] = _server.BaseUrl.ToString(),
                 ["no_proxy"] = "",
                 ["XDG_CACHE_HOME"] = _temp.Combine("cache"),
                 ["CONSUL_PKG_GOSSIP_KEY"] = TestKeys.GossipKeyBase64,
-            },
-            _temp.Path);
+            });
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
@@ -231,7 +228,7 @@ public sealed class ConsulCommandsTests
     public void KeySizeIsCheckedWithTheCommandLine(string command, string option, string value, string accepted)
     {
         string[] args = command == "configs" ? [command, "--output", "conf", option, value] : [command, option, value];
-        ToolResult r = CliRunner.Run(Context(), args);
+        ProcessResult r = CliRunner.Run(Context(), args);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -249,7 +246,7 @@ public sealed class ConsulCommandsTests
     [TestCase(new[] { "--bytes", "32" }, 44)]
     public void KeygenPrintsAKeyLikeConsulKeygen(string[] extra, int length)
     {
-        ToolResult r = CliRunner.Run(Context(), ["keygen", .. extra]);
+        ProcessResult r = CliRunner.Run(Context(), ["keygen", .. extra]);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.Zero);
@@ -261,7 +258,7 @@ public sealed class ConsulCommandsTests
     [Test]
     public void ConfigsWritesThreeFilesAndPrintsPathsAndFingerprint()
     {
-        ToolResult r = CliRunner.Run(Context(), "configs", "--output", "conf", "--datacenter", "east", "--join", "10.0.0.1", "--join", "10.0.0.2");
+        ProcessResult r = CliRunner.Run(Context(), "configs", "--output", "conf", "--datacenter", "east", "--join", "10.0.0.1", "--join", "10.0.0.2");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
         Assert.Multiple(() =>
         {
@@ -283,7 +280,7 @@ public sealed class ConsulCommandsTests
     {
         const string newKey = "3SYAxnmrHcW7k3Dqh2gpyA==";
         Assert.That(CliRunner.Run(Context(), "configs", "--output", "conf").ExitCode, Is.Zero);
-        ToolResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = newKey }), "configs", "--output", "conf");
+        ProcessResult r = CliRunner.Run(Context(new() { ["CONSUL_PKG_GOSSIP_KEY"] = newKey }), "configs", "--output", "conf");
         string oldFingerprint = GossipKeyFingerprint(TestKeys.GossipKeyBase64);
         Assert.Multiple(() =>
         {

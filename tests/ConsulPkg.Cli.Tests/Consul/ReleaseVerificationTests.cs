@@ -89,7 +89,7 @@ public sealed class ReleaseVerificationTests
     {
         BadRelease bad = Make(defect);
         Serve(bad);
-        ToolResult r = Build(bad);
+        ProcessResult r = Build(bad);
         AssertRefused(r, Expected(defect, bad, bad.Good.ZipName, bad.Good.SumsName, bad.SignatureName));
         if (defect is Defect.BadSignature or Defect.SumsWithoutTheZip)
         {
@@ -108,7 +108,7 @@ public sealed class ReleaseVerificationTests
         File.WriteAllBytes(sums, bad.Sums);
         File.WriteAllBytes(sums + ".72D7468F.sig", bad.Signature);
 
-        ToolResult r = Build(bad, "--zip", zip, "--sha256sums", sums);
+        ProcessResult r = Build(bad, "--zip", zip, "--sha256sums", sums);
         AssertRefused(r, Expected(defect, bad, zip, sums, sums + ".72D7468F.sig"));
         Assert.That(_server.RequestCount(bad.Good.Dir + bad.Good.SumsName), Is.Zero, "local files need no network");
     }
@@ -131,7 +131,7 @@ public sealed class ReleaseVerificationTests
 
         bad.Good.Publish(_server, TestKeys.Trusted); // the network serves the real release
 
-        ToolResult r = Build(bad);
+        ProcessResult r = Build(bad);
         bool sumsFail = defect is Defect.BadSignature or Defect.SumsWithoutTheZip;
         string entry = sumsFail ? sums : zip;
         string warning = $"warning: the cached {entry} does not verify ({Expected(defect, bad, zip, sums, sums + ".72D7468F.sig")}";
@@ -169,14 +169,14 @@ public sealed class ReleaseVerificationTests
         _server.Serve(bad.Good.Dir + bad.SignatureName, bad.Signature);
     }
 
-    private ToolResult Build(BadRelease bad, params string[] extra)
+    private ProcessResult Build(BadRelease bad, params string[] extra)
     {
         return CliRunner.Run(
             CliRunner.Context(_temp.Path, CliRunner.ConsulEnvironment(_server.BaseUrl, _temp.Combine("cache"), TestKeys.GossipKeyBase64)),
             ["build", "--consul-version", bad.Good.Version, "--trusted-key", "test-key.asc", "--output", "out", .. extra]);
     }
 
-    private void AssertRefused(ToolResult r, string expected)
+    private void AssertRefused(ProcessResult r, string expected)
     {
         using (Assert.EnterMultipleScope())
         {

@@ -49,7 +49,7 @@ public sealed class FpmCompatibilityTests
             ["SOURCE_DATE_EPOCH"] = Epoch.ToString(CultureInfo.InvariantCulture),
             ["FPM_EDITOR"] = Editor,
         };
-        ToolResult result = CliRunner.Run(CliRunner.Context(scratch.Path, environment), ["fpm", .. args]);
+        ProcessResult result = CliRunner.Run(CliRunner.Context(scratch.Path, environment), ["fpm", .. args]);
         if (Pending().Contains(name))
         {
             Assert.That(result.ExitCode, Is.Not.Zero, $"{name} builds now: compare it with fpm by removing it from pending.txt");
@@ -58,7 +58,7 @@ public sealed class FpmCompatibilityTests
 
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         string deb = Directory.GetFiles(scratch.Path, "*.deb").Single();
-        ToolResult summary = Tool.Run("bash", Summarize, deb);
+        ProcessResult summary = ProcessRunner.RunUtc("bash", Summarize, deb);
         Assert.That(summary.ExitCode, Is.Zero, summary.StdErr);
 
         IReadOnlyList<Regex> ignored = Differences(name);
@@ -117,14 +117,14 @@ public sealed class FpmCompatibilityTests
     /// <summary>The case's arguments as bash splits them, exactly as regenerate.sh passes them to fpm.</summary>
     private static string[] Tokenize(string arguments)
     {
-        ToolResult split = Tool.Run("bash", "-c", "eval \"set -- $1\"; printf '%s\\0' \"$@\"", "_", arguments);
+        ProcessResult split = ProcessRunner.RunUtc("bash", "-c", "eval \"set -- $1\"; printf '%s\\0' \"$@\"", "_", arguments);
         Assert.That(split.ExitCode, Is.Zero, split.StdErr);
         return split.StdOut.Split('\0')[..^1];
     }
 
     private static void CopyDirectory(string from, string to)
     {
-        ToolResult copy = Tool.Run("cp", "-a", from + "/.", to);
+        ProcessResult copy = ProcessRunner.RunUtc("cp", "-a", from + "/.", to);
         Assert.That(copy.ExitCode, Is.Zero, copy.StdErr);
     }
 }

@@ -77,7 +77,7 @@ public sealed class ReaderFuzzTests
     {
         int seed = Setting("CONSUL_PKG_FUZZ_SEED", 10);
         int cases = Setting("CONSUL_PKG_FUZZ_PROCESS_CASES", 24);
-        string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
+        string dll = ConsulPkgProcess.AssemblyPath;
         var mutator = new Mutator(seed);
         var failures = new List<string>();
         long peak = 0;
@@ -90,7 +90,7 @@ public sealed class ReaderFuzzTests
             string sandbox = Sandbox(temp, fuzz);
             string[] command = Commands[n % Commands.Length];
             string rss = Path.Combine(temp.Path, "rss");
-            ToolResult r = Tool.Run("/usr/bin/time", ["-f", "%M", "-o", rss, "timeout", "-s", "KILL", TimeLimit.TotalSeconds.ToString(CultureInfo.InvariantCulture), "dotnet", dll, .. command],
+            ProcessResult r = ProcessRunner.RunUtc("/usr/bin/time", ["-f", "%M", "-o", rss, "timeout", "-s", "KILL", TimeLimit.TotalSeconds.ToString(CultureInfo.InvariantCulture), "dotnet", dll, .. command],
                 workingDirectory: sandbox);
             string[] timeReport = File.ReadAllLines(rss);
             long kilobytes = long.Parse(timeReport[^1], CultureInfo.InvariantCulture);
@@ -125,14 +125,14 @@ public sealed class ReaderFuzzTests
     private static string? RunInProcess(string sandbox, string[] command, out int exit)
     {
         long before = GC.GetTotalAllocatedBytes(precise: false);
-        Task<ToolResult> run = Task.Run(() => CliRunner.Run(CliRunner.Context(sandbox), command));
+        Task<ProcessResult> run = Task.Run(() => CliRunner.Run(CliRunner.Context(sandbox), command));
         if (!run.Wait(TimeLimit))
         {
             exit = -1;
             return $"still running after {TimeLimit.TotalSeconds} s";
         }
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - before;
-        ToolResult r = run.Result;
+        ProcessResult r = run.Result;
         exit = r.ExitCode;
         return r.ExitCode is not (0 or 1) ? $"exit {r.ExitCode}: {r.StdErr}"
             : r.ErrorLines.Length > 1 ? $"{r.ErrorLines.Length} lines on stderr: {r.StdErr}"
@@ -169,8 +169,8 @@ public sealed class ReaderFuzzTests
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Tool.Run("chmod", "-R", "u+rwx", path);
-            ToolResult r = Tool.Run("rm", "-rf", path);
+            ProcessRunner.RunUtc("chmod", "-R", "u+rwx", path);
+            ProcessResult r = ProcessRunner.RunUtc("rm", "-rf", path);
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
         }
     }

@@ -18,7 +18,7 @@ public sealed class NativeBuildTests
     private static readonly string Epoch = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture);
 
     private SourceCheckout _checkout = null!;
-    private ToolResult _firstNativeRun = null!;
+    private ProcessResult _firstNativeRun = null!;
     private string _native = null!;
     private string _jit = null!;
     private TempDirectory _work = null!;
@@ -30,7 +30,7 @@ public sealed class NativeBuildTests
     {
         _checkout = new SourceCheckout();
         _firstNativeRun = _checkout.RunLauncher(new Dictionary<string, string> { ["CONSUL_PKG_ARTIFACTS"] = _checkout.Combine("native") }, "--version");
-        ToolResult jit = _checkout.RunLauncher(
+        ProcessResult jit = _checkout.RunLauncher(
             new Dictionary<string, string> { ["CONSUL_PKG_ARTIFACTS"] = _checkout.Combine("jit"), ["CONSUL_PKG_BUILD"] = "jit" }, "--version");
         Assert.That(jit.ExitCode, Is.Zero, jit.StdErr);
         _native = _checkout.Combine("native", "bin", "consul-pkg");
@@ -57,7 +57,7 @@ public sealed class NativeBuildTests
     [Test]
     public void TheLauncherPicksTheNativeExecutableWhereItCanAndSaysSoOnce()
     {
-        ToolResult again = _checkout.RunLauncher(new Dictionary<string, string> { ["CONSUL_PKG_ARTIFACTS"] = _checkout.Combine("native") }, "--version");
+        ProcessResult again = _checkout.RunLauncher(new Dictionary<string, string> { ["CONSUL_PKG_ARTIFACTS"] = _checkout.Combine("native") }, "--version");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(_firstNativeRun.ExitCode, Is.Zero, _firstNativeRun.StdErr);
@@ -94,26 +94,26 @@ public sealed class NativeBuildTests
     public void EveryCommandRunsWithTheNativeExecutable()
     {
         string deb = _work.Combine("smoke.deb");
-        ToolResult fpm = Run(_native, [.. SeedTree.FpmArguments[..^1], "-p", deb, "-f", "."], _tree.Path);
-        ToolResult build = Native("build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", _work.Combine("consul.deb"), "--force");
-        ToolResult contents = Native("contents", deb);
-        ToolResult info = Native("info", deb);
-        ToolResult field = Native("info", deb, "Version");
-        ToolResult extract = Native("extract", deb, _work.Combine("extracted"));
-        ToolResult keygen = Native("keygen", "--bytes", "32");
-        ToolResult configs = Native("configs", "--output", _work.Combine("configs"));
+        ProcessResult fpm = Run(_native, [.. SeedTree.FpmArguments[..^1], "-p", deb, "-f", "."], _tree.Path);
+        ProcessResult build = Native("build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", _work.Combine("consul.deb"), "--force");
+        ProcessResult contents = Native("contents", deb);
+        ProcessResult info = Native("info", deb);
+        ProcessResult field = Native("info", deb, "Version");
+        ProcessResult extract = Native("extract", deb, _work.Combine("extracted"));
+        ProcessResult keygen = Native("keygen", "--bytes", "32");
+        ProcessResult configs = Native("configs", "--output", _work.Combine("configs"));
         using (Assert.EnterMultipleScope())
         {
-            foreach (ToolResult r in new[] { fpm, build, contents, info, field, extract, keygen, configs })
+            foreach (ProcessResult r in new[] { fpm, build, contents, info, field, extract, keygen, configs })
             {
                 Assert.That(r.ExitCode, Is.Zero, r.StdErr);
             }
 
-            Assert.That(contents.StdOut, Is.EqualTo(Tool.Run("dpkg-deb", "-c", deb).StdOut));
-            Assert.That(info.StdOut, Is.EqualTo(Tool.Run("dpkg-deb", "-I", deb).StdOut));
+            Assert.That(contents.StdOut, Is.EqualTo(ProcessRunner.RunUtc("dpkg-deb", "-c", deb).StdOut));
+            Assert.That(info.StdOut, Is.EqualTo(ProcessRunner.RunUtc("dpkg-deb", "-I", deb).StdOut));
             Assert.That(field.StdOut, Is.EqualTo("0.7.2-1\n"));
             Assert.That(File.ReadAllText(_work.Combine("extracted", "usr", "local", "bin", "consul")), Does.Contain("consul stand-in"));
-            Assert.That(Tool.Run("dpkg-deb", "-f", _work.Combine("consul.deb"), "Version").StdOut, Is.EqualTo("0.7.5-1\n"));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", _work.Combine("consul.deb"), "Version").StdOut, Is.EqualTo("0.7.5-1\n"));
             Assert.That(Convert.FromBase64String(keygen.StdOut.Trim()), Has.Length.EqualTo(32));
             Assert.That(File.ReadAllText(_work.Combine("configs", "server", "consul.json")), Does.Contain("\"server\": true"));
             Assert.That(build.StdOut + build.StdErr + configs.StdOut + configs.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64));
@@ -123,7 +123,7 @@ public sealed class NativeBuildTests
     [Test]
     public void BadInputGetsTheSameOneLineFromTheNativeExecutable()
     {
-        ToolResult native = Native("fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult native = Native("fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
         Assert.Multiple(() =>
         {
             Assert.That(native.ExitCode, Is.EqualTo(1));
@@ -135,14 +135,14 @@ public sealed class NativeBuildTests
     private byte[] BuildWith(string tool, string[] arguments, string workingDirectory)
     {
         string output = _work.Combine(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(tool)))! + "-" + Guid.NewGuid().ToString("N") + ".deb");
-        ToolResult r = Run(tool, arguments.Select(a => a == "OUT" ? output : a).ToArray(), workingDirectory);
+        ProcessResult r = Run(tool, arguments.Select(a => a == "OUT" ? output : a).ToArray(), workingDirectory);
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
         return File.ReadAllBytes(output);
     }
 
-    private ToolResult Native(params string[] arguments) => Run(_native, arguments, _work.Path);
+    private ProcessResult Native(params string[] arguments) => Run(_native, arguments, _work.Path);
 
-    private ToolResult Run(string tool, string[] arguments, string workingDirectory) => Tool.Run(tool, arguments, new Dictionary<string, string>
+    private ProcessResult Run(string tool, string[] arguments, string workingDirectory) => ProcessRunner.RunUtc(tool, arguments, new Dictionary<string, string?>
     {
         ["SOURCE_DATE_EPOCH"] = Epoch,
         ["CONSUL_PKG_RELEASE_URL"] = _server.BaseUrl.ToString(),

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using ConsulPkg.Cli.Tests.Support;
-
 namespace ConsulPkg.Cli.Tests.Launcher;
 
 /// <summary>
@@ -39,41 +36,22 @@ internal sealed class SourceCheckout : IDisposable
 
     /// <summary>
     /// Runs build/consul-pkg with <paramref name="environment"/> added (CONSUL_PKG_BUILD,
-    /// CONSUL_PKG_ARTIFACTS...), in the checkout.
+    /// CONSUL_PKG_ARTIFACTS...), in the checkout. The test host's build settings and the
+    /// launcher's own variables are not inherited; a native publish may take many minutes on a
+    /// loaded machine, hence the long timeout.
     /// </summary>
-    public ToolResult RunLauncher(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public ProcessResult RunLauncher(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var psi = new ProcessStartInfo(Launcher)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path,
-        };
-        foreach (string a in arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        // The test host's MSBuild settings must not leak into the launcher's own dotnet publish.
-        foreach (string key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
-        {
-            psi.Environment.Remove(key);
-        }
-
-        psi.Environment.Remove("CONSUL_PKG_ARTIFACTS");
-        psi.Environment.Remove("CONSUL_PKG_BUILD");
-        psi.Environment["LC_ALL"] = "C.UTF-8";
+        Dictionary<string, string?> variables = ProcessRunner.WithoutHostBuildSettings();
+        variables["CONSUL_PKG_ARTIFACTS"] = null;
+        variables["CONSUL_PKG_BUILD"] = null;
+        variables["LC_ALL"] = "C.UTF-8";
         foreach ((string key, string value) in environment)
         {
-            psi.Environment[key] = value;
+            variables[key] = value;
         }
 
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the launcher");
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return new ToolResult(p.ExitCode, stdout, stderr.Result);
+        return ProcessRunner.Run(Launcher, arguments, Path, variables, timeout: TimeSpan.FromMinutes(30));
     }
 
     public void Dispose() => _directory.Dispose();

@@ -1,10 +1,10 @@
 namespace ConsulPkg.Cli.Tests.Support;
 
-/// <summary>Runs <c>consul-pkg</c> in-process with captured writers, or as a real process.</summary>
+/// <summary>Runs <c>consul-pkg</c> in-process with captured writers (as a process: <see cref="ConsulPkgProcess"/>).</summary>
 internal static class CliRunner
 {
     /// <summary>2016-12-05 16:53 UTC, the seed's build date.</summary>
-    public const long Epoch = Fpm.Tests.Support.SeedTree.Epoch;
+    public const long Epoch = ConsulPkgProcess.SeedEpoch;
 
     public static CliContext Context(string workingDirectory, IDictionary<string, string>? environment = null, Func<DateTimeOffset>? now = null) => new()
     {
@@ -30,22 +30,14 @@ internal static class CliRunner
     };
 
     /// <summary>In-process, with SOURCE_DATE_EPOCH set, so the clock must not be read.</summary>
-    public static ToolResult Run(string workingDirectory, params string[] args) =>
+    public static ProcessResult Run(string workingDirectory, params string[] args) =>
         Run(Context(workingDirectory, new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) }), args);
 
-    public static ToolResult Run(CliContext context, params string[] args)
+    public static ProcessResult Run(CliContext context, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         int exitCode = CliApplication.RunAsync(args, context, output, error).GetAwaiter().GetResult();
-        return new ToolResult(exitCode, output.ToString(), error.ToString());
-    }
-
-    /// <summary>The real executable, as a pipeline would run it.</summary>
-    public static ToolResult RunProcess(string workingDirectory, params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "consul-pkg.dll");
-        Assert.That(dll, Does.Exist);
-        return Tool.Run("dotnet", [dll, .. args], new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) }, workingDirectory);
+        return ProcessResult.FromText(exitCode, output.ToString(), error.ToString());
     }
 }

@@ -16,7 +16,7 @@ internal static class StaticElf
         using var dir = new TempDirectory();
         string source = dir.WriteFile("consul.c", "int main(void) { return 0; }\n");
         string output = dir.Combine("consul");
-        Tool.Check("gcc", "-static", "-no-pie", "-O2", "-o", output, source);
+        ProcessRunner.RunUtc("gcc", "-static", "-no-pie", "-O2", "-o", output, source).EnsureSuccess();
         return File.ReadAllBytes(output);
     }
 }

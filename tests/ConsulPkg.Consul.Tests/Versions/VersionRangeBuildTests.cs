@@ -16,40 +16,17 @@ public sealed class VersionRangeBuildTests
 {
     private static readonly DateTimeOffset Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
-    private FakeReleaseServer _server = null!;
-    private TempDirectory _temp = null!;
-    private string _trustedKeyFile = null!;
-    private string _output = null!;
-    private StringWriter _diagnostics = null!;
+    private ReleaseBuildSetup _setup = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _server = new FakeReleaseServer();
-        _temp = new TempDirectory();
-        _trustedKeyFile = _temp.WriteFile("keys/test.asc", TestKeys.Trusted.ArmoredPublicKey);
-        _output = Directory.CreateDirectory(_temp.Combine("out")).FullName;
-        _diagnostics = new StringWriter();
-    }
+    public void SetUp() => _setup = new ReleaseBuildSetup();
 
     [TearDown]
-    public void TearDown()
-    {
-        _server.Dispose();
-        _temp.Dispose();
-        _diagnostics.Dispose();
-    }
+    public void TearDown() => _setup.Dispose();
 
-    private ConsulRecipeOptions Options(string version, string? templates = null) => new()
+    private ConsulRecipeOptions Options(string version, string? templates = null) => _setup.Options(version, Timestamp, "Ops <ops@example.org>") with
     {
-        ConsulVersion = version,
-        Timestamp = Timestamp,
-        BaseUrl = _server.BaseUrl,
-        TrustedKeyFiles = [_trustedKeyFile],
-        OutputDirectory = _output,
-        Cache = new DownloadCache(_temp.Combine("cache")),
         GossipKey = new GossipKeySource(), // generated: the version decides its size
-        Maintainer = "Ops <ops@example.org>",
         TemplatesDirectory = templates,
         Download = new DownloadOptions { MaxAttempts = 1 },
     };
@@ -58,10 +35,10 @@ public sealed class VersionRangeBuildTests
     private string ServerTemplateWithUi(string uiKey)
     {
         string value = uiKey == "ui_config" ? "{ \"enabled\": true }" : "true";
-        _temp.WriteFile($"templates-{uiKey}/server.json.sbn",
+        _setup.Temp.WriteFile($"templates-{uiKey}/server.json.sbn",
             "{\n  \"server\": true,\n  \"datacenter\": {{ datacenter_json }},\n  \"data_dir\": {{ data_dir_json }},\n"
             + $"  \"{uiKey}\": {value},\n  \"encrypt\": {{{{ encrypt_json }}}},\n  \"retry_join\": {{{{ join_json }}}}\n}}\n");
-        return _temp.Combine($"templates-{uiKey}");
+        return _setup.Temp.Combine($"templates-{uiKey}");
     }
 
     /// <summary>A version in each range of the facts table, with what its package must say.</summary>
@@ -78,11 +55,11 @@ public sealed class VersionRangeBuildTests
     [TestCaseSource(nameof(Ranges))]
     public async Task PackageFollowsTheVersion(string version, int keyBytes, string license, string uiKey)
     {
-        new FakeRelease(version).Publish(_server, TestKeys.Trusted);
-        ConsulBuildResult result = await ConsulRecipe.BuildAsync(Options(version, ServerTemplateWithUi(uiKey)), _diagnostics);
+        new FakeRelease(version).Publish(_setup.Server, TestKeys.Trusted);
+        ConsulBuildResult result = await _setup.Build(Options(version, ServerTemplateWithUi(uiKey)));
 
         using var unpacked = new TempDirectory();
-        Tool.Check("dpkg-deb", "-R", result.PackagePath, unpacked.Path);
+        ProcessRunner.RunUtc("dpkg-deb", "-R", result.PackagePath, unpacked.Path).EnsureSuccess();
         string Read(string path) => File.ReadAllText(Path.Combine(unpacked.Path, path));
         string server = Read("etc/consul.d/server/consul.json");
         string client = Read("etc/consul.d/client/consul.json");
@@ -105,7 +82,7 @@ public sealed class VersionRangeBuildTests
             Assert.That(copyright, Does.Contain($"\nSource: https://github.com/hashicorp/consul/tree/v{version}\n"));
             Assert.That(postrm, Does.Contain("rm -rf /var/lib/consul\n").And.Contain("rm -f /etc/default/consul\n").And.Contain("rm -rf /etc/consul.d/node\n"),
                 "purge removes the data dir, the role file and the per-node settings");
-            Assert.That(_diagnostics.ToString(), Is.Empty, "a known version builds without a warning");
+            Assert.That(_setup.Diagnostics.ToString(), Is.Empty, "a known version builds without a warning");
         }
 
         if (license == "BUSL-1.1")
@@ -118,15 +95,15 @@ public sealed class VersionRangeBuildTests
     [Test]
     public async Task AnHclServerTemplateShipsConsulHcl()
     {
-        new FakeRelease("1.17.3").Publish(_server, TestKeys.Trusted);
-        _temp.WriteFile("templates-hcl/server.hcl.sbn",
+        new FakeRelease("1.17.3").Publish(_setup.Server, TestKeys.Trusted);
+        _setup.Temp.WriteFile("templates-hcl/server.hcl.sbn",
             "server = true\ndatacenter = {{ datacenter_json }}\ndata_dir = {{ data_dir_json }}\nencrypt = {{ encrypt_json }}\n"
             + "retry_join = {{ join_json }}\nui_config {\n  enabled = true\n}\n");
-        ConsulBuildResult result = await ConsulRecipe.BuildAsync(Options("1.17.3", _temp.Combine("templates-hcl")), _diagnostics);
+        ConsulBuildResult result = await _setup.Build(Options("1.17.3", _setup.Temp.Combine("templates-hcl")));
 
-        string contents = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        string contents = ProcessRunner.RunUtc("dpkg-deb", "-c", result.PackagePath).EnsureSuccess().StdOut;
         using var control = new TempDirectory();
-        Tool.Check("dpkg-deb", "-e", result.PackagePath, control.Path);
+        ProcessRunner.RunUtc("dpkg-deb", "-e", result.PackagePath, control.Path).EnsureSuccess();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(contents, Does.Contain("-rw-r----- root/consul").And.Contain("./etc/consul.d/server/consul.hcl\n"));
@@ -143,33 +120,33 @@ public sealed class VersionRangeBuildTests
     public void UiConfigIsRefusedForAVersionWithoutIt(string version)
     {
         var release = new FakeRelease(version);
-        release.Publish(_server, TestKeys.Trusted);
-        var e = Assert.ThrowsAsync<PackageException>(() => ConsulRecipe.BuildAsync(Options(version, ServerTemplateWithUi("ui_config")), _diagnostics));
+        release.Publish(_setup.Server, TestKeys.Trusted);
+        var e = Assert.ThrowsAsync<PackageException>(() => _setup.Build(Options(version, ServerTemplateWithUi("ui_config"))));
         Assert.That(e!.Message, Is.EqualTo($"rendered config server.json has key 'ui_config', which Consul {version} refuses at start: it came in 1.9.0; remove it or package 1.9.0 or later"));
-        Assert.That(_server.RequestCount(release.Dir + release.SumsName), Is.Zero);
-        Assert.That(Directory.EnumerateFileSystemEntries(_output), Is.Empty);
+        Assert.That(_setup.Server.RequestCount(release.Dir + release.SumsName), Is.Zero);
+        Assert.That(Directory.EnumerateFileSystemEntries(_setup.Output), Is.Empty);
     }
 
     [Test]
     public async Task LatestResolvesThroughTheIndexSkippingAReleaseCandidate()
     {
-        _server.Serve("/consul/index.json", FakeRelease.Index(
+        _setup.Server.Serve("/consul/index.json", FakeRelease.Index(
             ("1.22.4", ["amd64"]), ("2.1.0", ["amd64", "arm64"]), ("2.2.0-rc1", ["amd64", "arm64"]), ("2.1.1+ent", ["amd64"])));
-        new FakeRelease("2.1.0").Publish(_server, TestKeys.Trusted);
-        new FakeRelease("1.22.4").Publish(_server, TestKeys.Trusted);
+        new FakeRelease("2.1.0").Publish(_setup.Server, TestKeys.Trusted);
+        new FakeRelease("1.22.4").Publish(_setup.Server, TestKeys.Trusted);
 
-        ConsulBuildResult latest = await ConsulRecipe.BuildAsync(Options("latest"), _diagnostics);
-        ConsulBuildResult line = await ConsulRecipe.BuildAsync(Options("latest-1.x"), _diagnostics);
+        ConsulBuildResult latest = await _setup.Build(Options("latest"));
+        ConsulBuildResult line = await _setup.Build(Options("latest-1.x"));
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(latest.ConsulVersion, Is.EqualTo("2.1.0"));
             Assert.That(Path.GetFileName(latest.PackagePath), Is.EqualTo("consul_2.1.0-1_amd64.deb"));
-            Assert.That(Tool.Check("dpkg-deb", "-f", latest.PackagePath, "Version"), Is.EqualTo("2.1.0-1\n"));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", latest.PackagePath, "Version").EnsureSuccess().StdOut, Is.EqualTo("2.1.0-1\n"));
             Assert.That(line.ConsulVersion, Is.EqualTo("1.22.4"));
-            Assert.That(_diagnostics.ToString(), Does.Contain($"latest is Consul 2.1.0 (from {_server.BaseUrl}consul/index.json)\n"));
-            Assert.That(_diagnostics.ToString(), Does.Contain("latest-1.x is Consul 1.22.4"));
-            Assert.That(_server.RequestCount("/consul/2.2.0-rc1/consul_2.2.0-rc1_SHA256SUMS"), Is.Zero);
+            Assert.That(_setup.Diagnostics.ToString(), Does.Contain($"latest is Consul 2.1.0 (from {_setup.Server.BaseUrl}consul/index.json)\n"));
+            Assert.That(_setup.Diagnostics.ToString(), Does.Contain("latest-1.x is Consul 1.22.4"));
+            Assert.That(_setup.Server.RequestCount("/consul/2.2.0-rc1/consul_2.2.0-rc1_SHA256SUMS"), Is.Zero);
         }
     }
 
@@ -177,26 +154,26 @@ public sealed class VersionRangeBuildTests
     public void AnArchitectureTheVersionLacksIsRefusedBeforeAnyDownload()
     {
         var release = new FakeRelease("0.8.3", "arm64");
-        release.Publish(_server, TestKeys.Trusted);
-        var e = Assert.ThrowsAsync<PackageException>(() => ConsulRecipe.BuildAsync(Options("0.8.3") with { Architecture = "arm64" }, _diagnostics));
+        release.Publish(_setup.Server, TestKeys.Trusted);
+        var e = Assert.ThrowsAsync<PackageException>(() => _setup.Build(Options("0.8.3") with { Architecture = "arm64" }));
         Assert.That(e!.Message, Does.StartWith("Consul 0.8.3 has no linux_arm64 build (arm64): HashiCorp builds it from 0.8.4"));
-        Assert.That(_server.RequestCount(release.Dir + release.SumsName), Is.Zero);
+        Assert.That(_setup.Server.RequestCount(release.Dir + release.SumsName), Is.Zero);
     }
 
     [Test]
     public async Task AVersionNewerThanTheFactsIsBuiltWithAWarning()
     {
-        new FakeRelease("3.0.0").Publish(_server, TestKeys.Trusted);
-        await ConsulRecipe.BuildAsync(Options("3.0.0"), _diagnostics);
-        Assert.That(_diagnostics.ToString(), Is.EqualTo("warning: consul-pkg knows Consul up to 2.x; 3.0.0 is packaged with the facts of 2.x\n"));
+        new FakeRelease("3.0.0").Publish(_setup.Server, TestKeys.Trusted);
+        await _setup.Build(Options("3.0.0"));
+        Assert.That(_setup.Diagnostics.ToString(), Is.EqualTo("warning: consul-pkg knows Consul up to 2.x; 3.0.0 is packaged with the facts of 2.x\n"));
     }
 
     [Test]
     public void AGivenKeyOfASizeNoVersionAcceptsIsRefused()
     {
-        string file = _temp.WriteFile("key", Convert.ToBase64String(new byte[20]));
+        string file = _setup.Temp.WriteFile("key", Convert.ToBase64String(new byte[20]));
         var e = Assert.ThrowsAsync<PackageException>(() =>
-            ConsulRecipe.BuildAsync(Options("1.17.3") with { GossipKey = new GossipKeySource { File = file } }, _diagnostics));
+            _setup.Build(Options("1.17.3") with { GossipKey = new GossipKeySource { File = file } }));
         Assert.That(e!.Message, Does.Contain("decodes to 20 bytes; Consul accepts 16, 24 or 32"));
     }
 

@@ -28,7 +28,7 @@ public sealed class ChangingInputTests
         string message = Refusal(layout: [("/a", _temp.WriteFile("a", "a\n")), ("/b", b)], whenWriting: _ =>
         {
             File.Delete(b);
-            Tool.Check("mkfifo", b);
+            ProcessRunner.RunUtc("mkfifo", b).EnsureSuccess();
             return true;
         }, unblock: b);
         Assert.That(message, Is.EqualTo($"cannot package '{b}' (for /b): it was replaced while the package was written and is now a FIFO (named pipe), not a regular file"));
@@ -105,7 +105,7 @@ public sealed class ChangingInputTests
     {
         string empty = _temp.WriteFile("in/empty", "");
         string output = WritePackage(PackageEntry.FromFile("/usr/share/empty", empty), directory: "out");
-        Assert.That(Tool.Check("dpkg-deb", "-c", output), Does.Contain(" 0 2016-12-05 16:53 ./usr/share/empty"));
+        Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-c", output).EnsureSuccess().StdOut, Does.Contain(" 0 2016-12-05 16:53 ./usr/share/empty"));
     }
 
     private string WriteBig(string name)

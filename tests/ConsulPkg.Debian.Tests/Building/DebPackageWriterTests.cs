@@ -32,20 +32,20 @@ public sealed class DebPackageWriterTests
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
         string deb = Build(TestTrees.Varied(src) with { Compression = CompressionSettings.Create(compression) });
 
-        ToolResult info = Tool.Run("dpkg-deb", "-I", deb);
-        ToolResult contents = Tool.Run("dpkg-deb", "-c", deb);
+        ProcessResult info = ProcessRunner.RunUtc("dpkg-deb", "-I", deb);
+        ProcessResult contents = ProcessRunner.RunUtc("dpkg-deb", "-c", deb);
         Assert.Multiple(() =>
         {
-            Assert.That(info.ExitCode, Is.Zero, info.Stderr);
-            Assert.That(info.Stderr, Is.Empty);
-            Assert.That(contents.ExitCode, Is.Zero, contents.Stderr);
-            Assert.That(contents.Stderr, Is.Empty);
-            Assert.That(contents.StdoutText, Does.StartWith("drwxr-xr-x root/root         0 2016-12-05 16:53 ./\n"));
-            Assert.That(contents.StdoutText, Does.Contain("./usr/sbin/tool -> ../bin/tool"));
-            Assert.That(contents.StdoutText, Does.Contain("./usr/share/sample/setuid-like link to ./usr/share/sample/hard"));
-            Assert.That(contents.StdoutText, Does.Contain("drwxr-x--- nobody/root"));
-            Assert.That(contents.StdoutText, Does.Contain("-rw-r----- root/nogroup"));
-            Assert.That(contents.StdoutText, Does.Contain("./usr/share/doc/sample/changelog.Debian.gz"));
+            Assert.That(info.ExitCode, Is.Zero, info.StdErr);
+            Assert.That(info.StdErr, Is.Empty);
+            Assert.That(contents.ExitCode, Is.Zero, contents.StdErr);
+            Assert.That(contents.StdErr, Is.Empty);
+            Assert.That(contents.StdOut, Does.StartWith("drwxr-xr-x root/root         0 2016-12-05 16:53 ./\n"));
+            Assert.That(contents.StdOut, Does.Contain("./usr/sbin/tool -> ../bin/tool"));
+            Assert.That(contents.StdOut, Does.Contain("./usr/share/sample/setuid-like link to ./usr/share/sample/hard"));
+            Assert.That(contents.StdOut, Does.Contain("drwxr-x--- nobody/root"));
+            Assert.That(contents.StdOut, Does.Contain("-rw-r----- root/nogroup"));
+            Assert.That(contents.StdOut, Does.Contain("./usr/share/doc/sample/changelog.Debian.gz"));
         });
     }
 
@@ -54,7 +54,7 @@ public sealed class DebPackageWriterTests
     {
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
         string deb = Build(TestTrees.Varied(src));
-        string control = Tool.Check("dpkg-deb", "-f", deb);
+        string control = ProcessRunner.RunUtc("dpkg-deb", "-f", deb).EnsureSuccess().StdOut;
         string[] names = control.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
         Assert.That(names, Is.EqualTo(new[]
         {
@@ -70,7 +70,7 @@ public sealed class DebPackageWriterTests
         DebPackageSpec spec = TestTrees.Varied(src);
         string deb = Build(spec);
         string root = _temp.Combine("x");
-        Tool.Check("dpkg-deb", "-x", deb, root);
+        ProcessRunner.RunUtc("dpkg-deb", "-x", deb, root).EnsureSuccess();
 
         Assert.Multiple(() =>
         {
@@ -112,8 +112,8 @@ public sealed class DebPackageWriterTests
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
         }
         string theirs = _temp.Combine("theirs.deb");
-        ExternalTool.Check("dpkg-deb", ["--root-owner-group", "-Znone", "-b", tree, theirs],
-            environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestTrees.Epoch.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        ProcessRunner.Run("dpkg-deb", ["--root-owner-group", "-Znone", "-b", tree, theirs],
+            environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestTrees.Epoch.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }).EnsureSuccess();
 
         string ours = Build(new DebPackageSpec
         {
@@ -129,7 +129,7 @@ public sealed class DebPackageWriterTests
             ],
         });
 
-        Assert.That(ExternalTool.Check("ar", ["p", ours, "data.tar"]).Stdout, Is.EqualTo(ExternalTool.Check("ar", ["p", theirs, "data.tar"]).Stdout));
+        Assert.That(ProcessRunner.Run("ar", ["p", ours, "data.tar"]).EnsureSuccess().StdOutBytes, Is.EqualTo(ProcessRunner.Run("ar", ["p", theirs, "data.tar"]).EnsureSuccess().StdOutBytes));
     }
 
     [Test]
@@ -139,8 +139,8 @@ public sealed class DebPackageWriterTests
         string deb = Build(TestTrees.Varied(src));
         string root = _temp.Combine("x");
         string control = _temp.Combine("c");
-        Tool.Check("dpkg-deb", "-x", deb, root);
-        Tool.Check("dpkg-deb", "-e", deb, control);
+        ProcessRunner.RunUtc("dpkg-deb", "-x", deb, root).EnsureSuccess();
+        ProcessRunner.RunUtc("dpkg-deb", "-e", deb, control).EnsureSuccess();
 
         var expected = new List<string>();
         long kib = 0;
@@ -160,7 +160,7 @@ public sealed class DebPackageWriterTests
             else
             {
                 expected.Add($"{Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(path)))}  {rel}");
-                string inode = Tool.Check("stat", "-c", "%i", path).Trim();
+                string inode = ProcessRunner.RunUtc("stat", "-c", "%i", path).EnsureSuccess().StdOut.Trim();
                 if (seenInodes.Add(inode))
                 {
                     kib += (info.Length + 1023) / 1024;
@@ -173,7 +173,7 @@ public sealed class DebPackageWriterTests
         {
             // Every name of a file is listed, hard links included, as dh_md5sums lists them.
             Assert.That(md5sums, Is.EquivalentTo(expected));
-            Assert.That(Tool.Check("dpkg-deb", "-f", deb, "Installed-Size").Trim(), Is.EqualTo(kib.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", deb, "Installed-Size").EnsureSuccess().StdOut.Trim(), Is.EqualTo(kib.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Assert.That(File.ReadAllText(Path.Combine(control, "conffiles")), Is.EqualTo("/etc/sample/sample.json\n"));
             Assert.That(File.GetUnixFileMode(Path.Combine(control, "postinst")), Is.EqualTo((UnixFileMode)0b111_101_101));
         });
@@ -188,11 +188,11 @@ public sealed class DebPackageWriterTests
         Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/info"));
         Directory.CreateDirectory(Path.Combine(root, "var/lib/dpkg/updates"));
         File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), "");
-        ToolResult r = Tool.Run("dpkg", "--root=" + root, "--force-not-root", "--force-script-chrootless", "--log=/dev/null", "--unpack", deb);
-        Assert.That(r.ExitCode, Is.Zero, r.Stderr + r.StdoutText);
-        Assert.That(r.Stderr, Does.Not.Contain("warning"));
+        ProcessResult r = ProcessRunner.RunUtc("dpkg", "--root=" + root, "--force-not-root", "--force-script-chrootless", "--log=/dev/null", "--unpack", deb);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr + r.StdOut);
+        Assert.That(r.StdErr, Does.Not.Contain("warning"));
         Assert.That(File.Exists(Path.Combine(root, "usr/bin/tool")), Is.True);
-        Assert.That(Tool.Check("dpkg", "--root=" + root, "-s", "sample"), Does.Contain("Status: install ok unpacked"));
+        Assert.That(ProcessRunner.RunUtc("dpkg", "--root=" + root, "-s", "sample").EnsureSuccess().StdOut, Does.Contain("Status: install ok unpacked"));
     }
 
     [Test]
@@ -207,12 +207,12 @@ public sealed class DebPackageWriterTests
             Documentation = DocumentationOptions.Default,
         };
         string deb = Build(spec, "tool_1.0-1_amd64.deb");
-        ToolResult r = Tool.Run("lintian", "--no-cfg", deb);
+        ProcessResult r = ProcessRunner.RunUtc("lintian", "--no-cfg", deb);
         Assert.Multiple(() =>
         {
-            Assert.That(r.StdoutText + r.Stderr, Does.Not.Contain("E: "), r.StdoutText);
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain("E: "), r.StdOut);
             // The generated copyright file has a notice with a year.
-            Assert.That(r.StdoutText, Does.Not.Contain("copyright-without-copyright-notice"), r.StdoutText);
+            Assert.That(r.StdOut, Does.Not.Contain("copyright-without-copyright-notice"), r.StdOut);
         });
     }
 
@@ -239,9 +239,9 @@ public sealed class DebPackageWriterTests
         Assert.Multiple(() =>
         {
             Assert.That(File.ReadAllBytes(a), Is.Not.EqualTo(File.ReadAllBytes(b)));
-            Assert.That(Dateless(Tool.Check("dpkg-deb", "-c", b)), Is.EqualTo(Dateless(Tool.Check("dpkg-deb", "-c", a))));
-            Assert.That(Tool.Check("dpkg-deb", "-f", b), Is.EqualTo(Tool.Check("dpkg-deb", "-f", a)));
-            Assert.That(Tool.Check("dpkg-deb", "-c", b), Does.Contain(" 2018-01-09 "));
+            Assert.That(Dateless(ProcessRunner.RunUtc("dpkg-deb", "-c", b).EnsureSuccess().StdOut), Is.EqualTo(Dateless(ProcessRunner.RunUtc("dpkg-deb", "-c", a).EnsureSuccess().StdOut)));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", b).EnsureSuccess().StdOut, Is.EqualTo(ProcessRunner.RunUtc("dpkg-deb", "-f", a).EnsureSuccess().StdOut));
+            Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-c", b).EnsureSuccess().StdOut, Does.Contain(" 2018-01-09 "));
         });
     }
 

@@ -57,8 +57,8 @@ public sealed class RoundTripTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(System.Text.Encoding.UTF8.GetString(ours), Is.EqualTo(ExternalTool.Check("dpkg-deb", ["-c", deb], environment: env).StdoutText));
-            Assert.That(System.Text.Encoding.UTF8.GetString(info), Is.EqualTo(ExternalTool.Check("dpkg-deb", ["-I", deb], environment: env).StdoutText));
+            Assert.That(System.Text.Encoding.UTF8.GetString(ours), Is.EqualTo(ProcessRunner.Run("dpkg-deb", ["-c", deb], environment: env).EnsureSuccess().StdOut));
+            Assert.That(System.Text.Encoding.UTF8.GetString(info), Is.EqualTo(ProcessRunner.Run("dpkg-deb", ["-I", deb], environment: env).EnsureSuccess().StdOut));
         });
     }
 
@@ -76,9 +76,9 @@ public sealed class RoundTripTests
             reader.ExtractTo(ours);
         }
 
-        ExternalTool.Check("dpkg-deb", ["-x", deb, theirs]);
-        static string Tree(string root) => ExternalTool.Check("find", [root, "-printf", "%P %y %m %s %l\n"]).StdoutText.Split('\n').Order(StringComparer.Ordinal).Aggregate("", (a, l) => a + l + "\n");
+        ProcessRunner.Run("dpkg-deb", ["-x", deb, theirs]).EnsureSuccess();
+        static string Tree(string root) => ProcessRunner.Run("find", [root, "-printf", "%P %y %m %s %l\n"]).EnsureSuccess().StdOut.Split('\n').Order(StringComparer.Ordinal).Aggregate("", (a, l) => a + l + "\n");
         Assert.That(Tree(ours), Is.EqualTo(Tree(theirs)));
-        Assert.That(ExternalTool.Check("diff", ["-r", "--no-dereference", ours, theirs]).ExitCode, Is.Zero);
+        Assert.That(ProcessRunner.Run("diff", ["-r", "--no-dereference", ours, theirs]).EnsureSuccess().ExitCode, Is.Zero);
     }
 }

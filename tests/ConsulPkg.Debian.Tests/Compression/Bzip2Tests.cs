@@ -15,9 +15,9 @@ public class Bzip2Tests
     {
         byte[] data = TestData.Mixed(length);
         var bz = TestData.RunTool("bzip2", data, "-c", "-9");
-        Assert.That(bz.ExitCode, Is.Zero, bz.Stderr);
+        Assert.That(bz.ExitCode, Is.Zero, bz.StdErr);
 
-        Assert.That(TestData.Decompress(bz.Stdout, CompressionFormat.Bzip2), Is.EqualTo(data));
+        Assert.That(TestData.Decompress(bz.StdOutBytes, CompressionFormat.Bzip2), Is.EqualTo(data));
     }
 
     [Test]

@@ -31,8 +31,8 @@ public class CorruptInputTests
         yield return new TestCaseData(CompressionFormat.Gzip, TestData.Compress(Data, CompressionFormat.Gzip)).SetArgDisplayNames("gzip");
         yield return new TestCaseData(CompressionFormat.Xz, TestData.Compress(Data, CompressionFormat.Xz, level: 1)).SetArgDisplayNames("xz");
         yield return new TestCaseData(CompressionFormat.Zstd, TestData.Compress(Data, CompressionFormat.Zstd)).SetArgDisplayNames("zstd");
-        yield return new TestCaseData(CompressionFormat.Bzip2, TestData.RunTool("bzip2", Data, "-c").Stdout).SetArgDisplayNames("bzip2");
-        yield return new TestCaseData(CompressionFormat.Lzma, TestData.RunTool("xz", Data, "-c", "-1", "--format=lzma").Stdout).SetArgDisplayNames("lzma");
+        yield return new TestCaseData(CompressionFormat.Bzip2, TestData.RunTool("bzip2", Data, "-c").StdOutBytes).SetArgDisplayNames("bzip2");
+        yield return new TestCaseData(CompressionFormat.Lzma, TestData.RunTool("xz", Data, "-c", "-1", "--format=lzma").StdOutBytes).SetArgDisplayNames("lzma");
     }
 
     [TestCaseSource(nameof(Formats))]

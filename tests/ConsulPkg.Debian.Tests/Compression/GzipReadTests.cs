@@ -15,9 +15,9 @@ public class GzipReadTests
     {
         byte[] data = TestData.Mixed(length);
         var gz = TestData.RunTool("gzip", data, "-c", "-9", "-n");
-        Assert.That(gz.ExitCode, Is.Zero, gz.Stderr);
+        Assert.That(gz.ExitCode, Is.Zero, gz.StdErr);
 
-        Assert.That(TestData.Decompress(gz.Stdout, CompressionFormat.Gzip), Is.EqualTo(data));
+        Assert.That(TestData.Decompress(gz.StdOutBytes, CompressionFormat.Gzip), Is.EqualTo(data));
     }
 
     [Test]
@@ -25,8 +25,8 @@ public class GzipReadTests
     {
         byte[] a = TestData.Mixed(70_000, seed: 1);
         byte[] b = TestData.Mixed(1, seed: 2);
-        byte[] za = TestData.RunTool("gzip", a, "-c").Stdout;
-        byte[] zb = TestData.RunTool("gzip", b, "-c").Stdout;
+        byte[] za = TestData.RunTool("gzip", a, "-c").StdOutBytes;
+        byte[] zb = TestData.RunTool("gzip", b, "-c").StdOutBytes;
 
         Assert.That(TestData.Decompress([.. za, .. zb], CompressionFormat.Gzip), Is.EqualTo((byte[])[.. a, .. b]));
         Assert.That(TestData.Decompress([.. za, 0, 0, 0], CompressionFormat.Gzip), Is.EqualTo(a));
@@ -36,8 +36,8 @@ public class GzipReadTests
     [Test]
     public void ASecondMemberCutShortRaises()
     {
-        byte[] za = TestData.RunTool("gzip", TestData.Mixed(5000, seed: 1), "-c").Stdout;
-        byte[] zb = TestData.RunTool("gzip", TestData.Mixed(5000, seed: 2), "-c").Stdout;
+        byte[] za = TestData.RunTool("gzip", TestData.Mixed(5000, seed: 1), "-c").StdOutBytes;
+        byte[] zb = TestData.RunTool("gzip", TestData.Mixed(5000, seed: 2), "-c").StdOutBytes;
 
         var e = Assert.Throws<InvalidDataException>(() => TestData.Decompress([.. za, .. zb[..^3]], CompressionFormat.Gzip));
         Assert.That(e!.Message, Is.EqualTo("gzip: compressed data is truncated"));

@@ -25,10 +25,10 @@ public class GzipWriteTests
     private static void AssertEveryReaderAgrees(byte[] gz, byte[] data)
     {
         var test = TestData.RunTool("gzip", gz, "-t");
-        Assert.That(test.ExitCode, Is.Zero, test.Stderr);
+        Assert.That(test.ExitCode, Is.Zero, test.StdErr);
         var zcat = TestData.RunTool("zcat", gz);
-        Assert.That(zcat.ExitCode, Is.Zero, zcat.Stderr);
-        Assert.That(zcat.Stdout, Is.EqualTo(data), "zcat");
+        Assert.That(zcat.ExitCode, Is.Zero, zcat.StdErr);
+        Assert.That(zcat.StdOutBytes, Is.EqualTo(data), "zcat");
 
         using (var bcl = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress))
         using (var decoded = new MemoryStream())
@@ -97,7 +97,7 @@ public class GzipWriteTests
         // magic, deflate, no flags (no name), mtime 0, XFL 2 (level 9), OS 3 (Unix).
         Assert.That(gz[..10], Is.EqualTo(new byte[] { 0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 2, 3 }));
         var list = TestData.RunTool("gzip", gz, "-lv");
-        Assert.That(list.ExitCode, Is.Zero, list.Stderr);
+        Assert.That(list.ExitCode, Is.Zero, list.StdErr);
     }
 
     [Test]
@@ -141,9 +141,9 @@ public class GzipWriteTests
         byte[] data = TestData.Mixed(6 << 20);
         byte[] ours = TestData.Compress(data, CompressionFormat.Gzip);
         var reference = TestData.RunTool("gzip", data, "-9", "-n", "-c");
-        Assert.That(reference.ExitCode, Is.Zero, reference.Stderr);
+        Assert.That(reference.ExitCode, Is.Zero, reference.StdErr);
 
-        Assert.That((double)ours.Length, Is.LessThanOrEqualTo(reference.Stdout.Length * 1.01));
+        Assert.That((double)ours.Length, Is.LessThanOrEqualTo(reference.StdOutBytes.Length * 1.01));
     }
 
     [Test]
@@ -182,8 +182,8 @@ public class GzipWriteTests
         var gunzip = TestData.RunTool("gzip", compressed.ToArray(), "-dc");
         Assert.Multiple(() =>
         {
-            Assert.That(gunzip.ExitCode, Is.Zero, gunzip.Stderr);
-            Assert.That(gunzip.Stdout, Is.EqualTo(data));
+            Assert.That(gunzip.ExitCode, Is.Zero, gunzip.StdErr);
+            Assert.That(gunzip.StdOutBytes, Is.EqualTo(data));
             Assert.That(compressed.Length, Is.GreaterThan(data.Length), "stored, not compressed");
         });
     }

@@ -98,14 +98,13 @@ internal static class TestData
 
     /// <summary>
     /// Runs a real tool on <paramref name="input"/> (written to a temporary file, named by the
-    /// last argument) and returns its exit code and standard output.
+    /// last argument).
     /// </summary>
-    public static (int ExitCode, byte[] Stdout, string Stderr) RunTool(string tool, byte[] input, params string[] arguments)
+    public static ProcessResult RunTool(string tool, byte[] input, params string[] arguments)
     {
         using var temp = new TempDirectory();
         string path = temp.Combine("input");
         File.WriteAllBytes(path, input);
-        ToolResult result = ExternalTool.Run(tool, [.. arguments, path]);
-        return (result.ExitCode, result.Stdout, result.Stderr);
+        return ProcessRunner.Run(tool, [.. arguments, path]);
     }
 }

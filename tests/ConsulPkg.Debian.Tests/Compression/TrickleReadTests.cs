@@ -20,8 +20,8 @@ public class TrickleReadTests
         yield return Case(CompressionFormat.Gzip, [.. TestData.Compress(First, CompressionFormat.Gzip), .. TestData.Compress(Second, CompressionFormat.Gzip)], [.. First, .. Second]);
         yield return Case(CompressionFormat.Xz, [.. TestData.Compress(First, CompressionFormat.Xz, 1), .. TestData.Compress(Second, CompressionFormat.Xz, 1)], [.. First, .. Second]);
         yield return Case(CompressionFormat.Zstd, [.. TestData.Compress(First, CompressionFormat.Zstd), .. TestData.Compress(Second, CompressionFormat.Zstd)], [.. First, .. Second]);
-        yield return Case(CompressionFormat.Bzip2, TestData.RunTool("bzip2", First, "-c").Stdout, First);
-        yield return Case(CompressionFormat.Lzma, TestData.RunTool("xz", First, "-c", "--format=lzma").Stdout, First);
+        yield return Case(CompressionFormat.Bzip2, TestData.RunTool("bzip2", First, "-c").StdOutBytes, First);
+        yield return Case(CompressionFormat.Lzma, TestData.RunTool("xz", First, "-c", "--format=lzma").StdOutBytes, First);
         yield return Case(CompressionFormat.None, First, First);
     }
 

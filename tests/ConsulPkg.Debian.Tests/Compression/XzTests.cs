@@ -32,10 +32,10 @@ public class XzTests
 
         Assert.That(TestData.Decompress(xz, CompressionFormat.Xz), Is.EqualTo(data));
         var test = TestData.RunTool("xz", xz, "-t", "--format=xz");
-        Assert.That(test.ExitCode, Is.Zero, test.Stderr);
+        Assert.That(test.ExitCode, Is.Zero, test.StdErr);
         var decoded = TestData.RunTool("xz", xz, "-dc", "--format=xz");
-        Assert.That(decoded.ExitCode, Is.Zero, decoded.Stderr);
-        Assert.That(decoded.Stdout, Is.EqualTo(data));
+        Assert.That(decoded.ExitCode, Is.Zero, decoded.StdErr);
+        Assert.That(decoded.StdOutBytes, Is.EqualTo(data));
     }
 
     [TestCase(0)]
@@ -48,7 +48,7 @@ public class XzTests
 
         Assert.That(TestData.Decompress(xz, CompressionFormat.Xz), Is.EqualTo(data));
         var decoded = TestData.RunTool("xz", xz, "-dc");
-        Assert.That(decoded.Stdout, Is.EqualTo(data), decoded.Stderr);
+        Assert.That(decoded.StdOutBytes, Is.EqualTo(data), decoded.StdErr);
     }
 
     [Test]
@@ -56,8 +56,8 @@ public class XzTests
     {
         byte[] xz = TestData.Compress(TestData.Mixed(1000), CompressionFormat.Xz);
         var list = TestData.RunTool("xz", xz, "--robot", "--list");
-        Assert.That(list.ExitCode, Is.Zero, list.Stderr);
-        Assert.That(System.Text.Encoding.ASCII.GetString(list.Stdout), Does.Contain("\tCRC64\t"));
+        Assert.That(list.ExitCode, Is.Zero, list.StdErr);
+        Assert.That(System.Text.Encoding.ASCII.GetString(list.StdOutBytes), Does.Contain("\tCRC64\t"));
     }
 
     [Test]
@@ -100,9 +100,9 @@ public class XzTests
     {
         byte[] data = TestData.Mixed(300_000);
         var xz = TestData.RunTool("xz", data, "-c", "-3", "-T1");
-        Assert.That(xz.ExitCode, Is.Zero, xz.Stderr);
+        Assert.That(xz.ExitCode, Is.Zero, xz.StdErr);
 
-        Assert.That(TestData.Decompress(xz.Stdout, CompressionFormat.Xz), Is.EqualTo(data));
+        Assert.That(TestData.Decompress(xz.StdOutBytes, CompressionFormat.Xz), Is.EqualTo(data));
     }
 
     [TestCase(0)]
@@ -112,9 +112,9 @@ public class XzTests
     {
         byte[] data = TestData.Mixed(length);
         var lzma = TestData.RunTool("xz", data, "-c", "--format=lzma");
-        Assert.That(lzma.ExitCode, Is.Zero, lzma.Stderr);
+        Assert.That(lzma.ExitCode, Is.Zero, lzma.StdErr);
 
-        Assert.That(TestData.Decompress(lzma.Stdout, CompressionFormat.Lzma), Is.EqualTo(data));
+        Assert.That(TestData.Decompress(lzma.StdOutBytes, CompressionFormat.Lzma), Is.EqualTo(data));
     }
 
     [Test]

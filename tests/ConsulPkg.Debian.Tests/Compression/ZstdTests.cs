@@ -19,10 +19,10 @@ public class ZstdTests
 
         Assert.That(TestData.Decompress(zst, CompressionFormat.Zstd), Is.EqualTo(data));
         var test = TestData.RunTool("zstd", zst, "-q", "-t");
-        Assert.That(test.ExitCode, Is.Zero, test.Stderr);
+        Assert.That(test.ExitCode, Is.Zero, test.StdErr);
         var decoded = TestData.RunTool("zstd", zst, "-q", "-dc");
-        Assert.That(decoded.ExitCode, Is.Zero, decoded.Stderr);
-        Assert.That(decoded.Stdout, Is.EqualTo(data));
+        Assert.That(decoded.ExitCode, Is.Zero, decoded.StdErr);
+        Assert.That(decoded.StdOutBytes, Is.EqualTo(data));
     }
 
     [TestCase(1)]
@@ -41,8 +41,8 @@ public class ZstdTests
     {
         byte[] zst = TestData.Compress(TestData.Mixed(1000), CompressionFormat.Zstd);
         var list = TestData.RunTool("zstd", zst, "-lv");
-        Assert.That(list.ExitCode, Is.Zero, list.Stderr);
-        Assert.That(System.Text.Encoding.ASCII.GetString(list.Stdout), Does.Match(@"Check:\s+XXH64"));
+        Assert.That(list.ExitCode, Is.Zero, list.StdErr);
+        Assert.That(System.Text.Encoding.ASCII.GetString(list.StdOutBytes), Does.Match(@"Check:\s+XXH64"));
     }
 
     [Test]
@@ -65,9 +65,9 @@ public class ZstdTests
         byte[] b = TestData.Mixed(3000, seed: 2);
         var za = TestData.RunTool("zstd", a, "-q", "-c", "-19");
         var zb = TestData.RunTool("zstd", b, "-q", "-c", "--no-check");
-        Assert.That(za.ExitCode + zb.ExitCode, Is.Zero, za.Stderr + zb.Stderr);
+        Assert.That(za.ExitCode + zb.ExitCode, Is.Zero, za.StdErr + zb.StdErr);
 
-        Assert.That(TestData.Decompress([.. za.Stdout, .. zb.Stdout], CompressionFormat.Zstd), Is.EqualTo((byte[])[.. a, .. b]));
+        Assert.That(TestData.Decompress([.. za.StdOutBytes, .. zb.StdOutBytes], CompressionFormat.Zstd), Is.EqualTo((byte[])[.. a, .. b]));
     }
 
     [Test]

@@ -74,18 +74,18 @@ public sealed class ContentsTests
                 : ["--owner=a-rather-long-user-name-for-width:3000000", "--group=staff:50", "--mtime=@-86400"]);
         }
         tarArgs.Add(".");
-        ExternalTool.Check("tar", tarArgs);
+        ProcessRunner.Run("tar", tarArgs).EnsureSuccess();
         string member = "data.tar" + (compression.Length > 0 ? "." + compression : "");
         if (compression.Length > 0)
         {
             string tool = compression switch { "gz" => "gzip", "zst" => "zstd", "bz2" => "bzip2", _ => compression };
-            ExternalTool.Check(tool, ["-q", "-k", data + ".tar"]);
+            ProcessRunner.Run(tool, ["-q", "-k", data + ".tar"]).EnsureSuccess();
         }
         File.Copy(data + ".tar" + (compression.Length > 0 ? "." + compression : ""), temp.Combine(member));
         File.WriteAllBytes(temp.Combine("control.tar.gz"), RawAr.ControlTarGz());
         File.WriteAllBytes(temp.Combine("debian-binary"), RawAr.DebianBinary);
         string deb = temp.Combine("hand.deb");
-        ExternalTool.Check("ar", ["rc", deb, "debian-binary", "control.tar.gz", member], workingDirectory: temp.Path);
+        ProcessRunner.Run("ar", ["rc", deb, "debian-binary", "control.tar.gz", member], workingDirectory: temp.Path).EnsureSuccess();
 
         foreach (string zone in TwoZones)
         {
@@ -253,7 +253,7 @@ public sealed class ContentsTests
         Directory.CreateDirectory(Path.Combine(root, "etc/empty"));
         File.WriteAllText(Path.Combine(root, "usr/bin/tool"), "tool");
         File.CreateSymbolicLink(Path.Combine(root, "usr/bin/link"), "tool");
-        ExternalTool.Check("ln", [Path.Combine(root, "usr/bin/tool"), Path.Combine(root, "usr/bin/hard")]);
+        ProcessRunner.Run("ln", [Path.Combine(root, "usr/bin/tool"), Path.Combine(root, "usr/bin/hard")]).EnsureSuccess();
         File.SetUnixFileMode(Path.Combine(root, "usr/bin/tool"), (UnixFileMode)0x1ed);
         foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Append(root))
         {

@@ -15,7 +15,7 @@ internal static class DpkgComparison
     };
 
     public static byte[] DpkgContents(string deb, string zone, bool utf8) =>
-        ExternalTool.Check("dpkg-deb", ["-c", deb], environment: Environment(zone, utf8)).Stdout;
+        ProcessRunner.Run("dpkg-deb", ["-c", deb], environment: Environment(zone, utf8)).EnsureSuccess().StdOutBytes;
 
     public static byte[] OurContents(Stream deb, string name, string zone, bool utf8)
     {

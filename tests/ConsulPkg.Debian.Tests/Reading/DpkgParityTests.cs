@@ -122,13 +122,13 @@ public sealed class DpkgParityTests
         string deb = Write(RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", control), ("data.tar", Root.Build())));
         foreach (string[] fields in new[] { new[] { "Maintainer" }, ["Maintainer", "Description"], [] })
         {
-            byte[] theirs = ExternalTool.Check("dpkg-deb", ["-f", deb, .. fields]).Stdout;
+            byte[] theirs = ProcessRunner.Run("dpkg-deb", ["-f", deb, .. fields]).EnsureSuccess().StdOutBytes;
             using DebPackageReader reader = DebPackageReader.Open(deb);
             using var ours = new MemoryStream();
             reader.WriteFields(ours, fields);
             Assert.That(ours.ToArray(), Is.EqualTo(theirs), string.Join(' ', fields));
         }
-        Assert.That(ExternalTool.Check("dpkg-deb", ["-f", deb, "Maintainer"]).Stdout, Is.EqualTo(Latin1("Andr\xe9 <a@example.org>\n")));
+        Assert.That(ProcessRunner.Run("dpkg-deb", ["-f", deb, "Maintainer"]).EnsureSuccess().StdOutBytes, Is.EqualTo(Latin1("Andr\xe9 <a@example.org>\n")));
     }
 
     private static readonly List<string> Created = [];
@@ -161,9 +161,9 @@ public sealed class DpkgParityTests
         string deb = WriteDeb(dataTar);
         foreach (bool utf8 in new[] { true, false })
         {
-            ToolResult theirs = ExternalTool.Run("dpkg-deb", ["-c", deb], environment: DpkgComparison.Environment("UTC", utf8));
-            Assert.That(theirs.ExitCode, Is.Zero, theirs.Stderr);
-            DpkgComparison.AssertSame(DpkgComparison.OurContents(deb, "UTC", utf8), theirs.Stdout);
+            ProcessResult theirs = ProcessRunner.Run("dpkg-deb", ["-c", deb], environment: DpkgComparison.Environment("UTC", utf8));
+            Assert.That(theirs.ExitCode, Is.Zero, theirs.StdErr);
+            DpkgComparison.AssertSame(DpkgComparison.OurContents(deb, "UTC", utf8), theirs.StdOutBytes);
         }
     }
 
@@ -175,9 +175,9 @@ public sealed class DpkgParityTests
         string theirs = temp.Combine("theirs");
         string ours = temp.Combine("ours");
         // TempDirectory walks the tree with .NET, which cannot name what is not UTF-8.
-        using var removeTrees = new Cleanup(() => ExternalTool.Check("rm", ["-rf", theirs, ours]));
-        ToolResult dpkg = ExternalTool.Run("dpkg-deb", ["-x", deb, theirs]);
-        Assert.That(dpkg.ExitCode, Is.Zero, dpkg.Stderr);
+        using var removeTrees = new Cleanup(() => ProcessRunner.Run("rm", ["-rf", theirs, ours]).EnsureSuccess());
+        ProcessResult dpkg = ProcessRunner.Run("dpkg-deb", ["-x", deb, theirs]);
+        Assert.That(dpkg.ExitCode, Is.Zero, dpkg.StdErr);
         using (DebPackageReader reader = DebPackageReader.Open(deb))
         {
             reader.ExtractTo(ours);
@@ -193,7 +193,7 @@ public sealed class DpkgParityTests
     {
         string deb = WriteDeb(dataTar);
         using var temp = new TempDirectory();
-        Assert.That(ExternalTool.Run("dpkg-deb", ["-x", deb, temp.Combine("theirs")]).ExitCode, Is.Not.Zero, "dpkg-deb extracts it");
+        Assert.That(ProcessRunner.Run("dpkg-deb", ["-x", deb, temp.Combine("theirs")]).ExitCode, Is.Not.Zero, "dpkg-deb extracts it");
         using DebPackageReader reader = DebPackageReader.Open(deb);
         InvalidPackageException error = Assert.Throws<InvalidPackageException>(() => reader.ExtractTo(temp.Combine("ours")))!;
         Assert.That(error.Message, Does.Contain(reason).And.Not.Contain('\n'));
@@ -210,9 +210,9 @@ public sealed class DpkgParityTests
     /// </summary>
     private static string DescribeTree(string root)
     {
-        byte[] listing = ExternalTool.Check("find",
+        byte[] listing = ProcessRunner.Run("find",
             [".", "-mindepth", "1", "(", "-type", "d", "-printf", "%p %y %m\\n", ")", "-o", "-printf", "%p %n %y %m %s %T@ -> %l\\n"],
-            workingDirectory: root).Stdout;
+            workingDirectory: root).EnsureSuccess().StdOutBytes;
         var text = new StringBuilder();
         foreach (byte b in listing)
         {

@@ -16,7 +16,7 @@ public sealed class ExtractTests
         using var temp = new TempDirectory();
         string theirs = temp.Combine("theirs");
         string ours = temp.Combine("ours");
-        ExternalTool.Check("dpkg-deb", ["-x", deb, theirs]);
+        ProcessRunner.Run("dpkg-deb", ["-x", deb, theirs]).EnsureSuccess();
         using (DebPackageReader reader = DebPackageReader.Open(new ForwardOnlyStream(File.OpenRead(deb)), deb))
         {
             reader.ExtractTo(ours);

@@ -15,14 +15,14 @@ public sealed class InfoTests
     public void InfoEqualsDpkgDebInfo(string compression)
     {
         string deb = PackageFixtures.Instance.Packages[compression];
-        DpkgComparison.AssertSame(OurInfo(File.OpenRead(deb), deb), ExternalTool.Check("dpkg-deb", ["-I", deb], environment: CLocale).Stdout);
+        DpkgComparison.AssertSame(OurInfo(File.OpenRead(deb), deb), ProcessRunner.Run("dpkg-deb", ["-I", deb], environment: CLocale).EnsureSuccess().StdOutBytes);
     }
 
     [Test]
     public void InfoOnAnUnseekableStreamCountsTheWholeFile()
     {
         string deb = PackageFixtures.Instance.Packages["gzip"];
-        DpkgComparison.AssertSame(OurInfo(new ForwardOnlyStream(File.OpenRead(deb)), deb), ExternalTool.Check("dpkg-deb", ["-I", deb], environment: CLocale).Stdout);
+        DpkgComparison.AssertSame(OurInfo(new ForwardOnlyStream(File.OpenRead(deb)), deb), ProcessRunner.Run("dpkg-deb", ["-I", deb], environment: CLocale).EnsureSuccess().StdOutBytes);
     }
 
     [Test]
@@ -49,12 +49,12 @@ public sealed class InfoTests
             File.WriteAllText(Path.Combine(control, name), content);
             File.SetUnixFileMode(Path.Combine(control, name), name is "bang" or "spaced" ? (UnixFileMode)0x1ed : (UnixFileMode)0x1a4);
         }
-        ExternalTool.Check("tar", ["--format=gnu", "-C", control, "-czf", temp.Combine("control.tar.gz"), "."]);
+        ProcessRunner.Run("tar", ["--format=gnu", "-C", control, "-czf", temp.Combine("control.tar.gz"), "."]).EnsureSuccess();
         File.WriteAllBytes(temp.Combine("debian-binary"), "2.5\nignored\n"u8.ToArray());
         File.WriteAllBytes(temp.Combine("data.tar"), new RawTarBuilder().Add("./", '5', 0x1ed).Build());
         string deb = temp.Combine("odd.deb");
-        ExternalTool.Check("ar", ["rc", deb, "debian-binary", "_gpgorigin", "control.tar.gz", "data.tar"], workingDirectory: CreateSignature(temp));
-        DpkgComparison.AssertSame(OurInfo(File.OpenRead(deb), deb), ExternalTool.Check("dpkg-deb", ["-I", deb], environment: CLocale).Stdout);
+        ProcessRunner.Run("ar", ["rc", deb, "debian-binary", "_gpgorigin", "control.tar.gz", "data.tar"], workingDirectory: CreateSignature(temp)).EnsureSuccess();
+        DpkgComparison.AssertSame(OurInfo(File.OpenRead(deb), deb), ProcessRunner.Run("dpkg-deb", ["-I", deb], environment: CLocale).EnsureSuccess().StdOutBytes);
     }
 
     private static string CreateSignature(TempDirectory temp)
@@ -78,7 +78,7 @@ public sealed class InfoTests
         using DebPackageReader reader = DebPackageReader.Open(deb);
         using var output = new MemoryStream();
         reader.WriteFields(output, fields);
-        byte[] expected = ExternalTool.Check("dpkg-deb", ["-f", deb, .. fields], environment: CLocale).Stdout;
+        byte[] expected = ProcessRunner.Run("dpkg-deb", ["-f", deb, .. fields], environment: CLocale).EnsureSuccess().StdOutBytes;
         if (expected.Length == 0)
         {
             Assert.That(output.ToArray(), Is.Empty);
@@ -124,12 +124,12 @@ public sealed class FieldRewriteTests
         File.SetUnixFileMode(temp.Combine("tree"), (UnixFileMode)0x1ed);
         File.SetUnixFileMode(temp.Combine("tree", "DEBIAN"), (UnixFileMode)0x1ed);
         string deb = temp.Combine("rewrite.deb");
-        ExternalTool.Check("dpkg-deb", ["--root-owner-group", "-b", temp.Combine("tree"), deb]);
+        ProcessRunner.Run("dpkg-deb", ["--root-owner-group", "-b", temp.Combine("tree"), deb]).EnsureSuccess();
 
         using DebPackageReader reader = DebPackageReader.Open(deb);
         using var output = new MemoryStream();
         reader.WriteFields(output, fields);
-        DpkgComparison.AssertSame(output.ToArray(), ExternalTool.Check("dpkg-deb", ["-f", deb, .. fields]).Stdout);
+        DpkgComparison.AssertSame(output.ToArray(), ProcessRunner.Run("dpkg-deb", ["-f", deb, .. fields]).EnsureSuccess().StdOutBytes);
     }
 
     [TestCase("C.UTF-8", null, null, true)]

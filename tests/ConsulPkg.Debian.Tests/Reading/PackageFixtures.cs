@@ -25,8 +25,8 @@ internal sealed class PackageFixtures : IDisposable
         foreach (string compression in Compressions)
         {
             string deb = _temp.Combine($"varied-{compression}.deb");
-            ExternalTool.Check("dpkg-deb", ["--root-owner-group", "-Z", compression, "-b", Tree, deb],
-                environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            ProcessRunner.Run("dpkg-deb", ["--root-owner-group", "-Z", compression, "-b", Tree, deb],
+                environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture) }).EnsureSuccess();
             Packages[compression] = deb;
         }
     }
@@ -88,7 +88,7 @@ internal sealed class PackageFixtures : IDisposable
         }
         File.CreateSymbolicLink(Path.Combine(root, "usr/bin/tool-link"), "tool");
         File.CreateSymbolicLink(Path.Combine(root, "usr/share/varied/to-etc"), "/etc/consul.d");
-        ExternalTool.Check("ln", [Path.Combine(root, "usr/bin/tool"), Path.Combine(root, "usr/bin/tool-hardlink")]);
+        ProcessRunner.Run("ln", [Path.Combine(root, "usr/bin/tool"), Path.Combine(root, "usr/bin/tool-hardlink")]).EnsureSuccess();
         Directory.CreateDirectory(Path.Combine(root, "var/lib/varied/empty"));
         File.SetUnixFileMode(Path.Combine(root, "var/lib/varied/empty"), Mode(0x1c0));
         Directory.CreateDirectory(Path.Combine(root, "var/tmp/sticky"));

@@ -19,9 +19,9 @@ public sealed class TarReaderTests
         Directory.CreateDirectory(deep);
         File.WriteAllText(Path.Combine(root, "afile"), "payload");
         File.CreateSymbolicLink(Path.Combine(root, "sym"), "target/of/link");
-        ExternalTool.Check("ln", [Path.Combine(root, "afile"), Path.Combine(deep, "hard")]);
+        ProcessRunner.Run("ln", [Path.Combine(root, "afile"), Path.Combine(deep, "hard")]).EnsureSuccess();
         string tar = temp.Combine("a.tar");
-        ExternalTool.Check("tar", [$"--format={format}", "--sort=name", "--owner=builder:1500", "--group=builders:1600", "--mtime=@1234567890", "-C", root, "-cf", tar, "."]);
+        ProcessRunner.Run("tar", [$"--format={format}", "--sort=name", "--owner=builder:1500", "--group=builders:1600", "--mtime=@1234567890", "-C", root, "-cf", tar, "."]).EnsureSuccess();
 
         using FileStream stream = File.OpenRead(tar);
         var reader = new TarReader(new ForwardOnlyStream(stream), "a.tar");

@@ -56,8 +56,8 @@ public sealed class MaintainerScriptGeneratorTests
             }
         }
 
-        ProcessOutput result = ProcessRunner.Run("shellcheck", ["--shell=sh", "--severity=style", .. files]);
-        Assert.That(result.ExitCode, Is.Zero, Encoding.UTF8.GetString(result.Stdout) + result.Stderr);
+        ProcessResult result = ProcessRunner.Run("shellcheck", ["--shell=sh", "--severity=style", .. files]);
+        Assert.That(result.ExitCode, Is.Zero, Encoding.UTF8.GetString(result.StdOutBytes) + result.StdErr);
         Assert.That(files, Has.Count.EqualTo(4 + 4 + 3), "all four with user scripts; without, postinst, prerm and postrm for the services");
     }
 
@@ -107,16 +107,16 @@ public sealed class MaintainerScriptGeneratorTests
         };
         string postinst = temp.WriteFile("postinst", Text(MaintainerScriptGenerator.Generate("app", user, ServiceActions.None)[MaintainerScript.Postinst]));
 
-        ProcessOutput fresh = ProcessRunner.Run("/bin/sh", [postinst, "configure", ""]);
-        ProcessOutput upgrade = ProcessRunner.Run("/bin/sh", [postinst, "configure", "1.0-1"]);
-        ProcessOutput unknown = ProcessRunner.Run("/bin/sh", [postinst, "reconfigure"]);
+        ProcessResult fresh = ProcessRunner.Run("/bin/sh", [postinst, "configure", ""]);
+        ProcessResult upgrade = ProcessRunner.Run("/bin/sh", [postinst, "configure", "1.0-1"]);
+        ProcessResult unknown = ProcessRunner.Run("/bin/sh", [postinst, "reconfigure"]);
         Assert.Multiple(() =>
         {
             Assert.That(fresh.ExitCode, Is.EqualTo(7));
-            Assert.That(fresh.Stderr, Does.Contain("app postinst: the --after-install script failed with exit status 7"));
+            Assert.That(fresh.StdErr, Does.Contain("app postinst: the --after-install script failed with exit status 7"));
             Assert.That(upgrade.ExitCode, Is.Zero, "an upgrade runs --after-upgrade, not --after-install");
             Assert.That(unknown.ExitCode, Is.EqualTo(1));
-            Assert.That(unknown.Stderr, Does.Contain("app postinst: called with unknown argument 'reconfigure'"));
+            Assert.That(unknown.StdErr, Does.Contain("app postinst: called with unknown argument 'reconfigure'"));
         });
     }
 

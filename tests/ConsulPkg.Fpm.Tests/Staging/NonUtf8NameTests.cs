@@ -99,8 +99,8 @@ public sealed class NonUtf8NameTests
     /// <summary>Runs a shell script with arguments $1...; fails the test unless it exits 0; returns stdout's bytes.</summary>
     private static byte[] Shell(string script, params string[] arguments)
     {
-        ProcessOutput output = ProcessRunner.Run("sh", ["-c", script, "sh", .. arguments]);
-        Assert.That(output.ExitCode, Is.Zero, output.Stderr);
-        return output.Stdout;
+        ProcessResult output = ProcessRunner.Run("sh", ["-c", script, "sh", .. arguments]);
+        Assert.That(output.ExitCode, Is.Zero, output.StdErr);
+        return output.StdOutBytes;
     }
 }

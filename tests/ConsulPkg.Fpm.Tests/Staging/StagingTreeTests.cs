@@ -93,8 +93,8 @@ public sealed class StagingTreeTests
     public void HardLinksBecomeOneFileAndLinks()
     {
         string first = _temp.WriteFile("usr/bin/consul", "binary");
-        ProcessOutput linked = ProcessRunner.Run("ln", [first, _temp.Combine("usr/bin/consul-agent")]);
-        Assert.That(linked.ExitCode, Is.Zero, linked.Stderr);
+        ProcessResult linked = ProcessRunner.Run("ln", [first, _temp.Combine("usr/bin/consul-agent")]);
+        Assert.That(linked.ExitCode, Is.Zero, linked.StdErr);
         IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("usr"), "/usr");
         Assert.That(entries.Select(e => $"{e.Path} {e.Kind} {e.LinkTarget}"), Is.EqualTo(new[]
         {
@@ -106,8 +106,8 @@ public sealed class StagingTreeTests
     public void FifoIsRefusedWithoutOpeningIt()
     {
         string fifo = _temp.Combine("pipe");
-        ProcessOutput made = ProcessRunner.Run("mkfifo", [fifo]);
-        Assert.That(made.ExitCode, Is.Zero, made.Stderr);
+        ProcessResult made = ProcessRunner.Run("mkfifo", [fifo]);
+        Assert.That(made.ExitCode, Is.Zero, made.StdErr);
         var ex = Assert.Throws<PackageException>(() => StagingTree.Collect(_temp.Path, "/"));
         Assert.That(ex!.Message, Does.StartWith($"cannot package '{fifo}': it is a FIFO"));
     }
@@ -118,8 +118,8 @@ public sealed class StagingTreeTests
         string tool = _temp.WriteFile("tree/usr/bin/tool", "x");
         IReadOnlyList<PackageEntry> entries = StagingTree.Collect(_temp.Combine("tree"), "/");
         File.Delete(tool);
-        ProcessOutput made = ProcessRunner.Run("mkfifo", [tool]);
-        Assert.That(made.ExitCode, Is.Zero, made.Stderr);
+        ProcessResult made = ProcessRunner.Run("mkfifo", [tool]);
+        Assert.That(made.ExitCode, Is.Zero, made.StdErr);
         var ex = Assert.Throws<PackageException>(() => DebPackageWriter.WriteFile(Spec(entries), _temp.Combine("x.deb")));
         Assert.That(ex!.Message, Is.EqualTo($"'{tool}' (for /usr/bin/tool) is a FIFO (named pipe), not a regular file"));
         Assert.That(File.Exists(_temp.Combine("x.deb")), Is.False);

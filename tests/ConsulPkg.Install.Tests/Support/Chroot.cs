@@ -16,7 +16,7 @@ namespace ConsulPkg.Install.Tests.Support;
 /// </remarks>
 public static class Chroot
 {
-    private static readonly Dictionary<string, string> Environment = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string?> Environment = new(StringComparer.Ordinal)
     {
         ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         ["HOME"] = "/root",
@@ -31,7 +31,7 @@ public static class Chroot
     public static ProcessResult Run(string root, IEnumerable<string> command, TimeSpan? timeout = null)
     {
         string[] arguments = ["--mount", "--propagation", "private", "--", "/bin/sh", "-euc", MountAndEnter, "sh", root, .. command];
-        return ProcessRunner.Run("/usr/bin/unshare", arguments, Environment, "/", timeout);
+        return ProcessRunner.Run("/usr/bin/unshare", arguments, workingDirectory: "/", environment: Environment, timeout: timeout, inheritEnvironment: false);
     }
 
     /// <summary>Mount points at or below <paramref name="root"/> as the host sees them in /proc/mounts.</summary>

@@ -64,8 +64,8 @@ public sealed class FakeConsulRelease : IDisposable
         }
 
         // A private download cache: the build must not read or fill the developer's own.
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_CACHE_HOME"] = work.Combine("cache") };
-        ConsulPkgTool.Run(output, environment, [.. arguments]).EnsureSuccess();
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["XDG_CACHE_HOME"] = work.Combine("cache") };
+        ConsulPkgProcess.Run(arguments, output, environment).EnsureSuccess();
 
         var deb = Path.Combine(output, $"consul_{ConsulVersion}-{iteration}_amd64.deb");
         Assert.That(File.Exists(deb), Is.True, $"consul-pkg build did not write {deb}");

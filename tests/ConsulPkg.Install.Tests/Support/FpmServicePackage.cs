@@ -64,7 +64,7 @@ public sealed class FpmServicePackage
 
         arguments.AddRange(Flags);
         arguments.Add(".");
-        ConsulPkgTool.Run(directory, [.. arguments]).EnsureSuccess();
+        ConsulPkgProcess.Run(directory, [.. arguments]).EnsureSuccess();
         return arguments[arguments.IndexOf("-p") + 1];
     }
 

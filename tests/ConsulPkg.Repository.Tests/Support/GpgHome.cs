@@ -66,12 +66,12 @@ internal sealed class GpgHome : IDisposable
 
     private static byte[] Run(string program, string[] arguments)
     {
-        ProcessOutput result = ProcessRunner.Run(program, arguments);
+        ProcessResult result = ProcessRunner.Run(program, arguments);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Stderr}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StdErr}");
         }
 
-        return result.Stdout;
+        return result.StdOutBytes;
     }
 }

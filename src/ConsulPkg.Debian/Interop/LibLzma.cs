@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ConsulPkg.Debian.Compression.Native;
+namespace ConsulPkg.Debian.Interop;
 
 /// <summary>
 /// The slice of liblzma (xz-utils' library, <c>liblzma.so.5</c>, present on every Debian system
@@ -35,7 +35,7 @@ internal static partial class LibLzma
     /// <summary>Decoder flag: keep decoding concatenated .xz streams, as xz and dpkg do.</summary>
     internal const uint Concatenated = 0x08;
 
-    /// <summary>lzma_stream. Allocated in native memory so liblzma sees a fixed address.</summary>
+    /// <summary>lzma_stream. Allocated in native memory (<see cref="LzmaStreamHandle"/>) so liblzma sees a fixed address.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct LzmaStream
     {
@@ -88,23 +88,21 @@ internal static partial class LibLzma
     }
 
     [LibraryImport(Library, EntryPoint = "lzma_stream_encoder_mt")]
-    internal static unsafe partial int StreamEncoderMt(LzmaStream* strm, LzmaMt* options);
+    internal static unsafe partial int StreamEncoderMt(LzmaStreamHandle strm, LzmaMt* options);
 
     [LibraryImport(Library, EntryPoint = "lzma_stream_encoder_mt_memusage")]
     internal static unsafe partial ulong StreamEncoderMtMemusage(LzmaMt* options);
 
-    [LibraryImport(Library, EntryPoint = "lzma_easy_encoder")]
-    internal static unsafe partial int EasyEncoder(LzmaStream* strm, uint preset, int check);
-
     [LibraryImport(Library, EntryPoint = "lzma_stream_decoder")]
-    internal static unsafe partial int StreamDecoder(LzmaStream* strm, ulong memlimit, uint flags);
+    internal static partial int StreamDecoder(LzmaStreamHandle strm, ulong memlimit, uint flags);
 
     [LibraryImport(Library, EntryPoint = "lzma_alone_decoder")]
-    internal static unsafe partial int AloneDecoder(LzmaStream* strm, ulong memlimit);
+    internal static partial int AloneDecoder(LzmaStreamHandle strm, ulong memlimit);
 
     [LibraryImport(Library, EntryPoint = "lzma_code")]
-    internal static unsafe partial int Code(LzmaStream* strm, int action);
+    internal static partial int Code(LzmaStreamHandle strm, int action);
 
+    /// <summary>Frees what the coder allocated; only <see cref="LzmaStreamHandle"/> calls it.</summary>
     [LibraryImport(Library, EntryPoint = "lzma_end")]
     internal static unsafe partial void End(LzmaStream* strm);
 

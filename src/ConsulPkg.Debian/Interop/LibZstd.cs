@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ConsulPkg.Debian.Compression.Native;
+namespace ConsulPkg.Debian.Interop;
 
 /// <summary>
 /// The streaming slice of libzstd (<c>libzstd.so.1</c>, on every Debian system because dpkg
@@ -37,29 +37,33 @@ internal static partial class LibZstd
         public nuint Pos;
     }
 
+    /// <summary>A new compression context; an invalid handle when libzstd is out of memory.</summary>
     [LibraryImport(Library, EntryPoint = "ZSTD_createCCtx")]
-    internal static partial nint CreateCCtx();
+    internal static partial ZstdCompressionContext CreateCCtx();
 
+    /// <summary>Only <see cref="ZstdCompressionContext"/> calls it.</summary>
     [LibraryImport(Library, EntryPoint = "ZSTD_freeCCtx")]
     internal static partial nuint FreeCCtx(nint cctx);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_CCtx_setParameter")]
-    internal static partial nuint CCtxSetParameter(nint cctx, int param, int value);
+    internal static partial nuint CCtxSetParameter(ZstdCompressionContext cctx, int param, int value);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_compressStream2")]
-    internal static unsafe partial nuint CompressStream2(nint cctx, OutBuffer* output, InBuffer* input, int endOp);
+    internal static unsafe partial nuint CompressStream2(ZstdCompressionContext cctx, OutBuffer* output, InBuffer* input, int endOp);
 
+    /// <summary>A new decompression context; an invalid handle when libzstd is out of memory.</summary>
     [LibraryImport(Library, EntryPoint = "ZSTD_createDCtx")]
-    internal static partial nint CreateDCtx();
+    internal static partial ZstdDecompressionContext CreateDCtx();
 
+    /// <summary>Only <see cref="ZstdDecompressionContext"/> calls it.</summary>
     [LibraryImport(Library, EntryPoint = "ZSTD_freeDCtx")]
     internal static partial nuint FreeDCtx(nint dctx);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_DCtx_setParameter")]
-    internal static partial nuint DCtxSetParameter(nint dctx, int param, int value);
+    internal static partial nuint DCtxSetParameter(ZstdDecompressionContext dctx, int param, int value);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_decompressStream")]
-    internal static unsafe partial nuint DecompressStream(nint dctx, OutBuffer* output, InBuffer* input);
+    internal static unsafe partial nuint DecompressStream(ZstdDecompressionContext dctx, OutBuffer* output, InBuffer* input);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_isError")]
     internal static partial uint IsError(nuint code);

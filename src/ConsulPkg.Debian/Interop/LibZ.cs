@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ConsulPkg.Debian.Compression.Native;
+namespace ConsulPkg.Debian.Interop;
 
 /// <summary>
 /// Inflate from the system zlib (<c>libz.so.1</c>, package zlib1g, priority required on
@@ -24,6 +24,7 @@ internal static partial class LibZ
     /// <summary>windowBits for inflateInit2: 15 (32 KiB window) + 16 = gzip wrapper only.</summary>
     internal const int GzipWindowBits = 15 + 16;
 
+    /// <summary>z_stream. Allocated in native memory (<see cref="ZStreamHandle"/>): zlib keeps a pointer back to it in its state.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct ZStream
     {
@@ -47,21 +48,22 @@ internal static partial class LibZ
     internal static partial nint ZlibVersion();
 
     [LibraryImport(Library, EntryPoint = "inflateInit2_")]
-    internal static unsafe partial int InflateInit2(ZStream* strm, int windowBits, nint version, int streamSize);
+    internal static partial int InflateInit2(ZStreamHandle strm, int windowBits, nint version, int streamSize);
 
     [LibraryImport(Library, EntryPoint = "inflate")]
-    internal static unsafe partial int Inflate(ZStream* strm, int flush);
+    internal static partial int Inflate(ZStreamHandle strm, int flush);
 
     [LibraryImport(Library, EntryPoint = "inflateReset")]
-    internal static unsafe partial int InflateReset(ZStream* strm);
+    internal static partial int InflateReset(ZStreamHandle strm);
 
+    /// <summary>Frees inflate's state; only <see cref="ZStreamHandle"/> calls it.</summary>
     [LibraryImport(Library, EntryPoint = "inflateEnd")]
     internal static unsafe partial int InflateEnd(ZStream* strm);
 
     /// <summary>zlib's own message for the last error, or a description of the code.</summary>
-    internal static unsafe string Describe(ZStream* strm, int ret)
+    internal static unsafe string Describe(ZStreamHandle strm, int ret)
     {
-        string? message = strm->Msg == null ? null : Marshal.PtrToStringUTF8((nint)strm->Msg);
+        string? message = strm.Stream->Msg == null ? null : Marshal.PtrToStringUTF8((nint)strm.Stream->Msg);
         return message ?? ret switch
         {
             DataError => "compressed data is corrupt",

@@ -3,9 +3,9 @@ namespace ConsulPkg.Testing;
 /// <summary>
 /// A fresh directory under the system temp dir, removed with everything in it on dispose, even
 /// where a test (or an extracted package) left directories without write permission.
-/// Shared by the test projects as a linked source file (tests/Shared).
+/// Shared by the test projects (ConsulPkg.TestSupport).
 /// </summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     private const UnixFileMode UserAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
