@@ -152,7 +152,7 @@ public static class DebPackageWriter
         var controlTar = new MemoryStream();
         using (Stream compressor = Compressors.OpenCompressor(controlTar, spec.Compression, spec.CompressionLevel))
         {
-            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts), plan.MTime);
+            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts, spec.ExtraControlMembers), plan.MTime);
         }
 
         return controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length);
@@ -184,6 +184,7 @@ public static class DebPackageWriter
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
+            ControlArchive.ValidateMembers(spec.ExtraControlMembers, spec.Scripts);
             if (spec.Compression is not (CompressionFormat.None or CompressionFormat.Gzip or CompressionFormat.Xz or CompressionFormat.Zstd))
             {
                 throw new InvalidSpecException("compression", $"{spec.Compression.ToString().ToLowerInvariant()} compression can only be read, not written: use gzip, xz, zstd or none");

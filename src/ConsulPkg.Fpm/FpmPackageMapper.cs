@@ -39,6 +39,11 @@ public static partial class FpmPackageMapper
         FpmInputKind input = CheckTypes(options);
         var warnings = new List<string>();
         options = WithListFiles(options, input);
+        DebInput? deb = input == FpmInputKind.Deb
+            ? DebInput.Read(options.Inputs, options.WorkingDirectory, Staging(options, "/"),
+                keepOwners: options.UseFilePermissions || (options.User is null && options.Group is null))
+            : null;
+        options = deb?.Under(options) ?? options;
 
         ControlFile control = options.CustomControlPath is { } custom
             ? FpmCustomControl.Read(custom, options.WorkingDirectory)
@@ -53,20 +58,39 @@ public static partial class FpmPackageMapper
             warnings.Add("--deb-build-depends left out: a binary package has no build dependencies (fpm writes a Build-Depends field dpkg ignores)");
         }
 
+        if (options.CustomControlPath is null)
+        {
+            control = WithDebconfDependency(control, options);
+        }
+
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         FpmOutputPath.CheckWritable(outputPath, options.Force);
+        string? changesPath = options.GenerateChanges ? FpmChangesFile.PathFor(outputPath) : null;
+        if (changesPath is not null)
+        {
+            FpmOutputPath.CheckWritable(changesPath, options.Force);
+        }
 
         Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
+        foreach ((FpmScript script, ReadOnlyMemory<byte> bytes) in deb?.Scripts ?? new Dictionary<FpmScript, ReadOnlyMemory<byte>>())
+        {
+            // The package's own scripts, unless a flag gives that one (fpm: the flag wins).
+            userScripts.TryAdd(script, bytes);
+        }
+
         ServiceFiles.Result services = ServiceFiles.Map(options);
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
         IReadOnlyList<PackageEntry> entries = input switch
         {
             FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
             FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Deb => [.. deb!.Entries, .. services.Files.Select(f => f.Entry)],
             _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
         };
         CheckDirectories(options.Directories, entries);
-        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
+        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries)
+            .Union(services.ConfFiles, StringComparer.Ordinal)
+            .Union(deb?.KeptConfFiles(entries) ?? [], StringComparer.Ordinal)];
         (CompressionFormat compression, int? level) = MapCompression(options);
 
         var spec = new DebPackageSpec
@@ -74,6 +98,7 @@ public static partial class FpmPackageMapper
             Control = control,
             Entries = entries,
             Scripts = scripts,
+            ExtraControlMembers = FpmControlMembers.Map(options, deb?.Members ?? []),
             ConfFiles = confFiles,
             EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
             Compression = compression,
@@ -81,7 +106,15 @@ public static partial class FpmPackageMapper
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
-        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force, Warnings = warnings };
+        return new FpmBuild
+        {
+            Spec = spec,
+            OutputPath = outputPath,
+            Overwrite = options.Force,
+            Warnings = warnings,
+            ChangesPath = changesPath,
+            Distribution = options.Distribution ?? "unstable",
+        };
     }
 
     /// <summary>
@@ -180,6 +213,14 @@ public static partial class FpmPackageMapper
         List<string> Relations(IReadOnlyList<string> given, string flag) =>
             given.Select(r => FpmNames.RelationName(FixRelation(r), flag, warnings)).ToList();
 
+        // fpm widens "=" to the version's range in every relation field; only the fields that
+        // need all their entries (dependencies) get it here: "Conflicts: foo (>= 1.0), foo (<< 1.1)"
+        // would conflict with every version of foo.
+        List<string> Dependencies(IReadOnlyList<string> given, string flag) =>
+            options.IgnoreIterationInDependencies
+                ? Relations(given, flag).SelectMany(FpmRelations.WithoutIteration).ToList()
+                : Relations(given, flag);
+
         var control = new ControlFile
         {
             Package = name,
@@ -188,10 +229,10 @@ public static partial class FpmPackageMapper
             License = options.License ?? FpmDefaults.License,
             Vendor = string.IsNullOrEmpty(options.Vendor) ? null : options.Vendor, // fpm: --vendor "" means no Vendor field
             Maintainer = options.Maintainer ?? FpmDefaults.Maintainer,
-            PreDepends = Relations(options.PreDepends, "--deb-pre-depends"),
-            Depends = options.NoDepends ? [] : Relations(options.Depends, "--depends"),
-            Recommends = Relations(options.Recommends, "--deb-recommends"),
-            Suggests = Relations(options.Suggests, "--deb-suggests"),
+            PreDepends = Dependencies(options.PreDepends, "--deb-pre-depends"),
+            Depends = options.NoDepends ? [] : Dependencies(options.Depends, "--depends"),
+            Recommends = Dependencies(options.Recommends, "--deb-recommends"),
+            Suggests = Dependencies(options.Suggests, "--deb-suggests"),
             Conflicts = Relations(options.Conflicts, "--conflicts"),
             Breaks = Relations(options.Breaks, "--deb-breaks"),
             Provides = options.Provides.Select(p => FpmNames.RelationName(p.Trim(), "--provides", warnings)).ToList(),
@@ -238,6 +279,19 @@ public static partial class FpmPackageMapper
 
     private static DocumentationOptions MapDocumentation(FpmOptions options)
     {
+        if (options.UpstreamChangelogPath is { } upstream)
+        {
+            if (!options.GenerateDocumentation)
+            {
+                throw new PackageException("--deb-upstream-changelog and --deb-no-docs contradict each other: drop one");
+            }
+
+            return MapDocumentation(options with { UpstreamChangelogPath = null }) with
+            {
+                UpstreamChangelog = FpmHostFile.ReadBytes(upstream, "--deb-upstream-changelog", options.WorkingDirectory),
+            };
+        }
+
         if (options.ChangelogPath is null)
         {
             return options.GenerateDocumentation
@@ -250,16 +304,30 @@ public static partial class FpmPackageMapper
             throw new PackageException("--deb-changelog and --deb-no-docs contradict each other: drop one");
         }
 
-        string path = Path.GetFullPath(options.ChangelogPath, options.WorkingDirectory);
-        try
-        {
-            return DocumentationOptions.Default with { ChangelogText = File.ReadAllText(path) };
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new PackageException($"cannot read the --deb-changelog file '{path}': {IoErrorText.Reason(exception)}", exception);
-        }
+        byte[] changelog = FpmHostFile.ReadBytes(options.ChangelogPath, "--deb-changelog", options.WorkingDirectory);
+        return DocumentationOptions.Default with { ChangelogText = System.Text.Encoding.UTF8.GetString(changelog) };
     }
+
+    /// <summary>
+    /// A package with debconf templates or a config script depends on debconf, as
+    /// dh_installdebconf's ${misc:Depends} makes it (lintian: missing-debconf-dependency); fpm
+    /// adds nothing. Left out with --no-depends, and when a Depends entry names debconf already.
+    /// </summary>
+    private static ControlFile WithDebconfDependency(ControlFile control, FpmOptions options)
+    {
+        bool usesDebconf = options.DebconfConfig is not null || options.DebconfTemplates is not null
+            || options.MetaFiles.Any(f => Path.GetFileName(f) is "config" or "templates");
+        if (!usesDebconf || options.NoDepends
+            || control.Depends.Any(d => d.Split('|').Any(a => a.Trim().Split(' ')[0] is "debconf" or "debconf-2.0")))
+        {
+            return control;
+        }
+
+        return control with { Depends = [.. control.Depends, DebconfDependency] };
+    }
+
+    /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
+    internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
 
     private static DebianVersion MapVersion(FpmOptions options)
     {
@@ -387,8 +455,11 @@ public static partial class FpmPackageMapper
         {
             if (bytes.Length < 2 || bytes.Span[0] != (byte)'#' || bytes.Span[1] != (byte)'!')
             {
+                string source = options.Scripts.TryGetValue(script, out string? given)
+                    ? $"'{Path.GetFullPath(given, options.WorkingDirectory)}'"
+                    : "of the -s deb input";
                 throw new PackageException(
-                    $"the {script.Flag()} script '{Path.GetFullPath(options.Scripts[script], options.WorkingDirectory)}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+                    $"the {script.Flag()} script {source} does not start with '#!': add an interpreter line such as '#!/bin/sh'");
             }
 
             scripts[script.Target()] = bytes;

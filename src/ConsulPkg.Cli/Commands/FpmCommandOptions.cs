@@ -10,7 +10,7 @@ internal sealed partial class FpmCommandOptions
 {
     public FpmCommandOptions() => AddCompatibilityFlags();
 
-    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type: dir, tar or empty");
+    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type: dir, tar, empty or deb");
     public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
     public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
     public Option<string?> Version { get; } = Text("--version", "-v", "Package version (default 1.0)");
@@ -77,6 +77,7 @@ internal sealed partial class FpmCommandOptions
         NoDepends, Fields, Priority, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
         .. Compatibility,
         .. Services,
+        .. ControlMemberOptions,
     ];
 
     public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
@@ -88,7 +89,7 @@ internal sealed partial class FpmCommandOptions
             throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
         }
 
-        return WithServices(r, WithCompatibility(r, new FpmOptions
+        return WithControlMembers(r, WithServices(r, WithCompatibility(r, new FpmOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
@@ -100,7 +101,8 @@ internal sealed partial class FpmCommandOptions
             Iteration = r.GetValue(Iteration),
             Epoch = r.GetValue(Epoch),
             Architecture = architecture,
-            Maintainer = r.GetValue(Maintainer) ?? DefaultMaintainer(context),
+            // -s deb takes the package's own Maintainer unless -m is given.
+            Maintainer = r.GetValue(Maintainer) ?? (r.GetValue(InputType) == "deb" ? null : DefaultMaintainer(context)),
             Vendor = r.GetValue(Vendor),
             Description = r.GetValue(Description),
             Url = r.GetValue(Url),
@@ -132,7 +134,7 @@ internal sealed partial class FpmCommandOptions
             Fields = r.GetValue(Fields) ?? [],
             Priority = r.GetValue(Priority),
             ChangelogPath = r.GetValue(Changelog),
-        }));
+        })));
     }
 
     /// <summary>fpm's own fallback before <c>&lt;user@host&gt;</c>; both come from the environment, not the host.</summary>
