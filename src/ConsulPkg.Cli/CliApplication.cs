@@ -22,11 +22,13 @@ internal static class CliApplication
         Recursive = true,
     };
 
-    public static RootCommand CreateRootCommand(CliContext context)
+    /// <param name="args">When given, only the subcommands these arguments can reach are built
+    /// (<see cref="CommandCatalog.CreateFor"/>); null: all of them.</param>
+    public static RootCommand CreateRootCommand(CliContext context, IReadOnlyList<string>? args = null)
     {
         var root = new RootCommand("Build, inspect and prove Debian packages without Ruby, tar or ar.");
         root.Options.Add(VerboseOption);
-        foreach (Command command in CommandCatalog.Create(context))
+        foreach (Command command in args is null ? CommandCatalog.Create(context) : CommandCatalog.CreateFor(context, args))
         {
             root.Subcommands.Add(command);
         }
@@ -41,7 +43,7 @@ internal static class CliApplication
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
-        RootCommand root = CreateRootCommand(context);
+        RootCommand root = CreateRootCommand(context, args);
         try
         {
             args = FpmCommand.ExpandOptionsFiles(args, root, context);
