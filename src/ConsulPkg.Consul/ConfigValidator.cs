@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ConsulPkg.Consul.Configs;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 
@@ -7,7 +8,7 @@ namespace ConsulPkg.Consul;
 /// <summary>
 /// Checks a rendered agent configuration before it is packaged, the way the packaged Consul
 /// version would read it (<see cref="ConsulFacts"/>): a file name it reads (only *.json before
-/// 1.0), valid JSON, an object, only keys that version knows (every version refuses others at
+/// 1.0; *.json or *.hcl after), valid JSON or HCL (by extension), an object, only keys that version knows (every version refuses others at
 /// start), <c>bootstrap</c> and <c>bootstrap_expect</c> only on a server and never together, and an
 /// <c>encrypt</c> key of a size the version accepts. Messages never quote the key.
 /// </summary>
@@ -26,10 +27,42 @@ public static class ConfigValidator
                 $"rendered config {name}: Consul {facts.Version} reads only {string.Join(" and ", facts.ConfigExtensions.Select(e => "*" + e))} from a config dir (HCL came in 1.0.0): use a .json template");
         }
 
-        if (!name.EndsWith(".json", StringComparison.Ordinal))
+        ConfigValue root = Read(text, name);
+        bool hcl = IsHcl(name);
+        CheckKeys(root, name, facts.ConfigKeys, facts, parent: null, hcl);
+        foreach (ConfigValue ports in root.All("ports").Where(value => value.Kind == ConfigValueKind.Object))
         {
-            // The shipped and user templates are JSON; other formats are not checked here.
-            throw new PackageException($"rendered config {name}: only JSON configs are checked before packaging; name the template <role>.json.sbn");
+            CheckKeys(ports, name, facts.PortNames, facts, parent: "ports", hcl);
+        }
+
+        CheckRoles(root, name);
+        if (root.All("encrypt").LastOrDefault() is { } encrypt)
+        {
+            if (encrypt.Kind != ConfigValueKind.String)
+            {
+                throw new PackageException($"rendered config {name}: 'encrypt' must be a string");
+            }
+
+            GossipKey.Parse(encrypt.Text!, $"rendered config {name}", facts);
+        }
+    }
+
+    /// <summary>Whether the configuration with this file name sets <c>server</c> to true (after <see cref="Validate"/>).</summary>
+    internal static bool IsServer(string text, string name) =>
+        Read(text, name).All("server").LastOrDefault() is { Kind: ConfigValueKind.Bool, Text: "true" };
+
+    /// <summary>The <c>encrypt</c> string of a config file in either format; null when it has none.</summary>
+    internal static string? EncryptValue(string text, string name) =>
+        Read(text, name).All("encrypt").LastOrDefault() is { Kind: ConfigValueKind.String } encrypt ? encrypt.Text : null;
+
+    private static bool IsHcl(string name) => name.EndsWith(".hcl", StringComparison.Ordinal);
+
+    /// <summary>The file as the agent would read it: HCL for *.hcl, JSON otherwise; its top level must be an object.</summary>
+    private static ConfigValue Read(string text, string name)
+    {
+        if (IsHcl(name))
+        {
+            return HclReader.Read(text, name);
         }
 
         JsonDocument document;
@@ -45,51 +78,40 @@ public static class ConfigValidator
 
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new PackageException($"rendered config {name} is not a JSON object: fix its template");
             }
 
-            CheckKeys(root, name, facts.ConfigKeys, facts, parent: null);
-            if (root.TryGetProperty("ports", out JsonElement ports) && ports.ValueKind == JsonValueKind.Object)
-            {
-                CheckKeys(ports, name, facts.PortNames, facts, parent: "ports");
-            }
-
-            CheckRoles(root, name);
-            if (root.TryGetProperty("encrypt", out JsonElement encrypt))
-            {
-                if (encrypt.ValueKind != JsonValueKind.String)
-                {
-                    throw new PackageException($"rendered config {name}: 'encrypt' must be a string");
-                }
-
-                GossipKey.Parse(encrypt.GetString()!, $"rendered config {name}", facts);
-            }
+            return ConfigValue.FromJson(document.RootElement);
         }
     }
 
-    private static void CheckKeys(JsonElement json, string name, System.Collections.Frozen.FrozenSet<string> known, ConsulFacts facts, string? parent)
+    /// <summary>
+    /// Every key must be one this version knows. A key given twice is refused, except that HCL
+    /// may repeat a block (<c>service { }</c> twice is a list of two), as the agent reads it.
+    /// </summary>
+    private static void CheckKeys(ConfigValue value, string name, System.Collections.Frozen.FrozenSet<string> known, ConsulFacts facts, string? parent, bool hcl)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (JsonProperty property in json.EnumerateObject())
+        foreach ((string key, ConfigValue member) in value.Members)
         {
-            if (!known.Contains(property.Name))
+            if (!known.Contains(key))
             {
                 throw new PackageException(
-                    $"rendered config {name} has {Quote(property.Name, parent)}, which Consul {facts.Version} refuses at start: {ConsulVersionFacts.WhyUnknown(property.Name, inPorts: parent is not null, facts.Version)}");
+                    $"rendered config {name} has {Quote(key, parent)}, which Consul {facts.Version} refuses at start: {ConsulVersionFacts.WhyUnknown(key, inPorts: parent is not null, facts.Version)}");
             }
 
-            if (!seen.Add(property.Name))
+            bool repeatableBlock = hcl && value.All(key).All(v => v.Kind == ConfigValueKind.Object);
+            if (!seen.Add(key) && !repeatableBlock)
             {
-                throw new PackageException($"rendered config {name} has {Quote(property.Name, parent)} twice");
+                throw new PackageException($"rendered config {name} has {Quote(key, parent)} twice");
             }
         }
     }
 
     /// <summary>The same in every version: bootstrap modes are for servers, and one of the two at most.</summary>
-    private static void CheckRoles(JsonElement root, string name)
+    private static void CheckRoles(ConfigValue root, string name)
     {
         bool bootstrap = IsTrue(root, "bootstrap", name);
         bool server = IsTrue(root, "server", name);
@@ -98,9 +120,10 @@ public static class ConfigValidator
             throw new PackageException($"rendered config {name} sets bootstrap without server: bootstrap mode is for servers only");
         }
 
-        if (root.TryGetProperty("bootstrap_expect", out JsonElement expect))
+        if (root.All("bootstrap_expect").LastOrDefault() is { } expect)
         {
-            if (expect.ValueKind != JsonValueKind.Number || !expect.TryGetInt32(out int count) || count < 0)
+            if (expect.Kind != ConfigValueKind.Number
+                || !int.TryParse(expect.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count))
             {
                 throw new PackageException($"rendered config {name}: 'bootstrap_expect' must be a whole number of servers");
             }
@@ -127,18 +150,11 @@ public static class ConfigValidator
             ? $"key '{(parent is null ? key : $"{parent}.{key}")}'"
             : $"a key of {key.Length} characters that is not a configuration key name (not shown: it may be a value, such as the gossip key, in the wrong place)";
 
-    private static bool IsTrue(JsonElement root, string key, string name)
-    {
-        if (!root.TryGetProperty(key, out JsonElement value))
+    private static bool IsTrue(ConfigValue root, string key, string name) =>
+        root.All(key).LastOrDefault() switch
         {
-            return false;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
+            null => false,
+            { Kind: ConfigValueKind.Bool } value => value.Text == "true",
             _ => throw new PackageException($"rendered config {name}: '{key}' must be true or false"),
         };
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
@@ -15,7 +14,7 @@ public sealed record GeneratedConfigs(
     IReadOnlyDictionary<AgentRole, string> Paths, string KeyFingerprint, UnixFileMode Mode, IReadOnlyList<string> ReplacedKeyFingerprints);
 
 /// <summary>
-/// Writes the three agent configurations (DIR/&lt;role&gt;/consul.json, the layout of /etc/consul.d)
+/// Writes the three agent configurations (DIR/&lt;role&gt;/consul.json, or consul.hcl from HCL templates; the layout of /etc/consul.d)
 /// sharing one gossip key. All three are rendered and checked before the first is written; each is
 /// written to a temporary file created with its final mode and renamed into place, so no reader ever
 /// sees a partial or world-readable config.
@@ -32,7 +31,7 @@ public static class ConfigsGenerator
         key.AcceptedBy(facts, "the given key");
         ConsulTemplates templates = ConsulTemplates.Load(templatesDirectory);
         ConsulTemplateModel model = ConsulRenderer.Model(facts, facts.Version.Text, PackageLayout.Seed, settings, key);
-        IReadOnlyDictionary<AgentRole, string> configs = ConsulRenderer.RenderConfigs(templates, model, facts);
+        IReadOnlyDictionary<AgentRole, RenderedConfig> configs = ConsulRenderer.RenderConfigs(templates, model, facts);
 
         // 0640 lets the consul group (the agent) read it when root installs it; otherwise only the owner may.
         bool root = asRoot ?? Environment.IsPrivilegedProcess;
@@ -44,36 +43,47 @@ public static class ConfigsGenerator
         int? gid = root ? UnixOwnership.GroupId(ConsulRenderer.ServiceUser) : null;
         var paths = new Dictionary<AgentRole, string>();
         var replaced = new SortedSet<string>(StringComparer.Ordinal);
-        foreach ((AgentRole role, string json) in configs)
+        foreach ((AgentRole role, RenderedConfig config) in configs)
         {
             string directory = Path.Combine(outputDirectory, role.ToName());
             Directory.CreateDirectory(directory);
-            string path = Path.Combine(directory, "consul.json");
-            if (KeyFingerprintIn(path) is { } old && old != key.Fingerprint)
+            string path = Path.Combine(directory, config.FileName);
+            // The same config in the other format (consul.json after consul.hcl, or the reverse)
+            // goes once the new one is in place: the agent would read both, old key included.
+            string[] previous = [path, .. ConfigFileNames.Where(n => n != config.FileName).Select(n => Path.Combine(directory, n)).Where(File.Exists)];
+            foreach (string file in previous)
             {
-                replaced.Add(old);
+                if (KeyFingerprintIn(file) is { } old && old != key.Fingerprint)
+                {
+                    replaced.Add(old);
+                }
             }
 
-            WriteAtomically(path, Encoding.UTF8.GetBytes(json), mode, gid);
+            WriteAtomically(path, Encoding.UTF8.GetBytes(config.Text), mode, gid);
+            foreach (string other in previous.Skip(1))
+            {
+                File.Delete(other);
+            }
+
             paths.Add(role, Path.GetFullPath(path));
         }
 
         return new GeneratedConfigs(paths, key.Fingerprint, mode, [.. replaced]);
     }
 
+    /// <summary>The names a role's config may have (<see cref="RenderedConfig.FileName"/>).</summary>
+    private static readonly string[] ConfigFileNames = ["consul.json", "consul.hcl"];
+
     /// <summary>The fingerprint of the key in an existing config; null when there is none or it cannot be read.</summary>
     private static string? KeyFingerprintIn(string path)
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("encrypt", out JsonElement encrypt)
-                && encrypt.ValueKind == JsonValueKind.String
-                ? GossipKey.Parse(encrypt.GetString()!, path).Fingerprint
+            return ConfigValidator.EncryptValue(File.ReadAllText(path), path) is { } encrypt
+                ? GossipKey.Parse(encrypt, path).Fingerprint
                 : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or PackageException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PackageException)
         {
             return null; // a missing or foreign file is simply replaced
         }

@@ -203,7 +203,7 @@ public static class ConsulRecipe
         string binaryPath = paths.BinaryPath.TrimStart('/');
         var text = new StringBuilder()
             .Append("# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n")
-            .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.json]\n")
+            .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.*]\n")
             .Append("# The agent's data (raft state, keyring) is for the consul user only: consul:consul 0750.\n")
             .Append($"consul: non-standard-dir-perm 0750 != 0755 [{LayoutPaths.DataDir.TrimStart('/')}/]\n")
             .Append("# Built for a private repository, not uploaded to the archive: there is no ITP bug to close.\n")
@@ -274,11 +274,11 @@ public static class ConsulRecipe
             PackageEntry.Directory(LayoutPaths.NodeConfigDir),
             PackageEntry.Directory(LayoutPaths.DataDir, 0b111_101_000) with { Owner = ConsulRenderer.ServiceUser, Group = ConsulRenderer.ServiceUser },
         };
-        foreach ((AgentRole role, string json) in rendered.Configs)
+        foreach ((AgentRole role, RenderedConfig config) in rendered.Configs)
         {
             entries.Add(PackageEntry.Directory($"{LayoutPaths.ConfigRoot}/{role.ToName()}"));
             // Holds the gossip key: root:consul 0640, so only root and the agent can read it.
-            entries.Add(PackageEntry.FromBytes(LayoutPaths.ConfigPath(role), Encoding.UTF8.GetBytes(json), 0b110_100_000)
+            entries.Add(PackageEntry.FromBytes(LayoutPaths.ConfigPath(role, config.FileName), Encoding.UTF8.GetBytes(config.Text), 0b110_100_000)
                 with { Group = ConsulRenderer.ServiceUser });
         }
 
@@ -304,7 +304,7 @@ public static class ConsulRecipe
             Control = control,
             Entries = entries,
             Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
-            ConfFiles = rendered.Configs.Keys.Select(LayoutPaths.ConfigPath).ToList(),
+            ConfFiles = rendered.Configs.Select(p => LayoutPaths.ConfigPath(p.Key, p.Value.FileName)).ToList(),
             Compression = options.Compression,
             CompressionLevel = options.CompressionLevel,
             Timestamp = options.Timestamp,

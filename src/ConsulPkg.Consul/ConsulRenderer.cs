@@ -93,9 +93,12 @@ public sealed record AgentSettings
 }
 
 /// <summary>The rendered, checked text of every template.</summary>
+/// <summary>One role's configuration: its file name in the role's directory (<c>consul.json</c> or <c>consul.hcl</c>) and text.</summary>
+public sealed record RenderedConfig(string FileName, string Text);
+
 public sealed record RenderedPackage(
     string Unit,
-    IReadOnlyDictionary<AgentRole, string> Configs,
+    IReadOnlyDictionary<AgentRole, RenderedConfig> Configs,
     IReadOnlyDictionary<MaintainerScript, string> Scripts,
     string Description);
 
@@ -151,25 +154,22 @@ public static class ConsulRenderer
     }
 
     /// <summary>The three configurations, each checked by <see cref="ConfigValidator"/>.</summary>
-    public static IReadOnlyDictionary<AgentRole, string> RenderConfigs(ConsulTemplates templates, ConsulTemplateModel model, ConsulFacts facts)
+    public static IReadOnlyDictionary<AgentRole, RenderedConfig> RenderConfigs(ConsulTemplates templates, ConsulTemplateModel model, ConsulFacts facts)
     {
         ArgumentNullException.ThrowIfNull(templates);
-        var configs = new Dictionary<AgentRole, string>();
+        var configs = new Dictionary<AgentRole, RenderedConfig>();
         foreach (AgentRole role in AgentRoleExtensions.All)
         {
-            string json = templates.Render(role.TemplateName(), model);
-            ConfigValidator.Validate(json, role.TemplateName(), facts);
-            bool server = role != AgentRole.Client;
-            using (JsonDocument doc = JsonDocument.Parse(json))
+            string name = templates.ConfigName(role);
+            string text = templates.Render(name, model);
+            ConfigValidator.Validate(text, name, facts);
+            bool isServer = ConfigValidator.IsServer(text, name);
+            if (isServer != (role != AgentRole.Client))
             {
-                bool isServer = doc.RootElement.TryGetProperty("server", out JsonElement s) && s.ValueKind == JsonValueKind.True;
-                if (isServer != server)
-                {
-                    throw new PackageException($"rendered config {role.TemplateName()} sets server={isServer.ToString().ToLowerInvariant()}, wrong for the {role.ToName()} role: fix its template");
-                }
+                throw new PackageException($"rendered config {name} sets server={isServer.ToString().ToLowerInvariant()}, wrong for the {role.ToName()} role: fix its template");
             }
 
-            configs.Add(role, json);
+            configs.Add(role, new RenderedConfig("consul" + Path.GetExtension(name), text));
         }
 
         return configs;

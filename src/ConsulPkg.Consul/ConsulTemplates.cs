@@ -29,6 +29,20 @@ public sealed class ConsulTemplates
     public static IReadOnlyList<string> Names { get; } =
         [Unit, Bootstrap, Server, Client, Preinst, Postinst, Prerm, Postrm, Description];
 
+    /// <summary>
+    /// A role's config may be written in HCL instead (Consul 1.0 and later read it): a
+    /// <c>&lt;role&gt;.hcl.sbn</c> in the override directory replaces the shipped <c>&lt;role&gt;.json.sbn</c>.
+    /// </summary>
+    private static readonly Dictionary<string, string> HclAlternatives = new(StringComparer.Ordinal)
+    {
+        [Bootstrap] = "bootstrap.hcl",
+        [Server] = "server.hcl",
+        [Client] = "client.hcl",
+    };
+
+    private static IEnumerable<string> KnownFileNames =>
+        Names.Concat(HclAlternatives.Values).Select(n => n + Extension);
+
     /// <summary>The templates shipped next to the tool's binary.</summary>
     public static string ShippedDirectory => Path.Combine(AppContext.BaseDirectory, "templates");
 
@@ -57,16 +71,26 @@ public sealed class ConsulTemplates
             foreach (string file in Directory.EnumerateFiles(overrideDirectory))
             {
                 string name = Path.GetFileName(file);
-                if (!name.EndsWith(Extension, StringComparison.Ordinal) || !Names.Contains(name[..^Extension.Length]))
+                if (!KnownFileNames.Contains(name))
                 {
-                    throw new PackageException($"unknown template '{file}': template files are named {string.Join(", ", Names.Select(n => n + Extension))}");
+                    throw new PackageException($"unknown template '{file}': template files are named {string.Join(", ", KnownFileNames)}");
+                }
+            }
+
+            foreach ((string json, string hcl) in HclAlternatives)
+            {
+                if (File.Exists(Path.Combine(overrideDirectory, json + Extension)) && File.Exists(Path.Combine(overrideDirectory, hcl + Extension)))
+                {
+                    throw new PackageException($"templates directory '{overrideDirectory}' has both {json}{Extension} and {hcl}{Extension}: keep one, the agent would read both");
                 }
             }
         }
 
         var templates = new Dictionary<string, (Template, string)>(StringComparer.Ordinal);
-        foreach (string name in Names)
+        foreach (string defaultName in Names)
         {
+            string name = overrideDirectory is not null && HclAlternatives.TryGetValue(defaultName, out string? hcl)
+                && File.Exists(Path.Combine(overrideDirectory, hcl + Extension)) ? hcl : defaultName;
             string? overridden = overrideDirectory is null ? null : Path.Combine(overrideDirectory, name + Extension);
             string path = overridden is not null && File.Exists(overridden) ? overridden : Path.Combine(shipped, name + Extension);
             if (!File.Exists(path))
@@ -85,6 +109,13 @@ public sealed class ConsulTemplates
         }
 
         return new ConsulTemplates(templates);
+    }
+
+    /// <summary>The name of the template a role's config comes from: <c>&lt;role&gt;.json</c>, or <c>&lt;role&gt;.hcl</c> when one was given.</summary>
+    public string ConfigName(AgentRole role)
+    {
+        string json = role.TemplateName();
+        return HclAlternatives.TryGetValue(json, out string? hcl) && _templates.ContainsKey(hcl) ? hcl : json;
     }
 
     /// <summary>Renders one template against <paramref name="model"/> (strict variables).</summary>

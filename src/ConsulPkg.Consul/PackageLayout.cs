@@ -32,8 +32,8 @@ public sealed record LayoutPaths(string BinaryPath, string UnitPath)
         _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
     };
 
-    /// <summary>Where a role's configuration goes: <c>/etc/consul.d/&lt;role&gt;/consul.json</c> (0.7 reads only *.json).</summary>
-    public static string ConfigPath(AgentRole role) => $"{ConfigRoot}/{role.ToName()}/consul.json";
+    /// <summary>Where a role's configuration goes: <c>/etc/consul.d/&lt;role&gt;/consul.json</c> (0.7 reads only *.json), or <c>consul.hcl</c>.</summary>
+    public static string ConfigPath(AgentRole role, string fileName = "consul.json") => $"{ConfigRoot}/{role.ToName()}/{fileName}";
 }
 
 /// <summary>The three agent roles of the seed's cluster.</summary>

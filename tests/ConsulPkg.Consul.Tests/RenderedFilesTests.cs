@@ -153,14 +153,15 @@ public sealed class RenderedFilesTests
         RenderedPackage rendered = Render(PackageLayout.Seed);
         using (Assert.EnterMultipleScope())
         {
-            foreach ((AgentRole role, string json) in rendered.Configs)
+            foreach ((AgentRole role, RenderedConfig config) in rendered.Configs)
             {
-                Assert.That(json, Does.Contain($"\"encrypt\": \"{TestKeys.GossipKeyBase64}\""), role.ToName());
+                Assert.That(config.FileName, Is.EqualTo("consul.json"));
+                Assert.That(config.Text, Does.Contain($"\"encrypt\": \"{TestKeys.GossipKeyBase64}\""), role.ToName());
             }
 
-            Assert.That(rendered.Configs[AgentRole.Bootstrap], Does.Contain("\"bootstrap\": true"));
-            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"server\": false"));
-            Assert.That(rendered.Configs[AgentRole.Client], Does.Contain("\"retry_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
+            Assert.That(rendered.Configs[AgentRole.Bootstrap].Text, Does.Contain("\"bootstrap\": true"));
+            Assert.That(rendered.Configs[AgentRole.Client].Text, Does.Contain("\"server\": false"));
+            Assert.That(rendered.Configs[AgentRole.Client].Text, Does.Contain("\"retry_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]"));
         }
     }
 
@@ -178,7 +179,7 @@ public sealed class RenderedFilesTests
         var settings = new AgentSettings { BindAddr = "{{ GetPrivateInterfaces | include \"network\" \"172.20.20.0/24\" | attr \"address\" }}", ClientAddr = "127.0.0.1" };
         RenderedPackage rendered = ConsulRenderer.RenderAll(
             ConsulTemplates.Load(), ConsulRenderer.Model(facts, "1.17.3-1", PackageLayout.Seed, settings, GossipKey.Generate()), facts);
-        foreach (string json in rendered.Configs.Values)
+        foreach (string json in rendered.Configs.Values.Select(c => c.Text))
         {
             Assert.That(json, Does.Contain("\"bind_addr\": \"{{ GetPrivateInterfaces | include \\\"network\\\" \\\"172.20.20.0/24\\\" | attr \\\"address\\\" }}\",\n"));
             Assert.That(json, Does.Contain("\"client_addr\": \"127.0.0.1\",\n"));

@@ -115,6 +115,29 @@ public sealed class VersionRangeBuildTests
         }
     }
 
+    /// <summary>From 1.0 a role's config may come from an HCL template: the package ships it as consul.hcl, a conffile with the key's modes.</summary>
+    [Test]
+    public async Task AnHclServerTemplateShipsConsulHcl()
+    {
+        new FakeRelease("1.17.3").Publish(_server, TestKeys.Trusted);
+        _temp.WriteFile("templates-hcl/server.hcl.sbn",
+            "server = true\ndatacenter = {{ datacenter_json }}\ndata_dir = {{ data_dir_json }}\nencrypt = {{ encrypt_json }}\n"
+            + "retry_join = {{ join_json }}\nui_config {\n  enabled = true\n}\n");
+        ConsulBuildResult result = await ConsulRecipe.BuildAsync(Options("1.17.3", _temp.Combine("templates-hcl")), _diagnostics);
+
+        string contents = Tool.Check("dpkg-deb", "-c", result.PackagePath);
+        using var control = new TempDirectory();
+        Tool.Check("dpkg-deb", "-e", result.PackagePath, control.Path);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(contents, Does.Contain("-rw-r----- root/consul").And.Contain("./etc/consul.d/server/consul.hcl\n"));
+            Assert.That(contents, Does.Not.Contain("./etc/consul.d/server/consul.json"));
+            Assert.That(File.ReadAllText(control.Combine("conffiles")), Is.EqualTo(
+                "/etc/consul.d/bootstrap/consul.json\n/etc/consul.d/client/consul.json\n/etc/consul.d/server/consul.hcl\n"));
+            Assert.That(File.ReadAllText(control.Combine("postinst")), Does.Contain("\"/etc/consul.d/$role/consul.hcl\""), "postinst keeps the HCL config private too");
+        }
+    }
+
     /// <summary>ui_config came in 1.9: a template using it for an older release fails before any download, naming the version.</summary>
     [TestCase("0.7.5")]
     [TestCase("1.6.1")]
