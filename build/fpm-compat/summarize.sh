@@ -6,6 +6,10 @@
 #   script NAME              each maintainer script present
 #   script NAME: LINE        each line of it that mentions "fpm-compat" (the suite's user scripts'
 #                            markers), in the order they appear
+#   member NAME MODE         each other control member (config, templates, triggers, shlibs...)
+#   member NAME: LINE        each line of it
+#   changes LINE             each line of the .changes beside the package (DEB's name with
+#                            .changes), checksums and sizes as HASH and SIZE: the .deb's bytes differ
 # Uses dpkg-deb and GNU tar only, so the goldens made from fpm's packages and the test's
 # summaries of consul-pkg's packages come from the same code.
 set -euo pipefail
@@ -25,8 +29,19 @@ if [[ -f $tmp/control/conffiles ]]; then
   sed 's/^/conffile /' "$tmp/control/conffiles"
 fi
 
-for s in preinst postinst prerm postrm config; do
+for s in preinst postinst prerm postrm; do
   [[ -f $tmp/control/$s ]] || continue
   echo "script $s"
   grep -o 'fpm-compat[^"]*' "$tmp/control/$s" | sed "s/^/script $s: /" || true
 done
+
+for m in $(cd "$tmp/control" && LC_ALL=C ls); do
+  case $m in control|md5sums|conffiles|preinst|postinst|prerm|postrm) continue ;; esac
+  echo "member $m $(stat -c %a "$tmp/control/$m")"
+  sed "s/^/member $m: /" "$tmp/control/$m"
+done
+
+changes=${deb%.deb}.changes
+if [[ -f $changes ]]; then
+  sed -E 's/^ [0-9a-f]{32,64} [0-9]+ / HASH SIZE /; s/^/changes /' "$changes"
+fi

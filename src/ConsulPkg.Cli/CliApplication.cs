@@ -44,6 +44,17 @@ internal static class CliApplication
     {
         ArgumentNullException.ThrowIfNull(error);
         RootCommand root = CreateRootCommand(context, args);
+        try
+        {
+            args = FpmCommand.ExpandOptionsFiles(args, root, context);
+        }
+        catch (PackageException exception)
+        {
+            // The options file is part of the command line: what is wrong with it is a usage error.
+            await error.WriteLineAsync($"{Name}: {MessageText.Flatten(exception.Message)}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         ParseResult parseResult = root.Parse(args);
         if (parseResult.Action is ParseErrorAction)
         {

@@ -74,7 +74,7 @@ public static class ConsulRecipe
     /// The Maintainer when none is given: Debian requires the field and lintian a mail address
     /// with a domain. The reserved .invalid domain says plainly that nobody reads it.
     /// </summary>
-    public const string DefaultMaintainer = "consul-pkg <consul-pkg@packages.invalid>";
+    public const string DefaultMaintainer = MaintainerAddress.Placeholder;
 
     public static async Task<ConsulBuildResult> BuildAsync(ConsulRecipeOptions options, TextWriter diagnostics, CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,12 @@ public sealed record DebPackageSpec
     public IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> Scripts { get; init; } =
         new Dictionary<MaintainerScript, ReadOnlyMemory<byte>>();
 
+    /// <summary>
+    /// Further control.tar members (triggers, shlibs, debconf's config and templates...), in the
+    /// order given; the archive lists every member by name, so the order changes no byte.
+    /// </summary>
+    public IReadOnlyList<ExtraControlMember> ExtraControlMembers { get; init; } = [];
+
     /// <summary>Conffiles named explicitly (absolute paths), added to the /etc default.</summary>
     public IReadOnlyList<string> ConfFiles { get; init; } = [];
 
@@ -47,7 +53,8 @@ public sealed record DebPackageSpec
 /// The documentation lintian expects of every package. When <see cref="Generate"/> is set the
 /// writer adds <c>usr/share/doc/&lt;package&gt;/copyright</c> (machine-readable format, from the
 /// control's License/Vendor/Maintainer unless <see cref="CopyrightText"/> is given) and a
-/// <c>changelog.gz</c> (<c>changelog.Debian.gz</c> when the version has a revision), unless the
+/// <c>changelog.gz</c> (<c>changelog.Debian.gz</c> when the version has a revision or an upstream
+/// changelog is given, which then is <c>changelog.gz</c>), unless the
 /// data already holds them.
 /// </summary>
 public sealed record DocumentationOptions
@@ -63,6 +70,9 @@ public sealed record DocumentationOptions
 
     /// <summary>Use this text as the changelog instead of generating one entry.</summary>
     public string? ChangelogText { get; init; }
+
+    /// <summary>The upstream changelog's bytes, shipped gzipped as changelog.gz (the package's own is then changelog.Debian.gz).</summary>
+    public ReadOnlyMemory<byte>? UpstreamChangelog { get; init; }
 
     /// <summary>The distribution of the generated changelog entry.</summary>
     public string Distribution { get; init; } = "unstable";

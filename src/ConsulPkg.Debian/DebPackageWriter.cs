@@ -174,7 +174,7 @@ public static class DebPackageWriter
         var controlTar = new MemoryStream();
         using (Stream compressor = spec.Compression.OpenCompressor(controlTar))
         {
-            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts), plan.MTime);
+            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts, spec.ExtraControlMembers), plan.MTime);
         }
 
         return controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length);
@@ -206,6 +206,8 @@ public static class DebPackageWriter
             }
 
             ControlArchive.ValidateScripts(spec.Scripts);
+            ControlArchive.ValidateMembers(spec.ExtraControlMembers, spec.Scripts);
+
             IReadOnlyList<PackageEntry> entries = spec.Entries;
             if (spec.Documentation.Generate)
             {

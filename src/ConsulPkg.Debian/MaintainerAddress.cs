@@ -9,6 +9,12 @@ namespace ConsulPkg.Debian;
 /// </summary>
 public static partial class MaintainerAddress
 {
+    /// <summary>
+    /// The Maintainer a build writes when none is given: the field is mandatory, <c>.invalid</c>
+    /// says nobody reads it, and lintian accepts it (not so <c>root@localhost</c>).
+    /// </summary>
+    public const string Placeholder = "consul-pkg <consul-pkg@packages.invalid>";
+
     /// <summary>Returns <paramref name="value"/> when it is a valid Maintainer; else one clear error naming <paramref name="source"/>.</summary>
     public static string Check(string value, string source)
     {

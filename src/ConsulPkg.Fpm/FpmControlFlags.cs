@@ -34,6 +34,9 @@ public sealed record FpmRelationFlag(string Name, string? Alias, ControlField Fi
     /// given, since a Provides entry names a version with "=" only.
     /// </summary>
     public bool FixOperators { get; init; } = true;
+
+    /// <summary>A dependency field, all of whose entries must hold: --deb-ignore-iteration-in-dependencies widens its "=" entries.</summary>
+    public bool IsDependency { get; init; }
 }
 
 /// <summary>
@@ -60,10 +63,10 @@ public static class FpmControlFlags
 
     public static IReadOnlyList<FpmRelationFlag> Relations { get; } =
     [
-        new("--deb-pre-depends", null, ControlField.PreDepends, "A Pre-Depends entry (repeatable)"),
-        new("--depends", "-d", ControlField.Depends, "A dependency, e.g. 'adduser' or 'libc6 >= 2.17' (repeatable)"),
-        new("--deb-recommends", null, ControlField.Recommends, "A Recommends entry (repeatable)"),
-        new("--deb-suggests", null, ControlField.Suggests, "A Suggests entry (repeatable)"),
+        new("--deb-pre-depends", null, ControlField.PreDepends, "A Pre-Depends entry (repeatable)") { IsDependency = true },
+        new("--depends", "-d", ControlField.Depends, "A dependency, e.g. 'adduser' or 'libc6 >= 2.17' (repeatable)") { IsDependency = true },
+        new("--deb-recommends", null, ControlField.Recommends, "A Recommends entry (repeatable)") { IsDependency = true },
+        new("--deb-suggests", null, ControlField.Suggests, "A Suggests entry (repeatable)") { IsDependency = true },
         new("--conflicts", null, ControlField.Conflicts, "A conflicting package (repeatable)"),
         new("--deb-breaks", null, ControlField.Breaks, "A Breaks entry (repeatable; an extension, fpm 1.17 has no such flag)"),
         new("--provides", null, ControlField.Provides, "A virtual package this provides (repeatable)") { FixOperators = false },

@@ -13,6 +13,9 @@ public enum FpmInputKind
 
     /// <summary>No files: a metapackage of dependencies and scripts.</summary>
     Empty,
+
+    /// <summary>An existing .deb, repackaged: its fields, scripts, conffiles and data, under the flags given.</summary>
+    Deb,
 }
 
 public static class FpmInputType
@@ -33,7 +36,6 @@ public static class FpmInputType
         ["pleaserun"] = "write the systemd unit yourself and give it with --deb-systemd",
         ["rpm"] = "unpack it with 'rpm2cpio FILE | cpio -idm' in a directory and package that with -s dir",
         ["zip"] = "unzip it into a directory and package that with -s dir (or repack it as a tarball for -s tar)",
-        ["deb"] = "unpack it with 'consul-pkg extract FILE DIR' and package DIR with -s dir, giving the metadata as flags",
         ["apk"] = "unpack it into a directory and package that with -s dir",
         ["freebsd"] = "unpack it into a directory and package that with -s dir",
         ["pacman"] = "unpack it into a directory and package that with -s dir",
@@ -47,12 +49,13 @@ public static class FpmInputType
     /// <summary>The kind of input <paramref name="inputType"/> names; anything else is refused in one line.</summary>
     public static FpmInputKind Parse(string? inputType) => inputType switch
     {
-        null => throw new PackageException("missing -s/--input-type: consul-pkg fpm builds from '-s dir', '-s tar' or '-s empty'"),
+        null => throw new PackageException("missing -s/--input-type: consul-pkg fpm builds from '-s dir', '-s tar', '-s empty' or '-s deb'"),
         "dir" => FpmInputKind.Directory,
         "tar" => FpmInputKind.Tarball,
         "empty" => FpmInputKind.Empty,
+        "deb" => FpmInputKind.Deb,
         _ when ToolchainInstead.TryGetValue(inputType, out string? instead) =>
             throw new PackageException($"input type '-s {inputType}' is not supported by consul-pkg fpm: {instead}"),
-        _ => throw new PackageException($"unknown input type '-s {inputType}': use dir, tar or empty"),
+        _ => throw new PackageException($"unknown input type '-s {inputType}': use dir, tar, empty or deb"),
     };
 }

@@ -145,6 +145,55 @@ public sealed record FpmOptions
 
     /// <summary>fpm's <c>--deb-installed-size</c>: overrides the computed Installed-Size (KiB).</summary>
     public string? InstalledSize { get; init; }
+
+    // Further control members and what goes beside the package (see FpmControlMembers, FpmChangesFile).
+
+    /// <summary>fpm's <c>--deb-config FILE</c>: debconf's config script, the <c>config</c> control member.</summary>
+    public string? DebconfConfig { get; init; }
+
+    /// <summary>fpm's <c>--deb-templates FILE</c>: debconf's <c>templates</c> control member.</summary>
+    public string? DebconfTemplates { get; init; }
+
+    /// <summary>fpm's <c>--deb-interest</c>, <c>--deb-activate</c> and their <c>-noawait</c> forms: the <c>triggers</c> member.</summary>
+    public FpmTriggers Triggers { get; init; } = new();
+
+    /// <summary>fpm's <c>--deb-meta-file FILE</c>: further control members, each named as its file.</summary>
+    public IReadOnlyList<string> MetaFiles { get; init; } = [];
+
+    /// <summary>fpm's <c>--deb-shlibs TEXT</c>: the <c>shlibs</c> control member's content.</summary>
+    public string? Shlibs { get; init; }
+
+    /// <summary>fpm's <c>--deb-upstream-changelog FILE</c>: shipped as usr/share/doc/NAME/changelog.gz.</summary>
+    public string? UpstreamChangelogPath { get; init; }
+
+    /// <summary>fpm's <c>--deb-generate-changes</c>: also write NAME_VERSION_ARCH.changes beside the package.</summary>
+    public bool GenerateChanges { get; init; }
+
+    /// <summary>fpm's <c>--deb-ignore-iteration-in-dependencies</c>: "foo (= 1.2)" becomes "foo (&gt;= 1.2), foo (&lt;&lt; 1.3)".</summary>
+    public bool IgnoreIterationInDependencies { get; init; }
+}
+
+/// <summary>fpm's four trigger flags, each list in the order given.</summary>
+public sealed record FpmTriggers
+{
+    public IReadOnlyList<string> Interest { get; init; } = [];
+
+    public IReadOnlyList<string> Activate { get; init; } = [];
+
+    public IReadOnlyList<string> InterestNoAwait { get; init; } = [];
+
+    public IReadOnlyList<string> ActivateNoAwait { get; init; } = [];
+
+    /// <summary>dpkg's rule (deb-triggers(5)): a trigger name is printable ASCII without spaces; a file trigger is an absolute path.</summary>
+    public static void CheckName(string name, string directive)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 0x7f))
+        {
+            throw new PackageException(
+                $"invalid --deb-{directive} '{name.ReplaceLineEndings("\\n")}': a trigger is a name such as 'ldconfig' or an absolute path such as /usr/share/tool/plugins, printable ASCII without spaces");
+        }
+    }
 }
 
 /// <summary>Values used where fpm would read the host or invent a placeholder.</summary>
@@ -152,9 +201,11 @@ public static class FpmDefaults
 {
     /// <summary>
     /// fpm uses <c>&lt;$USER@$(hostname)&gt;</c>, which makes the package depend on the build
-    /// machine; this is the same for every build (DEBFULLNAME/DEBEMAIL override it in the CLI).
+    /// machine; this is the same for every build (DEBFULLNAME/DEBEMAIL override it in the CLI),
+    /// and the same as <c>build</c>'s: <c>.invalid</c> says nobody reads it, and lintian accepts
+    /// it where <c>root &lt;root@localhost&gt;</c> is two errors (bogus-mail-host, root-in-contact).
     /// </summary>
-    public const string Maintainer = "root <root@localhost>";
+    public const string Maintainer = Debian.MaintainerAddress.Placeholder;
 
     /// <summary>fpm's default description.</summary>
     public const string Description = "no description given";

@@ -39,6 +39,11 @@ public static partial class FpmPackageMapper
         FpmInputKind input = CheckTypes(options);
         var warnings = new List<string>();
         options = WithListFiles(options, input);
+        DebInput? deb = input == FpmInputKind.Deb
+            ? DebInput.Read(options.Inputs, options.WorkingDirectory, Staging(options, "/"),
+                keepOwners: options.UseFilePermissions || (options.User is null && options.Group is null))
+            : null;
+        options = deb?.Under(options) ?? options;
 
         ControlFile control = options.CustomControlPath is { } custom
             ? FpmCustomControl.Read(custom, options.WorkingDirectory)
@@ -53,33 +58,61 @@ public static partial class FpmPackageMapper
             warnings.Add("--deb-build-depends left out: a binary package has no build dependencies (fpm writes a Build-Depends field dpkg ignores)");
         }
 
+        if (options.CustomControlPath is null)
+        {
+            control = WithDebconfDependency(control, options);
+        }
+
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         DebPackageWriter.CheckOutput(outputPath, options.Force); // before any work, as fpm does for an existing file
+        string? changesPath = options.GenerateChanges ? FpmChangesFile.PathFor(outputPath) : null;
+        if (changesPath is not null)
+        {
+            DebPackageWriter.CheckOutput(changesPath, options.Force);
+        }
 
         Dictionary<FpmScript, ReadOnlyMemory<byte>> userScripts = ReadScripts(options, control, out HashSet<string> scriptPaths);
+        foreach ((FpmScript script, ReadOnlyMemory<byte> bytes) in deb?.Scripts ?? new Dictionary<FpmScript, ReadOnlyMemory<byte>>())
+        {
+            // The package's own scripts, unless a flag gives that one (fpm: the flag wins).
+            userScripts.TryAdd(script, bytes);
+        }
+
         ServiceFiles.Result services = ServiceFiles.Map(options);
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
         IReadOnlyList<PackageEntry> entries = input switch
         {
             FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
             FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Deb => [.. deb!.Entries, .. services.Files.Select(f => f.Entry)],
             _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
         };
         CheckDirectories(options.Directories, entries);
-        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries).Union(services.ConfFiles, StringComparer.Ordinal)];
+        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries)
+            .Union(services.ConfFiles, StringComparer.Ordinal)
+            .Union(deb?.KeptConfFiles(entries) ?? [], StringComparer.Ordinal)];
 
         var spec = new DebPackageSpec
         {
             Control = control,
             Entries = entries,
             Scripts = scripts,
+            ExtraControlMembers = FpmControlMembers.Map(options, deb?.Members ?? []),
             ConfFiles = confFiles,
             EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
             Compression = MapCompression(options),
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
-        return new FpmBuild { Spec = spec, OutputPath = outputPath, Overwrite = options.Force, Warnings = warnings };
+        return new FpmBuild
+        {
+            Spec = spec,
+            OutputPath = outputPath,
+            Overwrite = options.Force,
+            Warnings = warnings,
+            ChangesPath = changesPath,
+            Distribution = options.Distribution ?? "unstable",
+        };
     }
 
     /// <summary>
@@ -192,9 +225,15 @@ public static partial class FpmPackageMapper
             IReadOnlyList<string> given = options.NoDepends && flag.Field == ControlField.Depends
                 ? []
                 : options.Relations.GetValueOrDefault(flag.Field) ?? [];
-            control = control.WithRelations(flag.Field, given
+            List<string> relations = given
                 .Select(r => FpmNames.RelationName(flag.FixOperators ? FixRelation(r) : r.Trim(), flag.Name, warnings))
-                .ToList());
+                .ToList();
+            // fpm widens "=" to the version's range in every relation field; only the fields that
+            // need all their entries (dependencies) get it here: "Conflicts: foo (>= 1.0), foo (<< 1.1)"
+            // would conflict with every version of foo.
+            control = control.WithRelations(flag.Field, options.IgnoreIterationInDependencies && flag.IsDependency
+                ? relations.SelectMany(FpmRelations.WithoutIteration).ToList()
+                : relations);
         }
 
         control = control with
@@ -237,6 +276,19 @@ public static partial class FpmPackageMapper
 
     private static DocumentationOptions MapDocumentation(FpmOptions options)
     {
+        if (options.UpstreamChangelogPath is { } upstream)
+        {
+            if (!options.GenerateDocumentation)
+            {
+                throw new PackageException("--deb-upstream-changelog and --deb-no-docs contradict each other: drop one");
+            }
+
+            return MapDocumentation(options with { UpstreamChangelogPath = null }) with
+            {
+                UpstreamChangelog = FpmHostFile.ReadBytes(upstream, "--deb-upstream-changelog", options.WorkingDirectory),
+            };
+        }
+
         if (options.ChangelogPath is null)
         {
             return options.GenerateDocumentation
@@ -249,16 +301,30 @@ public static partial class FpmPackageMapper
             throw new PackageException("--deb-changelog and --deb-no-docs contradict each other: drop one");
         }
 
-        string path = Path.GetFullPath(options.ChangelogPath, options.WorkingDirectory);
-        try
-        {
-            return DocumentationOptions.Default with { ChangelogText = File.ReadAllText(path) };
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new PackageException($"cannot read the --deb-changelog file '{path}': {IoErrorText.Reason(exception)}", exception);
-        }
+        byte[] changelog = FpmHostFile.ReadBytes(options.ChangelogPath, "--deb-changelog", options.WorkingDirectory);
+        return DocumentationOptions.Default with { ChangelogText = System.Text.Encoding.UTF8.GetString(changelog) };
     }
+
+    /// <summary>
+    /// A package with debconf templates or a config script depends on debconf, as
+    /// dh_installdebconf's ${misc:Depends} makes it (lintian: missing-debconf-dependency); fpm
+    /// adds nothing. Left out with --no-depends, and when a Depends entry names debconf already.
+    /// </summary>
+    private static ControlFile WithDebconfDependency(ControlFile control, FpmOptions options)
+    {
+        bool usesDebconf = options.DebconfConfig is not null || options.DebconfTemplates is not null
+            || options.MetaFiles.Any(f => Path.GetFileName(f) is "config" or "templates");
+        if (!usesDebconf || options.NoDepends
+            || control.Depends.Any(d => d.Split('|').Any(a => a.Trim().Split(' ')[0] is "debconf" or "debconf-2.0")))
+        {
+            return control;
+        }
+
+        return control with { Depends = [.. control.Depends, DebconfDependency] };
+    }
+
+    /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
+    internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
 
     private static DebianVersion MapVersion(FpmOptions options)
     {
@@ -386,8 +452,11 @@ public static partial class FpmPackageMapper
         {
             if (bytes.Length < 2 || bytes.Span[0] != (byte)'#' || bytes.Span[1] != (byte)'!')
             {
+                string source = options.Scripts.TryGetValue(script, out string? given)
+                    ? $"'{Path.GetFullPath(given, options.WorkingDirectory)}'"
+                    : "of the -s deb input";
                 throw new PackageException(
-                    $"the {script.Flag()} script '{Path.GetFullPath(options.Scripts[script], options.WorkingDirectory)}' does not start with '#!': add an interpreter line such as '#!/bin/sh'");
+                    $"the {script.Flag()} script {source} does not start with '#!': add an interpreter line such as '#!/bin/sh'");
             }
 
             scripts[script.Target()] = bytes;

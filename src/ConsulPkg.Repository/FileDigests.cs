@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Repository;
 
@@ -15,27 +16,7 @@ internal sealed record FileDigests(long Size, string Md5, string Sha256, string 
 
     public static FileDigests OfFile(string path)
     {
-#pragma warning disable CA5351 // see above
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-#pragma warning restore CA5351
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        byte[] buffer = new byte[1 << 16];
-        long size = 0;
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            md5.AppendData(buffer, 0, read);
-            sha256.AppendData(buffer, 0, read);
-            sha512.AppendData(buffer, 0, read);
-            size += read;
-        }
-
-        return new FileDigests(
-            size,
-            Convert.ToHexStringLower(md5.GetHashAndReset()),
-            Convert.ToHexStringLower(sha256.GetHashAndReset()),
-            Convert.ToHexStringLower(sha512.GetHashAndReset()));
+        (long size, string[] hex) = FileHashes.Of(path, HashAlgorithmName.MD5, HashAlgorithmName.SHA256, HashAlgorithmName.SHA512);
+        return new FileDigests(size, hex[0], hex[1], hex[2]);
     }
 }

@@ -220,8 +220,8 @@ public sealed class FpmCompatibilityFlagsTests
 
     [TestCase("gem", "input type '-s gem' is not supported by consul-pkg fpm: run 'gem install --install-dir DIR")]
     [TestCase("python", "input type '-s python' is not supported by consul-pkg fpm: run 'pip install --root DIR")]
-    [TestCase("deb", "input type '-s deb' is not supported by consul-pkg fpm: unpack it with 'consul-pkg extract FILE DIR'")]
-    [TestCase("nonsense", "unknown input type '-s nonsense': use dir, tar or empty")]
+    [TestCase("rpm", "input type '-s rpm' is not supported by consul-pkg fpm: unpack it with 'rpm2cpio FILE | cpio -idm'")]
+    [TestCase("nonsense", "unknown input type '-s nonsense': use dir, tar, empty or deb")]
     public void OtherInputTypesSayWhatToDoInstead(string type, string message)
     {
         Assert.That(() => FpmPackageMapper.Map(Options(".") with { InputType = type }),

@@ -11,10 +11,31 @@ namespace ConsulPkg.Cli.Commands;
 /// </summary>
 internal static class FpmCommand
 {
+    /// <summary>
+    /// <paramref name="args"/> with fpm's <c>--fpm-options-file</c> expanded in place when they
+    /// run <c>fpm</c> (<see cref="FpmOptionsFile"/>); whether a flag takes a value comes from the
+    /// command's own options.
+    /// </summary>
+    public static IReadOnlyList<string> ExpandOptionsFiles(IReadOnlyList<string> args, RootCommand root, CliContext context)
+    {
+        int at = args.ToList().FindIndex(a => !a.StartsWith('-'));
+        if (at < 0 || args[at] != "fpm" || root.Subcommands.FirstOrDefault(c => c.Name == "fpm") is not { } fpm)
+        {
+            return args;
+        }
+
+        Dictionary<string, bool> takesValue = fpm.Options
+            .SelectMany(o => o.Aliases.Append(o.Name).Select(name => (name, o.ValueType != typeof(bool))))
+            .ToDictionary(p => p.name, p => p.Item2, StringComparer.Ordinal);
+        IReadOnlyList<string> rest = FpmOptionsFile.Expand(args.Skip(at + 1).ToList(), context.WorkingDirectory,
+            flag => takesValue.TryGetValue(flag, out bool value) ? value : null);
+        return [.. args.Take(at + 1), .. rest];
+    }
+
     public static Command Create(CliContext context)
     {
         var o = new FpmCommandOptions();
-        var command = new Command("fpm", "Build a .deb with fpm's command-line flags (-s dir, tar or empty; -t deb).");
+        var command = new Command("fpm", "Build a .deb with fpm's command-line flags (-s dir, tar, empty or deb; -t deb).");
         foreach (Option option in o.All)
         {
             command.Options.Add(option);
@@ -59,6 +80,11 @@ internal static class FpmCommand
 
             DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite, cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine($"Created package {build.OutputPath}");
+            if (build.ChangesPath is not null)
+            {
+                FpmChangesFile.Write(build.OutputPath, build.Spec.Control, build.Distribution, build.Spec.Timestamp);
+                parseResult.InvocationConfiguration.Output.WriteLine($"Created changes {build.ChangesPath}");
+            }
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

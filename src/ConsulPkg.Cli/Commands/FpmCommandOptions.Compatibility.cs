@@ -6,8 +6,8 @@ namespace ConsulPkg.Cli.Commands;
 
 /// <summary>
 /// The rest of fpm 1.17's flags for <c>-t deb</c>, kept apart from the core ones: those with a
-/// meaning here, those accepted without effect (fpm's own no-ops, and every other package type's
-/// flags, which shared argument lists carry along), and the few refused with the reason.
+/// meaning here, and those accepted without effect (fpm's own no-ops, and every other package
+/// type's flags, which shared argument lists carry along).
 /// README "fpm flags" is the table of all of them.
 /// </summary>
 internal sealed partial class FpmCommandOptions
@@ -28,9 +28,6 @@ internal sealed partial class FpmCommandOptions
 
     /// <summary>fpm flags that change nothing in a .deb built here; each is named in the README with the reason.</summary>
     private readonly List<Option> _noEffect = [];
-
-    /// <summary>fpm flags refused with a reason rather than ignored: ignoring them would build a different package than asked.</summary>
-    private readonly List<Option> _refused = [];
 
     /// <summary>Every other package type's flags, as fpm 1.17 defines them ("=" takes a value, "[no-]" has a negated form).</summary>
     private static readonly string[] OtherTypeFlags =
@@ -74,7 +71,7 @@ internal sealed partial class FpmCommandOptions
     private IEnumerable<Option> Compatibility =>
     [
         TemplateScripts, TemplateValues, UseFilePermissions, NoUseFilePermissions, CustomControl, Dist, BuildDepends,
-        Directories, InputsFile, ExcludeFile, InstalledSize, Edit, DefaultConfigFiles, .. _noEffect, .. _refused,
+        Directories, InputsFile, ExcludeFile, InstalledSize, Edit, DefaultConfigFiles, .. _noEffect,
     ];
 
     private void AddCompatibilityFlags()
@@ -99,42 +96,12 @@ internal sealed partial class FpmCommandOptions
                 NoEffect(Flag(name, null, "Another package type's flag; no effect on -t deb"), hidden: true);
             }
         }
-
-        Refuse("--deb-config", "debconf scripts are not supported: ask in the postinst or ship a default config file");
-        Refuse("--deb-templates", "debconf templates are not supported: ask in the postinst or ship a default config file");
-        Refuse("--deb-meta-file", "extra control members are not supported: use the maintainer-script flags");
-        Refuse("--deb-interest", "dpkg triggers are not supported: run the action from --after-install");
-        Refuse("--deb-activate", "dpkg triggers are not supported: run the action from --after-install");
-        Refuse("--deb-interest-noawait", "dpkg triggers are not supported: run the action from --after-install");
-        Refuse("--deb-activate-noawait", "dpkg triggers are not supported: run the action from --after-install");
-        Refuse("--deb-shlibs", "a shlibs file is not supported: libraries belong in a package built with dpkg-gensymbols");
-        Refuse("--deb-upstream-changelog", "ship the upstream changelog as a file input, e.g. CHANGES=/usr/share/doc/NAME/changelog");
-        Refuse("--deb-generate-changes", "a .changes file is not written: run 'dpkg-genchanges' or 'changestool' on the .deb");
-        Refuse("--fpm-options-file", "put the flags on the command line (e.g. \"$(cat FILE)\" in the shell)");
-        RefuseFlag("--deb-ignore-iteration-in-dependencies", "'=' dependencies are kept as given: write 'foo (>= 1.0)' and 'foo (<< 1.1)' instead");
-        RefuseFlag("--deb-maintainerscripts-force-errorchecks", "start your scripts with 'set -e' instead");
     }
 
     private void NoEffect(Option option, bool hidden = false)
     {
         option.Hidden = hidden;
         _noEffect.Add(option);
-    }
-
-    private void Refuse(string name, string why) => RefuseOption(Text(name, null, "Refused: " + why), why);
-
-    private void RefuseFlag(string name, string why) => RefuseOption(Flag(name, null, "Refused: " + why), why);
-
-    private void RefuseOption(Option option, string why)
-    {
-        option.Validators.Add(result =>
-        {
-            if (!result.Implicit)
-            {
-                result.AddError($"{option.Name} is not supported by consul-pkg fpm: {why}");
-            }
-        });
-        _refused.Add(option);
     }
 
     /// <summary>The compatibility flags' part of <see cref="FpmOptions"/>.</summary>

@@ -10,7 +10,7 @@ internal sealed partial class FpmCommandOptions
 {
     public FpmCommandOptions() => AddCompatibilityFlags();
 
-    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type: dir, tar or empty");
+    public Option<string?> InputType { get; } = Text("--input-type", "-s", "Input type: dir, tar, empty or deb");
     public Option<string?> OutputType { get; } = Text("--output-type", "-t", "Output type; only 'deb'");
     public Option<string?> Name { get; } = Text("--name", "-n", "Package name");
     public Option<string?> Version { get; } = Text("--version", "-v", "Package version (default 1.0)");
@@ -71,6 +71,7 @@ internal sealed partial class FpmCommandOptions
         NoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
         .. Compatibility,
         .. Services,
+        .. ControlMemberOptions,
     ];
 
     public FpmOptions ToFpmOptions(ParseResult r, CliContext context)
@@ -82,7 +83,7 @@ internal sealed partial class FpmCommandOptions
             throw new PackageException("cannot tell the Debian name of this host's architecture: pass -a/--architecture");
         }
 
-        return WithServices(r, WithCompatibility(r, new FpmOptions
+        return WithControlMembers(r, WithServices(r, WithCompatibility(r, new FpmOptions
         {
             WorkingDirectory = context.WorkingDirectory,
             HostArchitecture = host ?? "",
@@ -115,7 +116,7 @@ internal sealed partial class FpmCommandOptions
             NoDepends = r.GetValue(NoDepends),
             Fields = r.GetValue(Fields) ?? [],
             ChangelogPath = r.GetValue(Changelog),
-        }));
+        })));
     }
 
     /// <summary>The text flags given; without -m/--maintainer, fpm's own fallback before <c>&lt;user@host&gt;</c>, from the environment, not the host.</summary>
@@ -125,7 +126,8 @@ internal sealed partial class FpmCommandOptions
             .ToDictionary(p => p.Key.Field, p => r.GetValue(p.Value)!);
         string? name = context.GetEnvironmentVariable("DEBFULLNAME");
         string? email = context.GetEnvironmentVariable("DEBEMAIL");
-        if (!string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(email))
+        // -s deb takes the package's own Maintainer unless -m is given.
+        if (r.GetValue(InputType) != "deb" && !string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(email))
         {
             values.TryAdd(ControlField.Maintainer, $"{name} <{email}>");
         }

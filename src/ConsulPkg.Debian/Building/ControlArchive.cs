@@ -5,7 +5,8 @@ using ConsulPkg.Debian.IO;
 namespace ConsulPkg.Debian.Building;
 
 /// <summary>
-/// Builds control.tar: control, md5sums, conffiles and the maintainer scripts, owned by root,
+/// Builds control.tar: control, md5sums, conffiles, the maintainer scripts and any further
+/// members (<see cref="ExtraControlMember"/>), owned by root,
 /// modes 0644 and 0755 (dpkg-deb forces u+rw,go=rX), in bytewise name order under a "./" root.
 /// Small by nature, so it is assembled in memory.
 /// </summary>
@@ -15,7 +16,8 @@ internal static class ControlArchive
     private const int ExecutableMode = 0b111_101_101;
 
     public static SortedDictionary<string, (byte[] Data, int Mode)> Members(
-        string control, string md5sums, IReadOnlyList<string> conffiles, IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts)
+        string control, string md5sums, IReadOnlyList<string> conffiles, IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts,
+        IReadOnlyList<ExtraControlMember> extra)
     {
         var members = new SortedDictionary<string, (byte[] Data, int Mode)>(StringComparer.Ordinal)
         {
@@ -36,6 +38,12 @@ internal static class ControlArchive
         foreach ((MaintainerScript kind, ReadOnlyMemory<byte> body) in scripts)
         {
             members[kind.ToString().ToLowerInvariant()] = (body.ToArray(), ExecutableMode);
+        }
+
+        ValidateMembers(extra, scripts);
+        foreach (ExtraControlMember member in extra)
+        {
+            members[member.Name] = (member.Data.ToArray(), member.Executable ? ExecutableMode : FileMode);
         }
 
         return members;
@@ -60,10 +68,41 @@ internal static class ControlArchive
         }
     }
 
-    /// <summary>dpkg runs scripts through execve: without a "#!" line the kernel refuses them at install time.</summary>
-    private static void ValidateScript(MaintainerScript kind, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Further members must not replace one the writer makes (control, md5sums, conffiles, a
+    /// maintainer script) or each other, and must be plain names: dpkg looks a member up by its
+    /// name directly under "./". An executable one is run by its "#!" line, like a script.
+    /// </summary>
+    public static void ValidateMembers(IReadOnlyList<ExtraControlMember> extra, IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts)
     {
-        string name = kind.ToString().ToLowerInvariant();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { "control", "md5sums", "conffiles" };
+        seen.UnionWith(scripts.Keys.Select(k => k.ToString().ToLowerInvariant()));
+        foreach (ExtraControlMember member in extra)
+        {
+            if (member.Name.Length == 0 || member.Name.StartsWith('.') || member.Name.Contains('/', StringComparison.Ordinal)
+                || member.Name.Any(c => c <= ' ' || c >= 0x7f))
+            {
+                throw new InvalidSpecException("control members", $"invalid control member name '{MessageText.OneLine(member.Name)}': use a plain file name such as 'triggers'");
+            }
+
+            if (!seen.Add(member.Name))
+            {
+                throw new InvalidSpecException("control members", $"control member '{member.Name}' is given twice: the package can hold one file of that name");
+            }
+
+            if (member.Executable)
+            {
+                ValidateScript(member.Name, member.Data.Span);
+            }
+        }
+    }
+
+    /// <summary>dpkg runs scripts through execve: without a "#!" line the kernel refuses them at install time.</summary>
+    private static void ValidateScript(MaintainerScript kind, ReadOnlySpan<byte> body) =>
+        ValidateScript(kind.ToString().ToLowerInvariant(), body);
+
+    private static void ValidateScript(string name, ReadOnlySpan<byte> body)
+    {
         if (!body.StartsWith("#!"u8))
         {
             throw new InvalidSpecException(name, $"the {name} script must start with an interpreter line such as '#!/bin/sh'");

@@ -20,12 +20,20 @@ internal static class Documentation
             yield return PackageEntry.FromBytes(copyright, Encoding.UTF8.GetBytes(text));
         }
 
-        // Policy 12.7: a package with a Debian revision ships changelog.Debian.gz, a native one changelog.gz.
-        string changelog = dir + (control.Version.Revision is null ? "/changelog.gz" : "/changelog.Debian.gz");
+        // Policy 12.7: a package with a Debian revision ships changelog.Debian.gz, a native one
+        // changelog.gz; an upstream changelog, when given, is changelog.gz and the package's own
+        // moves to changelog.Debian.gz.
+        string changelog = dir + (control.Version.Revision is null && options.UpstreamChangelog is null ? "/changelog.gz" : "/changelog.Debian.gz");
         if (!Exists(existing, changelog))
         {
             string text = options.ChangelogText ?? Changelog(control, timestamp, options.Distribution);
             yield return PackageEntry.FromBytes(changelog, GzipNoName(Encoding.UTF8.GetBytes(text)));
+        }
+
+        string upstream = dir + "/changelog.gz";
+        if (options.UpstreamChangelog is { } upstreamText && !Exists(existing, upstream))
+        {
+            yield return PackageEntry.FromBytes(upstream, GzipNoName(upstreamText.Span));
         }
     }
 

@@ -5,12 +5,16 @@ namespace ConsulPkg.Debian.Reading;
 /// <summary>One top-level item of the control member, as dpkg-deb sees it after unpacking.</summary>
 public sealed class ControlMember
 {
-    internal ControlMember(string name, ScriptStats? stats, int mode)
+    internal ControlMember(string name, ScriptStats? stats, int mode, byte[]? content = null)
     {
         Name = name;
         Stats = stats;
         Mode = mode;
+        Content = content;
     }
+
+    /// <summary>The file's bytes, kept only when the package was opened to repackage it (<see cref="DebPackageReader.Open(string, bool)"/>).</summary>
+    public ReadOnlyMemory<byte>? Content { get; }
 
     /// <summary>
     /// The file name, e.g. <c>control</c>, <c>postinst</c>, <c>md5sums</c>: its bytes as Latin-1
@@ -63,8 +67,13 @@ public sealed class ControlArchive
     /// <summary>The bytes of the <c>control</c> file, or null when the archive has none.</summary>
     public byte[]? ControlFileBytes { get; }
 
-    internal static ControlArchive Read(TarReader tar, string displayName)
+    /// <summary>
+    /// Reads the member; with <paramref name="keepFiles"/> every plain file's bytes are kept too
+    /// (each within <see cref="MaxControlFileSize"/>, all together within four times that).
+    /// </summary>
+    internal static ControlArchive Read(TarReader tar, string displayName, bool keepFiles = false)
     {
+        long kept = 0;
         var members = new SortedDictionary<string, ControlMember>(StringComparer.Ordinal);
         byte[]? controlFile = null;
         while (tar.GetNextEntry() is { } entry)
@@ -108,6 +117,19 @@ public sealed class ControlArchive
                 stats.Add(controlFile);
                 members[top] = new ControlMember(top, stats, entry.Mode);
             }
+            else if (keepFiles)
+            {
+                byte[] content = ReadBounded(entry, top, displayName);
+                kept += content.Length;
+                if (kept > 4L * MaxControlFileSize)
+                {
+                    throw new InvalidPackageException($"{displayName}: the control member's files hold more than {4 * MaxControlFileSize} bytes; this is not a plausible package");
+                }
+
+                var stats = new ScriptStats();
+                stats.Add(content);
+                members[top] = new ControlMember(top, stats, entry.Mode, content);
+            }
             else
             {
                 members[top] = new ControlMember(top, Measure(entry.OpenData()), entry.Mode);
@@ -116,11 +138,13 @@ public sealed class ControlArchive
         return new ControlArchive(members, controlFile);
     }
 
-    private static byte[] ReadControlFile(TarEntry entry, string displayName)
+    private static byte[] ReadControlFile(TarEntry entry, string displayName) => ReadBounded(entry, "control", displayName);
+
+    private static byte[] ReadBounded(TarEntry entry, string name, string displayName)
     {
         if (entry.Size > MaxControlFileSize)
         {
-            throw new InvalidPackageException($"{displayName}: the control file is {entry.Size} bytes, more than the {MaxControlFileSize} any package needs; this is not a plausible package");
+            throw new InvalidPackageException($"{displayName}: the {name} file is {entry.Size} bytes, more than the {MaxControlFileSize} any package needs; this is not a plausible package");
         }
         byte[] content = new byte[entry.Size];
         // A short member ends the read with the tar reader's "truncated" error.

@@ -28,7 +28,7 @@ public sealed class DebPackageReader : IDisposable
     private bool _dataConsumed;
     private ControlFields? _fields;
 
-    private DebPackageReader(Stream stream, string displayName, bool leaveOpen)
+    private DebPackageReader(Stream stream, string displayName, bool leaveOpen, bool keepControlFiles = false)
     {
         DisplayName = displayName;
         if (stream.CanSeek)
@@ -45,7 +45,7 @@ public sealed class DebPackageReader : IDisposable
         try
         {
             FormatVersion = ReadDebianBinary();
-            (Control, ControlMemberSize, ControlCompression) = ReadControlMember();
+            (Control, ControlMemberSize, ControlCompression) = ReadControlMember(keepControlFiles);
         }
         catch
         {
@@ -55,7 +55,13 @@ public sealed class DebPackageReader : IDisposable
     }
 
     /// <summary>Opens a package file. Errors name <paramref name="path"/> as given.</summary>
-    public static DebPackageReader Open(string path)
+    public static DebPackageReader Open(string path) => Open(path, keepControlFiles: false);
+
+    /// <summary>
+    /// Opens a package file; with <paramref name="keepControlFiles"/> the control member's files
+    /// (scripts, conffiles, triggers...) are kept in memory, as repackaging needs them.
+    /// </summary>
+    public static DebPackageReader Open(string path, bool keepControlFiles)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileStream file;
@@ -67,7 +73,7 @@ public sealed class DebPackageReader : IDisposable
         {
             throw new PackageException($"{path}: cannot open: {e.Message}", e);
         }
-        return new DebPackageReader(file, path, leaveOpen: false);
+        return new DebPackageReader(file, path, leaveOpen: false, keepControlFiles);
     }
 
     /// <summary>Reads a package from any stream (seekable or not), naming it <paramref name="displayName"/> in errors.</summary>
@@ -232,7 +238,7 @@ public sealed class DebPackageReader : IDisposable
         return value;
     }
 
-    private (ControlArchive, long, CompressionFormat) ReadControlMember()
+    private (ControlArchive, long, CompressionFormat) ReadControlMember(bool keepFiles)
     {
         while (true)
         {
@@ -257,7 +263,7 @@ public sealed class DebPackageReader : IDisposable
             string where = $"{DisplayName}: {member.Name}";
             using Stream decompressed = OpenDecompressor(member, format, where);
             var guarded = new DecompressionGuard(decompressed, where, member.Name);
-            ControlArchive control = ControlArchive.Read(new TarReader(guarded, where, member.Name), where);
+            ControlArchive control = ControlArchive.Read(new TarReader(guarded, where, member.Name), where, keepFiles);
             DrainMember(guarded, member);
             return (control, member.Size, format);
         }

@@ -23,7 +23,6 @@ public static class TarballInput
     {
         ArgumentNullException.ThrowIfNull(options);
         string inside = subdirectory is null ? "" : PackagePath.ParseFromRoot(subdirectory).Relative;
-        var entries = new List<PackageEntry>();
         Stream file;
         try
         {
@@ -39,35 +38,53 @@ public static class TarballInput
         {
             try
             {
-                var reader = new TarReader(tar, tarball);
-                while (reader.GetNextEntry() is { } entry)
-                {
-                    // Names are bytes (UnixName), as in a -s dir tree: a Latin-1 name keeps its bytes.
-                    string relative = PackagePath.ParseFromRoot(UnixName.FromBytes(entry.RawName.Span)).Relative;
-                    if (!Within(relative, inside, out string below))
-                    {
-                        continue;
-                    }
-
-                    string target = PackagePath.Normalize(targetRoot + "/" + below);
-                    if (options.Excludes(target) || (target == "/" && entry.EntryType == TarEntryType.Directory))
-                    {
-                        continue;
-                    }
-
-                    PackageEntry item = ToEntry(entry, target, inside, targetRoot, tarball);
-                    entries.Add(keepOwners && entry.UserName.Length > 0
-                        ? item with { Owner = entry.UserName, Group = entry.GroupName.Length > 0 ? entry.GroupName : entry.UserName, Uid = (int)entry.Uid, Gid = (int)entry.Gid }
-                        : item with { Owner = options.Owner, Group = options.Group });
-                }
+                return Collect(Members(new TarReader(tar, tarball)), tarball, inside, targetRoot, options, keepOwners);
             }
             catch (InvalidDataException exception)
             {
                 throw new PackageException($"cannot read the tarball '{tarball}': {exception.Message}", exception);
             }
         }
+    }
+
+    /// <summary>
+    /// The tar <paramref name="members"/> below <paramref name="inside"/> as entries below
+    /// <paramref name="targetRoot"/>; shared by <c>-s tar</c> and <c>-s deb</c> (a package's data
+    /// member is a tarball too). <paramref name="source"/> names the archive in errors.
+    /// </summary>
+    internal static List<PackageEntry> Collect(IEnumerable<TarEntry> members, string source, string inside, string targetRoot, StagingOptions options, bool keepOwners)
+    {
+        var entries = new List<PackageEntry>();
+        foreach (TarEntry entry in members)
+        {
+            // Names are bytes (UnixName), as in a -s dir tree: a Latin-1 name keeps its bytes.
+            string relative = PackagePath.ParseFromRoot(UnixName.FromBytes(entry.RawName.Span)).Relative;
+            if (!Within(relative, inside, out string below))
+            {
+                continue;
+            }
+
+            string target = PackagePath.Normalize(targetRoot + "/" + below);
+            if (options.Excludes(target) || (target == "/" && entry.EntryType == TarEntryType.Directory))
+            {
+                continue;
+            }
+
+            PackageEntry item = ToEntry(entry, target, inside, targetRoot, source);
+            entries.Add(keepOwners && entry.UserName.Length > 0
+                ? item with { Owner = entry.UserName, Group = entry.GroupName.Length > 0 ? entry.GroupName : entry.UserName, Uid = (int)entry.Uid, Gid = (int)entry.Gid }
+                : item with { Owner = options.Owner, Group = options.Group });
+        }
 
         return entries;
+    }
+
+    private static IEnumerable<TarEntry> Members(TarReader reader)
+    {
+        while (reader.GetNextEntry() is { } entry)
+        {
+            yield return entry;
+        }
     }
 
     /// <summary>A tarball's compression from its name: ".tar" and a member suffix (".tar.gz", ".tar.xz", ...), or ".tgz".</summary>

@@ -171,21 +171,6 @@ public sealed class FpmCommandTests
         });
     }
 
-    [TestCase("--deb-shlibs", "libfoo 1 libfoo1", "--deb-shlibs is not supported by consul-pkg fpm: a shlibs file is not supported")]
-    [TestCase("--deb-generate-changes", null, "--deb-generate-changes is not supported by consul-pkg fpm: a .changes file is not written")]
-    public void RefusedFpmFlagIsAUsageErrorSayingWhy(string flag, string? value, string message)
-    {
-        string[] before = _temp.Snapshot();
-        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, .. value is null ? Array.Empty<string>() : [value], "."]);
-        Assert.Multiple(() =>
-        {
-            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
-            Assert.That(r.ErrorLines, Has.Length.EqualTo(1));
-            Assert.That(r.StdErr, Does.StartWith("consul-pkg: " + message));
-            Assert.That(_temp.Snapshot(), Is.EqualTo(before));
-        });
-    }
-
     [TestCase("false", "the --edit editor 'false' failed (exit code 1): nothing was built")]
     [TestCase("truncate -s 0", "the control file is empty after --edit: nothing was built")]
     public void FailedEditBuildsNothing(string editor, string message)
