@@ -194,6 +194,7 @@ public sealed class FpmControlMembersTests
     {
         _temp.WriteFile("tool_1.0_amd64.changes", "old");
         var error = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { GenerateChanges = true }))!;
-        Assert.That(error.Message, Is.EqualTo($"output '{_temp.Combine("tool_1.0_amd64.changes")}' already exists: pass -f/--force to replace it"));
+        Assert.That(error.Message, Is.EqualTo($"'{_temp.Combine("tool_1.0_amd64.changes")}' already exists: remove it or allow replacing it"));
+        Assert.That(error.Setting, Is.EqualTo(PackageSettings.Overwrite), "the command line adds its -f/--force");
     }
 }
