@@ -16,7 +16,8 @@ internal static class ConfigValidator
 {
     /// <param name="text">The rendered file.</param>
     /// <param name="name">The file's name (its extension decides the format), for messages.</param>
-    public static void Validate(string text, string name, ConsulFacts facts)
+    /// <returns>The file as read, for callers that look further (<see cref="IsServer"/>) without reading it again.</returns>
+    public static ConfigValue Validate(string text, string name, ConsulFacts facts)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(name);
@@ -45,11 +46,13 @@ internal static class ConfigValidator
 
             GossipKey.Parse(encrypt.Text!, $"rendered config {name}", facts);
         }
+
+        return root;
     }
 
-    /// <summary>Whether the configuration with this file name sets <c>server</c> to true (after <see cref="Validate"/>).</summary>
-    internal static bool IsServer(string text, string name) =>
-        Read(text, name).All("server").LastOrDefault() is { Kind: ConfigValueKind.Bool, Text: "true" };
+    /// <summary>Whether a configuration <see cref="Validate"/> returned sets <c>server</c> to true.</summary>
+    internal static bool IsServer(ConfigValue config) =>
+        config.All("server").LastOrDefault() is { Kind: ConfigValueKind.Bool, Text: "true" };
 
     /// <summary>The <c>encrypt</c> string of a config file in either format; null when it has none.</summary>
     internal static string? EncryptValue(string text, string name) =>

@@ -174,8 +174,7 @@ internal static class ConsulRenderer
         {
             string name = templates.ConfigName(role);
             string text = templates.Render(name, model);
-            ConfigValidator.Validate(text, name, facts);
-            bool isServer = ConfigValidator.IsServer(text, name);
+            bool isServer = ConfigValidator.IsServer(ConfigValidator.Validate(text, name, facts));
             if (isServer != (role != AgentRole.Client))
             {
                 throw new PackageException($"rendered config {name} sets server={isServer.ToString().ToLowerInvariant()}, wrong for the {role.ToName()} role: fix its template");

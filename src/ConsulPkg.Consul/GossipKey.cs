@@ -3,6 +3,7 @@ using System.Text;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
+using Microsoft.Win32.SafeHandles;
 
 namespace ConsulPkg.Consul;
 
@@ -90,32 +91,28 @@ public sealed class GossipKey
     public static GossipKey FromFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        FileStatus status;
-        try
-        {
-            status = FileStatus.Get(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new PackageException($"gossip key file '{path}' does not exist: create it with 'consul-pkg keygen > FILE'");
-        }
-
-        if (status.Type != UnixFileType.Regular)
-        {
-            throw new PackageException($"gossip key file '{path}' is a {FileStatus.Describe(status.Type)}, not a regular file: write the key to a file with 'consul-pkg keygen > FILE'");
-        }
-
         byte[] buffer = new byte[MaxFileBytes + 1];
         int length = 0;
         try
         {
-            // Non-blocking: should the path have become a FIFO since the check, open does not wait for a writer.
-            using var file = new FileStream(UnixFiles.OpenForReadingNonBlocking(path), FileAccess.Read, 1);
+            // One open, non-blocking, and the type judged on the handle: a path that is (or has
+            // just become) a FIFO can neither make the open wait nor be read.
+            using SafeFileHandle handle = HostFiles.OpenForReading(path, out FileStatus status);
+            if (status.Type != UnixFileType.Regular)
+            {
+                throw new PackageException($"gossip key file '{path}' is a {FileStatus.Describe(status.Type)}, not a regular file: write the key to a file with 'consul-pkg keygen > FILE'");
+            }
+
+            using var file = new FileStream(handle, FileAccess.Read, 1);
             int n;
             while (length < buffer.Length && (n = file.Read(buffer, length, buffer.Length - length)) > 0)
             {
                 length += n;
             }
+        }
+        catch (FileNotFoundException)
+        {
+            throw new PackageException($"gossip key file '{path}' does not exist: create it with 'consul-pkg keygen > FILE'");
         }
         catch (IOException e)
         {

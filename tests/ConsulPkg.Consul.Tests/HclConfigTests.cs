@@ -62,8 +62,9 @@ public sealed class HclConfigTests
     [Test]
     public void ARealWorldServerConfigPassesForAVersionThatKnowsItsKeys()
     {
-        Assert.DoesNotThrow(() => ConfigValidator.Validate(ServerHcl, "server.hcl", ConsulVersionFacts.For("1.17.3")));
-        Assert.That(ConfigValidator.IsServer(ServerHcl, "server.hcl"), Is.True);
+        Configs.ConfigValue? config = null;
+        Assert.DoesNotThrow(() => config = ConfigValidator.Validate(ServerHcl, "server.hcl", ConsulVersionFacts.For("1.17.3")));
+        Assert.That(ConfigValidator.IsServer(config!), Is.True);
         Assert.That(ConfigValidator.EncryptValue(ServerHcl, "server.hcl"), Is.EqualTo(Key32));
     }
 

@@ -515,10 +515,15 @@ public sealed class ReleaseBuildTests
     [TestCase("/dev/zero", "character device")]
     [TestCase("fifo", "FIFO")]
     [TestCase("big", "larger than 1024 bytes")]
+    [TestCase("missing", "does not exist: create it with 'consul-pkg keygen > FILE'")]
     public async Task AGossipKeyFileThatIsNotASmallRegularFileIsRefusedAtOnce(string name, string reason)
     {
         string path = name;
-        if (name == "fifo")
+        if (name == "missing")
+        {
+            path = _setup.Temp.Combine("missing.key");
+        }
+        else if (name == "fifo")
         {
             path = _setup.Temp.Combine("key.fifo");
             Assert.That(ProcessRunner.RunUtc("mkfifo", path).ExitCode, Is.Zero);

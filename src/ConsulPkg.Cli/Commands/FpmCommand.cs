@@ -24,11 +24,13 @@ internal static class FpmCommand
             return args;
         }
 
-        Dictionary<string, bool> takesValue = fpm.Options
-            .SelectMany(o => o.Aliases.Append(o.Name).Select(name => (name, o.ValueType != typeof(bool))))
-            .ToDictionary(p => p.name, p => p.Item2, StringComparer.Ordinal);
+        // Built only when an options file is actually read: every fpm run passes through here.
+        Dictionary<string, bool>? takesValue = null;
         IReadOnlyList<string> rest = FpmOptionsFile.Expand(args.Skip(at + 1).ToList(), context.WorkingDirectory,
-            flag => takesValue.TryGetValue(flag, out bool value) ? value : null);
+            flag => (takesValue ??= fpm.Options
+                .SelectMany(o => o.Aliases.Append(o.Name).Select(name => (name, o.ValueType != typeof(bool))))
+                .ToDictionary(p => p.name, p => p.Item2, StringComparer.Ordinal))
+                .TryGetValue(flag, out bool value) ? value : null);
         return [.. args.Take(at + 1), .. rest];
     }
 

@@ -12,7 +12,6 @@ namespace ConsulPkg.Debian.IO;
 /// </summary>
 public static unsafe class HostFiles
 {
-    private const int ONoCtty = 0x100, EIntr = 4;
 
     /// <summary>struct dirent on 64-bit Linux: d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), then d_name.</summary>
     private const int DirentNameOffset = 19;
@@ -91,7 +90,7 @@ public static unsafe class HostFiles
         int fd;
         fixed (byte* p = Terminated(path))
         {
-            fd = LibC.Open(p, LibC.ORdOnly | LibC.ONonBlock | ONoCtty | LibC.OCloExec, 0);
+            fd = LibC.Open(p, LibC.ORdOnly | LibC.ONonBlock | LibC.ONoCtty | LibC.OCloExec, 0);
         }
         if (fd < 0)
         {
@@ -127,7 +126,7 @@ public static unsafe class HostFiles
             }
 
             int errno = Marshal.GetLastPInvokeError();
-            if (errno != EIntr)
+            if (errno != LibC.EIntr)
             {
                 throw Failure(errno);
             }

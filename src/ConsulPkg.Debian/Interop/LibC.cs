@@ -21,7 +21,7 @@ internal static unsafe partial class LibC
     internal const int AtEmptyPath = 0x1000;
 
     /// <summary>open(2) flags (asm-generic values, shared by x86-64, arm64 and armhf except O_DIRECTORY).</summary>
-    internal const int ORdOnly = 0x0, OWrOnly = 0x1, ORdWr = 0x2, OCreat = 0x40, OExcl = 0x80, ONonBlock = 0x800, OCloExec = 0x80000;
+    internal const int ORdOnly = 0x0, OWrOnly = 0x1, ORdWr = 0x2, OCreat = 0x40, OExcl = 0x80, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
 
     /// <summary>O_TMPFILE without its O_DIRECTORY part (<see cref="ODirectory"/>).</summary>
     internal const int OTmpFileBase = 0x400000;
@@ -30,7 +30,7 @@ internal static unsafe partial class LibC
     internal const long UtimeNow = (1L << 30) - 1;
 
     /// <summary>errno values the callers act on.</summary>
-    internal const int ENoEnt = 2, ENotDir = 20, EIsDir = 21, EInval = 22, EOpNotSupp = 95;
+    internal const int ENoEnt = 2, EIntr = 4, ENotDir = 20, EIsDir = 21, EInval = 22, EOpNotSupp = 95;
 
     /// <summary>O_DIRECTORY, whose value differs by architecture (arm: 0x4000, elsewhere 0x10000).</summary>
     internal static int ODirectory => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
