@@ -48,7 +48,7 @@ internal static class ConfigsCommand
             {
                 parseResult.InvocationConfiguration.Error.WriteLine(
                     $"note: the replaced configs held gossip key {old}; agents that already ran keep it in their keyring and ignore 'encrypt': "
-                    + "rotate them with consul keyring -install, -use, -remove (README: rotating the gossip key)");
+                    + "rotate them with consul keyring -install, -use, -remove (docs/consul-recipe.md: rotating the gossip key)");
             }
 
             return ExitCodes.Success;
