@@ -96,6 +96,23 @@ public sealed partial class ControlField
 
     public ControlFieldKind Kind { get; }
 
+    /// <summary>
+    /// The names dpkg still reads but renames (lib/dpkg/parse.c, the obsolete rows of
+    /// <c>fieldinfos</c>), each with the field its value is read as: Recommended and Optional are
+    /// dependency lists of Recommends and Suggests, Class is a Priority, and Revision (also
+    /// Package-Revision, Package_Revision) is the Debian revision of <see cref="Version"/>. Never
+    /// written; readers that follow dpkg apply them with an "obsolete field" warning.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ControlField> ObsoleteNames { get; } = new Dictionary<string, ControlField>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Recommended"] = Recommends,
+        ["Optional"] = Suggests,
+        ["Class"] = Priority,
+        ["Revision"] = Version,
+        ["Package-Revision"] = Version,
+        ["Package_Revision"] = Version,
+    };
+
     /// <summary>The standard field of this name (case-insensitive, as dpkg matches names), or null.</summary>
     public static ControlField? Find(string name) =>
         Rows.Find(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
