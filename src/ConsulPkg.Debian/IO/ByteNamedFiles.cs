@@ -29,6 +29,34 @@ internal static unsafe class ByteNamedFiles
         }
     }
 
+    /// <summary>
+    /// mkdir(2) with mode 0777 less the umask; false when something already has that name (which
+    /// may be anything: the caller decides whether that is fine).
+    /// </summary>
+    public static bool TryCreateDirectory(ReadOnlySpan<byte> path, Func<string> shown)
+    {
+        int result;
+        fixed (byte* p = LibC.Terminated(path))
+        {
+            result = LibC.MkDir(p, 0x1ff);
+        }
+        if (result == 0)
+        {
+            return true;
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        return errno == LibC.EExist ? false : throw Failure("cannot create directory", shown(), errno);
+    }
+
+    /// <summary>Gives the file to <paramref name="uid"/>:<paramref name="gid"/>, a symlink itself rather than what it points to.</summary>
+    public static void SetOwner(ReadOnlySpan<byte> path, long uid, long gid, Func<string> shown)
+    {
+        fixed (byte* p = LibC.Terminated(path))
+        {
+            Check(LibC.LChOwn(p, (int)uid, (int)gid), "cannot set the owner of", shown);
+        }
+    }
+
     /// <summary>Creates a new file for writing (never an existing one, never through a symlink), mode 0600.</summary>
     public static FileStream CreateNew(ReadOnlySpan<byte> path, Func<string> shown)
     {

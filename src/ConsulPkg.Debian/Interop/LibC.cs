@@ -30,7 +30,7 @@ internal static unsafe partial class LibC
     internal const long UtimeNow = (1L << 30) - 1;
 
     /// <summary>errno values the callers act on.</summary>
-    internal const int ENoEnt = 2, EIntr = 4, ENotDir = 20, EIsDir = 21, EInval = 22, EOpNotSupp = 95;
+    internal const int ENoEnt = 2, EIntr = 4, EExist = 17, ENotDir = 20, EIsDir = 21, EInval = 22, EOpNotSupp = 95;
 
     /// <summary>O_DIRECTORY, whose value differs by architecture (arm: 0x4000, elsewhere 0x10000).</summary>
     internal static int ODirectory => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
@@ -97,6 +97,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "chown", SetLastError = true)]
     internal static partial int ChOwn(byte* path, int owner, int group);
+
+    [LibraryImport(Library, EntryPoint = "lchown", SetLastError = true)]
+    internal static partial int LChOwn(byte* path, int owner, int group);
 
     /// <summary><paramref name="times"/>: atime then mtime, each seconds and nanoseconds.</summary>
     [LibraryImport(Library, EntryPoint = "utimensat", SetLastError = true)]

@@ -57,11 +57,21 @@ public sealed class ArReader
     /// <param name="stream">The archive, positioned at its start. Not disposed by the reader.</param>
     /// <param name="displayName">How error messages name the archive (usually its path).</param>
     public ArReader(Stream stream, string displayName)
+        : this(stream, displayName, magicRead: false)
+    {
+    }
+
+    /// <param name="stream">The archive. Not disposed by the reader.</param>
+    /// <param name="displayName">How error messages name the archive (usually its path).</param>
+    /// <param name="magicRead">Whether the caller has already read and checked the magic (it had to look at the first line to tell the format).</param>
+    public ArReader(Stream stream, string displayName, bool magicRead)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(displayName);
         _stream = stream;
         _displayName = displayName;
+        _magicRead = magicRead;
+        BytesConsumed = magicRead ? Magic.Length : 0;
     }
 
     /// <summary>Bytes consumed from the stream so far (magic, headers, data and pads).</summary>

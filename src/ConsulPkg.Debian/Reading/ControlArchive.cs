@@ -13,7 +13,7 @@ public sealed class ControlMember
         Content = content;
     }
 
-    /// <summary>The file's bytes, kept only when the package was opened to repackage it (<see cref="DebPackageReader.Open(string, bool)"/>).</summary>
+    /// <summary>The file's bytes, kept only when the package was opened to repackage it (<see cref="DebPackageReader.Open(string, bool)"/>) or asked for by name.</summary>
     public ReadOnlyMemory<byte>? Content { get; }
 
     /// <summary>
@@ -37,8 +37,9 @@ public sealed class ControlMember
 /// <summary>
 /// The control member of a package. Items are flattened to the top level as dpkg-deb -I shows
 /// them: anything below a subdirectory only makes that subdirectory appear as "not a plain
-/// file". Only the <c>control</c> file is kept in memory; of every other file the reader keeps
-/// what dpkg-deb -I prints (size, lines, interpreter), so memory does not grow with the member.
+/// file". Only the <c>control</c> file, and the files a caller asks for, are kept in memory; of
+/// every other file the reader keeps what dpkg-deb -I prints (size, lines, interpreter), so
+/// memory does not grow with the member.
 /// </summary>
 public sealed class ControlArchive
 {
@@ -51,11 +52,15 @@ public sealed class ControlArchive
     private const string ControlFileName = "control";
 
     private readonly SortedDictionary<string, ControlMember> _members;
+    private readonly Dictionary<string, byte[]> _kept;
+    private readonly Predicate<string>? _keep;
 
-    private ControlArchive(SortedDictionary<string, ControlMember> members, byte[]? controlFile)
+    private ControlArchive(SortedDictionary<string, ControlMember> members, byte[]? controlFile, Dictionary<string, byte[]> kept, Predicate<string>? keep)
     {
         _members = members;
         ControlFileBytes = controlFile;
+        _kept = kept;
+        _keep = keep;
     }
 
     /// <summary>Items in the order dpkg-deb -I lists them (byte order of names).</summary>
@@ -68,13 +73,39 @@ public sealed class ControlArchive
     public byte[]? ControlFileBytes { get; }
 
     /// <summary>
-    /// Reads the member; with <paramref name="keepFiles"/> every plain file's bytes are kept too
+    /// The content of a plain file (a path as <see cref="NormalizeName"/> gives it, e.g.
+    /// <c>postinst</c>) that was kept when the member was read; null when there is no such file.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Content(string path) =>
+        path == ControlFileName && ControlFileBytes is { } control ? control
+        : _kept.TryGetValue(path, out byte[]? content) ? content : null;
+
+    /// <summary>Whether every one of <paramref name="paths"/> was asked for when the member was read (so <see cref="Content"/> can answer).</summary>
+    public bool Kept(IEnumerable<string> paths) => paths.All(p => p == ControlFileName || (_keep?.Invoke(p) ?? false));
+
+    /// <summary>
+    /// A path in the control area as a file inside the extracted member would be found by it:
+    /// "./" and repeated slashes dropped ("./postinst" is "postinst"); null for one that leaves
+    /// the area ("..") or names the area itself.
+    /// </summary>
+    public static string? NormalizeName(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        List<byte[]> segments = PackagePath.ArchiveSegments(Encoding.Latin1.GetBytes(path));
+        return segments.Count == 0 || segments.Exists(s => s.AsSpan().SequenceEqual(".."u8))
+            ? null
+            : string.Join('/', segments.Select(s => Encoding.Latin1.GetString(s)));
+    }
+
+    /// <summary>
+    /// Reads the member; the plain files whose path <paramref name="keep"/> accepts are kept too
     /// (each within <see cref="MaxControlFileSize"/>, all together within four times that).
     /// </summary>
-    internal static ControlArchive Read(TarReader tar, string displayName, bool keepFiles = false)
+    internal static ControlArchive Read(TarReader tar, string displayName, Predicate<string>? keep = null)
     {
         long kept = 0;
         var members = new SortedDictionary<string, ControlMember>(StringComparer.Ordinal);
+        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         byte[]? controlFile = null;
         while (tar.GetNextEntry() is { } entry)
         {
@@ -86,46 +117,56 @@ public sealed class ControlArchive
             }
             bool nested = segments.Count > 1;
             string top = Encoding.Latin1.GetString(segments[0]);
+            string path = string.Join('/', segments.Select(s => Encoding.Latin1.GetString(s)));
             if (!members.ContainsKey(top) && members.Count >= MaxItems)
             {
                 throw new InvalidPackageException($"{displayName}: the control member holds more than {MaxItems} items; this is not a plausible package");
             }
-            if (nested || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.ContiguousFile or TarEntryType.HardLink))
+            bool plain = entry.EntryType is TarEntryType.RegularFile or TarEntryType.ContiguousFile or TarEntryType.HardLink;
+            bool wanted = plain && path != ControlFileName && (keep?.Invoke(path) ?? false);
+            contents.Remove(path);
+            if (plain && entry.EntryType == TarEntryType.HardLink)
             {
+                // An extracted hard link is the same file as its target.
+                string target = string.Join('/', PackagePath.ArchiveSegments(entry.RawLinkName.Span).Select(s => Encoding.Latin1.GetString(s)));
+                if (wanted && contents.TryGetValue(target, out byte[]? linked))
+                {
+                    contents[path] = linked;
+                }
+                if (!nested)
+                {
+                    members[top] = new ControlMember(top, members.GetValueOrDefault(target)?.Stats ?? new ScriptStats(), entry.Mode,
+                        wanted ? contents.GetValueOrDefault(path) : null);
+                    if (top == ControlFileName)
+                    {
+                        controlFile = target == ControlFileName ? controlFile : [];
+                    }
+                }
+                continue;
+            }
+            if (nested || !plain)
+            {
+                if (wanted)
+                {
+                    contents[path] = ReadKept(entry, path, displayName, ref kept);
+                }
                 if (!nested || !members.ContainsKey(top))
                 {
                     members[top] = new ControlMember(top, null, entry.Mode);
                 }
                 continue;
             }
-            if (entry.EntryType == TarEntryType.HardLink)
-            {
-                // An extracted hard link is the same file as its target.
-                string target = string.Join('/', PackagePath.ArchiveSegments(entry.RawLinkName.Span).Select(s => Encoding.Latin1.GetString(s)));
-                ControlMember? linked = members.GetValueOrDefault(target);
-                members[top] = new ControlMember(top, linked?.Stats ?? new ScriptStats(), entry.Mode);
-                if (top == ControlFileName)
-                {
-                    controlFile = target == ControlFileName ? controlFile : [];
-                }
-                continue;
-            }
             if (top == ControlFileName)
             {
-                controlFile = ReadControlFile(entry, displayName);
+                controlFile = ReadBounded(entry, ControlFileName, displayName);
                 var stats = new ScriptStats();
                 stats.Add(controlFile);
-                members[top] = new ControlMember(top, stats, entry.Mode);
+                members[top] = new ControlMember(top, stats, entry.Mode, controlFile);
             }
-            else if (keepFiles)
+            else if (wanted)
             {
-                byte[] content = ReadBounded(entry, top, displayName);
-                kept += content.Length;
-                if (kept > 4L * MaxControlFileSize)
-                {
-                    throw new InvalidPackageException($"{displayName}: the control member's files hold more than {4 * MaxControlFileSize} bytes; this is not a plausible package");
-                }
-
+                byte[] content = ReadKept(entry, path, displayName, ref kept);
+                contents[path] = content;
                 var stats = new ScriptStats();
                 stats.Add(content);
                 members[top] = new ControlMember(top, stats, entry.Mode, content);
@@ -135,10 +176,19 @@ public sealed class ControlArchive
                 members[top] = new ControlMember(top, Measure(entry.OpenData()), entry.Mode);
             }
         }
-        return new ControlArchive(members, controlFile);
+        return new ControlArchive(members, controlFile, contents, keep);
     }
 
-    private static byte[] ReadControlFile(TarEntry entry, string displayName) => ReadBounded(entry, "control", displayName);
+    private static byte[] ReadKept(TarEntry entry, string path, string displayName, ref long kept)
+    {
+        byte[] content = ReadBounded(entry, path, displayName);
+        kept += content.Length;
+        if (kept > 4L * MaxControlFileSize)
+        {
+            throw new InvalidPackageException($"{displayName}: the control member's files hold more than {4 * MaxControlFileSize} bytes; this is not a plausible package");
+        }
+        return content;
+    }
 
     private static byte[] ReadBounded(TarEntry entry, string name, string displayName)
     {

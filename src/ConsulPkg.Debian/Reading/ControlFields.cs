@@ -11,16 +11,6 @@ namespace ConsulPkg.Debian.Reading;
 /// </summary>
 public sealed class ControlFields
 {
-    /// <summary>The fields dpkg knows by name; it prints them with this spelling whatever the file uses.</summary>
-    private static readonly string[] KnownFields =
-    [
-        "Package", "Essential", "Protected", "Status", "Priority", "Section", "Installed-Size", "Origin",
-        "Maintainer", "Bugs", "Architecture", "Multi-Arch", "Source", "Version", "Revision",
-        "Config-Version", "Replaces", "Provides", "Depends", "Pre-Depends", "Recommends", "Suggests",
-        "Breaks", "Conflicts", "Enhances", "Conffiles", "Filename", "Size", "MD5sum", "MSDOS-Filename",
-        "Description", "Triggers-Pending", "Triggers-Awaited",
-    ];
-
     private readonly List<KeyValuePair<string, string>> _fields;
 
     private ControlFields(List<KeyValuePair<string, string>> fields) => _fields = fields;
@@ -94,34 +84,6 @@ public sealed class ControlFields
             throw new InvalidPackageException($"{displayName}: control file has a duplicate field '{AsUtf8(name)}'");
         }
         fields.Add(new KeyValuePair<string, string>(name, text));
-    }
-
-    /// <summary>
-    /// Writes fields like <c>dpkg-deb -f</c>: for one requested field its value alone (an empty line
-    /// when absent); for several, "Name: value" lines for those present, in the order asked.
-    /// </summary>
-    public void WriteFields(Stream output, IReadOnlyList<string> names)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(names);
-        var text = new StringBuilder();
-        bool withHeader = names.Count > 1;
-        foreach (string asked in names)
-        {
-            string requested = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(asked));
-            KeyValuePair<string, string>? field = Find(requested);
-            string? known = Array.Find(KnownFields, k => k.Equals(requested, StringComparison.OrdinalIgnoreCase));
-            string? value = known is null ? field?.Value : FieldNormalizer.Normalize(known, field?.Value, withHeader);
-            if (!withHeader)
-            {
-                text.Append(value).Append('\n');
-            }
-            else if (value is not null)
-            {
-                text.Append(known ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
-            }
-        }
-        output.Write(Encoding.Latin1.GetBytes(text.ToString()));
     }
 
     /// <summary>The held Latin-1 text (one char per byte) read back as UTF-8, for messages.</summary>

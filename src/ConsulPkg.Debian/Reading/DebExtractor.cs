@@ -26,33 +26,39 @@ internal sealed class DebExtractor
     private readonly string _root;
     private readonly byte[] _rootBytes;
     private readonly string _displayName;
+    private readonly ExtractOptions _options;
     private readonly List<DeferredDirectory> _directories = [];
 
-    public DebExtractor(string directory, string displayName)
+    public DebExtractor(string directory, string displayName, ExtractOptions options)
     {
         _root = Path.GetFullPath(directory);
         _rootBytes = Encoding.UTF8.GetBytes(_root);
         _displayName = displayName;
+        _options = options;
     }
 
-    /// <summary>A directory whose mode and time are set after everything inside it is written.</summary>
-    private readonly record struct DeferredDirectory(byte[] Path, string Shown, int Mode, long ModificationTime);
+    /// <summary>A directory whose mode, owner and time are set after everything inside it is written.</summary>
+    private readonly record struct DeferredDirectory(byte[] Path, string Shown, TarEntry Entry);
 
     public void Extract(IEnumerable<TarEntry> entries)
     {
         try
         {
-            // dpkg-deb creates the target directory itself (one level, like mkdir).
-            Directory.CreateDirectory(_root);
+            // dpkg-deb creates the target directory itself, one level, like mkdir(2).
+            if (!ByteNamedFiles.TryCreateDirectory(_rootBytes, () => _root)
+                && (_options.RequireNewDirectory || ByteNamedFiles.TryGetStatus(_rootBytes, () => _root) is not { Type: UnixFileType.Directory }))
+            {
+                throw new IOException($"'{_root}' already exists{(_options.RequireNewDirectory ? "" : " and is not a directory")}");
+            }
             foreach (TarEntry entry in entries)
             {
+                _options.Listing?.Invoke(entry);
                 ExtractOne(entry);
             }
             for (int i = _directories.Count - 1; i >= 0; i--)
             {
                 DeferredDirectory directory = _directories[i];
-                ByteNamedFiles.SetMode(directory.Path, directory.Mode, () => directory.Shown);
-                ByteNamedFiles.SetModificationTime(directory.Path, directory.ModificationTime, () => directory.Shown);
+                SetAttributes(directory.Path, directory.Entry, () => directory.Shown);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -68,7 +74,7 @@ internal sealed class DebExtractor
         if (parts.Count == 0)
         {
             // The "./" root entry: dpkg-deb -x gives the target directory the root's mode and time.
-            _directories.Add(new DeferredDirectory(_rootBytes, _root, entry.Mode, entry.ModificationTime));
+            _directories.Add(new DeferredDirectory(_rootBytes, _root, entry));
             return;
         }
         byte[] target = Below(parts, parts.Count);
@@ -85,7 +91,7 @@ internal sealed class DebExtractor
                     ByteNamedFiles.RemoveNonDirectory(target, where);
                     ByteNamedFiles.CreateDirectory(target, where);
                 }
-                _directories.Add(new DeferredDirectory(target, shown, entry.Mode, entry.ModificationTime));
+                _directories.Add(new DeferredDirectory(target, shown, entry));
                 return;
             case TarEntryType.SymbolicLink:
                 RefuseData(entry, shown, "symlink");
@@ -96,6 +102,7 @@ internal sealed class DebExtractor
                 ByteNamedFiles.RemoveNonDirectory(target, where);
                 ByteNamedFiles.CreateSymbolicLink(target, entry.RawLinkName.Span, where);
                 ByteNamedFiles.SetModificationTime(target, entry.ModificationTime, where);
+                SetOwner(target, entry, where);
                 return;
             case TarEntryType.HardLink:
                 List<byte[]> linkParts = Components(entry.HardLinkTarget);
@@ -133,8 +140,27 @@ internal sealed class DebExtractor
                 }
                 break;
         }
-        ByteNamedFiles.SetMode(target, entry.Mode, where);
-        ByteNamedFiles.SetModificationTime(target, entry.ModificationTime, where);
+        SetAttributes(target, entry, where);
+    }
+
+    /// <summary>GNU tar's set_stat: the time, then the owner (which may clear setuid bits), then the mode.</summary>
+    private void SetAttributes(byte[] path, TarEntry entry, Func<string> where)
+    {
+        ByteNamedFiles.SetModificationTime(path, entry.ModificationTime, where);
+        SetOwner(path, entry, where);
+        int mode = _options.PreservePermissions ? entry.Mode : entry.Mode & 0x1ff & ~_options.Umask;
+        ByteNamedFiles.SetMode(path, mode, where);
+    }
+
+    private void SetOwner(byte[] path, TarEntry entry, Func<string> where)
+    {
+        if (!_options.RestoresOwners)
+        {
+            return;
+        }
+        long uid = (entry.UserName.Length > 0 ? _options.LocalUserId!(entry.UserName) : null) ?? entry.Uid;
+        long gid = (entry.GroupName.Length > 0 ? _options.LocalGroupId!(entry.GroupName) : null) ?? entry.Gid;
+        ByteNamedFiles.SetOwner(path, uid, gid, where);
     }
 
     /// <summary>GNU tar extracts a symlink or FIFO without reading the data it declares, then fails on it.</summary>

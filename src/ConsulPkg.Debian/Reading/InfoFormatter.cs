@@ -25,7 +25,23 @@ public static class InfoFormatter
         head.Append(CultureInfo.InvariantCulture, $" new Debian package, version {formatVersion.Major}.{formatVersion.Minor}.\n");
         head.Append(CultureInfo.InvariantCulture, $" size {packageSize} bytes: control archive={controlMemberSize} bytes.\n");
         output.Write(Encoding.UTF8.GetBytes(head.ToString()));
+        WriteArea(output, control);
+    }
 
+    /// <summary>The same for a package in the old format 0.939000, whose header also gives the data member's size.</summary>
+    public static void WriteOldFormat(Stream output, (int Major, int Minor) formatVersion, long packageSize, long controlMemberSize, long dataMemberSize, ControlArchive control)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(control);
+        var head = new StringBuilder();
+        head.Append(CultureInfo.InvariantCulture, $" old Debian package, version {formatVersion.Major}.{formatVersion.Minor}.\n");
+        head.Append(CultureInfo.InvariantCulture, $" size {packageSize} bytes: control archive={controlMemberSize}, main archive={dataMemberSize}.\n");
+        output.Write(Encoding.UTF8.GetBytes(head.ToString()));
+        WriteArea(output, control);
+    }
+
+    private static void WriteArea(Stream output, ControlArchive control)
+    {
         foreach (ControlMember member in control.Members)
         {
             byte[] name = Truncate(Encoding.Latin1.GetBytes(member.Name));

@@ -50,7 +50,8 @@ public sealed class ExtractTests
         string outside = temp.Combine("outside");
         Directory.CreateDirectory(outside);
         File.WriteAllText(temp.Combine("escaped"), "original");
-        string target = temp.Combine("target", "root");
+        // dpkg-deb makes only the last directory of the target, as mkdir(1) would.
+        string target = Directory.CreateDirectory(temp.Combine("target")).CreateSubdirectory("root").FullName;
         byte[] patched = PatchLinks(dataTar, outside);
         byte[] deb = RawAr.Build(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", RawAr.ControlTarGz()), ("data.tar", patched));
 
