@@ -43,6 +43,12 @@ internal static class CliApplication
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
+        if (args.Count > 0 && args[0] == DpkgDeb.DpkgDebFrontEnd.Name)
+        {
+            // dpkg-deb's command line is its own: nothing of it may pass through System.CommandLine.
+            return RunDpkgDeb([.. args.Skip(1)], context, output, error, cancellationToken);
+        }
+
         RootCommand root = CreateRootCommand(context, args);
         try
         {
@@ -103,6 +109,16 @@ internal static class CliApplication
                 .ConfigureAwait(false);
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>Runs dpkg-deb's command line, its bytes going to standard output's stream (or, when there is none, into <paramref name="output"/>).</summary>
+    public static int RunDpkgDeb(IReadOnlyList<string> args, CliContext context, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(output);
+        output.Flush();
+        using Stream stdout = context.OpenStandardOutput?.Invoke() ?? new TextWriterStream(output);
+        return DpkgDeb.DpkgDebFrontEnd.Run(args, context, stdout, error, cancellationToken);
     }
 
     private static string DescribeParseError(ParseResult parseResult)

@@ -42,9 +42,27 @@ internal sealed record CliContext
     /// </summary>
     public Func<Stream>? OpenStandardOutput { get; init; }
 
+    /// <summary>
+    /// Standard input and the size fstat(2) gives it (0 for a pipe), for a package named "-".
+    /// Null: there is none to read.
+    /// </summary>
+    public Func<(Stream Stream, long Size)>? OpenStandardInput { get; init; }
+
+    /// <summary>The process's umask, which an unprivileged extraction without -p applies (GNU tar's default).</summary>
+    public Func<int> Umask { get; init; } = () => 0x12;
+
+    /// <summary>
+    /// The name the program was started as (argv[0], without its directory): "dpkg-deb" when
+    /// run through a link of that name, which then takes dpkg-deb's command line.
+    /// </summary>
+    public string? InvokedAs { get; init; }
+
     public static CliContext FromProcess() => new()
     {
         OpenStandardOutput = Console.OpenStandardOutput,
+        OpenStandardInput = Debian.IO.HostFiles.OpenStandardInput,
+        Umask = Debian.IO.HostFiles.CurrentUmask,
+        InvokedAs = ProgramName(),
         HostArchitecture = Fpm.DebianArchitecture.FromRuntime(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture),
         WorkingDirectory = Environment.CurrentDirectory,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
@@ -77,6 +95,22 @@ internal sealed record CliContext
 
     /// <summary>The value of an environment variable, null when unset or blank.</summary>
     public string? Variable(string name) => GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    /// <summary>argv[0]'s last component, from /proc/self/cmdline (the runtime's own argument list starts with the entry assembly instead).</summary>
+    private static string? ProgramName()
+    {
+        try
+        {
+            byte[] cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            int end = Array.IndexOf(cmdline, (byte)0);
+            string first = System.Text.Encoding.UTF8.GetString(cmdline, 0, end < 0 ? cmdline.Length : end);
+            return Path.GetFileName(first);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Resolves a command-line path against <see cref="WorkingDirectory"/>.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);

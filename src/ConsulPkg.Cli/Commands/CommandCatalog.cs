@@ -17,6 +17,7 @@ internal static class CommandCatalog
         ("contents", ContentsCommand.Create),
         ("info", InfoCommand.Create),
         ("extract", ExtractCommand.Create),
+        ("dpkg-deb", DpkgDebCommand.Create),
         ("build", BuildCommand.Create),
         ("keygen", KeygenCommand.Create),
         ("configs", ConfigsCommand.Create),

@@ -7,19 +7,21 @@ namespace ConsulPkg.Debian.Archives;
 
 /// <summary>
 /// One tar entry's metadata as it is written: the stored name ("./usr/bin/consul", directories
-/// with a trailing slash), permission bits, owner and a Unix mtime.
+/// with a trailing slash), permission bits, owner and a Unix mtime; for a device, its numbers.
 /// </summary>
 internal readonly record struct TarEntryHeader(
     string Name,
     byte TypeFlag,
     int Mode,
-    int Uid,
-    int Gid,
+    long Uid,
+    long Gid,
     string Uname,
     string Gname,
     long Size,
     long MTime,
-    string LinkName = "");
+    string LinkName = "",
+    long DeviceMajor = 0,
+    long DeviceMinor = 0);
 
 /// <summary>
 /// Writes a tar stream in GNU format, the one dpkg-deb writes and dpkg's own unpacker reads:
@@ -78,6 +80,13 @@ internal sealed class GnuTarWriter : IDisposable
         }
 
         FillHeader(name, header.TypeFlag, header.Mode, header.Uid, header.Gid, header.Uname, header.Gname, header.Size, header.MTime, link);
+        if (header.TypeFlag is TypeCharacterDevice or TypeBlockDevice)
+        {
+            // GNU tar fills the device numbers of devices only; other entries keep NULs there.
+            TarNumber.Write(_header.AsSpan(DevMajorOffset, DevLength), header.DeviceMajor, "devmajor");
+            TarNumber.Write(_header.AsSpan(DevMinorOffset, DevLength), header.DeviceMinor, "devminor");
+            Checksum(_header);
+        }
         WriteBlock(_header);
         if (header.Size > 0)
         {
@@ -138,7 +147,7 @@ internal sealed class GnuTarWriter : IDisposable
         WritePadding(size);
     }
 
-    private void FillHeader(ReadOnlySpan<byte> name, byte type, int mode, int uid, int gid, string uname, string gname, long size, long mtime, ReadOnlySpan<byte> link)
+    private void FillHeader(ReadOnlySpan<byte> name, byte type, int mode, long uid, long gid, string uname, string gname, long size, long mtime, ReadOnlySpan<byte> link)
     {
         Span<byte> h = _header;
         h.Clear();
@@ -154,7 +163,12 @@ internal sealed class GnuTarWriter : IDisposable
         WriteName(h.Slice(UnameOffset, UnameLength), uname, "user name");
         WriteName(h.Slice(GnameOffset, GnameLength), gname, "group name");
 
-        // The checksum is the byte sum with its own field read as spaces: six octal digits, NUL, space.
+        Checksum(h);
+    }
+
+    /// <summary>The checksum is the byte sum with its own field read as spaces: six octal digits, NUL, space.</summary>
+    private static void Checksum(Span<byte> h)
+    {
         h.Slice(ChecksumOffset, ChecksumLength).Fill((byte)' ');
         int sum = 0;
         foreach (byte b in h)

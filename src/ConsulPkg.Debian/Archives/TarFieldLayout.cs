@@ -40,7 +40,10 @@ internal static class TarFieldLayout
     public const byte TypeRegular = (byte)'0';
     public const byte TypeHardLink = (byte)'1';
     public const byte TypeSymlink = (byte)'2';
+    public const byte TypeCharacterDevice = (byte)'3';
+    public const byte TypeBlockDevice = (byte)'4';
     public const byte TypeDirectory = (byte)'5';
+    public const byte TypeFifo = (byte)'6';
     public const byte TypeGnuLongName = (byte)'L';
     public const byte TypeGnuLongLink = (byte)'K';
 }

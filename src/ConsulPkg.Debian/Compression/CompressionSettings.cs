@@ -33,10 +33,11 @@ public sealed record CompressionSettings
         new(CompressionFormat.Lzma, ".lzma", [], null, 0, false),
     ];
 
-    private CompressionSettings(CompressionFormat format, int level)
+    private CompressionSettings(CompressionFormat format, int level, CompressionStrategy strategy)
     {
         Format = format;
         Level = level;
+        Strategy = strategy;
     }
 
     /// <summary>gzip at level 9: what dpkg-deb and fpm write by default.</summary>
@@ -47,6 +48,9 @@ public sealed record CompressionSettings
     /// <summary>Within <see cref="LevelRange"/> of <see cref="Format"/>; 0 for no compression.</summary>
     public int Level { get; }
 
+    /// <summary>The encoder's search strategy; one the format offers (<see cref="Create"/> checks).</summary>
+    public CompressionStrategy Strategy { get; }
+
     /// <summary>The suffix dpkg gives a member of this compression: "", ".gz", ".xz", ".zst".</summary>
     public string Suffix => SuffixOf(Format);
 
@@ -54,8 +58,22 @@ public sealed record CompressionSettings
     /// Settings for a writable format; <paramref name="level"/> null is its default level. A
     /// read-only format or a level outside the codec's range is an <see cref="InvalidSpecException"/>.
     /// </summary>
-    public static CompressionSettings Create(CompressionFormat format, int? level = null)
+    public static CompressionSettings Create(CompressionFormat format, int? level = null) => Create(format, level, CompressionStrategy.Default);
+
+    /// <summary>
+    /// The same with a strategy, which must be one the format offers (gzip: filtered, huffman,
+    /// rle, fixed; xz: extreme), as dpkg's compressor_check_params insists.
+    /// </summary>
+    public static CompressionSettings Create(CompressionFormat format, int? level, CompressionStrategy strategy)
     {
+        bool offered = strategy == CompressionStrategy.Default
+            || (format == CompressionFormat.Gzip && strategy is CompressionStrategy.Filtered or CompressionStrategy.HuffmanOnly or CompressionStrategy.RunLength or CompressionStrategy.Fixed)
+            || (format == CompressionFormat.Xz && strategy == CompressionStrategy.Extreme);
+        if (!offered)
+        {
+            throw new InvalidSpecException("compression strategy", $"{Name(format)} compression has no {strategy} strategy: gzip offers filtered, huffman, rle and fixed; xz offers extreme");
+        }
+
         Codec codec = Of(format);
         if (codec.Levels is null)
         {
@@ -69,7 +87,7 @@ public sealed record CompressionSettings
             throw new InvalidSpecException("compression level", $"{Name(format)} level {chosen} is out of range; use {min} to {max}");
         }
 
-        return new CompressionSettings(format, chosen);
+        return new CompressionSettings(format, chosen, strategy);
     }
 
     /// <summary>
@@ -112,9 +130,9 @@ public sealed record CompressionSettings
     /// disposing it finishes the compressed stream but leaves <paramref name="output"/> open.
     /// </summary>
     /// <param name="threads">How many cores to use; null for all of them. Never changes the output.</param>
-    public Stream OpenCompressor(Stream output, int? threads = null) => Compressors.OpenCompressor(output, Format, Level, threads);
+    public Stream OpenCompressor(Stream output, int? threads = null) => Compressors.OpenCompressor(output, this, threads);
 
-    public override string ToString() => $"{Name(Format)} level {Level}";
+    public override string ToString() => $"{Name(Format)} level {Level}" + (Strategy == CompressionStrategy.Default ? "" : $", {Strategy}");
 
     private static string Name(CompressionFormat format) => format.ToString().ToLowerInvariant();
 

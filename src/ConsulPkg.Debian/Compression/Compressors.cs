@@ -36,8 +36,8 @@ public static class Compressors
         return settings.Format switch
         {
             CompressionFormat.None => new NonClosingStream(output),
-            CompressionFormat.Gzip => new ParallelGzipStream(output, settings.Level, cores),
-            CompressionFormat.Xz => new XzEncoderStream(output, settings.Level, cores),
+            CompressionFormat.Gzip => new ParallelGzipStream(output, settings.Level, cores, strategy: settings.Strategy),
+            CompressionFormat.Xz => new XzEncoderStream(output, settings.Level, cores, extreme: settings.Strategy == CompressionStrategy.Extreme),
             CompressionFormat.Zstd => new ZstdEncoderStream(output, settings.Level, cores),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings, "this compression can only be read, not written"),
         };

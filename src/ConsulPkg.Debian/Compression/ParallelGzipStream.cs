@@ -58,7 +58,7 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
     /// <summary>How many blocks went to worker tasks; zero for inputs of at most one block.</summary>
     internal int BackgroundBlocks { get; private set; }
 
-    public ParallelGzipStream(Stream output, int level, int threads, int blockSize = DefaultBlockSize)
+    public ParallelGzipStream(Stream output, int level, int threads, int blockSize = DefaultBlockSize, CompressionStrategy strategy = CompressionStrategy.Default)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 0);
@@ -67,7 +67,19 @@ internal sealed class ParallelGzipStream : WriteOnlyForwardStream
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 64 * 1024);
         _output = output;
         _level = level;
-        _options = new ZLibCompressionOptions { CompressionLevel = level };
+        _options = new ZLibCompressionOptions
+        {
+            CompressionLevel = level,
+            CompressionStrategy = strategy switch
+            {
+                CompressionStrategy.Default => ZLibCompressionStrategy.Default,
+                CompressionStrategy.Filtered => ZLibCompressionStrategy.Filtered,
+                CompressionStrategy.HuffmanOnly => ZLibCompressionStrategy.HuffmanOnly,
+                CompressionStrategy.RunLength => ZLibCompressionStrategy.RunLengthEncoding,
+                CompressionStrategy.Fixed => ZLibCompressionStrategy.Fixed,
+                _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "not a gzip strategy"),
+            },
+        };
         _threads = threads;
         _blockSize = blockSize;
         // One block waiting for each worker's next turn is enough to keep them busy: filling a

@@ -33,15 +33,19 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 
     private readonly Stream _output;
     private readonly byte[] _outBuffer = new byte[OutBufferSize];
+    /// <summary>LZMA_PRESET_EXTREME, or'ed into the preset.</summary>
+    private const uint PresetExtreme = 0x80000000;
+
     private readonly LzmaStreamHandle _strm = new();
     private bool _failed;
 
-    public XzEncoderStream(Stream output, int preset, int threads)
-        : this(output, preset, threads, BlockSizeFor(preset))
+    /// <param name="extreme">liblzma's LZMA_PRESET_EXTREME (xz -e): slower, slightly smaller.</param>
+    public XzEncoderStream(Stream output, int preset, int threads, bool extreme = false)
+        : this(output, preset, threads, BlockSizeFor(preset), extreme)
     {
     }
 
-    internal XzEncoderStream(Stream output, int preset, int threads, ulong blockSize)
+    internal XzEncoderStream(Stream output, int preset, int threads, ulong blockSize, bool extreme = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfNegative(preset);
@@ -53,7 +57,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         {
             Threads = (uint)threads,
             BlockSize = blockSize,
-            Preset = (uint)preset,
+            Preset = (uint)preset | (extreme ? PresetExtreme : 0),
             Check = LibLzma.CheckCrc64,
         };
         int ret = LibLzma.StreamEncoderMt(_strm, &mt);

@@ -101,8 +101,16 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
         {
             Uid = stx.Uid,
             Gid = stx.Gid,
+            DeviceMajor = stx.RdevMajor,
+            DeviceMinor = stx.RdevMinor,
         };
     }
+
+    /// <summary>For a character or block device, the device it stands for: its major number.</summary>
+    public uint DeviceMajor { get; init; }
+
+    /// <summary>For a character or block device, its minor number.</summary>
+    public uint DeviceMinor { get; init; }
 
     /// <summary>Owner's user id.</summary>
     public uint Uid { get; init; }

@@ -133,6 +133,26 @@ public static unsafe class HostFiles
         }
     }
 
+    /// <summary>
+    /// Standard input as a stream (seekable when it is a regular file), and the size fstat(2)
+    /// gives it: the file's size, or 0 for a pipe, which is what dpkg-deb reports for "-".
+    /// </summary>
+    public static (Stream Stream, long Size) OpenStandardInput()
+    {
+        var handle = new SafeFileHandle(0, ownsHandle: false);
+        FileStatus status = FileStatus.Of(handle);
+        var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        return (stream, status.Type == UnixFileType.Regular ? status.Size : 0);
+    }
+
+    /// <summary>The process's umask (read by setting it and putting it back: there is no other way).</summary>
+    public static int CurrentUmask()
+    {
+        uint mask = LibC.Umask(0x12);
+        _ = LibC.Umask(mask);
+        return (int)mask;
+    }
+
     private static byte[] Terminated(string path) => LibC.Terminated(UnixName.ToBytes(path));
 
     private static IOException Failure(int errno) => errno is LibC.ENoEnt or LibC.ENotDir

@@ -105,6 +105,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "utimensat", SetLastError = true)]
     internal static partial int UtimensAt(int directoryFd, byte* path, long* times, int flags);
 
+    [LibraryImport(Library, EntryPoint = "umask")]
+    internal static partial uint Umask(uint mask);
+
     [LibraryImport(Library, EntryPoint = "unlink", SetLastError = true)]
     internal static partial int Unlink(byte* path);
 

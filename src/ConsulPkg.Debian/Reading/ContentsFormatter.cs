@@ -78,6 +78,15 @@ public sealed class ContentsFormatter
         _options = options;
     }
 
+    /// <summary>A member name as GNU tar prints it (tar -t, tar -xv): escaped as in the listing's locale.</summary>
+    public static byte[] QuotedName(ReadOnlySpan<byte> name, ListingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var quoted = new ArrayBufferWriter<byte>(name.Length + 8);
+        TarNameQuoting.Append(quoted, name, options.Utf8Names);
+        return quoted.WrittenSpan.ToArray();
+    }
+
     /// <summary>Formats one entry as one line, newline included, into <paramref name="output"/>.</summary>
     public void WriteLine(TarEntry entry, Stream output)
     {

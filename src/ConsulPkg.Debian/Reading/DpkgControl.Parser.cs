@@ -670,7 +670,8 @@ public sealed partial class DpkgControl
             }
         }
 
-        private void Warn(string message) => control._warnings.Add(new DpkgWarning(_line, _haveName ? control.NameNonAmbiguous : null, message));
+        private void Warn(string message) =>
+            control._warnings.Add(new DpkgWarning(_line, _haveName ? DpkgText.Shown(control.NameNonAmbiguous) : null, DpkgText.Shown(message)));
 
         private InvalidPackageException Error(string message) =>
             new($"{fileName}: control file near line {_line}{(_haveName ? $" (package '{DpkgText.Shown(control.NameNonAmbiguous)}')" : "")}: {DpkgText.Shown(message.Replace("\n ", " ", StringComparison.Ordinal))}");

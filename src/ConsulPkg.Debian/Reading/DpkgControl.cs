@@ -4,7 +4,8 @@ namespace ConsulPkg.Debian.Reading;
 
 /// <summary>
 /// One warning dpkg prints while reading a control file: the line it was reading, the package
-/// name when known, and dpkg's message (which may itself hold a newline, as dpkg's do).
+/// name when known, and dpkg's message (which may itself hold a newline, as dpkg's do); text
+/// from the file is read as UTF-8 for display.
 /// </summary>
 public sealed record DpkgWarning(int Line, string? Package, string Message);
 
