@@ -15,7 +15,7 @@ internal static class BinaryOutput
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(write);
         TextWriter writer = parseResult.InvocationConfiguration.Output;
-        if (context.OpenStandardOutput is { } open && ReferenceEquals(writer, Console.Out))
+        if (context.OpenStandardOutput is { } open)
         {
             writer.Flush();
             using Stream stdout = open();

@@ -96,7 +96,9 @@ internal static class CliApplication
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
             }
 
-            return ExitCodes.For(exception)!.Value;
+            int code = ExitCodes.For(exception)!.Value;
+            // diff's 1 means "different", as diff(1)'s does: its failures are 2, as there.
+            return code == ExitCodes.Failure && parseResult.CommandResult.Command.Name == "diff" ? ExitCodes.Usage : code;
         }
 #pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
         catch (Exception exception)

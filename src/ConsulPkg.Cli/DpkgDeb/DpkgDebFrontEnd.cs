@@ -349,20 +349,11 @@ internal sealed class DpkgDebFrontEnd
         return (args[0], args[1]);
     }
 
-    /// <summary>What GNU tar restores when dpkg-deb runs it: as root, owners and exact modes; otherwise modes exactly only with -p.</summary>
+    /// <summary>What GNU tar restores when dpkg-deb runs it (<see cref="Extraction"/>), and -X's list of names.</summary>
     private ExtractOptions ExtractOptions(bool permissions, bool listing)
     {
-        bool root = _context.IsPrivileged;
-        HostAccounts? accounts = root ? Accounts() : null;
         ListingOptions names = _context.Listing();
-        return new ExtractOptions
-        {
-            PreservePermissions = permissions || root,
-            Umask = permissions || root ? 0 : _context.Umask(),
-            LocalUserId = accounts is null ? null : accounts.FindUserId,
-            LocalGroupId = accounts is null ? null : accounts.FindGroupId,
-            Listing = listing ? entry => WriteName(entry, names) : null,
-        };
+        return Extraction.Options(_context, permissions, listing ? entry => WriteName(entry, names) : null);
     }
 
     /// <summary>tar -xv names each member as it goes, quoted as in a listing.</summary>

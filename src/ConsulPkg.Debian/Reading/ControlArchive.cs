@@ -76,9 +76,19 @@ public sealed class ControlArchive
     /// The content of a plain file (a path as <see cref="NormalizeName"/> gives it, e.g.
     /// <c>postinst</c>) that was kept when the member was read; null when there is no such file.
     /// </summary>
-    public ReadOnlyMemory<byte>? Content(string path) =>
-        path == ControlFileName && ControlFileBytes is { } control ? control
-        : _kept.TryGetValue(path, out byte[]? content) ? content : null;
+    public ReadOnlyMemory<byte>? Content(string path)
+    {
+        // Spelled out: a null array would convert to an empty ReadOnlyMemory, not to null.
+        if (path == ControlFileName && ControlFileBytes is { } control)
+        {
+            return control;
+        }
+        if (_kept.TryGetValue(path, out byte[]? content))
+        {
+            return content;
+        }
+        return null;
+    }
 
     /// <summary>Whether every one of <paramref name="paths"/> was asked for when the member was read (so <see cref="Content"/> can answer).</summary>
     public bool Kept(IEnumerable<string> paths) => paths.All(p => p == ControlFileName || (_keep?.Invoke(p) ?? false));

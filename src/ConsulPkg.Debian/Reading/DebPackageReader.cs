@@ -42,6 +42,7 @@ public sealed class DebPackageReader : IDisposable
     private readonly long _oldFormatHeaderLength;
     private ControlArchive? _control;
     private ControlFields? _fields;
+    private bool _keptAll;
     private Stage _stage = Stage.ControlPending;
 
     private enum Stage { ControlPending, ControlDone, DataTaken }
@@ -212,10 +213,7 @@ public sealed class DebPackageReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(names);
-        var wanted = new HashSet<string>(names.Select(ControlArchive.NormalizeName).OfType<string>(), StringComparer.Ordinal);
-        ControlArchive control = _control is null ? ReadControlKeeping(wanted)
-            : _control.Kept(wanted) ? _control
-            : throw new InvalidOperationException("The control member was read without keeping the files asked for: ask for them first.");
+        ControlArchive control = ControlKeeping(names);
         var missing = new List<string>();
         foreach (string name in names)
         {
@@ -230,6 +228,24 @@ public sealed class DebPackageReader : IDisposable
         }
         return missing;
     }
+
+    /// <summary>
+    /// The control member, read (if it was not yet) keeping the bytes of the files named in
+    /// <paramref name="names"/> too, for <see cref="ControlArchive.Content"/>.
+    /// </summary>
+    public ControlArchive ControlKeeping(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var wanted = new HashSet<string>(names.Select(ControlArchive.NormalizeName).OfType<string>(), StringComparer.Ordinal);
+        return _control is null ? ReadControlKeeping(wanted)
+            : _control.Kept(wanted) ? _control
+            : throw new InvalidOperationException("The control member was read without keeping the files asked for: ask for them first.");
+    }
+
+    /// <summary>The control member, read (if it was not yet) keeping every file's bytes, within the limits <see cref="ControlArchive"/> sets.</summary>
+    public ControlArchive ControlWithAllFiles() =>
+        _control is null ? ReadControlKeeping(null) : _keepControlFiles || _keptAll ? _control
+        : throw new InvalidOperationException("The control member was read without keeping its files: ask for them first.");
 
     /// <summary>Writes what <c>dpkg-deb -c FILE</c> prints. The options say the caller's time zone and locale.</summary>
     public void WriteContents(Stream output, ListingOptions options)
@@ -268,6 +284,13 @@ public sealed class DebPackageReader : IDisposable
             StreamSkipper.Skip(guarded, long.MaxValue);
             finish();
         }
+    }
+
+    /// <summary>Passes the data member without unpacking it, so that <see cref="Members"/> lists every member.</summary>
+    public void SkipData()
+    {
+        (_, _, Action finish) = TakeDataMember();
+        finish();
     }
 
     /// <summary>Writes the data member decompressed, all of it, as <c>dpkg-deb --fsys-tarfile</c> does.</summary>
@@ -501,11 +524,12 @@ public sealed class DebPackageReader : IDisposable
         return control;
     }
 
-    /// <summary>Reads the control member keeping <paramref name="wanted"/> files' bytes as well.</summary>
-    private ControlArchive ReadControlKeeping(HashSet<string> wanted)
+    /// <summary>Reads the control member keeping <paramref name="wanted"/> files' bytes as well (null: every file's).</summary>
+    private ControlArchive ReadControlKeeping(HashSet<string>? wanted)
     {
         TakeControlMember();
-        _control = ReadControlArchive(name => _keepControlFiles || wanted.Contains(name));
+        _keptAll = wanted is null;
+        _control = ReadControlArchive(name => _keepControlFiles || wanted is null || wanted.Contains(name));
         FinishControlMember();
         return _control;
     }
