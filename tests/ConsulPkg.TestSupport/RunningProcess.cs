@@ -17,13 +17,21 @@ public sealed partial class RunningProcess : IDisposable
         _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {CommandLine}");
         _stderr = _process.StandardError.ReadToEndAsync();
         _stdout = ReadAllAsync(_process.StandardOutput.BaseStream);
-        if (stdin is not null)
+        try
         {
-            _process.StandardInput.BaseStream.Write(stdin);
-        }
+            if (stdin is not null)
+            {
+                _process.StandardInput.BaseStream.Write(stdin);
+            }
 
-        // Closed in every case: a tool that reads stdin unexpectedly fails instead of hanging.
-        _process.StandardInput.Close();
+            // Closed in every case: a tool that reads stdin unexpectedly fails instead of hanging.
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program ended, or closed its input, without reading all of it (dpkg-deb -R - refuses
+            // standard input unread): what it did with what it read is the result.
+        }
     }
 
     public string CommandLine { get; }

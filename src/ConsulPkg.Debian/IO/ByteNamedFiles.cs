@@ -95,6 +95,16 @@ internal static unsafe class ByteNamedFiles
         }
     }
 
+    /// <summary>Creates a character or block device node (root only, as mknod(2) insists), mode 0600 until set.</summary>
+    public static void CreateDevice(ReadOnlySpan<byte> path, bool block, long major, long minor, Func<string> shown)
+    {
+        const uint CharacterDevice = 0x2000, BlockDevice = 0x6000;
+        fixed (byte* p = LibC.Terminated(path))
+        {
+            Check(LibC.MkNod(p, (block ? BlockDevice : CharacterDevice) | 0x180, LibC.MakeDevice((ulong)major, (ulong)minor)), "cannot create device", shown);
+        }
+    }
+
     /// <summary>Sets permission bits (and setuid/setgid/sticky). Follows a symlink: call it on what was just created.</summary>
     public static void SetMode(ReadOnlySpan<byte> path, int mode, Func<string> shown)
     {

@@ -89,6 +89,14 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "link", SetLastError = true)]
     internal static partial int Link(byte* existing, byte* path);
 
+    /// <summary><paramref name="device"/> as glibc's makedev encodes it (<see cref="MakeDevice"/>).</summary>
+    [LibraryImport(Library, EntryPoint = "mknod", SetLastError = true)]
+    internal static partial int MkNod(byte* path, uint mode, ulong device);
+
+    /// <summary>glibc's makedev: a device number from its major and minor parts.</summary>
+    internal static ulong MakeDevice(ulong major, ulong minor) =>
+        ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff);
+
     [LibraryImport(Library, EntryPoint = "mkfifo", SetLastError = true)]
     internal static partial int MkFifo(byte* path, uint mode);
 

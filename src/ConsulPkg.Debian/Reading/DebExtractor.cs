@@ -6,7 +6,8 @@ namespace ConsulPkg.Debian.Reading;
 
 /// <summary>
 /// Writes tar entries below one directory like <c>dpkg-deb -x</c> (GNU tar <c>-x -p</c>): files,
-/// directories, symlinks, hard links and fifos with their modes and mtimes; directory modes and
+/// directories, symlinks, hard links, fifos and (where the process may, as root) devices with
+/// their modes and mtimes; directory modes and
 /// times are applied last so a read-only directory can still be filled. Names are bytes: what is
 /// created has exactly the name in the archive, UTF-8 or not. Refuses, before writing anything
 /// for the entry, a name that is absolute, contains "..", or would pass through a symlink (one
@@ -27,7 +28,12 @@ internal sealed class DebExtractor
     private readonly byte[] _rootBytes;
     private readonly string _displayName;
     private readonly ExtractOptions _options;
-    private readonly List<DeferredDirectory> _directories = [];
+
+    /// <summary>GNU tar's delayed_set_stat list, newest last: directories whose attributes wait until extraction leaves them.</summary>
+    private readonly List<DelayedDirectory> _directories = [];
+
+    /// <summary>GNU tar's delayed_link list, in the order it applies them.</summary>
+    private readonly LinkedList<DelayedLink> _links = new();
 
     public DebExtractor(string directory, string displayName, ExtractOptions options)
     {
@@ -37,8 +43,32 @@ internal sealed class DebExtractor
         _options = options;
     }
 
-    /// <summary>A directory whose mode, owner and time are set after everything inside it is written.</summary>
-    private readonly record struct DeferredDirectory(byte[] Path, string Shown, TarEntry Entry);
+    /// <summary>A directory whose mode, owner and time are set once extraction leaves it; tar's name for it (trailing slashes removed).</summary>
+    private sealed class DelayedDirectory(byte[] path, string shown, string name, TarEntry entry)
+    {
+        public byte[] Path { get; } = path;
+        public string Shown { get; } = shown;
+        public string Name { get; } = name;
+        public TarEntry Entry { get; } = entry;
+
+        /// <summary>Set when a delayed link was placed inside: then it waits until the links exist.</summary>
+        public bool AfterLinks { get; set; }
+    }
+
+    /// <summary>
+    /// A symlink whose target is absolute or climbs with "..", or a hard link to one: GNU tar
+    /// puts an empty placeholder file there and makes the link only at the end, so that no later
+    /// member can be written through it.
+    /// </summary>
+    private sealed class DelayedLink(TarEntry entry, byte[] target, bool isSymlink, ulong device, ulong inode)
+    {
+        public TarEntry Entry { get; } = entry;
+        public byte[] Target { get; } = target;
+        public bool IsSymlink { get; } = isSymlink;
+        public ulong Device { get; } = device;
+        public ulong Inode { get; } = inode;
+        public List<(byte[] Path, string Shown)> Sources { get; } = [];
+    }
 
     public void Extract(IEnumerable<TarEntry> entries)
     {
@@ -53,17 +83,151 @@ internal sealed class DebExtractor
             foreach (TarEntry entry in entries)
             {
                 _options.Listing?.Invoke(entry);
+                ApplyNonAncestors(TarName(entry), afterLinks: false);
                 ExtractOne(entry);
             }
-            for (int i = _directories.Count - 1; i >= 0; i--)
-            {
-                DeferredDirectory directory = _directories[i];
-                SetAttributes(directory.Path, directory.Entry, () => directory.Shown);
-            }
+            // extract_finish: directories first, then the delayed links, then the directories that waited for them.
+            ApplyNonAncestors("", afterLinks: false);
+            ApplyDelayedLinks();
+            ApplyNonAncestors("", afterLinks: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PackageException($"{_displayName}: cannot extract into '{_root}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// apply_nonancestor_delayed_set_stat: sets the attributes of the newest delayed directories
+    /// that are not ancestors of <paramref name="name"/>, stopping at the first that is (or that
+    /// waits for links, unless <paramref name="afterLinks"/>).
+    /// </summary>
+    private void ApplyNonAncestors(string name, bool afterLinks)
+    {
+        while (_directories.Count > 0)
+        {
+            DelayedDirectory directory = _directories[^1];
+            if ((!afterLinks && directory.AfterLinks) || IsAncestor(directory.Name, name))
+            {
+                break;
+            }
+            SetAttributes(directory.Path, directory.Entry, () => directory.Shown);
+            _directories.RemoveAt(_directories.Count - 1);
+        }
+    }
+
+    /// <summary>tar's test: <paramref name="directory"/> is a proper prefix of <paramref name="name"/> ending at a slash.</summary>
+    private static bool IsAncestor(string directory, string name) =>
+        directory.Length < name.Length && (name[directory.Length] == '/' || (directory.Length > 0 && directory[^1] == '/'))
+        && name.StartsWith(directory, StringComparison.Ordinal);
+
+    /// <summary>The member's name as GNU tar handles it: its bytes, trailing slashes removed ("./" is ".").</summary>
+    private static string TarName(TarEntry entry)
+    {
+        ReadOnlySpan<byte> name = entry.RawName.Span;
+        int end = name.Length;
+        while (end > 1 && name[end - 1] == (byte)'/')
+        {
+            end--;
+        }
+        return Encoding.Latin1.GetString(name[..end]);
+    }
+
+    /// <summary>Replaces each placeholder with its link (apply_delayed_links), newest first.</summary>
+    private void ApplyDelayedLinks()
+    {
+        foreach (DelayedLink link in _links)
+        {
+            byte[]? valid = null;
+            foreach ((byte[] source, string shown) in link.Sources)
+            {
+                Func<string> where = () => shown;
+                // A placeholder replaced by a later member is left alone.
+                if (ByteNamedFiles.TryGetStatus(source, where) is not { } status || status.Device != link.Device || status.Inode != link.Inode)
+                {
+                    continue;
+                }
+                ByteNamedFiles.RemoveNonDirectory(source, where);
+                if (valid is not null)
+                {
+                    ByteNamedFiles.CreateHardLink(source, valid, where);
+                }
+                else if (!link.IsSymlink)
+                {
+                    ByteNamedFiles.CreateHardLink(source, link.Target, where);
+                }
+                else
+                {
+                    ByteNamedFiles.CreateSymbolicLink(source, link.Target, where);
+                    ByteNamedFiles.SetModificationTime(source, link.Entry.ModificationTime, where);
+                    SetOwner(source, link.Entry, where);
+                    valid = source;
+                }
+            }
+        }
+    }
+
+    /// <summary>create_placeholder_file: an empty file (mode 0) where the link goes, and the directory it is in marked to wait.</summary>
+    private void CreatePlaceholder(byte[] path, string shown, TarEntry entry, byte[] target, bool isSymlink, LinkedListNode<DelayedLink>? after)
+    {
+        Func<string> where = () => shown;
+        ByteNamedFiles.RemoveNonDirectory(path, where);
+        ByteNamedFiles.CreateNew(path, where).Dispose();
+        ByteNamedFiles.SetMode(path, 0, where);
+        FileStatus status = ByteNamedFiles.TryGetStatus(path, where) ?? throw new IOException($"'{shown}' vanished as it was made");
+        var link = new DelayedLink(entry, target, isSymlink, status.Device, status.Inode);
+        link.Sources.Add((path, shown));
+        if (after is null)
+        {
+            _links.AddFirst(link);
+        }
+        else
+        {
+            _links.AddAfter(after, link);
+        }
+        string name = TarName(entry);
+        int parentEnd = name.LastIndexOf('/');
+        int index = _directories.FindLastIndex(d => !d.AfterLinks && parentEnd >= 0 && d.Name.Length == parentEnd && IsAncestor(d.Name, name));
+        // mark_after_links: that directory and the older ones before the first already marked.
+        for (int i = index; i >= 0 && (i == index || !_directories[i].AfterLinks); i--)
+        {
+            _directories[i].AfterLinks = true;
+        }
+    }
+
+    /// <summary>The delayed link whose placeholder <paramref name="path"/> is, if any (find_delayed_link_source).</summary>
+    private LinkedListNode<DelayedLink>? DelayedLinkAt(byte[] path, Func<string> where)
+    {
+        if (_links.Count == 0 || ByteNamedFiles.TryGetStatus(path, where) is not { } status)
+        {
+            return null;
+        }
+        for (LinkedListNode<DelayedLink>? node = _links.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Device == status.Device && node.Value.Inode == status.Inode)
+            {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>contains_dot_dot: a ".." component anywhere.</summary>
+    private static bool ContainsDotDot(ReadOnlySpan<byte> name)
+    {
+        while (true)
+        {
+            int slash = name.IndexOf((byte)'/');
+            ReadOnlySpan<byte> part = slash < 0 ? name : name[..slash];
+            if (part.SequenceEqual(".."u8))
+            {
+                return true;
+            }
+            if (slash < 0)
+            {
+                return false;
+            }
+            name = name[(slash + 1)..];
         }
     }
 
@@ -74,7 +238,7 @@ internal sealed class DebExtractor
         if (parts.Count == 0)
         {
             // The "./" root entry: dpkg-deb -x gives the target directory the root's mode and time.
-            _directories.Add(new DeferredDirectory(_rootBytes, _root, entry));
+            _directories.Add(new DelayedDirectory(_rootBytes, _root, TarName(entry), entry));
             return;
         }
         byte[] target = Below(parts, parts.Count);
@@ -91,13 +255,18 @@ internal sealed class DebExtractor
                     ByteNamedFiles.RemoveNonDirectory(target, where);
                     ByteNamedFiles.CreateDirectory(target, where);
                 }
-                _directories.Add(new DeferredDirectory(target, shown, entry));
+                _directories.Add(new DelayedDirectory(target, shown, TarName(entry), entry));
                 return;
             case TarEntryType.SymbolicLink:
                 RefuseData(entry, shown, "symlink");
                 if (entry.RawLinkName.IsEmpty)
                 {
                     throw Refuse(shown, "it is a symlink with an empty target");
+                }
+                if (entry.RawLinkName.Span[0] == (byte)'/' || ContainsDotDot(entry.RawLinkName.Span))
+                {
+                    CreatePlaceholder(target, shown, entry, entry.RawLinkName.ToArray(), isSymlink: true, after: null);
+                    return;
                 }
                 ByteNamedFiles.RemoveNonDirectory(target, where);
                 ByteNamedFiles.CreateSymbolicLink(target, entry.RawLinkName.Span, where);
@@ -113,8 +282,15 @@ internal sealed class DebExtractor
                 // link(2) does not follow a final symlink (a hard link to a symlink is legal), but
                 // the directories on the way to the target must not be symlinks.
                 EnsureNoSymlinkOnPath(linkParts, linkParts.Count - 1, shown);
+                byte[] existing = Below(linkParts, linkParts.Count);
+                if (DelayedLinkAt(existing, where) is { } delayed)
+                {
+                    // A second name for a link not made yet: it waits too, and is linked to it after.
+                    CreatePlaceholder(target, shown, entry, existing, isSymlink: false, after: delayed);
+                    return;
+                }
                 ByteNamedFiles.RemoveNonDirectory(target, where);
-                ByteNamedFiles.CreateHardLink(target, Below(linkParts, linkParts.Count), where);
+                ByteNamedFiles.CreateHardLink(target, existing, where);
                 return;
             case TarEntryType.Fifo:
                 RefuseData(entry, shown, "FIFO");
@@ -122,7 +298,10 @@ internal sealed class DebExtractor
                 ByteNamedFiles.CreateFifo(target, where);
                 break;
             case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                throw new InvalidPackageException($"{_displayName}: cannot extract '{shown}': device files are not supported");
+                // As GNU tar: made when the process may (root), a failure otherwise.
+                ByteNamedFiles.RemoveNonDirectory(target, where);
+                ByteNamedFiles.CreateDevice(target, entry.EntryType == TarEntryType.BlockDevice, entry.DeviceMajor, entry.DeviceMinor, where);
+                break;
             case TarEntryType.Other when entry.TypeFlag == (byte)'V':
                 // A volume label names the archive, not a file: GNU tar creates nothing for it.
                 return;

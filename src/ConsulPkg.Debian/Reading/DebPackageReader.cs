@@ -576,9 +576,14 @@ public sealed class DebPackageReader : IDisposable
         if (_ar is null)
         {
             long length = (_declaredSize ?? -1) - ControlMemberSize - _oldFormatHeaderLength;
+            if (_declaredSize is not null && length < 0)
+            {
+                // dpkg-deb computes the data member's size from fstat's, which a pipe does not have: it fails.
+                throw Error("an old-format package's data cannot be read from a pipe: its size is computed from the file's");
+            }
             var member = new PackageMember("data.tar.gz", Math.Max(length, 0), CompressionFormat.Gzip);
             _members.Add(member);
-            // A pipe has no size to compute the member's from: it then runs to the end, as in dpkg-deb.
+            // Without a declared size (a library caller's unseekable stream) the member runs to the end.
             Stream data = _declaredSize is not null && length >= 0
                 ? new BoundedReadStream(_stream, length, $"{DisplayName}: truncated data member (the file ends before its declared size)")
                 : _stream;
