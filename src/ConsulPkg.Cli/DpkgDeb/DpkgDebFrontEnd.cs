@@ -373,7 +373,19 @@ internal sealed class DpkgDebFrontEnd
         return control;
     }
 
-    private DebPackageReader Open(string deb) => PackageFile.Open(deb, _context);
+    /// <summary>Opens the package; what GNU tar would warn about while reading it goes to standard error, as under dpkg-deb.</summary>
+    private DebPackageReader Open(string deb)
+    {
+        DebPackageReader reader = PackageFile.Open(deb, _context);
+        reader.TarWarning = message =>
+        {
+            _output.Flush();
+            _error.WriteLine($"tar: {message}");
+        };
+        reader.KnownUser = name => Accounts().FindUserId(name) is not null;
+        reader.KnownGroup = name => Accounts().FindGroupId(name) is not null;
+        return reader;
+    }
 
     private string NativeArchitecture => _context.HostArchitecture ?? "amd64";
 

@@ -68,7 +68,8 @@ internal static class TarNumber
 
     /// <summary>
     /// Reads a field as GNU tar does: base-256 when the first byte has its high bit set (0x80
-    /// positive, 0xff negative), else octal after optional leading spaces, ended by NUL or space.
+    /// positive, 0xff negative), else octal after an optional NUL and leading white space, ended
+    /// by NUL or white space; a field of only blanks is invalid, one that starts with NUL is 0.
     /// </summary>
     public static TarNumberStatus TryParse(ReadOnlySpan<byte> field, out long value)
     {
@@ -89,9 +90,19 @@ internal static class TarNumber
             return TarNumberStatus.Ok;
         }
 
-        int p = 0;
-        while (p < field.Length && field[p] == (byte)' ')
+        // GNU tar's from_header: one leading NUL is skipped (a buggy writer's overflow), then
+        // white space; a field of nothing but that is "blanks where a number was expected".
+        int p = field.Length > 0 && field[0] == 0 ? 1 : 0;
+        while (true)
         {
+            if (p == field.Length)
+            {
+                return TarNumberStatus.Invalid;
+            }
+            if (field[p] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r'))
+            {
+                break;
+            }
             p++;
         }
         int start = p;
@@ -104,7 +115,7 @@ internal static class TarNumber
             }
             octal = (octal << 3) | (uint)(field[p] - '0');
         }
-        if (p < field.Length && field[p] != 0 && field[p] != (byte)' ')
+        if (p < field.Length && field[p] != 0 && field[p] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r'))
         {
             return TarNumberStatus.Invalid;
         }

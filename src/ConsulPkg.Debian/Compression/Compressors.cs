@@ -48,16 +48,25 @@ public static class Compressors
     /// <paramref name="input"/> open. Corrupt or truncated data raises
     /// <see cref="InvalidDataException"/> when it is read.
     /// </summary>
-    public static Stream OpenDecompressor(Stream input, CompressionFormat format)
+    /// <param name="input">The compressed bytes.</param>
+    /// <param name="format">Their format.</param>
+    /// <param name="asDpkg">
+    /// Read as dpkg's own decompressors read a package member (lib/dpkg/compress.c): xz and zstd
+    /// stop after their first stream or frame and ignore what follows, zstd input that ends
+    /// inside its frame ends the data there without complaint, and gzip input that is not gzip
+    /// passes through unchanged (zlib's gzread). Otherwise concatenated streams are read and a
+    /// truncated or foreign one is an error, as the xz, zstd and gzip tools do.
+    /// </param>
+    public static Stream OpenDecompressor(Stream input, CompressionFormat format, bool asDpkg = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         return format switch
         {
             CompressionFormat.None => new NonClosingStream(input),
-            CompressionFormat.Gzip => new GzipDecoderStream(input),
-            CompressionFormat.Xz => new LzmaDecoderStream(input, alone: false),
+            CompressionFormat.Gzip => new GzipDecoderStream(input, transparent: asDpkg),
+            CompressionFormat.Xz => new LzmaDecoderStream(input, alone: false, concatenated: !asDpkg),
             CompressionFormat.Lzma => new LzmaDecoderStream(input, alone: true),
-            CompressionFormat.Zstd => new ZstdDecoderStream(input),
+            CompressionFormat.Zstd => new ZstdDecoderStream(input, firstFrameOnly: asDpkg),
             CompressionFormat.Bzip2 => new Bzip2DecoderStream(input),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown compression"),
         };

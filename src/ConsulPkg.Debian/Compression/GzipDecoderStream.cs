@@ -18,9 +18,23 @@ internal sealed unsafe class GzipDecoderStream : NativeDecoderStream
     /// <summary>True between members: after a member's trailer, before deciding whether another follows.</summary>
     private bool _betweenMembers;
 
-    public GzipDecoderStream(Stream input)
+    /// <summary>zlib's gzread mode: input that does not start with a gzip member is passed through as it is (an empty input is empty).</summary>
+    private readonly bool _transparent;
+
+    /// <summary>Whether the input turned out not to be gzip and is being copied (transparent mode only).</summary>
+    private bool _copying;
+
+    private bool _started;
+
+    /// <param name="input">The compressed stream.</param>
+    /// <param name="transparent">
+    /// Read as zlib's gzread reads (and so dpkg): input that is not gzip at all is returned
+    /// unchanged, and empty input is empty. Otherwise both are errors, as for gzip -d.
+    /// </param>
+    public GzipDecoderStream(Stream input, bool transparent = false)
         : base(input, InBufferSize)
     {
+        _transparent = transparent;
         int ret = LibZ.InflateInit2(_strm, LibZ.GzipWindowBits, LibZ.ZlibVersion(), sizeof(LibZ.ZStream));
         if (ret != LibZ.Ok)
         {
@@ -29,10 +43,31 @@ internal sealed unsafe class GzipDecoderStream : NativeDecoderStream
         }
     }
 
-    protected override bool BeforeDecode() => !_betweenMembers || StartNextMember();
+    protected override bool BeforeDecode()
+    {
+        if (_transparent && !_started)
+        {
+            _started = true;
+            ReadOnlySpan<byte> first = PeekInput(2);
+            if (first.IsEmpty)
+            {
+                return false;
+            }
+            _copying = first.Length < 2 || first[0] != 0x1F || first[1] != 0x8B;
+        }
+        return !_betweenMembers || StartNextMember();
+    }
 
     protected override bool Decode(byte* input, int available, byte* output, int outputLength, out int consumed, out int produced)
     {
+        if (_copying)
+        {
+            int n = Math.Min(available, outputLength);
+            Buffer.MemoryCopy(input, output, outputLength, n);
+            consumed = produced = n;
+            return n == 0 && InputEnded;
+        }
+
         LibZ.ZStream* strm = _strm.Stream;
         strm->NextIn = input;
         strm->AvailIn = (uint)available;

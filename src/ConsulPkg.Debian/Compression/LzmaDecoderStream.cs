@@ -3,7 +3,7 @@ using ConsulPkg.Debian.Interop;
 namespace ConsulPkg.Debian.Compression;
 
 /// <summary>
-/// Reads an .xz stream (concatenated streams accepted, as xz and dpkg accept them) or a legacy
+/// Reads an .xz stream (concatenated streams accepted, as xz accepts them, or only the first, as dpkg reads them) or a legacy
 /// .lzma ("LZMA alone") stream through liblzma. Memory is capped by <see cref="MemoryLimit"/>,
 /// so a header that claims a huge dictionary is refused instead of allocated. Truncated or
 /// corrupt input raises <see cref="InvalidDataException"/>; disposing leaves the input open.
@@ -21,13 +21,16 @@ internal sealed unsafe class LzmaDecoderStream : NativeDecoderStream
     private readonly string _formatName;
     private readonly LzmaStreamHandle _strm = new();
 
-    public LzmaDecoderStream(Stream input, bool alone)
+    /// <param name="input">The compressed stream.</param>
+    /// <param name="alone">The legacy .lzma format rather than .xz.</param>
+    /// <param name="concatenated">Read .xz streams one after the other (as the xz tool does); false: the first only, ignoring what follows (as dpkg does).</param>
+    public LzmaDecoderStream(Stream input, bool alone, bool concatenated = true)
         : base(input, InBufferSize)
     {
         _formatName = alone ? "lzma" : "xz";
         int ret = alone
             ? LibLzma.AloneDecoder(_strm, MemoryLimit)
-            : LibLzma.StreamDecoder(_strm, MemoryLimit, LibLzma.Concatenated);
+            : LibLzma.StreamDecoder(_strm, MemoryLimit, concatenated ? LibLzma.Concatenated : 0);
         if (ret != LibLzma.Ok)
         {
             _strm.Dispose();

@@ -20,9 +20,18 @@ internal sealed unsafe class ZstdDecoderStream : NativeDecoderStream
     /// <summary>The last hint from ZSTD_decompressStream: 0 means a frame was completely decoded.</summary>
     private nuint _lastHint = 1;
 
-    public ZstdDecoderStream(Stream input)
+    private readonly bool _firstFrameOnly;
+
+    /// <param name="input">The compressed stream.</param>
+    /// <param name="firstFrameOnly">
+    /// As dpkg reads zstd: the first frame only, what follows ignored, and input that ends inside
+    /// the frame simply ends the data. Otherwise frames are read one after the other and a
+    /// truncated one is an error, as the zstd tool does.
+    /// </param>
+    public ZstdDecoderStream(Stream input, bool firstFrameOnly = false)
         : base(input, InBufferSize)
     {
+        _firstFrameOnly = firstFrameOnly;
         _dctx = LibZstd.CreateDCtx();
         if (_dctx.IsInvalid)
         {
@@ -49,6 +58,11 @@ internal sealed unsafe class ZstdDecoderStream : NativeDecoderStream
 
         consumed = (int)inBuffer.Pos;
         produced = (int)outBuffer.Pos;
+        if (_firstFrameOnly && (ret == 0 || (produced == 0 && consumed == 0 && InputEnded)))
+        {
+            // dpkg's filter_zstd stops when a frame is complete or when its input has run out.
+            return true;
+        }
         if (produced == 0 && consumed == 0 && InputEnded)
         {
             // Nothing left to read and no progress: either the last frame ended cleanly (the

@@ -118,16 +118,19 @@ internal static unsafe class ByteNamedFiles
     /// Sets the mtime (atime: now) without following a symlink. Any 64-bit time is accepted: the
     /// kernel clamps it to what the file system can store, as it does for GNU tar.
     /// </summary>
-    public static void SetModificationTime(ReadOnlySpan<byte> path, long seconds, Func<string> shown)
+    public static void SetModificationTime(ReadOnlySpan<byte> path, long seconds, Func<string> shown, int nanoseconds = 0)
     {
-        long* times = stackalloc long[4] { 0, LibC.UtimeNow, seconds, 0 };
+        long* times = stackalloc long[4] { 0, LibC.UtimeNow, seconds, nanoseconds };
         fixed (byte* p = LibC.Terminated(path))
         {
             Check(LibC.UtimensAt(LibC.AtFdCwd, p, times, LibC.AtSymlinkNoFollow), "cannot set the time of", shown);
         }
     }
 
-    /// <summary>Removes a non-directory if one is there; refuses a directory; nothing there is fine.</summary>
+    /// <summary>
+    /// Removes a non-directory if one is there, or an empty directory (GNU tar makes way for a
+    /// file so); refuses a directory with something in it; nothing there is fine.
+    /// </summary>
     public static void RemoveNonDirectory(ReadOnlySpan<byte> path, Func<string> shown)
     {
         int result;
@@ -144,9 +147,18 @@ internal static unsafe class ByteNamedFiles
         {
             return;
         }
-        throw errno == LibC.EIsDir
-            ? new IOException($"'{shown()}' exists as a directory")
-            : Failure("cannot remove", shown(), errno);
+        if (errno == LibC.EIsDir)
+        {
+            fixed (byte* p = LibC.Terminated(path))
+            {
+                if (LibC.RmDir(p) == 0)
+                {
+                    return;
+                }
+            }
+            throw new IOException($"'{shown()}' exists as a directory that is not empty");
+        }
+        throw Failure("cannot remove", shown(), errno);
     }
 
     private static void Check(int result, string what, Func<string> shown)

@@ -46,7 +46,7 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
         int result;
         fixed (byte* p = LibC.Terminated(path))
         {
-            result = LibC.Statx(LibC.AtFdCwd, p, followSymlink ? 0 : LibC.AtSymlinkNoFollow, StatxBuffer.BasicStats, &stx);
+            result = LibC.Statx(LibC.AtFdCwd, p, followSymlink ? 0 : LibC.AtSymlinkNoFollow, StatxBuffer.BasicStats | StatxBuffer.BirthTimeMask, &stx);
         }
         if (result != 0)
         {
@@ -67,7 +67,7 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
         {
             handle.DangerousAddRef(ref added);
             byte empty = 0;
-            if (LibC.Statx((int)handle.DangerousGetHandle(), &empty, LibC.AtEmptyPath, StatxBuffer.BasicStats, &stx) != 0)
+            if (LibC.Statx((int)handle.DangerousGetHandle(), &empty, LibC.AtEmptyPath, StatxBuffer.BasicStats | StatxBuffer.BirthTimeMask, &stx) != 0)
             {
                 throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()).ToLowerInvariant());
             }
@@ -103,8 +103,12 @@ public readonly record struct FileStatus(UnixFileType Type, int Mode, long Size,
             Gid = stx.Gid,
             DeviceMajor = stx.RdevMajor,
             DeviceMinor = stx.RdevMinor,
+            BirthTime = (stx.Mask & StatxBuffer.BirthTimeMask) != 0 ? (stx.BirthTime.Seconds * 1_000_000_000L) + stx.BirthTime.Nanoseconds : 0,
         };
     }
+
+    /// <summary>When the file was created, in nanoseconds since the epoch; 0 where the file system does not say.</summary>
+    public long BirthTime { get; init; }
 
     /// <summary>For a character or block device, the device it stands for: its major number.</summary>
     public uint DeviceMajor { get; init; }

@@ -116,6 +116,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "umask")]
     internal static partial uint Umask(uint mask);
 
+    [LibraryImport(Library, EntryPoint = "rmdir", SetLastError = true)]
+    internal static partial int RmDir(byte* path);
+
     [LibraryImport(Library, EntryPoint = "unlink", SetLastError = true)]
     internal static partial int Unlink(byte* path);
 

@@ -13,6 +13,9 @@ internal struct StatxBuffer
     /// <summary>STATX_BASIC_STATS: type, mode, link count, owner, times, inode, size, blocks.</summary>
     internal const uint BasicStats = 0x7ff;
 
+    /// <summary>STATX_BTIME: the birth time, asked for beside the basic stats where the file system keeps it.</summary>
+    internal const uint BirthTimeMask = 0x800;
+
     /// <summary>The S_IFMT bits of <see cref="Mode"/>, and the values they take.</summary>
     internal const int TypeMask = 0xF000;
     internal const int TypeFifo = 0x1000, TypeCharacterDevice = 0x2000, TypeDirectory = 0x4000, TypeBlockDevice = 0x6000;

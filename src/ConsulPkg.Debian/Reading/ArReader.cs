@@ -162,6 +162,10 @@ public sealed class ArReader
         return Encoding.Latin1.GetString(field[..end]);
     }
 
+    /// <summary>
+    /// dpkg_ar_member_get_size: leading spaces, then digits up to the first space (what follows
+    /// it is not looked at); anything else before it is an error. A blank field is 0, as in dpkg.
+    /// </summary>
     private long ParseSize(ReadOnlySpan<byte> field, string name)
     {
         int i = 0;
@@ -170,7 +174,6 @@ public sealed class ArReader
             i++;
         }
         long size = 0;
-        int digits = 0;
         for (; i < field.Length && field[i] != (byte)' '; i++)
         {
             byte c = field[i];
@@ -179,18 +182,6 @@ public sealed class ArReader
                 throw Error($"invalid character '{Printable(c)}' in the size of ar member '{name}'");
             }
             size = (size * 10) + (c - '0');
-            digits++;
-        }
-        for (; i < field.Length; i++)
-        {
-            if (field[i] != (byte)' ')
-            {
-                throw Error($"invalid character '{Printable(field[i])}' in the size of ar member '{name}'");
-            }
-        }
-        if (digits == 0)
-        {
-            throw Error($"empty size field in ar member '{name}'");
         }
         return size;
     }

@@ -94,19 +94,23 @@ public sealed class ContentsFormatter
         ArgumentNullException.ThrowIfNull(output);
         _line.ResetWrittenCount();
 
-        string user = entry.UserName.Length > 0 ? entry.UserName : entry.Uid.ToString(CultureInfo.InvariantCulture);
-        string group = entry.GroupName.Length > 0 ? entry.GroupName : entry.Gid.ToString(CultureInfo.InvariantCulture);
+        // Owner names are printed as the bytes they are, numbers where there is no name.
+        byte[] user = entry.RawUserName.Length > 0 ? entry.RawUserName.ToArray() : Encoding.ASCII.GetBytes(entry.Uid.ToString(CultureInfo.InvariantCulture));
+        byte[] group = entry.RawGroupName.Length > 0 ? entry.RawGroupName.ToArray() : Encoding.ASCII.GetBytes(entry.Gid.ToString(CultureInfo.InvariantCulture));
         string size = entry.EntryType is TarEntryType.CharacterDevice or TarEntryType.BlockDevice
             ? string.Create(CultureInfo.InvariantCulture, $"{entry.DeviceMajor},{entry.DeviceMinor}")
             : entry.Size.ToString(CultureInfo.InvariantCulture);
-        int pad = Encoding.UTF8.GetByteCount(user) + 1 + Encoding.UTF8.GetByteCount(group) + 1 + size.Length;
+        int pad = user.Length + 1 + group.Length + 1 + size.Length;
         _ownerSizeWidth = Math.Max(_ownerSizeWidth, pad);
         string date = FormatDate(entry.ModificationTime);
         _dateWidth = Math.Max(_dateWidth, date.Length);
 
-        var text = new StringBuilder(96);
-        text.Append(ModeString(entry)).Append(' ').Append(user).Append('/').Append(group).Append(' ')
-            .Append(' ', _ownerSizeWidth - pad).Append(size).Append(' ')
+        AppendUtf8(ModeString(entry) + " ");
+        _line.Write(user);
+        _line.Write("/"u8);
+        _line.Write(group);
+        var text = new StringBuilder(48);
+        text.Append(' ').Append(' ', _ownerSizeWidth - pad).Append(size).Append(' ')
             .Append(date).Append(' ', _dateWidth - date.Length).Append(' ');
         AppendUtf8(text.ToString());
         TarNameQuoting.Append(_line, entry.RawName.Span, _options.Utf8Names);
@@ -208,8 +212,9 @@ public sealed class ContentsFormatter
             TarEntryType.ContiguousFile => 'C',
             _ => entry.TypeFlag switch
             {
-                // GNU tar lists an old-style sparse file as the regular file it stands for.
-                (byte)'S' => '-',
+                // GNU tar lists an old-style sparse file as the regular file it stands for (a
+                // directory when its name ends in "/", as for regular files).
+                (byte)'S' => entry.RawName.Span.EndsWith("/"u8) ? 'd' : '-',
                 (byte)'V' => 'V',
                 (byte)'M' => 'M',
                 _ => '?',

@@ -121,6 +121,11 @@ public sealed class ControlArchive
         {
             // What the tar under dpkg-deb extracts: a leading "/" or "./" is dropped, not refused.
             List<byte[]> segments = PackagePath.ArchiveSegments(entry.RawName.Span);
+            if (segments.Count == 0 && entry.EntryType != TarEntryType.Directory)
+            {
+                // tar -x would have to make the extraction directory itself a file, and fails.
+                throw new InvalidPackageException($"{displayName}: a member of the control archive that is not a directory names the control area itself");
+            }
             if (segments.Count == 0)
             {
                 continue;

@@ -35,8 +35,12 @@ internal sealed class DebExtractor
     /// <summary>GNU tar's delayed_link list, in the order it applies them.</summary>
     private readonly LinkedList<DelayedLink> _links = new();
 
-    public DebExtractor(string directory, string displayName, ExtractOptions options)
+    private readonly Action<string>? _warning;
+    private bool _contiguousWarned;
+
+    public DebExtractor(string directory, string displayName, ExtractOptions options, Action<string>? warning = null)
     {
+        _warning = warning;
         _root = Path.GetFullPath(directory);
         _rootBytes = Encoding.UTF8.GetBytes(_root);
         _displayName = displayName;
@@ -60,14 +64,17 @@ internal sealed class DebExtractor
     /// puts an empty placeholder file there and makes the link only at the end, so that no later
     /// member can be written through it.
     /// </summary>
-    private sealed class DelayedLink(TarEntry entry, byte[] target, bool isSymlink, ulong device, ulong inode)
+    private sealed class DelayedLink(TarEntry entry, byte[] target, bool isSymlink, FileStatus placeholder)
     {
         public TarEntry Entry { get; } = entry;
         public byte[] Target { get; } = target;
         public bool IsSymlink { get; } = isSymlink;
-        public ulong Device { get; } = device;
-        public ulong Inode { get; } = inode;
         public List<(byte[] Path, string Shown)> Sources { get; } = [];
+
+        /// <summary>Whether a file is still the placeholder made for this link.</summary>
+        public bool IsPlaceholder(FileStatus status) =>
+            status.Type == UnixFileType.Regular && status.Mode == 0 && status.Size == 0
+            && status.Device == placeholder.Device && status.Inode == placeholder.Inode && status.BirthTime == placeholder.BirthTime;
     }
 
     public void Extract(IEnumerable<TarEntry> entries)
@@ -116,12 +123,18 @@ internal sealed class DebExtractor
         }
     }
 
-    /// <summary>tar's test: <paramref name="directory"/> is a proper prefix of <paramref name="name"/> ending at a slash.</summary>
+    /// <summary>
+    /// tar's test: <paramref name="directory"/> is a proper prefix of <paramref name="name"/>
+    /// ending at a slash. The extraction directory itself (".") counts as an ancestor of every
+    /// other name, even one written without "./" in front, as GNU tar 1.34 behaves (observed:
+    /// its "." is restored only at the end).
+    /// </summary>
     private static bool IsAncestor(string directory, string name) =>
-        directory.Length < name.Length && (name[directory.Length] == '/' || (directory.Length > 0 && directory[^1] == '/'))
-        && name.StartsWith(directory, StringComparison.Ordinal);
+        (directory == "." && name.Length > 0 && name != ".")
+        || (directory.Length < name.Length && (name[directory.Length] == '/' || (directory.Length > 0 && directory[^1] == '/'))
+            && name.StartsWith(directory, StringComparison.Ordinal));
 
-    /// <summary>The member's name as GNU tar handles it: its bytes, trailing slashes removed ("./" is ".").</summary>
+    /// <summary>The member's name as GNU tar handles it: its bytes, trailing slashes removed ("./" is "."), "." for an empty one.</summary>
     private static string TarName(TarEntry entry)
     {
         ReadOnlySpan<byte> name = entry.RawName.Span;
@@ -130,7 +143,21 @@ internal sealed class DebExtractor
         {
             end--;
         }
-        return Encoding.Latin1.GetString(name[..end]);
+        return end == 0 ? "." : Encoding.Latin1.GetString(name[..end]);
+    }
+
+    /// <summary>delay_set_stat: a directory already waiting gets the newer member's attributes in its place; another waits on top.</summary>
+    private void Delay(byte[] path, string shown, TarEntry entry)
+    {
+        string name = TarName(entry);
+        int existing = _directories.FindIndex(d => d.Name == name);
+        if (existing >= 0)
+        {
+            DelayedDirectory old = _directories[existing];
+            _directories[existing] = new DelayedDirectory(old.Path, old.Shown, name, entry) { AfterLinks = old.AfterLinks };
+            return;
+        }
+        _directories.Add(new DelayedDirectory(path, shown, name, entry));
     }
 
     /// <summary>Replaces each placeholder with its link (apply_delayed_links), newest first.</summary>
@@ -142,8 +169,9 @@ internal sealed class DebExtractor
             foreach ((byte[] source, string shown) in link.Sources)
             {
                 Func<string> where = () => shown;
-                // A placeholder replaced by a later member is left alone.
-                if (ByteNamedFiles.TryGetStatus(source, where) is not { } status || status.Device != link.Device || status.Inode != link.Inode)
+                // A placeholder replaced by a later member is left alone (a new file may reuse the
+                // inode number: GNU tar compares the birth time too, and this the type and mode 0).
+                if (ByteNamedFiles.TryGetStatus(source, where) is not { } status || !link.IsPlaceholder(status))
                 {
                     continue;
                 }
@@ -159,7 +187,7 @@ internal sealed class DebExtractor
                 else
                 {
                     ByteNamedFiles.CreateSymbolicLink(source, link.Target, where);
-                    ByteNamedFiles.SetModificationTime(source, link.Entry.ModificationTime, where);
+                    ByteNamedFiles.SetModificationTime(source, link.Entry.ModificationTime, where, link.Entry.ModificationNanoseconds);
                     SetOwner(source, link.Entry, where);
                     valid = source;
                 }
@@ -175,7 +203,7 @@ internal sealed class DebExtractor
         ByteNamedFiles.CreateNew(path, where).Dispose();
         ByteNamedFiles.SetMode(path, 0, where);
         FileStatus status = ByteNamedFiles.TryGetStatus(path, where) ?? throw new IOException($"'{shown}' vanished as it was made");
-        var link = new DelayedLink(entry, target, isSymlink, status.Device, status.Inode);
+        var link = new DelayedLink(entry, target, isSymlink, status);
         link.Sources.Add((path, shown));
         if (after is null)
         {
@@ -204,7 +232,7 @@ internal sealed class DebExtractor
         }
         for (LinkedListNode<DelayedLink>? node = _links.First; node is not null; node = node.Next)
         {
-            if (node.Value.Device == status.Device && node.Value.Inode == status.Inode)
+            if (node.Value.IsPlaceholder(status))
             {
                 return node;
             }
@@ -235,19 +263,27 @@ internal sealed class DebExtractor
     {
         string shown = Shown(entry.RawName.Span);
         List<byte[]> parts = MemberComponents(entry.RawName.Span, shown);
+        if (parts.Count == 0 && entry.EntryType != TarEntryType.Directory)
+        {
+            // GNU tar tries to make it "." and fails, as the directory is there.
+            throw Refuse(shown.Length == 0 ? "." : shown, "it names the extraction directory itself");
+        }
         if (parts.Count == 0)
         {
             // The "./" root entry: dpkg-deb -x gives the target directory the root's mode and time.
-            _directories.Add(new DelayedDirectory(_rootBytes, _root, TarName(entry), entry));
+            Delay(_rootBytes, _root, entry);
             return;
         }
         byte[] target = Below(parts, parts.Count);
         Func<string> where = () => shown;
         EnsureParents(parts, shown);
 
+        // GNU tar (prepare_to_extract) makes a contiguous member whose name ends in "/" a directory too.
+        bool directory = entry.EntryType == TarEntryType.Directory
+            || (entry.EntryType == TarEntryType.ContiguousFile && entry.RawName.Span.EndsWith("/"u8));
         switch (entry.EntryType)
         {
-            case TarEntryType.Directory:
+            case TarEntryType.Directory or TarEntryType.ContiguousFile when directory:
                 // A symlink in the way is replaced, never followed (GNU tar does the same unless
                 // told --keep-directory-symlink): chmod and utime must not reach its target.
                 if (ByteNamedFiles.TryGetStatus(target, where) is not { Type: UnixFileType.Directory })
@@ -255,7 +291,7 @@ internal sealed class DebExtractor
                     ByteNamedFiles.RemoveNonDirectory(target, where);
                     ByteNamedFiles.CreateDirectory(target, where);
                 }
-                _directories.Add(new DelayedDirectory(target, shown, TarName(entry), entry));
+                Delay(target, shown, entry);
                 return;
             case TarEntryType.SymbolicLink:
                 RefuseData(entry, shown, "symlink");
@@ -270,7 +306,7 @@ internal sealed class DebExtractor
                 }
                 ByteNamedFiles.RemoveNonDirectory(target, where);
                 ByteNamedFiles.CreateSymbolicLink(target, entry.RawLinkName.Span, where);
-                ByteNamedFiles.SetModificationTime(target, entry.ModificationTime, where);
+                ByteNamedFiles.SetModificationTime(target, entry.ModificationTime, where, entry.ModificationNanoseconds);
                 SetOwner(target, entry, where);
                 return;
             case TarEntryType.HardLink:
@@ -311,7 +347,16 @@ internal sealed class DebExtractor
                 throw Refuse(shown, "GNU sparse files are not supported (dpkg cannot install them either)");
             default:
                 // Regular and contiguous files; GNU tar extracts an unknown type letter as a
-                // regular file too.
+                // regular file too, and says so once for contiguous files.
+                if (entry.EntryType == TarEntryType.ContiguousFile && !_contiguousWarned)
+                {
+                    _contiguousWarned = true;
+                    _warning?.Invoke("Extracting contiguous files as regular files");
+                }
+                else if (entry.EntryType == TarEntryType.Other)
+                {
+                    _warning?.Invoke($"{shown}: Unknown file type '{(char)entry.TypeFlag}', extracted as normal file");
+                }
                 ByteNamedFiles.RemoveNonDirectory(target, where);
                 using (FileStream file = ByteNamedFiles.CreateNew(target, where))
                 {
@@ -325,7 +370,7 @@ internal sealed class DebExtractor
     /// <summary>GNU tar's set_stat: the time, then the owner (which may clear setuid bits), then the mode.</summary>
     private void SetAttributes(byte[] path, TarEntry entry, Func<string> where)
     {
-        ByteNamedFiles.SetModificationTime(path, entry.ModificationTime, where);
+        ByteNamedFiles.SetModificationTime(path, entry.ModificationTime, where, entry.ModificationNanoseconds);
         SetOwner(path, entry, where);
         int mode = _options.PreservePermissions ? entry.Mode : entry.Mode & 0x1ff & ~_options.Umask;
         ByteNamedFiles.SetMode(path, mode, where);
@@ -337,8 +382,10 @@ internal sealed class DebExtractor
         {
             return;
         }
-        long uid = (entry.UserName.Length > 0 ? _options.LocalUserId!(entry.UserName) : null) ?? entry.Uid;
-        long gid = (entry.GroupName.Length > 0 ? _options.LocalGroupId!(entry.GroupName) : null) ?? entry.Gid;
+        string user = Encoding.UTF8.GetString(entry.HeaderUserName.Span);
+        string group = Encoding.UTF8.GetString(entry.HeaderGroupName.Span);
+        long uid = (user.Length > 0 ? _options.LocalUserId!(user) : null) ?? entry.Uid;
+        long gid = (group.Length > 0 ? _options.LocalGroupId!(group) : null) ?? entry.Gid;
         ByteNamedFiles.SetOwner(path, uid, gid, where);
     }
 
@@ -397,21 +444,30 @@ internal sealed class DebExtractor
                     throw SymlinkOnPath(parts, i, shown);
                 case { Type: UnixFileType.Directory }:
                     break;
+                case { Type: UnixFileType.Regular } when DelayedLinkAt(path, where) is not null:
+                    // The placeholder of a symlink made at the end: writing below it would go through the link.
+                    throw SymlinkOnPath(parts, i, shown);
                 default:
                     throw new IOException($"'{where()}' is in the way of '{shown}' and is not a directory");
             }
         }
     }
 
-    /// <summary>Refuses when any of the first <paramref name="count"/> components is a symlink.</summary>
+    /// <summary>Refuses when any of the first <paramref name="count"/> components is a symlink (or the placeholder of one).</summary>
     private void EnsureNoSymlinkOnPath(List<byte[]> parts, int count, string shown)
     {
         for (int i = 1; i <= count; i++)
         {
             byte[] path = Below(parts, i);
-            if (ByteNamedFiles.TryGetStatus(path, () => shown) is { Type: UnixFileType.Symlink })
+            FileStatus? status = ByteNamedFiles.TryGetStatus(path, () => shown);
+            if (status is { Type: UnixFileType.Symlink } || (status is { Type: UnixFileType.Regular } && DelayedLinkAt(path, () => shown) is not null))
             {
                 throw SymlinkOnPath(parts, i, shown);
+            }
+            if (status is not { Type: UnixFileType.Directory })
+            {
+                // Nothing further along can exist; link(2) will say what is wrong.
+                return;
             }
         }
     }

@@ -139,6 +139,21 @@ public sealed class DebPackageReader : IDisposable
     /// <summary>How errors name the package.</summary>
     public string DisplayName { get; }
 
+    /// <summary>
+    /// Receives what GNU tar would warn about while dpkg-deb has it read a member (a name
+    /// stripped of a leading "/" or "..", an empty name, a lone zero block), in its words.
+    /// </summary>
+    public Action<string>? TarWarning { get; set; }
+
+    /// <summary>
+    /// Whether this host has a user of a name: GNU tar reads an entry's owner number only when
+    /// it has not, so a damaged number beside a known name is no error. Null: every number is read.
+    /// </summary>
+    public Func<string, bool>? KnownUser { get; set; }
+
+    /// <summary>The same for groups.</summary>
+    public Func<string, bool>? KnownGroup { get; set; }
+
     /// <summary>The format version, e.g. (2, 0); (0, 939000) for the old format.</summary>
     public (int Major, int Minor) FormatVersion { get; }
 
@@ -276,7 +291,7 @@ public sealed class DebPackageReader : IDisposable
             using Stream decompressed = OpenDecompressor(data, member.Compression!.Value, where, member.Name);
             using var buffered = new BufferedStream(decompressed, 1 << 16);
             var guarded = new DecompressionGuard(buffered, where, member.Name);
-            var tar = new TarReader(guarded, where, member.Name);
+            var tar = new TarReader(guarded, where, member.Name, TarWarning, KnownUser, KnownGroup);
             while (tar.GetNextEntry() is { } entry)
             {
                 yield return entry;
@@ -319,7 +334,7 @@ public sealed class DebPackageReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(options);
-        new DebExtractor(directory, DisplayName, options).Extract(ReadDataEntries());
+        new DebExtractor(directory, DisplayName, options, TarWarning).Extract(ReadDataEntries());
     }
 
     /// <summary>Extracts the control member into <paramref name="directory"/> like <c>dpkg-deb -e</c>.</summary>
@@ -332,7 +347,7 @@ public sealed class DebPackageReader : IDisposable
         using (Stream decompressed = OpenDecompressor(_controlData, ControlCompression, where, ControlMemberName))
         {
             var guarded = new DecompressionGuard(decompressed, where, ControlMemberName);
-            new DebExtractor(directory, DisplayName, options).Extract(Entries(new TarReader(guarded, where, ControlMemberName)));
+            new DebExtractor(directory, DisplayName, options, TarWarning).Extract(Entries(new TarReader(guarded, where, ControlMemberName, TarWarning, KnownUser, KnownGroup)));
             StreamSkipper.Skip(guarded, long.MaxValue);
         }
         FinishControlMember();
@@ -536,14 +551,10 @@ public sealed class DebPackageReader : IDisposable
 
     private ControlArchive ReadControlArchive(Predicate<string>? keep)
     {
-        if (ControlMemberSize == 0)
-        {
-            throw Error($"zero-sized tar member '{ControlMemberName}'");
-        }
         string where = $"{DisplayName}: {ControlMemberName}";
         using Stream decompressed = OpenDecompressor(_controlData, ControlCompression, where, ControlMemberName);
         var guarded = new DecompressionGuard(decompressed, where, ControlMemberName);
-        ControlArchive control = ControlArchive.Read(new TarReader(guarded, where, ControlMemberName), where, keep);
+        ControlArchive control = ControlArchive.Read(new TarReader(guarded, where, ControlMemberName, TarWarning, KnownUser, KnownGroup), where, keep);
         StreamSkipper.Skip(guarded, long.MaxValue);
         return control;
     }
@@ -592,10 +603,6 @@ public sealed class DebPackageReader : IDisposable
         ArMember found = FindDataMember();
         var dataMember = new PackageMember(found.Name, found.Size, FormatFromSuffix(found.Name, found.Name[DataMemberPrefix.Length..]));
         _members.Add(dataMember);
-        if (found.Size == 0)
-        {
-            throw Error($"zero-sized tar member '{found.Name}'");
-        }
         return (found.Data, dataMember, () => { ((BoundedReadStream)found.Data).SkipToEnd(); ReadTrailingMembers(); });
     }
 
@@ -659,7 +666,7 @@ public sealed class DebPackageReader : IDisposable
     {
         try
         {
-            return Compressors.OpenDecompressor(data, format);
+            return Compressors.OpenDecompressor(data, format, asDpkg: true);
         }
         catch (NotSupportedException e)
         {

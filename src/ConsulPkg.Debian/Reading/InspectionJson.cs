@@ -131,8 +131,8 @@ public static class InspectionJson
         json.WriteString("mode", Octal(entry.Mode));
         json.WriteNumber("uid", entry.Uid);
         json.WriteNumber("gid", entry.Gid);
-        json.WriteString("owner", entry.UserName);
-        json.WriteString("group", entry.GroupName);
+        Text(json, "owner", entry.RawUserName.Span);
+        Text(json, "group", entry.RawGroupName.Span);
         json.WriteNumber("size", entry.EntryType is TarEntryType.HardLink ? 0 : entry.Size);
         json.WriteNumber("mtime", entry.ModificationTime);
         if (entry.EntryType == TarEntryType.SymbolicLink)

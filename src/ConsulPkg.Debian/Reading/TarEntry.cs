@@ -58,17 +58,35 @@ public sealed class TarEntry
 
     public long Gid { get; internal set; }
 
-    /// <summary>Owner name; empty when the archive does not carry one.</summary>
-    public string UserName { get; internal set; } = "";
+    /// <summary>Owner name read as UTF-8; empty when the archive does not carry one.</summary>
+    public string UserName => Encoding.UTF8.GetString(RawUserName.Span);
 
-    /// <summary>Group name; empty when the archive does not carry one.</summary>
-    public string GroupName { get; internal set; } = "";
+    /// <summary>Group name read as UTF-8; empty when the archive does not carry one.</summary>
+    public string GroupName => Encoding.UTF8.GetString(RawGroupName.Span);
+
+    /// <summary>The owner name's bytes, which GNU tar's listing prints as they are.</summary>
+    public ReadOnlyMemory<byte> RawUserName { get; internal set; } = Array.Empty<byte>();
+
+    /// <summary>The group name's bytes.</summary>
+    public ReadOnlyMemory<byte> RawGroupName { get; internal set; } = Array.Empty<byte>();
+
+    /// <summary>
+    /// The owner name in the header itself (a pax record's is for display only): the name GNU
+    /// tar gives a file to when extracting as root, if this host has such a user.
+    /// </summary>
+    public ReadOnlyMemory<byte> HeaderUserName { get; internal set; } = Array.Empty<byte>();
+
+    /// <summary>The group name in the header itself.</summary>
+    public ReadOnlyMemory<byte> HeaderGroupName { get; internal set; } = Array.Empty<byte>();
 
     /// <summary>Size of the entry's data in the archive.</summary>
     public long Size { get; internal set; }
 
     /// <summary>Modification time in whole seconds since the epoch.</summary>
     public long ModificationTime { get; internal set; }
+
+    /// <summary>The fraction of a second of a pax mtime, in nanoseconds (0 for a plain header).</summary>
+    public int ModificationNanoseconds { get; internal set; }
 
     public int DeviceMajor { get; internal set; }
 

@@ -26,11 +26,20 @@ public sealed class TarReader
     private readonly string _displayName;
     private readonly string? _member;
     private readonly byte[] _header = new byte[BlockSize];
-    /// <summary>The pax keywords the reader uses; any other record is parsed and dropped.</summary>
+    /// <summary>The pax keywords the reader uses; any other record is checked and dropped.</summary>
     private static readonly string[] KeptPaxKeys = ["path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime"];
 
     private readonly Dictionary<string, byte[]> _globalPax = new(StringComparer.Ordinal);
+    private readonly Action<string>? _warning;
+    private readonly Func<string, bool>? _knownUser;
+    private readonly Func<string, bool>? _knownGroup;
+
+    /// <summary>The leading prefixes already warned about, for member names and for hard-link targets (tar warns once per prefix).</summary>
+    private readonly HashSet<string>[] _strippedPrefixes = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
     private byte[] _extension = new byte[BlockSize];
+
+    /// <summary>The latest 'x' header's records, kept (in one reused buffer) until the entry they describe.</summary>
+    private byte[] _paxRecords = new byte[BlockSize];
     private TarEntry? _current;
     private long _currentPadding;
     private bool _ended;
@@ -42,9 +51,16 @@ public sealed class TarReader
     /// <param name="stream">The (decompressed) tar stream. Not disposed by the reader.</param>
     /// <param name="displayName">How error messages name the archive, e.g. "foo.deb: data.tar.gz".</param>
     /// <param name="member">The ar member holding the archive, for <see cref="InvalidPackageException.Member"/>.</param>
-    public TarReader(Stream stream, string displayName, string? member = null)
+    /// <param name="warning">Receives what GNU tar would warn about on the way (stripped name prefixes, empty names, a lone zero block), in its words.</param>
+    /// <param name="knownUser">Whether this host has a user of a name; GNU tar reads the owner's number only when it has not.</param>
+    /// <param name="knownGroup">The same for groups.</param>
+    public TarReader(Stream stream, string displayName, string? member = null, Action<string>? warning = null,
+        Func<string, bool>? knownUser = null, Func<string, bool>? knownGroup = null)
     {
         _member = member;
+        _warning = warning;
+        _knownUser = knownUser;
+        _knownGroup = knownGroup;
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(displayName);
         _stream = stream;
@@ -62,7 +78,7 @@ public sealed class TarReader
 
         byte[]? longName = null;
         byte[]? longLink = null;
-        Dictionary<string, byte[]>? pax = null;
+        int paxLength = -1;
         while (true)
         {
             if (!ReadHeaderBlock())
@@ -81,17 +97,38 @@ public sealed class TarReader
                     longLink = TrimAtNul(ReadExtension(size, "GNU long link name")).ToArray();
                     continue;
                 case (byte)'x':
-                    pax ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                    ParsePax(ReadExtension(size, "pax header"), pax);
+                    // Decoded with the entry it describes, as GNU tar does: one that no entry
+                    // follows is never read, and a second one replaces the first.
+                    ReadOnlySpan<byte> records = ReadExtension(size, "pax header");
+                    if (_paxRecords.Length < records.Length)
+                    {
+                        _paxRecords = new byte[Math.Max(records.Length, Math.Min(_paxRecords.Length * 2, MaxExtensionSize))];
+                    }
+                    records.CopyTo(_paxRecords);
+                    paxLength = records.Length;
                     continue;
                 case (byte)'g':
                     _globalPax.Clear();
-                    ParsePax(ReadExtension(size, "pax global header"), _globalPax);
+                    ParsePax(ReadExtension(size, "pax global header"), _globalPax, global: true);
                     continue;
                 default:
                     break;
             }
+            Dictionary<string, byte[]>? pax = null;
+            if (paxLength >= 0)
+            {
+                pax = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                ParsePax(_paxRecords.AsSpan(0, paxLength), pax, global: false);
+            }
             TarEntry entry = BuildEntry(flag, size, longName, longLink, pax);
+            if (_warning is not null && flag != (byte)'V')
+            {
+                WarnOfUnsafeName(entry.RawName.Span, linkTarget: false);
+                if (flag == (byte)'1')
+                {
+                    WarnOfUnsafeName(entry.RawLinkName.Span, linkTarget: true);
+                }
+            }
             long dataSize = HasData(entry) ? entry.Size : 0;
             entry.Data = new BoundedReadStream(_stream, dataSize,
                 $"{_displayName}: truncated tar archive (entry '{entry.Name}' declares {dataSize} bytes, the data ends sooner)");
@@ -103,10 +140,12 @@ public sealed class TarReader
 
     /// <summary>
     /// Whether the size field counts data blocks that follow the header. GNU tar ignores it only
-    /// for directories and hard links; a symlink, device or FIFO with a non-zero size is
-    /// followed by that many bytes, which a listing skips (and which extraction refuses).
+    /// for directories and hard links (a GNU dump directory, 'D', carries its listing as data);
+    /// a symlink, device or FIFO with a non-zero size is followed by that many bytes, which a
+    /// listing skips (and which extraction refuses).
     /// </summary>
-    private static bool HasData(TarEntry entry) => entry.EntryType is not (TarEntryType.HardLink or TarEntryType.Directory);
+    private static bool HasData(TarEntry entry) =>
+        entry.TypeFlag == (byte)'D' || entry.EntryType is not (TarEntryType.HardLink or TarEntryType.Directory);
 
     private static long PaddingFor(long size) => (BlockSize - (size % BlockSize)) % BlockSize;
 
@@ -135,6 +174,11 @@ public sealed class TarReader
     {
         int n = StreamSkipper.ReadFully(_stream, _header);
         _blockNumber = _blocksConsumed++;
+        if (n == 0 && _blockNumber == 0)
+        {
+            // Not even one block: GNU tar says "This does not look like a tar archive" and fails.
+            throw Error("empty tar archive (this does not look like a tar archive)");
+        }
         if (n == 0)
         {
             // No end-of-archive blocks: GNU tar accepts this silently, and so do we.
@@ -146,6 +190,17 @@ public sealed class TarReader
         }
         if (!_header.AsSpan().ContainsAnyExcept((byte)0))
         {
+            if (_warning is not null)
+            {
+                // GNU tar reads one more block: a second zero block ends the archive quietly.
+                Span<byte> next = stackalloc byte[BlockSize];
+                int more = StreamSkipper.ReadFully(_stream, next);
+                _blocksConsumed++;
+                if (more < BlockSize || next.ContainsAnyExcept((byte)0))
+                {
+                    _warning(string.Create(CultureInfo.InvariantCulture, $"A lone zero block at {_blockNumber + 1}"));
+                }
+            }
             return false;
         }
         VerifyChecksum();
@@ -166,6 +221,42 @@ public sealed class TarReader
         if (stored != unsignedSum && stored != signedSum)
         {
             throw Error($"corrupt tar header at block {_blockNumber} (checksum {stored} stored, {unsignedSum} computed)");
+        }
+    }
+
+    /// <summary>
+    /// GNU tar's safer_name_suffix warnings: a leading part of "/" and components up to a ".."
+    /// would be removed (once per distinct prefix), and an empty name stands for ".".
+    /// </summary>
+    private void WarnOfUnsafeName(ReadOnlySpan<byte> name, bool linkTarget)
+    {
+        int prefix = 0;
+        for (int p = 0; p < name.Length;)
+        {
+            if (name[p] == (byte)'.' && p + 1 < name.Length && name[p + 1] == (byte)'.' && (p + 2 == name.Length || name[p + 2] == (byte)'/'))
+            {
+                prefix = p + 2;
+            }
+            do
+            {
+                if (name[p++] == (byte)'/')
+                {
+                    break;
+                }
+            }
+            while (p < name.Length);
+        }
+        while (prefix < name.Length && name[prefix] == (byte)'/')
+        {
+            prefix++;
+        }
+        if (prefix > 0 && _strippedPrefixes[linkTarget ? 1 : 0].Add(Encoding.Latin1.GetString(name[..prefix])))
+        {
+            _warning!($"Removing leading `{Encoding.UTF8.GetString(name[..prefix])}' from {(linkTarget ? "hard link targets" : "member names")}");
+        }
+        if (name.IsEmpty)
+        {
+            _warning!($"Substituting `.' for empty {(linkTarget ? "hard link target" : "member name")}");
         }
     }
 
@@ -197,11 +288,15 @@ public sealed class TarReader
         byte[] link = longLink ?? CString(LinkNameOffset, LinkNameLength).ToArray();
 
         bool hasOwnerNames = ustar || _header.AsSpan(MagicOffset, 6).SequenceEqual("ustar "u8);
-        string uname = hasOwnerNames ? Encoding.UTF8.GetString(CString(UnameOffset, UnameLength)) : "";
-        string gname = hasOwnerNames ? Encoding.UTF8.GetString(CString(GnameOffset, GnameLength)) : "";
-        long uid = ParseNumber(UidOffset, UidLength, "uid");
-        long gid = ParseNumber(GidOffset, GidLength, "gid");
+        byte[] uname = hasOwnerNames ? CString(UnameOffset, UnameLength).ToArray() : [];
+        byte[] gname = hasOwnerNames ? CString(GnameOffset, GnameLength).ToArray() : [];
+        byte[] headerUname = uname;
+        byte[] headerGname = gname;
+        // GNU tar reads the numbers only when the names are not this host's (decode_header).
+        long uid = OwnerNumber(UidOffset, UidLength, "uid", uname, _knownUser);
+        long gid = OwnerNumber(GidOffset, GidLength, "gid", gname, _knownGroup);
         long mtime = ParseNumber(MtimeOffset, MtimeLength, "mtime");
+        int nanoseconds = 0;
         int major = 0, minor = 0;
         if (flag is (byte)'3' or (byte)'4')
         {
@@ -218,12 +313,13 @@ public sealed class TarReader
                 {
                     case "path": name = TrimAtNul(value).ToArray(); break;
                     case "linkpath": link = TrimAtNul(value).ToArray(); break;
-                    case "uname": uname = Encoding.UTF8.GetString(TrimAtNul(value)); break;
-                    case "gname": gname = Encoding.UTF8.GetString(TrimAtNul(value)); break;
-                    case "size": size = PaxInteger(key, value); break;
-                    case "uid": uid = PaxInteger(key, value); break;
-                    case "gid": gid = PaxInteger(key, value); break;
-                    case "mtime": mtime = PaxSeconds(value); break;
+                    // A v7 header shows numbers whatever a pax record names (GNU tar's print_header).
+                    case "uname": uname = hasOwnerNames ? TrimAtNul(value).ToArray() : uname; break;
+                    case "gname": gname = hasOwnerNames ? TrimAtNul(value).ToArray() : gname; break;
+                    case "size": size = PaxNumber(key, TrimAtNul(value)); break;
+                    case "uid": uid = PaxNumber(key, TrimAtNul(value)); break;
+                    case "gid": gid = PaxNumber(key, TrimAtNul(value)); break;
+                    case "mtime": (mtime, nanoseconds) = ParseTime(key, TrimAtNul(value)); break;
                     default: break;
                 }
             }
@@ -239,10 +335,13 @@ public sealed class TarReader
             Mode = (int)(ParseNumber(ModeOffset, ModeLength, "mode") & 0xFFFF),
             Uid = uid,
             Gid = gid,
-            UserName = uname,
-            GroupName = gname,
+            HeaderUserName = headerUname,
+            HeaderGroupName = headerGname,
+            RawUserName = uname,
+            RawGroupName = gname,
             Size = size,
             ModificationTime = mtime,
+            ModificationNanoseconds = nanoseconds,
             DeviceMajor = major,
             DeviceMinor = minor,
             ContinuedAt = continuedAt,
@@ -277,14 +376,27 @@ public sealed class TarReader
         return nul < 0 ? data : data[..nul];
     }
 
-    /// <summary>A numeric header field (see <see cref="TarNumber"/>); only size and checksum may not be empty.</summary>
+    /// <summary>An owner's number, which may be garbage when the host knows the owner's name (then -1).</summary>
+    private long OwnerNumber(int offset, int length, string what, byte[] name, Func<string, bool>? known)
+    {
+        // The lookup is made only for a number that does not parse: most entries never need it.
+        if (TarNumber.TryParse(_header.AsSpan(offset, length), out long value) is not (TarNumberStatus.Ok or TarNumberStatus.Empty)
+            && name.Length > 0 && known is not null && known(Encoding.UTF8.GetString(name)))
+        {
+            return -1;
+        }
+        return ParseNumber(offset, length, what);
+    }
+
+    /// <summary>A numeric header field (see <see cref="TarNumber"/>); only the checksum may not be empty.</summary>
     private long ParseNumber(int offset, int length, string what)
     {
         ReadOnlySpan<byte> field = _header.AsSpan(offset, length);
         return TarNumber.TryParse(field, out long value) switch
         {
             TarNumberStatus.Ok => value,
-            TarNumberStatus.Empty when what is not ("size" or "checksum") => value,
+            // GNU tar reads a field that starts with NUL as 0, size included; a checksum never is.
+            TarNumberStatus.Empty when what != "checksum" => value,
             TarNumberStatus.Empty => throw Error($"corrupt tar header at block {_blockNumber} (empty {what} field)"),
             TarNumberStatus.Invalid => throw Error($"corrupt tar header at block {_blockNumber} (invalid {what} field)"),
             _ => throw Error($"{(TarNumber.IsBase256(field) ? "base-256" : "octal")} {what} field out of range at block {_blockNumber}"),
@@ -292,81 +404,139 @@ public sealed class TarReader
     }
 
     /// <summary>
-    /// Parses pax records "LEN key=value\n" into <paramref name="into"/>, keeping only the
-    /// keywords in <see cref="KeptPaxKeys"/>; an empty value deletes.
+    /// Parses pax records "LEN keyword=value\n" as GNU tar's decode_record does, into
+    /// <paramref name="into"/> for the keywords in <see cref="KeptPaxKeys"/>. A malformed record,
+    /// or a time or number out of its range, is an error (GNU tar reports it and fails at the
+    /// end); a keyword tar does not know is warned about in an entry's header and ignored.
     /// </summary>
-    private void ParsePax(ReadOnlySpan<byte> data, Dictionary<string, byte[]> into)
+    private void ParsePax(ReadOnlySpan<byte> data, Dictionary<string, byte[]> into, bool global)
     {
         int pos = 0;
-        while (pos < data.Length)
+        while (true)
         {
-            if (data[pos] == 0)
+            int p = pos;
+            while (p < data.Length && data[p] is (byte)' ' or (byte)'\t')
             {
-                break;
+                p++;
             }
-            int space = data[pos..].IndexOf((byte)' ');
-            if (space < 0 || !int.TryParse(data.Slice(pos, space), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
-                || length <= space || length > data.Length - pos || data[pos + length - 1] != (byte)'\n')
+            if (p >= data.Length || !char.IsAsciiDigit((char)data[p]))
             {
-                throw Error($"malformed pax extended header at block {_blockNumber}");
+                if (p < data.Length && data[p] != 0)
+                {
+                    throw Error($"malformed pax extended header at block {_blockNumber} (missing length)");
+                }
+                return;
             }
-            ReadOnlySpan<byte> record = data.Slice(pos + space + 1, length - space - 2);
-            int equals = record.IndexOf((byte)'=');
-            if (equals < 0)
+            long length = 0;
+            for (; p < data.Length && char.IsAsciiDigit((char)data[p]); p++)
             {
-                throw Error($"malformed pax extended header at block {_blockNumber} (record without '=')");
+                length = length > int.MaxValue ? length : (length * 10) + (data[p] - '0');
             }
-            string? key = KnownPaxKey(record[..equals]);
-            ReadOnlySpan<byte> value = record[(equals + 1)..];
-            if (key is null)
+            if (length > data.Length - pos)
             {
-                // Not used here (atime, comment, vendor records...): nothing to keep.
+                throw Error($"pax extended header length {length} at block {_blockNumber} is out of range");
             }
-            else if (value.IsEmpty)
+            int next = pos + (int)length;
+            int keyword = p;
+            while (keyword < data.Length && data[keyword] is (byte)' ' or (byte)'\t')
             {
-                into.Remove(key);
+                keyword++;
             }
-            else
+            if (keyword == p)
             {
-                into[key] = value.ToArray();
+                throw Error($"malformed pax extended header at block {_blockNumber} (missing blank after length)");
             }
-            pos += length;
+            int equals = TrimAtNul(data[keyword..]).IndexOf((byte)'=');
+            if (equals < 0 || keyword + equals >= next)
+            {
+                throw Error($"malformed pax extended header at block {_blockNumber} (missing equal sign)");
+            }
+            if (data[next - 1] != (byte)'\n')
+            {
+                throw Error($"malformed pax extended header at block {_blockNumber} (missing newline)");
+            }
+            Decode(TrimAtNul(data.Slice(keyword, equals)), data[(keyword + equals + 1)..(next - 1)], into, global);
+            pos = next;
         }
     }
 
-    private static string? KnownPaxKey(ReadOnlySpan<byte> key)
+    /// <summary>decx: checks a record as GNU tar's decoder for its keyword would, and keeps what this reader uses.</summary>
+    private void Decode(ReadOnlySpan<byte> keyword, ReadOnlySpan<byte> value, Dictionary<string, byte[]> into, bool global)
     {
-        foreach (string known in KeptPaxKeys)
+        string name = Encoding.Latin1.GetString(keyword);
+        if (Array.IndexOf(TarPaxKeywords, name) < 0 && !name.StartsWith("SCHILY.xattr", StringComparison.Ordinal))
         {
-            if (Ascii.Equals(key, known))
+            if (!global)
             {
-                return known;
+                _warning?.Invoke($"Ignoring unknown extended header keyword '{Encoding.UTF8.GetString(keyword)}'");
             }
+            return;
         }
-        return null;
+        if (name is "atime" or "ctime" or "mtime")
+        {
+            ParseTime(name, TrimAtNul(value));
+        }
+        else if (Array.IndexOf(NumericPaxKeywords, name) >= 0)
+        {
+            PaxNumber(name, TrimAtNul(value));
+        }
+        if (Array.IndexOf(KeptPaxKeys, name) >= 0)
+        {
+            into[name] = value.ToArray();
+        }
     }
 
-    private long PaxInteger(string key, byte[] value)
+    /// <summary>The keywords GNU tar 1.34 decodes (xheader.c xhdr_tab), besides the SCHILY.xattr prefix.</summary>
+    private static readonly string[] TarPaxKeywords =
+    [
+        "atime", "comment", "charset", "ctime", "gid", "gname", "linkpath", "mtime", "path", "size", "uid", "uname",
+        "GNU.sparse.name", "GNU.sparse.major", "GNU.sparse.minor", "GNU.sparse.realsize", "GNU.sparse.numblocks",
+        "GNU.sparse.size", "GNU.sparse.offset", "GNU.sparse.numbytes", "GNU.sparse.map", "GNU.dumpdir",
+        "GNU.volume.label", "GNU.volume.filename", "GNU.volume.size", "GNU.volume.offset",
+        "RHT.security.selinux", "SCHILY.acl.access", "SCHILY.acl.default",
+    ];
+
+    /// <summary>The keywords whose value GNU tar reads as a non-negative number.</summary>
+    private static readonly string[] NumericPaxKeywords =
+    [
+        "gid", "size", "uid", "GNU.sparse.major", "GNU.sparse.minor", "GNU.sparse.realsize", "GNU.sparse.numblocks",
+        "GNU.sparse.size", "GNU.sparse.offset", "GNU.sparse.numbytes", "GNU.volume.size", "GNU.volume.offset",
+    ];
+
+    /// <summary>decode_num: decimal digits for a value from 0 up to the largest long.</summary>
+    private long PaxNumber(string key, ReadOnlySpan<byte> value)
     {
+        if (value.IsEmpty || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            throw Error(value.Length > 0 && value[0] == (byte)'-' && value[1..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && value.Length > 1
+                ? $"pax extended header {key}={Shown(value.ToArray())} is out of range"
+                : $"invalid pax {key} value '{Shown(value.ToArray())}'");
+        }
         if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long result))
         {
-            throw Error($"invalid pax {key} value '{Shown(value)}'");
+            throw Error($"pax extended header {key}={Shown(value.ToArray())} is out of range");
         }
         return result;
     }
 
-    /// <summary>Pax mtime is decimal seconds with an optional fraction; listings only need whole seconds (floor).</summary>
-    private long PaxSeconds(byte[] value)
+    /// <summary>decode_time: an optional minus, digits, and an optional fraction of digits, the seconds within a long.</summary>
+    private (long Seconds, int Nanoseconds) ParseTime(string key, ReadOnlySpan<byte> value)
     {
-        string text = Encoding.ASCII.GetString(value);
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
-        string whole = dot < 0 ? text : text[..dot];
-        if (!long.TryParse(whole, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds))
+        int start = value.Length > 0 && value[0] == (byte)'-' ? 1 : 0;
+        int dot = value.IndexOf((byte)'.');
+        ReadOnlySpan<byte> whole = dot < 0 ? value[start..] : value[start..dot];
+        ReadOnlySpan<byte> fraction = dot < 0 ? [] : value[(dot + 1)..];
+        if (whole.IsEmpty || whole.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || fraction.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
         {
-            throw Error($"invalid pax mtime value '{Shown(value)}'");
+            throw Error($"invalid pax {key} value '{Shown(value.ToArray())}'");
         }
-        bool fraction = dot >= 0 && text.AsSpan(dot + 1).IndexOfAnyExcept('0') >= 0;
-        return seconds < 0 && fraction ? seconds - 1 : seconds;
+        if (!long.TryParse(value[..(dot < 0 ? value.Length : dot)], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds))
+        {
+            throw Error($"pax extended header {key}={Shown(value.ToArray())} is out of range");
+        }
+        string digits = Encoding.ASCII.GetString(fraction[..Math.Min(9, fraction.Length)]).PadRight(9, '0');
+        int nanoseconds = int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        return start == 1 && nanoseconds > 0 ? (seconds - 1, 1_000_000_000 - nanoseconds) : (seconds, nanoseconds);
     }
 
     /// <summary>A pax value for an error message: at most 40 bytes of it, so one line stays one short line.</summary>

@@ -30,7 +30,8 @@ internal sealed class Mutator(int seed)
 
     public FuzzCase Make(int index)
     {
-        var random = new Random(HashCode.Combine(seed, index) ^ (index * 7919));
+        // Not HashCode.Combine: it is seeded per process, and a case must give the same bytes in every run.
+        var random = new Random(unchecked((seed * 1_000_003) + (index * 7919)));
         var parts = new PackageParts(
             FuzzCorpus.DataTar(), Pick(random, FuzzCorpus.DataFormats),
             FuzzCorpus.ControlTar(), Pick(random, FuzzCorpus.ControlFormats));

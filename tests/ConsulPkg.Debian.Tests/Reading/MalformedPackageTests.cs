@@ -44,8 +44,8 @@ public sealed class MalformedPackageTests
         yield return Case("unknown_control_compression", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.br", Control), ("data.tar", Data)), "unknown compression '.br'");
         yield return Case("bzip2_control", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.bz2", Control), ("data.tar", Data)), "control.tar.bz2");
         yield return Case("unknown_data_compression", Valid(dataName: "data.tar.lz4"), "unknown compression '.lz4'");
-        yield return Case("empty_control_member", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", []), ("data.tar", Data)), "zero-sized tar member 'control.tar.gz'", info: true);
-        yield return Case("empty_data_member", Valid([]), "zero-sized tar member 'data.tar'");
+        yield return Case("empty_control_member", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", []), ("data.tar", Data)), "control.tar.gz: empty tar archive", info: true);
+        yield return Case("empty_data_member", Valid([]), "data.tar: empty tar archive");
         yield return Case("missing_data_member", Deb(("debian-binary", RawAr.DebianBinary), ("control.tar.gz", Control)), "no 'data.tar' member");
         yield return Case("version_3", Deb(("debian-binary", "3.0\n"u8.ToArray()), ("control.tar.gz", Control), ("data.tar", Data)), "format version 3.0 is not supported");
         yield return Case("version_without_newline", Deb(("debian-binary", "2.0"u8.ToArray()), ("control.tar.gz", Control), ("data.tar", Data)), "has no newline");
