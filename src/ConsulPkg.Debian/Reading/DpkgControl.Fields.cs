@@ -129,7 +129,8 @@ public sealed partial class DpkgControl
             case "binary:Package":
                 return NameNonAmbiguous;
             case "binary:Synopsis" or "binary:Summary":
-                string description = Description ?? "(no description available)";
+                // A missing description was made "" by dpkg's parse_ensure_have_field.
+                string description = Description ?? "";
                 int newline = description.IndexOf('\n', StringComparison.Ordinal);
                 return newline < 0 ? description : description[..newline];
             case "source:Package":

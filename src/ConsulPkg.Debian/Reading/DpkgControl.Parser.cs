@@ -340,7 +340,7 @@ public sealed partial class DpkgControl
             }
             else
             {
-                control.Priority = Priorities[priority] == "unknown" ? null : Priorities[priority];
+                control.Priority = Priorities[priority];
                 control.PriorityIsUserDefined = false;
             }
         }

@@ -48,7 +48,7 @@ public sealed partial class DpkgControl
     /// <summary>0 no, 1 same, 2 allowed, 3 foreign (dpkg's multiarchinfos order).</summary>
     internal int MultiArch { get; private set; }
 
-    /// <summary>The canonical priority name, a user-defined value as written, or null when unset or "unknown".</summary>
+    /// <summary>The canonical priority name, a user-defined value as written, or null when unset.</summary>
     public string? Priority { get; private set; }
 
     /// <summary>Whether the priority is not one dpkg knows (dpkg-deb -b warns).</summary>
