@@ -40,6 +40,10 @@ internal static class DpkgDebRunner
     }
 
     public static Outcome Ours(string directory, IReadOnlyList<string> args, byte[]? stdin = null, IReadOnlyDictionary<string, string?>? environment = null)
+        => Native(directory, ["dpkg-deb", .. args], stdin, environment);
+
+    /// <summary>Any consul-pkg command line in-process, with the environment and standard streams <see cref="Ours"/> uses.</summary>
+    public static Outcome Native(string directory, IReadOnlyList<string> args, byte[]? stdin = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         Dictionary<string, string?> variables = Merge(environment);
         using var output = new MemoryStream();
@@ -52,7 +56,7 @@ internal static class DpkgDebRunner
             OpenStandardInput = stdin is null ? null : () => (new PipeLike(stdin), 0),
             Umask = () => 0x12,
         };
-        int exit = CliApplication.RunAsync(["dpkg-deb", .. args], context, TextWriter.Null, error).GetAwaiter().GetResult();
+        int exit = CliApplication.RunAsync([.. args], context, TextWriter.Null, error).GetAwaiter().GetResult();
         return new Outcome(exit, output.ToArray(), error.ToString());
     }
 
