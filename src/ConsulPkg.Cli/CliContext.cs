@@ -24,8 +24,17 @@ internal sealed record CliContext
     /// <summary>Debian name of this machine's architecture, or null when Debian has none.</summary>
     public string? HostArchitecture { get; init; }
 
-    /// <summary>The zone local times are shown in (the process's TZ).</summary>
-    public required TimeZoneInfo LocalTimeZone { get; init; }
+    /// <summary>
+    /// The zone local times are shown in: the process's TZ unless given, read when first asked
+    /// for (most commands never show a time, and reading the zone costs a file or two).
+    /// </summary>
+    public TimeZoneInfo LocalTimeZone
+    {
+        get => _localTimeZone ??= TimeZoneInfo.Local;
+        init => _localTimeZone = value;
+    }
+
+    private TimeZoneInfo? _localTimeZone;
 
     /// <summary>Whether the process runs as root: files it writes may then be given to a service's group.</summary>
     public bool IsPrivileged { get; init; }
@@ -67,7 +76,6 @@ internal sealed record CliContext
         WorkingDirectory = Environment.CurrentDirectory,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         Now = () => DateTimeOffset.UtcNow,
-        LocalTimeZone = TimeZoneInfo.Local,
         IsPrivileged = Environment.IsPrivilegedProcess,
         ErrorIsTerminal = !Console.IsErrorRedirected,
         UserProfile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
@@ -96,9 +104,16 @@ internal sealed record CliContext
     /// <summary>The value of an environment variable, null when unset or blank.</summary>
     public string? Variable(string name) => GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
-    /// <summary>argv[0]'s last component, from /proc/self/cmdline (the runtime's own argument list starts with the entry assembly instead).</summary>
+    /// <summary>
+    /// argv[0]'s last component. The native executable's argument list starts with it; the JIT
+    /// build's starts with the entry assembly instead, so that one reads /proc/self/cmdline.
+    /// </summary>
     private static string? ProgramName()
     {
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            return Path.GetFileName(Environment.GetCommandLineArgs()[0]);
+        }
         try
         {
             byte[] cmdline = File.ReadAllBytes("/proc/self/cmdline");

@@ -23,7 +23,8 @@ internal abstract unsafe class NativeDecoderStream : ReadOnlyForwardStream
     {
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
-        _inBuffer = new byte[inBufferSize];
+        // Not zeroed: only what a read filled is ever used, and a small package touches little of it.
+        _inBuffer = GC.AllocateUninitializedArray<byte>(inBufferSize);
     }
 
     /// <summary>True once a read of the compressed stream returned nothing: no more input will come.</summary>
