@@ -1,4 +1,4 @@
-using System.Globalization;
+using ConsulPkg.Debian.Reading;
 using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Cli.DpkgDeb;
@@ -290,7 +290,7 @@ internal sealed class DpkgDebCommandLine
     /// <summary>dpkg_options_parse_arg_int: strtol(…, 0) of the whole word, 0 to INT_MAX.</summary>
     private static int OptionInteger(Option option, string text)
     {
-        if (ParseC(text, out long value) != text.Length || text.Length == 0 || value is < 0 or > int.MaxValue)
+        if (DpkgText.Strtol(text, 0, out long value, out bool overflow) != text.Length || text.Length == 0 || overflow || value is < 0 or > int.MaxValue)
         {
             string name = option.Long is null ? $"-{option.Short}" : $"--{option.Long}";
             throw Usage($"invalid integer for {name}: '{(text.Length > 250 ? text[..250] : text)}'");
@@ -299,56 +299,11 @@ internal sealed class DpkgDebCommandLine
     }
 
     /// <summary>How dpkg-deb reads DPKG_DEB_COMPRESSOR_LEVEL and DPKG_DEB_THREADS_MAX: strtol(…, 10), 0 for anything that is not wholly a number.</summary>
-    private static long LooseInteger(string text)
-    {
-        string trimmed = text.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
-        return long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : 0;
-    }
+    private static long LooseInteger(string text) =>
+        DpkgText.Strtol(text, 10, out long value, out bool overflow) == text.Length && !overflow ? value : 0;
 
     /// <summary>A thread limit: dpkg-deb leaves the choice to the compressor for 0 or less.</summary>
     private static int? Positive(long value) => value > 0 ? (int)Math.Min(value, int.MaxValue) : null;
-
-    /// <summary>strtol(text, &amp;end, 0): returns where it stopped (0 when no digits).</summary>
-    private static int ParseC(string text, out long value)
-    {
-        value = 0;
-        int i = 0;
-        while (i < text.Length && char.IsWhiteSpace(text[i]))
-        {
-            i++;
-        }
-        bool negative = false;
-        if (i < text.Length && text[i] is '+' or '-')
-        {
-            negative = text[i] == '-';
-            i++;
-        }
-        int radix = 10;
-        if (i + 2 < text.Length && text[i] == '0' && text[i + 1] is 'x' or 'X' && char.IsAsciiHexDigit(text[i + 2]))
-        {
-            radix = 16;
-            i += 2;
-        }
-        else if (i < text.Length && text[i] == '0')
-        {
-            radix = 8;
-        }
-        int start = i;
-        while (i < text.Length && Digit(text[i]) is int d && d < radix)
-        {
-            value = value > (long.MaxValue - d) / radix ? long.MaxValue : (value * radix) + d;
-            i++;
-        }
-        if (i == start)
-        {
-            value = 0;
-            return 0;
-        }
-        value = negative ? -value : value;
-        return i;
-
-        static int? Digit(char c) => char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiHexDigit(c) ? (char.ToLowerInvariant(c) - 'a' + 10) : null;
-    }
 
     private static string? Set(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Building;
@@ -326,8 +325,8 @@ internal sealed class DpkgDebFrontEnd
         {
             return _context.Now().ToUnixTimeSeconds();
         }
-        string trimmed = text.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
-        return long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && trimmed.Length > 0
+        int end = DpkgText.Strtol(text, 10, out long value, out bool overflow);
+        return end > 0 && end == text.Length && !overflow
             ? value
             : throw new PackageException($"unable to parse timestamp '{text}' in SOURCE_DATE_EPOCH: give whole seconds since 1970");
     }

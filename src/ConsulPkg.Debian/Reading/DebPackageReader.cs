@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian.Compression;
 
@@ -431,16 +430,9 @@ public sealed class DebPackageReader : IDisposable
 
     private long ParseOldControlSize(string line)
     {
-        // sscanf("%jd%c"): optional white space and sign, digits, then exactly a newline.
-        string text = line.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
-        int digits = text.Length > 0 && text[0] is '+' or '-' ? 1 : 0;
-        int end = digits;
-        while (end < text.Length && char.IsAsciiDigit(text[end]))
-        {
-            end++;
-        }
-        if (end == digits || end >= text.Length || text[end] != '\n'
-            || !long.TryParse(text.AsSpan(0, end), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long size) || size < 0)
+        // sscanf("%jd%c"): strtol's number, then exactly a newline.
+        int end = DpkgText.Strtol(line, 10, out long size, out bool overflow);
+        if (end == 0 || end >= line.Length || line[end] != '\n' || overflow || size < 0)
         {
             throw Error($"old-format header has a malformed control member size '{Escape(Encoding.Latin1.GetBytes(line))}'");
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace ConsulPkg.Debian.Reading;
@@ -94,7 +93,7 @@ public sealed class DpkgShowFormat
             return new Node(true, text, 0);
         }
         string widthText = text[(semicolon + 1)..];
-        int end = StrtolBase0(widthText, out long width, out bool overflow);
+        int end = DpkgText.Strtol(widthText, 0, out long width, out bool overflow);
         if (end < widthText.Length)
         {
             throw new ArgumentException($"invalid character '{widthText[end]}' in field width");
@@ -132,57 +131,4 @@ public sealed class DpkgShowFormat
         }
         return text.ToString();
     }
-
-    /// <summary>strtol(text, &amp;end, 0): where it stops (0 when no digits) and what it read.</summary>
-    private static int StrtolBase0(string text, out long value, out bool overflow)
-    {
-        value = 0;
-        overflow = false;
-        int i = 0;
-        while (i < text.Length && DpkgText.IsSpace(text[i]))
-        {
-            i++;
-        }
-        bool negative = false;
-        if (i < text.Length && text[i] is '+' or '-')
-        {
-            negative = text[i] == '-';
-            i++;
-        }
-        int radix = 10;
-        if (i + 1 < text.Length && text[i] == '0' && text[i + 1] is 'x' or 'X' && i + 2 < text.Length && Uri.IsHexDigit(text[i + 2]))
-        {
-            radix = 16;
-            i += 2;
-        }
-        else if (i < text.Length && text[i] == '0')
-        {
-            radix = 8;
-        }
-        int digits = i;
-        while (i < text.Length && DigitValue(text[i]) is int d && d < radix)
-        {
-            if (value > (long.MaxValue - d) / radix)
-            {
-                overflow = true;
-            }
-            else
-            {
-                value = (value * radix) + d;
-            }
-            i++;
-        }
-        if (i == digits)
-        {
-            value = 0;
-            return 0;
-        }
-        value = negative ? -value : value;
-        return i;
-    }
-
-    private static int? DigitValue(char c) =>
-        char.IsAsciiDigit(c) ? c - '0'
-        : char.IsAsciiHexDigit(c) ? int.Parse(c.ToString(), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
-        : null;
 }

@@ -48,7 +48,7 @@ internal readonly record struct DpkgVersion(int Epoch, string? Upstream, string?
         if (colon >= 0)
         {
             // strtol: optional blanks and sign, then digits, which must end exactly at the colon.
-            int digitsEnd = StrtolEnd(word, out long value, out bool overflow);
+            int digitsEnd = DpkgText.Strtol(word, 10, out long value, out bool overflow);
             if (digitsEnd == 0)
             {
                 return "epoch in version is empty";
@@ -133,71 +133,4 @@ internal readonly record struct DpkgVersion(int Epoch, string? Upstream, string?
         }
         return text.ToString();
     }
-
-    /// <summary>Where C's strtol(text, &amp;end, 10) stops (0 when it read no digits), and the value it read.</summary>
-    private static int StrtolEnd(string text, out long value, out bool overflow)
-    {
-        value = 0;
-        overflow = false;
-        int i = 0;
-        while (i < text.Length && DpkgText.IsSpace(text[i]))
-        {
-            i++;
-        }
-        bool negative = false;
-        if (i < text.Length && text[i] is '+' or '-')
-        {
-            negative = text[i] == '-';
-            i++;
-        }
-        int digits = i;
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            if (value > (long.MaxValue - 9) / 10)
-            {
-                overflow = true;
-            }
-            else
-            {
-                value = (value * 10) + (text[i] - '0');
-            }
-            i++;
-        }
-        if (i == digits)
-        {
-            value = 0;
-            return 0;
-        }
-        value = negative ? -value : value;
-        return i;
-    }
-}
-
-/// <summary>dpkg's C-locale character classes (lib/dpkg/c-ctype.c), on text held one character per byte.</summary>
-internal static class DpkgText
-{
-    /// <summary>c_isspace: space, \t, \n, \v, \f, \r.</summary>
-    public static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
-
-    /// <summary>c_isblank: space and tab.</summary>
-    public static bool IsBlank(char c) => c is ' ' or '\t';
-
-    /// <summary>c_iswhite: space, tab and newline.</summary>
-    public static bool IsWhite(char c) => c is ' ' or '\t' or '\n';
-
-    /// <summary>The text up to its first NUL: where a C string ends.</summary>
-    public static string CString(string text)
-    {
-        int nul = text.IndexOf('\0', StringComparison.Ordinal);
-        return nul < 0 ? text : text[..nul];
-    }
-
-    /// <summary>Bytes held one character per byte, as they are.</summary>
-    public static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
-
-    /// <summary>Bytes as one character per byte.</summary>
-    public static string FromBytes(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
-
-    /// <summary>Text held one character per byte, read as UTF-8, for a message.</summary>
-    public static string Shown(string text) => Encoding.UTF8.GetString(Bytes(text));
 }

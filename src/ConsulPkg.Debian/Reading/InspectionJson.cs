@@ -25,12 +25,9 @@ public static class InspectionJson
     /// <summary>contents --json: the data member's entries, streamed as read.</summary>
     public static void WriteContents(Stream output, DebPackageReader reader)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(reader);
-        using (var json = new Utf8JsonWriter(output, Options))
+        WriteObject(output, reader, json =>
         {
-            json.WriteStartObject();
-            Header(json, reader);
             json.WriteStartArray("files");
             foreach (TarEntry entry in reader.ReadDataEntries())
             {
@@ -41,9 +38,7 @@ public static class InspectionJson
                 }
             }
             json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        output.WriteByte((byte)'\n');
+        });
     }
 
     /// <summary>info --json: the container's members, the control area's files and the control file's fields as written.</summary>
@@ -54,10 +49,8 @@ public static class InspectionJson
         ArgumentNullException.ThrowIfNull(control);
         ControlArchive area = reader.Control;
         reader.SkipData();
-        using (var json = new Utf8JsonWriter(output, Options))
+        WriteObject(output, reader, json =>
         {
-            json.WriteStartObject();
-            Header(json, reader);
             json.WriteString("format", string.Create(CultureInfo.InvariantCulture, $"{reader.FormatVersion.Major}.{reader.FormatVersion.Minor}"));
             json.WriteStartArray("members");
             foreach (PackageMember member in reader.Members)
@@ -101,9 +94,7 @@ public static class InspectionJson
             }
             json.WriteEndArray();
             Fields(json, control.RawFields);
-            json.WriteEndObject();
-        }
-        output.WriteByte((byte)'\n');
+        });
     }
 
     /// <summary>show --json: the fields as dpkg writes them back (normalised, dpkg's order, then the package's own fields).</summary>
@@ -112,11 +103,22 @@ public static class InspectionJson
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(control);
+        WriteObject(output, reader, json => Fields(json, control.NormalizedFields()));
+    }
+
+    /// <summary>One object of the schema, then a newline: the schema's number, the file's name, and what <paramref name="body"/> writes.</summary>
+    internal static void WriteObject(Stream output, DebPackageReader? reader, Action<Utf8JsonWriter> body)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         using (var json = new Utf8JsonWriter(output, Options))
         {
             json.WriteStartObject();
-            Header(json, reader);
-            Fields(json, control.NormalizedFields());
+            json.WriteNumber("schema", SchemaVersion);
+            if (reader is not null)
+            {
+                json.WriteString("file", reader.DisplayName);
+            }
+            body(json);
             json.WriteEndObject();
         }
         output.WriteByte((byte)'\n');
@@ -185,12 +187,6 @@ public static class InspectionJson
         {
             json.WriteBase64String(name + "_base64", bytes);
         }
-    }
-
-    private static void Header(Utf8JsonWriter json, DebPackageReader reader)
-    {
-        json.WriteNumber("schema", SchemaVersion);
-        json.WriteString("file", reader.DisplayName);
     }
 
     /// <summary>Fields as an object in file order; names and values are bytes held one character per byte.</summary>

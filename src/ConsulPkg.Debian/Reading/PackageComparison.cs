@@ -91,11 +91,8 @@ public sealed class PackageComparison
     /// <summary>The JSON form (schema in docs/inspection.md).</summary>
     public void WriteJson(Stream output)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        using (var json = new Utf8JsonWriter(output, InspectionJson.Options))
+        InspectionJson.WriteObject(output, null, json =>
         {
-            json.WriteStartObject();
-            json.WriteNumber("schema", InspectionJson.SchemaVersion);
             json.WriteString("old", OldName);
             json.WriteString("new", NewName);
             json.WriteBoolean("equal", AreEqual);
@@ -104,9 +101,7 @@ public sealed class PackageComparison
             Section(json, "files", Files);
             Section(json, "conffiles", Conffiles);
             Section(json, "control_files", ControlFiles);
-            json.WriteEndObject();
-        }
-        output.WriteByte((byte)'\n');
+        });
 
         static void Section(Utf8JsonWriter json, string name, List<Change> changes)
         {

@@ -54,6 +54,39 @@ public sealed class DpkgDebBuildTests
         DpkgDebRunner.Remove(directory);
     }
 
+    [TestCase("gzip", "1", null, "")]
+    [TestCase("zstd", null, "2", "")]
+    [TestCase("none", null, null, "")]
+    [TestCase("none", "5", null, "-Zgzip")]
+    [TestCase("xz", null, "1", "-z0")]
+    [TestCase("bzip2", null, null, "")]
+    [TestCase("gzip", "x", null, "")]
+    [TestCase("gzip", "10", null, "")]
+    [TestCase("gzip", null, "0", "")]
+    public void TakesTheCompressorAndThreadsFromTheEnvironmentAsDpkgDeb(string type, string? level, string? threads, string option)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DPKG_DEB_COMPRESSOR_TYPE"] = type,
+            ["DPKG_DEB_COMPRESSOR_LEVEL"] = level,
+            ["DPKG_DEB_THREADS_MAX"] = threads,
+        };
+        string directory = DpkgDebCorpus.Instance.Sandbox("build-environment");
+        string[] args = [.. option.Length > 0 ? new[] { option } : [], "-b", DpkgDebCorpus.Instance.OddTree, "package.deb"];
+        (Outcome theirs, byte[] theirDeb, Outcome ours, byte[] ourDeb) = BuildBoth(directory, args, environment);
+        AssertSameOutcome(theirs, ours, args);
+        if (theirs.ExitCode == 0)
+        {
+            AssertSamePackage(directory, theirDeb, ourDeb, plain: type == "none" && option.Length == 0, args);
+            Assert.That(DpkgDebCorpus.ArMembers(ourDeb).Select(m => m.Name), Is.EqualTo(DpkgDebCorpus.ArMembers(theirDeb).Select(m => m.Name)), "the environment's compressor, or the option's over it");
+        }
+        else
+        {
+            Assert.That((ours.StderrLines, ourDeb.Length), Is.EqualTo((1, 0)), ours.Stderr);
+        }
+        DpkgDebRunner.Remove(directory);
+    }
+
     [Test]
     public void NamesThePackageFromItsControlFileWhenTheDestinationIsADirectory()
     {
@@ -150,13 +183,13 @@ public sealed class DpkgDebBuildTests
         DpkgDebRunner.Remove(directory);
     }
 
-    private static (Outcome Theirs, byte[] TheirDeb, Outcome Ours, byte[] OurDeb) BuildBoth(string directory, string[] args)
+    private static (Outcome Theirs, byte[] TheirDeb, Outcome Ours, byte[] OurDeb) BuildBoth(string directory, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         string output = Path.Combine(directory, args[^1].EndsWith(".deb", StringComparison.Ordinal) ? args[^1] : "none");
-        Outcome theirs = DpkgDebRunner.Theirs(directory, args);
+        Outcome theirs = DpkgDebRunner.Theirs(directory, args, environment: environment);
         byte[] theirDeb = File.Exists(output) ? File.ReadAllBytes(output) : [];
         File.Delete(output);
-        Outcome ours = DpkgDebRunner.Ours(directory, args);
+        Outcome ours = DpkgDebRunner.Ours(directory, args, environment: environment);
         byte[] ourDeb = File.Exists(output) ? File.ReadAllBytes(output) : [];
         return (theirs, theirDeb, ours, ourDeb);
     }
