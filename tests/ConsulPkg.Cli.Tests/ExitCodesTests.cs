@@ -1,3 +1,4 @@
+using ConsulPkg.Consul;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Cli.Tests;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Tests.Support;

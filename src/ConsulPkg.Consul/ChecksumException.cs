@@ -1,4 +1,6 @@
-namespace ConsulPkg.Debian;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul;
 
 /// <summary>A file whose SHA-256 is not the one it must have. The message names the file and both hashes.</summary>
 public class ChecksumException : PackageException

@@ -1,4 +1,6 @@
-namespace ConsulPkg.Debian;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul;
 
 /// <summary>A file that could not be fetched: the server refused it, the network failed, retries ran out.</summary>
 public class DownloadException : PackageException

@@ -10,7 +10,7 @@ namespace ConsulPkg.Debian.Building;
 /// modes 0644 and 0755 (dpkg-deb forces u+rw,go=rX), in bytewise name order under a "./" root.
 /// Small by nature, so it is assembled in memory.
 /// </summary>
-internal static class ControlArchive
+internal static class ControlArchiveWriter
 {
     private const int FileMode = 0b110_100_100;
     private const int ExecutableMode = 0b111_101_101;

@@ -1,4 +1,4 @@
-namespace ConsulPkg.Debian.Compression;
+namespace ConsulPkg.Debian.IO;
 
 /// <summary>Passes writes and reads through but never disposes the stream it wraps.</summary>
 internal sealed class NonClosingStream(Stream inner) : Stream
