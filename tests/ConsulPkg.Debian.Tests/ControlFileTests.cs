@@ -63,7 +63,7 @@ public sealed class ControlFileTests
         };
         string rendered = control.Render();
         string[] names = [.. rendered.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])];
-        string[] expected = [.. ControlField.All.Where(f => f != ControlField.Description).Select(f => f.Name), "X-Extra", "Description"];
+        string[] expected = [.. ControlField.Order(ControlType.DebControl).Where(f => f != ControlField.Description).Select(f => f.Name), "X-Extra", "Description"];
         ControlFile read = ControlFile.Parse(ControlFields.Parse(Encoding.UTF8.GetBytes(rendered), "test"), "test");
         Assert.Multiple(() =>
         {

@@ -11,16 +11,6 @@ namespace ConsulPkg.Debian.Reading;
 /// </summary>
 public sealed class ControlFields
 {
-    /// <summary>The fields dpkg knows by name; it prints them with this spelling whatever the file uses.</summary>
-    private static readonly string[] KnownFields =
-    [
-        "Package", "Essential", "Protected", "Status", "Priority", "Section", "Installed-Size", "Origin",
-        "Maintainer", "Bugs", "Architecture", "Multi-Arch", "Source", "Version", "Revision",
-        "Config-Version", "Replaces", "Provides", "Depends", "Pre-Depends", "Recommends", "Suggests",
-        "Breaks", "Conflicts", "Enhances", "Conffiles", "Filename", "Size", "MD5sum", "MSDOS-Filename",
-        "Description", "Triggers-Pending", "Triggers-Awaited",
-    ];
-
     private readonly List<KeyValuePair<string, string>> _fields;
 
     private ControlFields(List<KeyValuePair<string, string>> fields) => _fields = fields;
@@ -110,7 +100,7 @@ public sealed class ControlFields
         {
             string requested = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(asked));
             KeyValuePair<string, string>? field = Find(requested);
-            string? known = Array.Find(KnownFields, k => k.Equals(requested, StringComparison.OrdinalIgnoreCase));
+            ControlField? known = ControlField.Find(requested, ControlType.DpkgDatabase);
             string? value = known is null ? field?.Value : FieldNormalizer.Normalize(known, field?.Value, withHeader);
             if (!withHeader)
             {
@@ -118,7 +108,7 @@ public sealed class ControlFields
             }
             else if (value is not null)
             {
-                text.Append(known ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
+                text.Append(known?.Name ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
             }
         }
         output.Write(Encoding.Latin1.GetBytes(text.ToString()));
