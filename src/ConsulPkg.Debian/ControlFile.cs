@@ -155,24 +155,15 @@ public sealed partial record ControlFile
     public string Render()
     {
         Validate();
-        var sb = new StringBuilder();
-        foreach ((ControlField field, object value) in Present().Where(p => p.Field.Kind != ControlFieldKind.Multiline))
-        {
-            // Every value is written trimmed, as dpkg reads it back anyway.
-            sb.Append(field.Name).Append(": ").Append(Format(value).Trim()).Append('\n');
-        }
 
-        foreach ((string key, string value) in ExtraFields)
-        {
-            sb.Append(key).Append(": ").Append(value.Trim()).Append('\n');
-        }
-
-        foreach ((ControlField field, object value) in Present().Where(p => p.Field.Kind == ControlFieldKind.Multiline))
-        {
-            sb.Append(field.Name).Append(": ").Append(FormatDescription((string)value));
-        }
-
-        return sb.ToString();
+        // Every value is written trimmed, as dpkg reads it back anyway.
+        return Deb822Writer.Render(ControlType.DebControl,
+        [
+            .. Present().Select(p => new KeyValuePair<string, string>(p.Field.Name, p.Field.Kind == ControlFieldKind.Multiline
+                ? FormatDescription((string)p.Value).TrimEnd('\n')
+                : Format(p.Value).Trim())),
+            .. ExtraFields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value.Trim())),
+        ]);
     }
 
     /// <summary>

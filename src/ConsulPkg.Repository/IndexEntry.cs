@@ -1,4 +1,3 @@
-using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Reading;
 
@@ -44,24 +43,7 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
             new(ControlField.Sha256.Name, digests.Sha256),
         ];
 
-        var text = new StringBuilder();
-        foreach (KeyValuePair<string, string> field in ControlField.InOrder(ControlType.PackagesIndex, values))
-        {
-            AppendField(text, field);
-        }
-
-        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, text.ToString());
-    }
-
-    private static void AppendField(StringBuilder text, KeyValuePair<string, string> field)
-    {
-        // A value whose first line is empty (only continuation lines) gets no space after the colon.
-        text.Append(field.Key).Append(':');
-        if (!field.Value.StartsWith('\n'))
-        {
-            text.Append(' ');
-        }
-
-        text.Append(field.Value).Append('\n');
+        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256,
+            Deb822Writer.Render(ControlType.PackagesIndex, values));
     }
 }

@@ -62,7 +62,7 @@ public sealed class ControlFileTests
             ExtraFields = [new("X-Extra", "value")],
         };
         string rendered = control.Render();
-        string[] names = [.. rendered.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])];
+        string[] names = [.. Deb822Paragraph.ParseAll(Encoding.UTF8.GetBytes(rendered), "rendered").Single().Fields.Select(f => f.Key)];
         string[] expected = [.. ControlField.Order(ControlType.DebControl).Where(f => f != ControlField.Description).Select(f => f.Name), "X-Extra", "Description"];
         ControlFile read = ControlFile.Parse(ControlFields.Parse(Encoding.UTF8.GetBytes(rendered), "test"), "test");
         Assert.Multiple(() =>
