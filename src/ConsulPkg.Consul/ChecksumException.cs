@@ -2,8 +2,8 @@ using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
 
-/// <summary>A file whose SHA-256 is not the one it must have. The message names the file and both hashes.</summary>
-public class ChecksumException : PackageException
+/// <summary>A release file whose SHA-256 is not the one it must have. The message names the file and both hashes.</summary>
+internal sealed class ChecksumException : PackageException
 {
     public ChecksumException() { }
 
@@ -14,14 +14,5 @@ public class ChecksumException : PackageException
     public ChecksumException(string fileName, string expected, string actual, string expectedFrom)
         : base($"SHA-256 mismatch for {fileName}: expected {expected} ({expectedFrom}), got {actual}; the file is not used: check where it came from")
     {
-        FileName = fileName;
-        Expected = expected;
-        Actual = actual;
     }
-
-    public string FileName { get; } = "";
-
-    public string Expected { get; } = "";
-
-    public string Actual { get; } = "";
 }

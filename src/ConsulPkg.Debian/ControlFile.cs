@@ -116,7 +116,7 @@ public sealed partial record ControlFile
         {
             if (!_values.ContainsKey(field))
             {
-                throw new InvalidSpecException(field.Name, $"the control file has no {field.Name}: every package needs one");
+                throw new InvalidSpecException($"the control file has no {field.Name}: every package needs one");
             }
         }
 
@@ -124,7 +124,7 @@ public sealed partial record ControlFile
         {
             if (Problem(field, value) is { } problem)
             {
-                throw new InvalidSpecException(field.Name, problem);
+                throw new InvalidSpecException(problem);
             }
         }
 
@@ -133,17 +133,17 @@ public sealed partial record ControlFile
         {
             if (!FieldNamePattern().IsMatch(key))
             {
-                throw new InvalidSpecException(key, $"invalid control field name '{key}': use ASCII letters, digits and '-', starting with a letter or digit");
+                throw new InvalidSpecException($"invalid control field name '{key}': use ASCII letters, digits and '-', starting with a letter or digit");
             }
 
             if (!seen.Add(key))
             {
-                throw new InvalidSpecException(key, $"control field '{key}' is given twice");
+                throw new InvalidSpecException($"control field '{key}' is given twice");
             }
 
             if (!ControlField.IsSingleLine(value))
             {
-                throw new InvalidSpecException(key, $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
+                throw new InvalidSpecException($"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
             }
         }
     }
@@ -186,7 +186,7 @@ public sealed partial record ControlFile
             }
             else if (required.Contains(field))
             {
-                throw new InvalidSpecException(field.Name, $"{displayName} has no {field.Name} field: add '{field.Name}: ...'");
+                throw new InvalidSpecException($"{displayName} has no {field.Name} field: add '{field.Name}: ...'");
             }
         }
 
@@ -274,7 +274,7 @@ public sealed partial record ControlFile
         ControlFieldKind.Version => DebianVersion.Parse(text),
         ControlFieldKind.Size => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
             ? size
-            : throw new InvalidSpecException(field.Name, $"invalid {field.Name} '{text}' in {displayName}: give KiB as a whole number"),
+            : throw new InvalidSpecException($"invalid {field.Name} '{text}' in {displayName}: give KiB as a whole number"),
 
         // Continuation lines (" text", " .") back to the description's own lines.
         ControlFieldKind.Multiline => string.Join('\n', text.Split('\n').Select((line, i) => i == 0 ? line.Trim() : line.Trim() == "." ? "" : line[1..])),

@@ -16,7 +16,6 @@ public sealed class ControlFileTests
     {
         var ex = Assert.Throws<InvalidSpecException>(() => TestTrees.Control(name).Validate())!;
         Assert.That(ex.Message, Does.Contain($"'{name}'"));
-        Assert.That(ex.Field, Is.EqualTo("Package"), "a front end maps the field to its own option");
     }
 
     [Test]
@@ -79,6 +78,5 @@ public sealed class ControlFileTests
         byte[] text = "Package: x1\nVersion: 1.0\nArchitecture: all\n"u8.ToArray();
         var ex = Assert.Throws<InvalidSpecException>(() => ControlFile.Parse(ControlFields.Parse(text, "the file"), "the file", [ControlField.Maintainer]))!;
         Assert.That(ex.Message, Is.EqualTo("the file has no Maintainer field: add 'Maintainer: ...'"));
-        Assert.That(ex.Field, Is.EqualTo("Maintainer"));
     }
 }

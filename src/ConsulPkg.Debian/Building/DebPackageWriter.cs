@@ -201,7 +201,7 @@ public static class DebPackageWriter
             long mtime = spec.Timestamp.ToUnixTimeSeconds();
             if (mtime < 0)
             {
-                throw new InvalidSpecException("timestamp", $"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
+                throw new InvalidSpecException($"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
             }
 
             ControlArchiveWriter.ValidateScripts(spec.Scripts);
@@ -221,7 +221,7 @@ public static class DebPackageWriter
                 PackagePath path = PackagePath.Parse(c);
                 if (!layout.IsRegularFile(path))
                 {
-                    throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
+                    throw new InvalidSpecException($"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
                 conffiles.Add(path.Absolute);
