@@ -6,39 +6,14 @@ namespace ConsulPkg.Cli.Tests;
 /// <summary>
 /// Each documented exit code (docs/design.md) through the real top-level handler, and the rule
 /// behind them: the exit code follows the type of the error, never where it was thrown nor the
-/// order of a list. 130 and 143 from real signals: <see cref="Commands.SignalTests"/>.
+/// order of a list. 0, 1 and 2 from real command lines: <see cref="CliApplicationTests"/>; 130 and
+/// 143 from real signals: <see cref="Commands.SignalTests"/>.
 /// </summary>
 [TestFixture]
 public sealed class ExitCodesTests
 {
-    private TempDirectory _temp = null!;
-
-    [SetUp]
-    public void SetUp() => _temp = new TempDirectory();
-
-    [TearDown]
-    public void TearDown() => _temp.Dispose();
-
-    [Test]
-    public void Success()
-    {
-        ProcessResult r = CliRunner.Run(_temp.Path, "keygen");
-        Assert.That((r.ExitCode, r.StdErr), Is.EqualTo((ExitCodes.Success, "")));
-    }
-
-    [Test]
-    public void FailureForBadInput()
-    {
-        ProcessResult r = CliRunner.Run(_temp.Path, "info", "missing.deb");
-        Assert.That((r.ExitCode, r.ErrorLines.Length), Is.EqualTo((ExitCodes.Failure, 1)), r.StdErr);
-    }
-
-    [Test]
-    public void UsageForABadCommandLine()
-    {
-        ProcessResult r = CliRunner.Run(_temp.Path, "keygen", "--bytes", "7");
-        Assert.That((r.ExitCode, r.ErrorLines.Length), Is.EqualTo((ExitCodes.Usage, 1)), r.StdErr);
-    }
+    /// <summary>keygen reads no file: any directory will do.</summary>
+    private static readonly CliContext Context = CliRunner.Context(Path.GetTempPath());
 
     private static IEnumerable<TestCaseData> Thrown()
     {
@@ -57,7 +32,7 @@ public sealed class ExitCodesTests
     public void EachErrorTypeHasItsExitCode(Exception exception, int expected)
     {
         using var error = new StringWriter();
-        int exitCode = CliApplication.RunAsync(["keygen"], CliRunner.Context(_temp.Path), new ThrowingWriter(exception), error).GetAwaiter().GetResult();
+        int exitCode = CliApplication.RunAsync(["keygen"], Context, new ThrowingWriter(exception), error).GetAwaiter().GetResult();
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(expected));
@@ -74,7 +49,7 @@ public sealed class ExitCodesTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         using var error = new StringWriter();
-        int exitCode = CliApplication.RunAsync(["keygen"], CliRunner.Context(_temp.Path), new ThrowingWriter(new OperationCanceledException(cancelled.Token)), error,
+        int exitCode = CliApplication.RunAsync(["keygen"], Context, new ThrowingWriter(new OperationCanceledException(cancelled.Token)), error,
             () => signalled, cancelled.Token).GetAwaiter().GetResult();
         Assert.That((exitCode, error.ToString()), Is.EqualTo((signalled, "consul-pkg: interrupted; nothing was written\n")));
     }
