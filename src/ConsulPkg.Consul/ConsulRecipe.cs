@@ -121,6 +121,7 @@ public static class ConsulRecipe
                     LocalFiles = options.LocalFiles,
                     TrustedKeyFiles = options.TrustedKeyFiles,
                     SkipSignature = options.SkipSignature,
+                    VerificationTime = options.Download.Time.GetUtcNow(),
                 },
                 work.FullName,
                 cancellationToken).ConfigureAwait(false);

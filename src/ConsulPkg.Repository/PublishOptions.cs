@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.OpenPgp;
+
 namespace ConsulPkg.Repository;
 
 /// <summary>What <c>repo publish</c> is asked to do. Every time comes from the caller: the library never reads the clock.</summary>

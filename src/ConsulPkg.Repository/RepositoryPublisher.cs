@@ -2,6 +2,7 @@ using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
 
@@ -111,7 +112,7 @@ public static class RepositoryPublisher
             Items = [],
         };
         string keyringPath = Path.Combine(root, KeyringFileName);
-        byte[] keyring = options.SigningKey.ExportPublicKeyring();
+        byte[] keyring = options.SigningKey.PublicKey.Export();
         // Not refused (rotating the key is legitimate), but reported: every client needs the new keyring.
         bool keyringChanged = File.Exists(keyringPath) && !File.ReadAllBytes(keyringPath).AsSpan().SequenceEqual(keyring);
 
@@ -153,9 +154,9 @@ public static class RepositoryPublisher
         AtomicFile.WriteAllBytes(keyringPath, keyring);
         byte[] releaseBytes = Encoding.UTF8.GetBytes((release with { Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests))] }).Render());
         string releaseText = Encoding.UTF8.GetString(releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(options.SigningKey.DetachedSign(releaseBytes, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(OpenPgpSigner.DetachedSign(options.SigningKey, releaseBytes, options.Date)));
         AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(options.SigningKey.ClearSign(releaseText, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(OpenPgpSigner.ClearSign(options.SigningKey, releaseText, options.Date)));
 
         // 4. Only now may by-hash files of old generations go.
         ByHashGenerations.Read(suiteDirectory).Commit(byHash);

@@ -17,7 +17,4 @@ public static class RepositorySettings
 
     /// <summary>How long the signed Release stays valid.</summary>
     public const string ValidFor = "validity";
-
-    /// <summary>The signing key's passphrase.</summary>
-    public const string Passphrase = "passphrase";
 }

@@ -1,5 +1,6 @@
 using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Consul.Tests;
 
@@ -329,7 +330,7 @@ public sealed class ReleaseBuildTests
         _setup.Server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain("not trusted"));
-        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.TrustedKeys), "the command line names its option for it");
+        Assert.That(e.Setting, Is.EqualTo(OpenPgpSettings.TrustedKeys), "the command line names its option for it");
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository.Tests.Support;
 
 namespace ConsulPkg.Repository.Tests;

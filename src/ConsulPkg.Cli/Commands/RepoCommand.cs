@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository;
 
 namespace ConsulPkg.Cli.Commands;

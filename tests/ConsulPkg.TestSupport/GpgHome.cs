@@ -1,14 +1,13 @@
 using System.Globalization;
-using ConsulPkg.Testing;
 
-namespace ConsulPkg.Repository.Tests.Support;
+namespace ConsulPkg.Testing;
 
 /// <summary>
 /// Test signing keys made by the real gpg in a private GNUPGHOME (never the user's), created at a
 /// fixed past time so that signatures dated "now" or a few days ago postdate them. The product
 /// itself never runs gpg; the tests use it to make keys and gpgv to judge signatures.
 /// </summary>
-internal sealed class GpgHome : IDisposable
+public sealed class GpgHome : IDisposable
 {
     /// <summary>2020-01-01T00:00:00Z: when every test key is made.</summary>
     public static readonly DateTimeOffset KeyCreation = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -50,6 +49,9 @@ internal sealed class GpgHome : IDisposable
         File.WriteAllBytes(path, GpgBytes(null, "--export", uid));
         return path;
     }
+
+    /// <summary>Runs gpg in this home with <paramref name="arguments"/>; returns what it wrote to stdout.</summary>
+    public byte[] Run(params string[] arguments) => GpgBytes(null, arguments);
 
     public void Dispose()
     {

@@ -1,0 +1,129 @@
+using System.Text;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace ConsulPkg.Debian.OpenPgp;
+
+/// <summary>A signature that checked out: who made it and when.</summary>
+/// <param name="PrimaryFingerprint">The trusted key's primary fingerprint.</param>
+/// <param name="SignerFingerprint">The key that made the signature: the primary or one of its subkeys.</param>
+public sealed record GoodSignature(string PrimaryFingerprint, string SignerFingerprint, DateTimeOffset Created);
+
+/// <summary>The text of a clear-signed message (as it was before signing) and its good signature.</summary>
+public sealed record SignedText(string Text, GoodSignature Signature);
+
+/// <summary>
+/// Checks OpenPGP signatures against a set of trusted public keys, in process (no host gpg, no
+/// keyring on disk): detached (a release's SHA256SUMS, Release.gpg) and clear-signed (InRelease).
+/// Every refusal is a <see cref="PackageException"/> of one line naming the file and the key.
+/// </summary>
+public sealed class SignatureVerifier
+{
+    public SignatureVerifier(OpenPgpKeyring trusted)
+    {
+        ArgumentNullException.ThrowIfNull(trusted);
+        Trusted = trusted;
+    }
+
+    public OpenPgpKeyring Trusted { get; }
+
+    /// <summary>
+    /// The good signature of <paramref name="data"/> among those in <paramref name="signature"/>
+    /// (armored or binary) made by a trusted key; throws when there is none.
+    /// </summary>
+    /// <param name="dataName">What the messages call the data, e.g. its URL.</param>
+    /// <param name="signatureName">What the messages call the signature file.</param>
+    /// <param name="now">When the check is made: a key's expiry and revocation are judged at this time.</param>
+    public GoodSignature VerifyDetached(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, string dataName, string signatureName, DateTimeOffset now) =>
+        Verify(data, ReadSignatures(signature, dataName, signatureName), dataName, signatureName, now);
+
+    /// <summary>
+    /// The signed text of the clear-signed <paramref name="message"/> (RFC 4880 section 7, as
+    /// InRelease is), when a trusted key signed it; throws otherwise.
+    /// </summary>
+    public SignedText VerifyClearSigned(string message, string messageName, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        (string text, string canonical, string armoredSignature) = SplitClearSigned(message, messageName);
+        IReadOnlyList<PgpSignature> signatures = ReadSignatures(Encoding.ASCII.GetBytes(armoredSignature), messageName, messageName);
+        GoodSignature good = Verify(Encoding.UTF8.GetBytes(canonical), signatures, messageName, messageName, now);
+        return new SignedText(text, good);
+    }
+
+    private GoodSignature Verify(ReadOnlySpan<byte> data, IReadOnlyList<PgpSignature> signatures, string dataName, string signatureName, DateTimeOffset now)
+    {
+        _ = now; // the key's state at this time is judged by the policy
+        byte[] bytes = data.ToArray();
+        var unknownKeys = new List<string>();
+        foreach (PgpSignature signature in signatures)
+        {
+            if (Trusted.Find(signature.KeyId) is not { } found)
+            {
+                unknownKeys.Add(OpenPgpKeyring.KeyId(signature.KeyId));
+                continue;
+            }
+
+            signature.InitVerify(found.Key);
+            signature.Update(bytes);
+            if (!signature.Verify())
+            {
+                throw new PackageException($"BAD signature: {signatureName} does not match {dataName} (key {OpenPgpKeyring.KeyId(signature.KeyId)}); the file was altered or the signature belongs to another file");
+            }
+
+            return new GoodSignature(
+                OpenPgpKeyring.Fingerprint(found.Ring.GetPublicKey()), OpenPgpKeyring.Fingerprint(found.Key), new DateTimeOffset(signature.CreationTime, TimeSpan.Zero));
+        }
+
+        throw new PackageException(
+            $"{signatureName} was made by key {string.Join(", ", unknownKeys)}, which is not trusted: add its public key to the trusted keys if you trust it")
+        {
+            Setting = OpenPgpSettings.TrustedKeys,
+        };
+    }
+
+    private static List<PgpSignature> ReadSignatures(ReadOnlySpan<byte> bytes, string dataName, string signatureName)
+    {
+        OpenPgpPackets.Reading reading = OpenPgpPackets.Read(bytes);
+        List<PgpSignature> signatures = [.. reading.Objects.OfType<PgpSignatureList>().SelectMany(list => Enumerable.Range(0, list.Count).Select(i => list[i]))];
+        if (reading.Error is { } e && signatures.Count == 0)
+        {
+            throw new PackageException($"{signatureName} is not a readable OpenPGP signature ({MessageText.Flatten(e.Message)}): is it the detached signature of {dataName}?", e);
+        }
+
+        return signatures.Count > 0
+            ? signatures
+            : throw new PackageException($"{signatureName} holds no OpenPGP signature: is it the detached signature of {dataName}?");
+    }
+
+    /// <summary>The text as signed, its canonical form and the armored signature block of a clear-signed message.</summary>
+    private static (string Text, string Canonical, string Signature) SplitClearSigned(string message, string messageName)
+    {
+        string[] lines = message.ReplaceLineEndings("\n").Split('\n');
+        int at = 0;
+        while (at < lines.Length && lines[at].Length == 0)
+        {
+            at++;
+        }
+
+        if (at == lines.Length || lines[at].TrimEnd() != ClearText.Header)
+        {
+            throw new PackageException($"{messageName} is not a clear-signed message (it does not start with {ClearText.Header})");
+        }
+
+        // Armor headers ("Hash: SHA512") up to the first empty line.
+        at++;
+        while (at < lines.Length && lines[at].Trim().Length > 0)
+        {
+            at++;
+        }
+
+        int textStart = at + 1;
+        int signatureStart = Array.FindIndex(lines, textStart, l => l.TrimEnd() == ClearText.SignatureHeader);
+        if (signatureStart < 0)
+        {
+            throw new PackageException($"{messageName} has no signature after its text (no {ClearText.SignatureHeader} line)");
+        }
+
+        string[] text = [.. lines[textStart..signatureStart].Select(l => l.StartsWith("- ", StringComparison.Ordinal) ? l[2..] : l)];
+        return (string.Join('\n', text) + "\n", ClearText.Canonical(text), string.Join('\n', lines[signatureStart..]));
+    }
+}
