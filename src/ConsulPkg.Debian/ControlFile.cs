@@ -9,9 +9,9 @@ namespace ConsulPkg.Debian;
 /// <summary>
 /// The <c>control</c> member of a binary package: one stanza, validated per Debian Policy
 /// chapter 5. The standard fields, their order and their checks are the rows of
-/// <see cref="ControlField"/> in <see cref="ControlType.DebControl"/>'s order; the properties below are typed views of those rows for code
-/// that names a field. Values are validated when rendered, so an invalid control file is never
-/// written.
+/// <see cref="ControlField"/> in <see cref="ControlType.DebControl"/>'s order; the properties
+/// below are typed views of those rows for code that names a field. Values are validated when
+/// rendered, so an invalid control file is never written.
 /// </summary>
 public sealed partial record ControlFile
 {
