@@ -8,7 +8,7 @@ namespace ConsulPkg.Cli;
 /// <summary>
 /// Builds the <c>consul-pkg</c> command tree and runs it with the one top-level error policy:
 /// an expected failure is one line <c>consul-pkg: message</c> on stderr and the exit code
-/// <see cref="ExitCodes.For"/> gives its type, a usage error the same with exit code 2; stack
+/// <see cref="ExitCodes.For(Exception)"/> gives its type, a usage error the same with exit code 2; stack
 /// traces only with <c>--verbose</c>.
 /// </summary>
 internal static class CliApplication
@@ -82,26 +82,28 @@ internal static class CliApplication
             await error.WriteLineAsync($"{Name}: interrupted; nothing was written").ConfigureAwait(false);
             return cancelledExitCode?.Invoke() ?? ExitCodes.Failure;
         }
-        catch (Exception exception) when (ExitCodes.For(exception) is not null)
+#pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
+            int exitCode = ExitCodes.For(exception);
+            if (exitCode == ExitCodes.InternalError)
+            {
+                await error.WriteLineAsync(
+                    verbose
+                        ? $"{Name}: internal error: {exception}"
+                        : $"{Name}: internal error: {exception.GetType().Name}: {MessageText.Flatten(exception.Message)} (rerun with --verbose for details)")
+                    .ConfigureAwait(false);
+                return exitCode;
+            }
+
             await error.WriteLineAsync($"{Name}: {OptionHints.Describe(exception, parseResult.CommandResult.Command)}").ConfigureAwait(false);
             if (verbose)
             {
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
             }
 
-            return ExitCodes.For(exception)!.Value;
-        }
-#pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            await error.WriteLineAsync(
-                verbose
-                    ? $"{Name}: internal error: {exception}"
-                    : $"{Name}: internal error: {exception.GetType().Name}: {MessageText.Flatten(exception.Message)} (rerun with --verbose for details)")
-                .ConfigureAwait(false);
-            return ExitCodes.InternalError;
+            return exitCode;
         }
     }
 

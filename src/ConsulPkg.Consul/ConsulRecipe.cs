@@ -1,6 +1,7 @@
 using System.Text;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Consul;

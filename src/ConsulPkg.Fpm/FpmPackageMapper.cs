@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Fpm.Scripts;

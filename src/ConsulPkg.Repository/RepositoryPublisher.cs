@@ -246,7 +246,7 @@ public static class RepositoryPublisher
                 throw new PackageException($"{path} does not match the SHA256 in its Release: the repository was changed by hand or copied partially; restore it from its last complete copy");
             }
 
-            foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(Encoding.UTF8.GetString(content), path))
+            foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(content, path))
             {
                 IndexEntry entry = IndexEntry.FromParagraph(paragraph, path);
                 entries.TryAdd(entry.Identity, entry);

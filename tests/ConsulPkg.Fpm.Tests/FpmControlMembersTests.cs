@@ -1,5 +1,6 @@
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests;

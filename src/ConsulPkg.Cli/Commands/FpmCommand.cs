@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Fpm;
 

@@ -65,7 +65,7 @@ internal sealed class ArWriter
 
         if (size is < 0 or > MaxMemberSize)
         {
-            throw new InvalidSpecException("data", $"ar member {name} would be {size} bytes; the ar format allows at most {MaxMemberSize}");
+            throw new InvalidSpecException($"ar member {name} would be {size} bytes; the ar format allows at most {MaxMemberSize}");
         }
 
         string header = string.Create(CultureInfo.InvariantCulture, $"{name,-16}{mtime,-12}{0,-6}{0,-6}{"100644",-8}{size,-10}`\n");

@@ -171,7 +171,7 @@ internal sealed class GnuTarWriter : IDisposable
         int count = Utf8.GetByteCount(value);
         if (count >= field.Length)
         {
-            throw new InvalidSpecException("data", $"{what} '{value}' is {count} bytes long; tar allows at most {field.Length - 1}");
+            throw new InvalidSpecException($"{what} '{value}' is {count} bytes long; tar allows at most {field.Length - 1}");
         }
 
         Utf8.GetBytes(value, field);

@@ -46,7 +46,7 @@ internal sealed class DataLayout
                     continue;
                 }
 
-                throw new InvalidSpecException("data", $"'{entry.Path}' is given twice in the package data");
+                throw new InvalidSpecException($"'{entry.Path}' is given twice in the package data");
             }
 
             byPath.Add(path, entry);
@@ -61,7 +61,7 @@ internal sealed class DataLayout
                 {
                     if (p.Kind != EntryKind.Directory)
                     {
-                        throw new InvalidSpecException("data", $"'/{parent}' is a {p.Kind.ToString().ToLowerInvariant()} but '/{path}' needs it to be a directory");
+                        throw new InvalidSpecException($"'/{parent}' is a {p.Kind.ToString().ToLowerInvariant()} but '/{path}' needs it to be a directory");
                     }
 
                     break;
@@ -161,10 +161,10 @@ internal sealed class DataLayout
                 continue;
             }
 
-            string target = PackagePath.Parse(e.LinkTarget ?? throw new InvalidSpecException("data", $"hard link '{e.Path}' has no target")).Relative;
+            string target = PackagePath.Parse(e.LinkTarget ?? throw new InvalidSpecException($"hard link '{e.Path}' has no target")).Relative;
             if (!byPath.TryGetValue(target, out PackageEntry? t) || t.Kind != EntryKind.File)
             {
-                throw new InvalidSpecException("data", $"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");
+                throw new InvalidSpecException($"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");
             }
 
             if (!groups.TryGetValue(target, out List<string>? g))
@@ -222,7 +222,7 @@ internal sealed class DataLayout
             case EntryKind.Symlink:
                 if (string.IsNullOrEmpty(e.LinkTarget))
                 {
-                    throw new InvalidSpecException("data", $"symlink '{e.Path}' has no target");
+                    throw new InvalidSpecException($"symlink '{e.Path}' has no target");
                 }
 
                 return new LaidOutEntry(e, path, tarName, EntryKind.Symlink, 0b111_111_111, 0, mtime, e.LinkTarget);
@@ -230,7 +230,7 @@ internal sealed class DataLayout
                 (long size, int mode) = FileFacts(e);
                 return new LaidOutEntry(e, path, tarName, EntryKind.File, CheckMode(e, mode), size, mtime, "");
             default:
-                throw new InvalidSpecException("data", $"'{e.Path}' has an entry kind ({e.Kind}) that a Debian package cannot hold");
+                throw new InvalidSpecException($"'{e.Path}' has an entry kind ({e.Kind}) that a Debian package cannot hold");
         }
     }
 
@@ -240,7 +240,7 @@ internal sealed class DataLayout
         {
             if (e.Content is null)
             {
-                throw new InvalidSpecException("data", $"'{e.Path}' has neither a source file nor content");
+                throw new InvalidSpecException($"'{e.Path}' has neither a source file nor content");
             }
 
             return (e.Content.Value.Length, e.Mode ?? DefaultFileMode);
@@ -268,5 +268,5 @@ internal sealed class DataLayout
     }
 
     private static int CheckMode(PackageEntry e, int mode) =>
-        mode is >= 0 and <= 0xFFF ? mode : throw new InvalidSpecException("data", $"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
+        mode is >= 0 and <= 0xFFF ? mode : throw new InvalidSpecException($"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
 }

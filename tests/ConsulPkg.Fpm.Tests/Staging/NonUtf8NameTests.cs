@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests.Staging;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConsulPkg.Debian;
 
 namespace ConsulPkg.Install.Tests.Support;
 
@@ -72,22 +73,8 @@ public sealed class DebianRoot : IDisposable
             return null;
         }
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? last = null;
-        foreach (var line in result.StdOut.Split('\n'))
-        {
-            if (line.StartsWith(' ') && last is not null)
-            {
-                fields[last] += "\n" + line;
-            }
-            else if (line.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
-            {
-                last = line[..colon];
-                fields[last] = line[(colon + 1)..].Trim();
-            }
-        }
-
-        return fields;
+        return Deb822Paragraph.ParseAll(result.StdOutBytes, $"dpkg -s {package}")[0].Fields
+            .ToDictionary(f => f.Key, f => f.Value, StringComparer.OrdinalIgnoreCase);
     }
 
     public void Dispose()

@@ -1,9 +1,8 @@
 using ConsulPkg.Debian.Archives;
-using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
 
-namespace ConsulPkg.Debian;
+namespace ConsulPkg.Debian.Building;
 
 /// <summary>
 /// Writes a <see cref="DebPackageSpec"/> as a .deb: the ar container holding debian-binary,
@@ -174,7 +173,7 @@ public static class DebPackageWriter
         var controlTar = new MemoryStream();
         using (Stream compressor = spec.Compression.OpenCompressor(controlTar))
         {
-            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts, spec.ExtraControlMembers), plan.MTime);
+            ControlArchiveWriter.Write(compressor, ControlArchiveWriter.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts, spec.ExtraControlMembers), plan.MTime);
         }
 
         return controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length);
@@ -202,11 +201,11 @@ public static class DebPackageWriter
             long mtime = spec.Timestamp.ToUnixTimeSeconds();
             if (mtime < 0)
             {
-                throw new InvalidSpecException("timestamp", $"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
+                throw new InvalidSpecException($"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
             }
 
-            ControlArchive.ValidateScripts(spec.Scripts);
-            ControlArchive.ValidateMembers(spec.ExtraControlMembers, spec.Scripts);
+            ControlArchiveWriter.ValidateScripts(spec.Scripts);
+            ControlArchiveWriter.ValidateMembers(spec.ExtraControlMembers, spec.Scripts);
 
             IReadOnlyList<PackageEntry> entries = spec.Entries;
             if (spec.Documentation.Generate)
@@ -222,7 +221,7 @@ public static class DebPackageWriter
                 PackagePath path = PackagePath.Parse(c);
                 if (!layout.IsRegularFile(path))
                 {
-                    throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
+                    throw new InvalidSpecException($"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
                 conffiles.Add(path.Absolute);
