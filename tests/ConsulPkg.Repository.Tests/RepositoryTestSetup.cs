@@ -29,7 +29,7 @@ public sealed class RepositoryTestSetup
             RepositoryDirectory = repository,
             Suite = suite,
             Component = component,
-            SigningKey = SigningKey.Load(keyFile ?? Keys.RsaArmored, passphrase, when),
+            SigningKeys = [SigningKey.Load(keyFile ?? Keys.RsaArmored, passphrase, when)],
             Origin = origin,
             Date = when,
             Packages = packages,

@@ -1,4 +1,5 @@
 using System.Text;
+using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace ConsulPkg.Debian.OpenPgp;
@@ -14,7 +15,8 @@ public sealed record SignedText(string Text, GoodSignature Signature);
 /// <summary>
 /// Checks OpenPGP signatures against a set of trusted public keys, in process (no host gpg, no
 /// keyring on disk): detached (a release's SHA256SUMS, Release.gpg) and clear-signed (InRelease).
-/// Every refusal is a <see cref="PackageException"/> of one line naming the file and the key.
+/// Every signature is judged by <see cref="KeyPolicy"/> and the digest and date rules here; every
+/// refusal is a <see cref="PackageException"/> of one line naming the file, the key and the reason.
 /// </summary>
 public sealed class SignatureVerifier
 {
@@ -49,11 +51,17 @@ public sealed class SignatureVerifier
         return new SignedText(text, good);
     }
 
+    /// <summary>
+    /// The first signature that is good by <see cref="KeyPolicy"/>. A signature that does not
+    /// match the data fails the whole check (apt's BADSIG); one by an unknown key is passed over,
+    /// so that data signed by an old and a new key checks with either; when none is good, the
+    /// refusal of a trusted key's signature is reported before the unknown keys.
+    /// </summary>
     private GoodSignature Verify(ReadOnlySpan<byte> data, IReadOnlyList<PgpSignature> signatures, string dataName, string signatureName, DateTimeOffset now)
     {
-        _ = now; // the key's state at this time is judged by the policy
         byte[] bytes = data.ToArray();
         var unknownKeys = new List<string>();
+        string? refusal = null;
         foreach (PgpSignature signature in signatures)
         {
             if (Trusted.Find(signature.KeyId) is not { } found)
@@ -62,23 +70,59 @@ public sealed class SignatureVerifier
                 continue;
             }
 
-            signature.InitVerify(found.Key);
-            signature.Update(bytes);
-            if (!signature.Verify())
+            if (!Matches(signature, found.Key, bytes))
             {
                 throw new PackageException($"BAD signature: {signatureName} does not match {dataName} (key {OpenPgpKeyring.KeyId(signature.KeyId)}); the file was altered or the signature belongs to another file");
             }
 
-            return new GoodSignature(
-                OpenPgpKeyring.Fingerprint(found.Ring.GetPublicKey()), OpenPgpKeyring.Fingerprint(found.Key), new DateTimeOffset(signature.CreationTime, TimeSpan.Zero));
+            string signer = OpenPgpKeyring.Fingerprint(found.Key);
+            var created = new DateTimeOffset(signature.CreationTime, TimeSpan.Zero);
+            string? why = WeakDigest(signature.HashAlgorithm) is { } weak
+                ? $"{signatureName} was made by key {signer} with the digest {weak}, which is too weak (SHA-256 or stronger is required): sign it again with a stronger digest"
+                : created > now + KeyPolicy.ClockSkew
+                    ? $"{signatureName} was made by key {signer} on {created.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in the future: check the clock here and where it was signed"
+                    : KeyPolicy.WhyNotSigner(found.Ring, found.Key, created, now) is { } reason
+                        ? $"{signatureName} was made by key {signer}, which {reason}: the signature does not count"
+                        : null;
+            if (why is null)
+            {
+                return new GoodSignature(OpenPgpKeyring.Fingerprint(found.Ring.GetPublicKey()), signer, created);
+            }
+
+            refusal ??= why;
         }
 
-        throw new PackageException(
-            $"{signatureName} was made by key {string.Join(", ", unknownKeys)}, which is not trusted: add its public key to the trusted keys if you trust it")
+        throw new PackageException(refusal
+            ?? $"{signatureName} was made by key {string.Join(", ", unknownKeys)}, which is not trusted: add its public key to the trusted keys if you trust it")
         {
-            Setting = OpenPgpSettings.TrustedKeys,
+            Setting = refusal is null ? OpenPgpSettings.TrustedKeys : null,
         };
     }
+
+    private static bool Matches(PgpSignature signature, PgpPublicKey key, byte[] data)
+    {
+        try
+        {
+            signature.InitVerify(key);
+            signature.Update(data);
+            return signature.Verify();
+        }
+        catch (Exception e) when (e is PgpException or ArgumentException or InvalidOperationException)
+        {
+            return false; // a key of an algorithm that cannot sign, or a signature of another algorithm than the key's
+        }
+    }
+
+    /// <summary>The name of a digest too weak to trust (apt's verifiers refuse them too); null for SHA-256 and stronger.</summary>
+    private static string? WeakDigest(HashAlgorithmTag digest) => digest switch
+    {
+        HashAlgorithmTag.Sha256 or HashAlgorithmTag.Sha384 or HashAlgorithmTag.Sha512 or HashAlgorithmTag.Sha3_256 or HashAlgorithmTag.Sha3_512 => null,
+        HashAlgorithmTag.MD5 => "MD5",
+        HashAlgorithmTag.Sha1 => "SHA-1",
+        HashAlgorithmTag.RipeMD160 => "RIPEMD-160",
+        HashAlgorithmTag.Sha224 => "SHA-224",
+        _ => digest.ToString(),
+    };
 
     private static List<PgpSignature> ReadSignatures(ReadOnlySpan<byte> bytes, string dataName, string signatureName)
     {

@@ -31,6 +31,9 @@ public sealed class SigningKey
     /// <summary>Fingerprint of the key that signs (the primary or a signing subkey).</summary>
     public string SigningFingerprint => OpenPgpKeyring.Fingerprint(_key.PublicKey);
 
+    /// <summary>When the signing key (or its primary key, whichever first) expires; null for never.</summary>
+    public DateTimeOffset? Expires => KeyPolicy.ExpiresAt(OpenPgpKeyring.PublicHalf(_ring), _key.PublicKey);
+
     /// <summary>The public half, for the clients that check what this key signs.</summary>
     public OpenPgpKeyring PublicKey => new([OpenPgpKeyring.PublicHalf(_ring)]);
 
