@@ -18,11 +18,27 @@ public static class OpenPgpSigner
     public static string DetachedSign(IReadOnlyList<SigningKey> keys, ReadOnlySpan<byte> data, DateTimeOffset time) =>
         Armor(SignEach(keys, data, PgpSignature.BinaryDocument, time));
 
-    /// <summary>The binary detached signature of <paramref name="data"/> by <paramref name="key"/>, as a debsigs <c>_gpgorigin</c> member holds it.</summary>
-    public static byte[] DetachedSignBinary(SigningKey key, ReadOnlySpan<byte> data, DateTimeOffset time)
+    /// <summary>
+    /// The binary detached signature by <paramref name="key"/> of the concatenation of
+    /// <paramref name="parts"/>, each read to its end (as gpg --detach-sign writes it, unarmored,
+    /// and as a debsigs <c>_gpgorigin</c> member holds it).
+    /// </summary>
+    public static byte[] DetachedSignBinary(SigningKey key, IEnumerable<Stream> parts, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.Sign(data, PgpSignature.BinaryDocument, time).GetEncoded();
+        ArgumentNullException.ThrowIfNull(parts);
+        PgpSignatureGenerator generator = key.StartSignature(PgpSignature.BinaryDocument, time);
+        byte[] buffer = new byte[1 << 16];
+        foreach (Stream part in parts)
+        {
+            int read;
+            while ((read = part.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                generator.Update(buffer, 0, read);
+            }
+        }
+
+        return generator.Generate().GetEncoded();
     }
 
     /// <summary>

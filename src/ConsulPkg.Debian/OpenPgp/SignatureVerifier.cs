@@ -36,7 +36,11 @@ public sealed class SignatureVerifier
     /// <param name="signatureName">What the messages call the signature file.</param>
     /// <param name="now">When the check is made: a key's expiry and revocation are judged at this time.</param>
     public GoodSignature VerifyDetached(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, string dataName, string signatureName, DateTimeOffset now) =>
-        Verify(data, ReadSignatures(signature, dataName, signatureName), dataName, signatureName, now);
+        Verify([new MemoryStream(data.ToArray(), writable: false)], ReadSignatures(signature, dataName, signatureName), dataName, signatureName, now);
+
+    /// <summary>As <see cref="VerifyDetached(ReadOnlySpan{byte}, ReadOnlySpan{byte}, string, string, DateTimeOffset)"/>, of the concatenation of <paramref name="parts"/>, each read to its end once.</summary>
+    public GoodSignature VerifyDetached(IEnumerable<Stream> parts, ReadOnlySpan<byte> signature, string dataName, string signatureName, DateTimeOffset now) =>
+        Verify(parts, ReadSignatures(signature, dataName, signatureName), dataName, signatureName, now);
 
     /// <summary>
     /// The signed text of the clear-signed <paramref name="message"/> (RFC 4880 section 7, as
@@ -47,7 +51,7 @@ public sealed class SignatureVerifier
         ArgumentNullException.ThrowIfNull(message);
         (string text, string canonical, string armoredSignature) = SplitClearSigned(message, messageName);
         IReadOnlyList<PgpSignature> signatures = ReadSignatures(Encoding.ASCII.GetBytes(armoredSignature), messageName, messageName);
-        GoodSignature good = Verify(Encoding.UTF8.GetBytes(canonical), signatures, messageName, messageName, now);
+        GoodSignature good = Verify([new MemoryStream(Encoding.UTF8.GetBytes(canonical), writable: false)], signatures, messageName, messageName, now);
         return new SignedText(text, good);
     }
 
@@ -57,36 +61,59 @@ public sealed class SignatureVerifier
     /// so that data signed by an old and a new key checks with either; when none is good, the
     /// refusal of a trusted key's signature is reported before the unknown keys.
     /// </summary>
-    private GoodSignature Verify(ReadOnlySpan<byte> data, IReadOnlyList<PgpSignature> signatures, string dataName, string signatureName, DateTimeOffset now)
+    private GoodSignature Verify(IEnumerable<Stream> parts, IReadOnlyList<PgpSignature> signatures, string dataName, string signatureName, DateTimeOffset now)
     {
-        byte[] bytes = data.ToArray();
-        var unknownKeys = new List<string>();
-        string? refusal = null;
+        // Each signature by a trusted key is fed the data in one pass, then judged in order.
+        var checks = new List<(PgpSignature Signature, (PgpPublicKeyRing Ring, PgpPublicKey Key)? Found, bool Usable)>();
         foreach (PgpSignature signature in signatures)
         {
-            if (Trusted.Find(signature.KeyId) is not { } found)
+            var found = Trusted.Find(signature.KeyId);
+            checks.Add((signature, found, found is { } f && Initialize(signature, f.Key)));
+        }
+
+        byte[] buffer = new byte[1 << 16];
+        foreach (Stream part in parts)
+        {
+            int read;
+            while ((read = part.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                foreach ((PgpSignature signature, _, bool usable) in checks)
+                {
+                    if (usable)
+                    {
+                        signature.Update(buffer, 0, read);
+                    }
+                }
+            }
+        }
+
+        var unknownKeys = new List<string>();
+        string? refusal = null;
+        foreach ((PgpSignature signature, var found, bool usable) in checks)
+        {
+            if (found is not { } trusted)
             {
                 unknownKeys.Add(OpenPgpKeyring.KeyId(signature.KeyId));
                 continue;
             }
 
-            if (!Matches(signature, found.Key, bytes))
+            if (!usable || !signature.Verify())
             {
                 throw new PackageException($"BAD signature: {signatureName} does not match {dataName} (key {OpenPgpKeyring.KeyId(signature.KeyId)}); the file was altered or the signature belongs to another file");
             }
 
-            string signer = OpenPgpKeyring.Fingerprint(found.Key);
+            string signer = OpenPgpKeyring.Fingerprint(trusted.Key);
             var created = new DateTimeOffset(signature.CreationTime, TimeSpan.Zero);
             string? why = WeakDigest(signature.HashAlgorithm) is { } weak
                 ? $"{signatureName} was made by key {signer} with the digest {weak}, which is too weak (SHA-256 or stronger is required): sign it again with a stronger digest"
                 : created > now + KeyPolicy.ClockSkew
                     ? $"{signatureName} was made by key {signer} on {created.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in the future: check the clock here and where it was signed"
-                    : KeyPolicy.WhyNotSigner(found.Ring, found.Key, created, now) is { } reason
+                    : KeyPolicy.WhyNotSigner(trusted.Ring, trusted.Key, created, now) is { } reason
                         ? $"{signatureName} was made by key {signer}, which {reason}: the signature does not count"
                         : null;
             if (why is null)
             {
-                return new GoodSignature(OpenPgpKeyring.Fingerprint(found.Ring.GetPublicKey()), signer, created);
+                return new GoodSignature(OpenPgpKeyring.Fingerprint(trusted.Ring.GetPublicKey()), signer, created);
             }
 
             refusal ??= why;
@@ -99,13 +126,12 @@ public sealed class SignatureVerifier
         };
     }
 
-    private static bool Matches(PgpSignature signature, PgpPublicKey key, byte[] data)
+    private static bool Initialize(PgpSignature signature, PgpPublicKey key)
     {
         try
         {
             signature.InitVerify(key);
-            signature.Update(data);
-            return signature.Verify();
+            return true;
         }
         catch (Exception e) when (e is PgpException or ArgumentException or InvalidOperationException)
         {

@@ -80,6 +80,14 @@ public sealed class SigningKey
     /// <summary>A signature of <paramref name="data"/> of <paramref name="signatureType"/> made at <paramref name="time"/>, naming its issuer by fingerprint and key id.</summary>
     internal PgpSignature Sign(ReadOnlySpan<byte> data, int signatureType, DateTimeOffset time)
     {
+        PgpSignatureGenerator generator = StartSignature(signatureType, time);
+        generator.Update(data);
+        return generator.Generate();
+    }
+
+    /// <summary>A generator for a signature made at <paramref name="time"/>, to be fed the data in parts.</summary>
+    internal PgpSignatureGenerator StartSignature(int signatureType, DateTimeOffset time)
+    {
         var generator = new PgpSignatureGenerator(_key.PublicKey.Algorithm, Digest);
         generator.InitSign(signatureType, _privateKey);
         var hashed = new PgpSignatureSubpacketGenerator();
@@ -89,8 +97,7 @@ public sealed class SigningKey
         var unhashed = new PgpSignatureSubpacketGenerator();
         unhashed.SetIssuerKeyID(false, _key.KeyId);
         generator.SetUnhashedSubpackets(unhashed.Generate());
-        generator.Update(data);
-        return generator.Generate();
+        return generator;
     }
 
     private static (List<PgpSecretKeyRing> Secret, bool PublicOnly) ReadRings(string path)
