@@ -26,7 +26,7 @@ internal static class RepoCommand
         Option<string> suite = new("--suite") { Description = "Suite, e.g. stable", Required = true, HelpName = "SUITE" };
         Option<string> component = new("--component") { Description = "Component (default main)", DefaultValueFactory = _ => "main", HelpName = "NAME" };
         Option<string[]> signingKey = new("--signing-key") { Description = "OpenPGP secret key, armored or binary (gpg --export-secret-keys); repeat it to sign with several keys while rotating", Required = true, HelpName = "KEY.asc" };
-        Option<string?> passphraseFile = new("--passphrase-file") { Description = "File whose first line is the key's passphrase", HelpName = "FILE" };
+        Option<string?> passphraseFile = new("--passphrase-file") { Description = SigningKeyFiles.PassphraseDescription, HelpName = "FILE" };
         Option<string?> origin = new("--origin") { Description = "Release Origin (default: the repository's current one)" };
         Option<string?> label = new("--label") { Description = "Release Label (default: the repository's current one)" };
         Option<string?> codename = new("--codename") { Description = "Release Codename (default: the current one, else the suite)" };
@@ -45,7 +45,6 @@ internal static class RepoCommand
         {
             DateTimeOffset now = context.Now();
             DateTimeOffset date = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context);
-            string? passphrase = parseResult.GetValue(passphraseFile) is { } file ? ReadPassphrase(context.ResolvePath(file)) : null;
             int days = parseResult.GetValue(validFor);
             if (days < 1)
             {
@@ -53,7 +52,7 @@ internal static class RepoCommand
             }
 
             // apt checks the key at the time it verifies, and the signature carries the Release's date: both must be inside the key's life.
-            List<SigningKey> keys = [.. parseResult.GetRequiredValue(signingKey).Select(k => SigningKey.Load(context.ResolvePath(k), passphrase, now > date ? now : date))];
+            List<SigningKey> keys = [.. parseResult.GetRequiredValue(signingKey).Select(k => SigningKeyFiles.Load(context, k, parseResult.GetValue(passphraseFile), date))];
             PublishResult result = RepositoryPublisher.Publish(new PublishOptions
             {
                 RepositoryDirectory = context.ResolvePath(parseResult.GetRequiredValue(repo)),
@@ -99,19 +98,6 @@ internal static class RepoCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The first line of the file, as gpg's --passphrase-file reads it.</summary>
-    private static string ReadPassphrase(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new PackageException($"--passphrase-file '{path}' does not exist");
-        }
-
-        string text = File.ReadAllText(path);
-        int newline = text.IndexOf('\n', StringComparison.Ordinal);
-        return (newline < 0 ? text : text[..newline]).TrimEnd('\r');
     }
 
     private static string SourcesStanza(PublishResult result, string? url)
