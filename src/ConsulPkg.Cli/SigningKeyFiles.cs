@@ -17,7 +17,7 @@ internal static class SigningKeyFiles
     {
         DateTimeOffset now = context.Now();
         string? passphrase = passphraseFile is null ? null : ReadPassphrase(context.ResolvePath(passphraseFile));
-        return SigningKey.Load(context.ResolvePath(keyFile), passphrase, now > signatureTime ? now : signatureTime);
+        return SigningKey.Load(context.ResolvePath(keyFile), passphrase, now > signatureTime ? now : signatureTime, signatureTime);
     }
 
     /// <summary>The first line of the file, as gpg's --passphrase-file reads it.</summary>

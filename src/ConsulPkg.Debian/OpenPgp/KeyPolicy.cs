@@ -90,7 +90,7 @@ internal static class KeyPolicy
     /// The key gpg would sign with: the newest valid subkey flagged for signing whose secret part
     /// is present, else the primary key. Expired, revoked and secret-less keys are refused by name.
     /// </summary>
-    public static PgpSecretKey ChooseSigningKey(PgpSecretKeyRing secret, string path, DateTimeOffset at)
+    public static PgpSecretKey ChooseSigningKey(PgpSecretKeyRing secret, string path, DateTimeOffset at, DateTimeOffset signedAt)
     {
         PgpPublicKeyRing ring = OpenPgpKeyring.PublicHalf(secret);
         PgpPublicKey primary = ring.GetPublicKey();
@@ -130,6 +130,14 @@ internal static class KeyPolicy
 
             if (state.Revocation is not null)
             {
+                continue;
+            }
+
+            var created = new DateTimeOffset(key.PublicKey.CreationTime, TimeSpan.Zero);
+            if (created > signedAt)
+            {
+                // A verifier refuses a signature older than its key.
+                problem ??= $"signing key '{path}': its key {OpenPgpKeyring.KeyId(key.KeyId)} was created on {Day(created)}, after the date the signature would carry ({Day(signedAt)}, from SOURCE_DATE_EPOCH): use a later date or an older key";
                 continue;
             }
 

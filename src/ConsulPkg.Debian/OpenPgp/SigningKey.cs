@@ -39,9 +39,10 @@ public sealed class SigningKey
 
     /// <summary>
     /// Reads the key in <paramref name="path"/>, unlocking it with <paramref name="passphrase"/>
-    /// when it is protected, and refuses a key apt would not accept at <paramref name="at"/>.
+    /// when it is protected, and refuses a key apt would not accept at <paramref name="at"/>, or
+    /// one made after <paramref name="signedAt"/>, the date its signatures will carry.
     /// </summary>
-    public static SigningKey Load(string path, string? passphrase, DateTimeOffset at)
+    public static SigningKey Load(string path, string? passphrase, DateTimeOffset at, DateTimeOffset? signedAt = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -58,7 +59,7 @@ public sealed class SigningKey
         }
 
         PgpSecretKeyRing ring = secretRings[0];
-        PgpSecretKey key = KeyPolicy.ChooseSigningKey(ring, path, at);
+        PgpSecretKey key = KeyPolicy.ChooseSigningKey(ring, path, at, signedAt ?? at);
         if (key.KeyEncryptionAlgorithm != SymmetricKeyAlgorithmTag.Null && passphrase is null)
         {
             throw new PackageException($"signing key '{path}' is protected by a passphrase: give the passphrase") { Setting = OpenPgpSettings.Passphrase };
