@@ -149,6 +149,19 @@ internal static class KeyPolicy
             ?? throw new PackageException(problem ?? $"signing key '{path}' ({primaryId}) has no key that can sign: make one with 'gpg --quick-add-key {primaryId} default sign'");
     }
 
+    /// <summary>What the valid self-signatures say of every key of <paramref name="ring"/>, primary first.</summary>
+    public static IEnumerable<KeyDescription> Describe(PgpPublicKeyRing ring)
+    {
+        PgpPublicKey primary = ring.GetPublicKey();
+        foreach (PgpPublicKey key in ring.GetPublicKeys())
+        {
+            KeyState state = Assess(primary, key);
+            yield return new KeyDescription(
+                OpenPgpKeyring.Fingerprint(key), key.IsMasterKey, state.Capabilities, new DateTimeOffset(key.CreationTime, TimeSpan.Zero), state.Expires,
+                state.Revocation?.Time, Bound: state.Binding is not null && (key.IsMasterKey || !state.MaySign || state.BackSigned));
+        }
+    }
+
     internal static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>What the self-signatures that verify say of one key.</summary>
@@ -159,6 +172,12 @@ internal static class KeyPolicy
 
         /// <summary>Flagged for signing, or without flags and of a signing algorithm, as gpg reads a key without flags.</summary>
         public bool MaySign => Flags is { } flags ? (flags & PgpKeyFlags.CanSign) != 0 : IsSigningAlgorithm(Key.Algorithm);
+
+        /// <summary>The capabilities the key flags give, in gpg's order and words; a key without flags gets what its algorithm can do.</summary>
+        public IReadOnlyList<string> Capabilities => Flags is { } flags
+            ? [.. new[] { (PgpKeyFlags.CanSign, "sign"), (PgpKeyFlags.CanCertify, "certify"), (PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage, "encrypt"), (0x20, "authenticate") }
+                .Where(f => (flags & f.Item1) != 0).Select(f => f.Item2)]
+            : MaySign ? ["sign"] : [];
 
         public string Usage => Flags is { } flags
             ? string.Join(", ", new[] { (PgpKeyFlags.CanCertify, "certifying"), (PgpKeyFlags.CanEncryptCommunications, "encryption"), (PgpKeyFlags.CanEncryptStorage, "encryption of storage"), (0x20, "authentication") }

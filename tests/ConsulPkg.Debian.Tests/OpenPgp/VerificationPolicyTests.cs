@@ -122,6 +122,49 @@ public sealed class VerificationPolicyTests
 
     private static IEnumerable<Situation> Cases => Enum.GetValues<Situation>();
 
+    /// <summary>
+    /// A key shaped like HashiCorp's shipped one (src/ConsulPkg.Consul/Keys/README.md): an RSA
+    /// primary that signs, an encryption subkey, a signing subkey that expired a year after it was
+    /// made, and a current signing subkey. What the primary and the current subkey sign passes;
+    /// what the expired subkey signed while it was valid is refused, as by gpgv (EXPKEYSIG).
+    /// </summary>
+    [Test]
+    public void AKeyShapedLikeHashiCorpsPassesWithItsPrimaryAndCurrentSubkeyOnly()
+    {
+        var made = new DateTimeOffset(2021, 4, 19, 21, 50, 17, TimeSpan.Zero);
+        string primary = _gpg.Generate("HashiCorp-shaped <security@shape.invalid>", "rsa3072");
+        _gpg.AddSubkey(primary, "rsa2048", "encr", "never", made);
+        string expired = _gpg.AddSubkey(primary, "rsa2048", "sign", "1y", made);
+        string current = _gpg.AddSubkey(primary, "rsa2048", "sign", "never", made.AddDays(2));
+        string keyring = _gpg.ExportPublic(primary, _files.Combine("hashicorp-shaped.gpg"));
+        var verifier = new SignatureVerifier(OpenPgpKeyring.Parse(File.ReadAllBytes(keyring), "keyring"));
+        byte[] data = File.ReadAllBytes(_data);
+
+        (string Signer, DateTimeOffset At)[] cases = [(primary + "!", DateTimeOffset.UtcNow.AddMinutes(-1)), (current + "!", DateTimeOffset.UtcNow.AddMinutes(-1)), (expired + "!", made.AddDays(30))];
+        var outcomes = new List<(bool Ours, bool Gpgv)>();
+        string? refusal = null;
+        foreach ((string signer, DateTimeOffset at) in cases)
+        {
+            byte[] signature = _gpg.Sign(signer, _data, at);
+            string file = _files.WriteFile($"shape-{signer[..8]}.sig", signature);
+            bool ours = true;
+            try
+            {
+                verifier.VerifyDetached(data, signature, "SHA256SUMS", "SHA256SUMS.72D7468F.sig", DateTimeOffset.UtcNow);
+            }
+            catch (PackageException e)
+            {
+                ours = false;
+                refusal = e.Message;
+            }
+
+            outcomes.Add((ours, AptAcceptsGpgv(ProcessRunner.Run("gpgv", "--status-fd", "1", "--keyring", keyring, file, _data))));
+        }
+
+        Assert.That(outcomes, Is.EqualTo(new[] { (true, true), (true, true), (false, false) }), "primary, current subkey, expired subkey");
+        Assert.That(refusal, Does.Contain($"made by key {expired}, which expired on 2022-04-19"));
+    }
+
     /// <summary>apt's reading of gpgv's status lines (apt-pkg's gpgv method): a good signature with a strong digest and nothing worthless.</summary>
     private static bool AptAcceptsGpgv(ProcessResult gpgv)
     {
