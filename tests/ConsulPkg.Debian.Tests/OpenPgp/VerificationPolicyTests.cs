@@ -39,6 +39,8 @@ public sealed class VerificationPolicyTests
         RevokedCompromisedAfterSigning,
         RevokedSupersededAfterSigning,
         RevokedRetiredAfterSigning,
+        RevokedWithoutReasonBeforeSigning,
+        RevokedCompromisedBeforeSigning,
         RevokedSupersededBeforeSigning,
         RevokedRetiredBeforeSigning,
         RevokedPrimaryOfSigningSubkey,
@@ -58,8 +60,8 @@ public sealed class VerificationPolicyTests
         Situation.Sha256 or Situation.Sha512 or Situation.CurrentSubkey => new(true, true, true),
         Situation.Sha1 => new(false, false, false, "SHA-1, which is too weak"),
         Situation.Ripemd160 => new(false, false, false, "RIPEMD-160, which is too weak"),
-        Situation.RevokedWithoutReasonAfterSigning => new(false, false, false, "without a reason, which counts as compromised"),
-        Situation.RevokedCompromisedAfterSigning => new(false, false, false, "as compromised"),
+        Situation.RevokedWithoutReasonAfterSigning or Situation.RevokedWithoutReasonBeforeSigning => new(false, false, false, "without a reason, which counts as compromised"),
+        Situation.RevokedCompromisedAfterSigning or Situation.RevokedCompromisedBeforeSigning => new(false, false, false, "as compromised"),
         Situation.RevokedSupersededAfterSigning or Situation.RevokedRetiredAfterSigning => new(true, false, true), // gpgv: REVKEYSIG
         Situation.RevokedSupersededBeforeSigning => new(false, false, false, "as superseded, before this signature was made"),
         Situation.RevokedRetiredBeforeSigning => new(false, false, false, "as retired, before this signature was made"),
@@ -204,9 +206,15 @@ public sealed class VerificationPolicyTests
                     _ => 3,
                 }, Signed.AddDays(30));
                 break;
-            case Situation.RevokedSupersededBeforeSigning or Situation.RevokedRetiredBeforeSigning:
+            case Situation.RevokedWithoutReasonBeforeSigning or Situation.RevokedCompromisedBeforeSigning or Situation.RevokedSupersededBeforeSigning or Situation.RevokedRetiredBeforeSigning:
                 signature = _gpg.Sign(primary, _data, Signed);
-                _gpg.Revoke(primary, c == Situation.RevokedSupersededBeforeSigning ? 1 : 3, Signed.AddDays(-30));
+                _gpg.Revoke(primary, c switch
+                {
+                    Situation.RevokedWithoutReasonBeforeSigning => 0,
+                    Situation.RevokedSupersededBeforeSigning => 1,
+                    Situation.RevokedCompromisedBeforeSigning => 2,
+                    _ => 3,
+                }, Signed.AddDays(-30));
                 break;
             case Situation.RevokedPrimaryOfSigningSubkey:
                 string revokedSub = _gpg.AddSubkey(primary, "ed25519", "sign", "never", Created.AddDays(1));
