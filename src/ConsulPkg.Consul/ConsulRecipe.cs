@@ -50,6 +50,9 @@ public sealed record ConsulRecipeOptions
 
     public bool SkipSignature { get; init; }
 
+    /// <summary>When set, the package is signed with it as debsigs signs a package (an _gpgorigin member).</summary>
+    public Debian.OpenPgp.SigningKey? SigningKey { get; init; }
+
     /// <summary>The build's one timestamp (SOURCE_DATE_EPOCH, resolved by the caller).</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
@@ -289,6 +292,7 @@ public static class ConsulRecipe
             Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
+            SigningKey = options.SigningKey,
 
             // The configs inside hold the gossip key, so the .deb itself is a secret.
             OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,

@@ -45,6 +45,12 @@ public sealed record DebPackageSpec
     /// </summary>
     public UnixFileMode? OutputFileMode { get; init; }
 
+    /// <summary>
+    /// When set, the package is signed as debsigs signs it (<see cref="OpenPgp.DebSignature"/>),
+    /// the signature dated <see cref="Timestamp"/>.
+    /// </summary>
+    public OpenPgp.SigningKey? SigningKey { get; init; }
+
     /// <summary>Whether and how to add usr/share/doc/&lt;package&gt;/copyright and changelog.</summary>
     public DocumentationOptions Documentation { get; init; } = DocumentationOptions.None;
 }

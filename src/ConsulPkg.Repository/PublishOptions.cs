@@ -12,7 +12,8 @@ public sealed record PublishOptions
 
     public string Component { get; init; } = "main";
 
-    public required SigningKey SigningKey { get; init; }
+    /// <summary>Every key signs InRelease and Release.gpg, and the keyring holds them all: clients trusting any one keep updating while keys rotate.</summary>
+    public required IReadOnlyList<SigningKey> SigningKeys { get; init; }
 
     /// <summary>Null keeps the repository's current value (none for a new repository).</summary>
     public string? Origin { get; init; }
@@ -38,7 +39,7 @@ public sealed record PublishOptions
 
 /// <summary>What a publish did, for the command to print.</summary>
 /// <param name="Added">Pool paths of packages added.</param>
-/// <param name="KeyringChanged">The signing key differs from the one the repository's keyring held: clients need the new keyring.</param>
+/// <param name="KeyringChanged">No key of the keyring the repository held signs any more: clients need the new keyring.</param>
 /// <param name="AlreadyPresent">Pool paths of packages given again with the same bytes (nothing to do).</param>
 public sealed record PublishResult(
     IReadOnlyList<string> Added,

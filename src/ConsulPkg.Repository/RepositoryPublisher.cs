@@ -112,9 +112,11 @@ public static class RepositoryPublisher
             Items = [],
         };
         string keyringPath = Path.Combine(root, KeyringFileName);
-        byte[] keyring = options.SigningKey.PublicKey.Export();
-        // Not refused (rotating the key is legitimate), but reported: every client needs the new keyring.
-        bool keyringChanged = File.Exists(keyringPath) && !File.ReadAllBytes(keyringPath).AsSpan().SequenceEqual(keyring);
+        OpenPgpKeyring signers = options.SigningKeys.Select(k => k.PublicKey).Aggregate(OpenPgpKeyring.Empty, (all, key) => all.Add(key));
+        byte[] keyring = signers.Export();
+        // Not refused (replacing the keys is legitimate), but reported when no key of the keyring
+        // clients hold signs any more: they all need the new keyring. Adding a key beside the old one breaks nobody.
+        bool keyringChanged = File.Exists(keyringPath) && !HeldKeys(keyringPath).Intersect(signers.Fingerprints).Any();
 
         // 1. Pool files.
         foreach (IncomingPackage package in added)
@@ -154,15 +156,28 @@ public static class RepositoryPublisher
         AtomicFile.WriteAllBytes(keyringPath, keyring);
         byte[] releaseBytes = Encoding.UTF8.GetBytes((release with { Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests))] }).Render());
         string releaseText = Encoding.UTF8.GetString(releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(OpenPgpSigner.DetachedSign(options.SigningKey, releaseBytes, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(OpenPgpSigner.DetachedSign(options.SigningKeys, releaseBytes, options.Date)));
         AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(OpenPgpSigner.ClearSign(options.SigningKey, releaseText, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(OpenPgpSigner.ClearSign(options.SigningKeys, releaseText, options.Date)));
 
         // 4. Only now may by-hash files of old generations go.
         ByHashGenerations.Read(suiteDirectory).Commit(byHash);
 
         return new PublishResult(
             [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged);
+    }
+
+    /// <summary>The primary fingerprints in the repository's current keyring; none when it cannot be read.</summary>
+    private static IReadOnlyList<string> HeldKeys(string keyringPath)
+    {
+        try
+        {
+            return OpenPgpKeyring.Parse(File.ReadAllBytes(keyringPath), keyringPath).Fingerprints;
+        }
+        catch (PackageException)
+        {
+            return [];
+        }
     }
 
     /// <summary>A suite, component or codename (<paramref name="setting"/>): one path segment apt can put in a URL.</summary>

@@ -19,10 +19,10 @@ public sealed class GpgHome : IDisposable
     public string Path => _home.Path;
 
     /// <summary>Makes a key (<c>gpg --quick-gen-key UID ALGO USAGE EXPIRE</c>) and returns its fingerprint.</summary>
-    public string Generate(string uid, string algorithm, string expire = "never", string? passphrase = null)
+    public string Generate(string uid, string algorithm, string expire = "never", string? passphrase = null, string usage = "sign")
     {
         Gpg(passphrase, "--faked-system-time", KeyCreation.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            "--quick-gen-key", uid, algorithm, "sign", expire);
+            "--quick-gen-key", uid, algorithm, usage, expire);
         return Fingerprint(uid);
     }
 
@@ -30,6 +30,44 @@ public sealed class GpgHome : IDisposable
     public void AddSigningSubkey(string uid, string algorithm) =>
         Gpg(null, "--faked-system-time", KeyCreation.AddDays(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             "--quick-add-key", Fingerprint(uid), algorithm, "sign", "never");
+
+    /// <summary>
+    /// Adds a subkey (<c>gpg --quick-add-key FPR ALGO USAGE EXPIRE</c>) made at <paramref name="at"/>
+    /// and returns its fingerprint; <paramref name="usage"/> is gpg's: sign, encr, auth.
+    /// </summary>
+    public string AddSubkey(string uid, string algorithm, string usage, string expire, DateTimeOffset at)
+    {
+        string primary = Fingerprint(uid);
+        Gpg(null, "--faked-system-time", Seconds(at), "--quick-add-key", primary, algorithm, usage, expire);
+        return Gpg(null, "--with-colons", "--list-keys", primary).Split('\n')
+            .Where(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Select(l => l.Split(':')[9]).Last();
+    }
+
+    /// <summary>
+    /// Revokes the key of <paramref name="fingerprint"/> with a revocation dated <paramref name="at"/>,
+    /// giving <paramref name="reasonCode"/> (RFC 9580: 0 none, 1 superseded, 2 compromised, 3 retired)
+    /// through gpg's own dialogue, as a user would.
+    /// </summary>
+    public void Revoke(string fingerprint, int reasonCode, DateTimeOffset at)
+    {
+        // gpg's menu numbers the reasons otherwise: 0 none, 1 compromised, 2 superseded, 3 no longer used.
+        int menu = reasonCode switch { 0 => 0, 1 => 2, 2 => 1, 3 => 3, _ => throw new ArgumentOutOfRangeException(nameof(reasonCode)) };
+        ProcessResult made = ProcessRunner.Run("gpg",
+            ["--homedir", _home.Path, "--no-tty", "--pinentry-mode", "loopback", "--passphrase", string.Empty, "--faked-system-time", Seconds(at),
+             "--command-fd", "0", "--gen-revoke", fingerprint],
+            stdin: System.Text.Encoding.ASCII.GetBytes($"y\n{menu}\n\ny\n"));
+        if (made.ExitCode != 0 || made.StdOutBytes.Length == 0)
+        {
+            throw new InvalidOperationException($"gpg --gen-revoke failed ({made.ExitCode}): {made.StdErr}");
+        }
+
+        Run("gpg", ["--homedir", _home.Path, "--batch", "--import"], made.StdOutBytes);
+    }
+
+    /// <summary>A signature of <paramref name="dataFile"/> by <paramref name="signer"/> (a fingerprint, a trailing ! picks that subkey) made at <paramref name="at"/>.</summary>
+    public byte[] Sign(string signer, string dataFile, DateTimeOffset at, string digest = "SHA256", bool clear = false) =>
+        GpgBytes(null, "--faked-system-time", Seconds(at), "--digest-algo", digest, "--local-user", signer,
+            clear ? "--clearsign" : "--detach-sign", "--output", "-", dataFile);
 
     public string Fingerprint(string uid)
     {
@@ -66,9 +104,11 @@ public sealed class GpgHome : IDisposable
     private byte[] GpgBytes(string? passphrase, params string[] arguments) =>
         Run("gpg", ["--homedir", _home.Path, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase ?? string.Empty, .. arguments]);
 
-    private static byte[] Run(string program, string[] arguments)
+    private static string Seconds(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    private static byte[] Run(string program, string[] arguments, byte[]? stdin = null)
     {
-        ProcessResult result = ProcessRunner.Run(program, arguments);
+        ProcessResult result = ProcessRunner.Run(program, arguments, stdin: stdin);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StdErr}");

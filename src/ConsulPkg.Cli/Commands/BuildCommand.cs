@@ -28,6 +28,8 @@ internal static class BuildCommand
         Option<string?> sums = new("--sha256sums") { Description = "Use this local SHA256SUMS (signature beside it as FILE.72D7468F.sig or FILE.sig)", HelpName = "FILE" };
         Option<string[]> trustedKeys = new("--trusted-key") { Description = "An extra OpenPGP public key trusted to sign SHA256SUMS (repeatable)", HelpName = "FILE" };
         Option<bool> skipSignature = new("--skip-signature") { Description = "Do not check the signature on SHA256SUMS (prints a warning)" };
+        Option<string?> signingKey = new("--signing-key") { Description = "Sign the package with this OpenPGP secret key, as debsigs does (gpg --export-secret-keys)", HelpName = "KEY.asc" };
+        Option<string?> passphraseFile = new("--passphrase-file") { Description = SigningKeyFiles.PassphraseDescription, HelpName = "FILE" };
         Option<int?> downloadTimeout = new("--download-timeout") { Description = "Most seconds one download may take, retries included (default 300)", HelpName = "SECONDS" };
         downloadTimeout.Validators.Add(result =>
         {
@@ -43,7 +45,7 @@ internal static class BuildCommand
         foreach (Option option in new Option[]
                  {
                      version, iteration, arch, vendor, maintainer, output, force, compression, layout,
-                     releaseUrl, zip, sums, trustedKeys, skipSignature, downloadTimeout, sourceDateEpoch,
+                     releaseUrl, zip, sums, trustedKeys, skipSignature, signingKey, passphraseFile, downloadTimeout, sourceDateEpoch,
                  }.Concat(agent.All))
         {
             command.Options.Add(option);
@@ -57,6 +59,7 @@ internal static class BuildCommand
             bool toFile = outputPath is not null && outputPath.EndsWith(".deb", StringComparison.Ordinal);
             string? givenMaintainer = parseResult.GetValue(maintainer);
             string? maintainerAddress = givenMaintainer ?? context.MaintainerFromEnvironment();
+            DateTimeOffset timestamp = BuildTimestamp.Resolve(parseResult.GetValue(sourceDateEpoch), context);
             var options = new ConsulRecipeOptions
             {
                 ConsulVersion = parseResult.GetValue(version)!,
@@ -80,7 +83,8 @@ internal static class BuildCommand
                 LocalFiles = LocalFiles(parseResult.GetValue(zip), parseResult.GetValue(sums), context),
                 TrustedKeyFiles = (parseResult.GetValue(trustedKeys) ?? []).Select(context.ResolvePath).ToList(),
                 SkipSignature = parseResult.GetValue(skipSignature),
-                Timestamp = BuildTimestamp.Resolve(parseResult.GetValue(sourceDateEpoch), context),
+                SigningKey = parseResult.GetValue(signingKey) is { } key ? SigningKeyFiles.Load(context, key, parseResult.GetValue(passphraseFile), timestamp) : null,
+                Timestamp = timestamp,
                 Cache = context.Cache(),
                 // A progress bar only for a person watching a terminal; pipelines' logs stay clean.
                 Download = DownloadOptions.Default with
@@ -104,6 +108,10 @@ internal static class BuildCommand
                 + (result.Pinned ? ", matches the pinned hash" : "")
                 + (result.FromCache ? " (from cache)" : "")).ConfigureAwait(false);
             await stdout.WriteLineAsync($"gossip key fingerprint {result.KeyFingerprint}").ConfigureAwait(false);
+            if (options.SigningKey is { } signer)
+            {
+                await stdout.WriteLineAsync($"signed with key {signer.SigningFingerprint}").ConfigureAwait(false);
+            }
             return ExitCodes.Success;
         });
         return command;

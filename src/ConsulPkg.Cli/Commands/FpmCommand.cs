@@ -63,6 +63,10 @@ internal static class FpmCommand
         {
             FpmOptions options = o.ToFpmOptions(parseResult, context);
             FpmBuild build = FpmPackageMapper.Map(options);
+            if (parseResult.GetValue(o.SigningKey) is { } key)
+            {
+                build = build with { Spec = build.Spec with { SigningKey = SigningKeyFiles.Load(context, key, parseResult.GetValue(o.PassphraseFile), options.Timestamp) } };
+            }
             if (parseResult.GetValue(o.Edit))
             {
                 build = FpmPackageMapper.EditControl(build, text => ControlEditor.Edit(text, context));

@@ -55,6 +55,8 @@ internal sealed partial class FpmCommandOptions
     public Option<string?> Workdir { get; } = Text("--workdir", null, "Accepted for fpm compatibility; consul-pkg stages nothing on disk");
     public Option<bool> NoAutoDepends { get; } = Flag("--no-auto-depends", null, "Accepted for fpm compatibility; dir inputs have no automatic dependencies");
     public Option<bool> NoDocs { get; } = Flag("--deb-no-docs", null, "Do not generate usr/share/doc/NAME/copyright and changelog");
+    public Option<string?> SigningKey { get; } = Text("--deb-signing-key", null, "Sign the package with this OpenPGP secret key, as debsigs does (an addition to fpm)");
+    public Option<string?> PassphraseFile { get; } = Text("--passphrase-file", null, SigningKeyFiles.PassphraseDescription);
     public Option<DateTimeOffset?> SourceDateEpoch { get; } = BuildTimestamp.CreateOption();
     public Option<DateTimeOffset?> SourceDateEpochDefault { get; } = BuildTimestamp.CreateOption("--source-date-epoch-default", "Timestamp to use when SOURCE_DATE_EPOCH is unset (fpm's flag)");
 
@@ -70,7 +72,7 @@ internal sealed partial class FpmCommandOptions
         .. Relations.Values, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes,
-        NoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SourceDateEpoch, SourceDateEpochDefault,
+        NoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SigningKey, PassphraseFile, SourceDateEpoch, SourceDateEpochDefault,
         .. Compatibility,
         .. Services,
         .. ControlMemberOptions,

@@ -1,6 +1,7 @@
 using ConsulPkg.Debian.Archives;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Debian.Building;
 
@@ -126,6 +127,13 @@ public static class DebPackageWriter
         ar.WriteMember("control.tar" + suffix, controlTar);
         dataTemp.Position = 0;
         ar.WriteMember("data.tar" + suffix, dataTemp, dataTemp.Length);
+        if (spec.SigningKey is { } key)
+        {
+            dataTemp.Position = 0;
+            ar.WriteAppendedMember(DebSignature.MemberName, OpenPgpSigner.DetachedSignBinary(
+                key, [new MemoryStream(DebianBinary.ToArray(), writable: false), new MemoryStream(controlTar.ToArray(), writable: false), dataTemp], spec.Timestamp));
+        }
+
         output.Flush();
     }
 
@@ -162,6 +170,15 @@ public static class DebPackageWriter
         if (output.Position != dataStart)
         {
             throw new InvalidOperationException($"control.tar is {controlTar.Length} bytes, {controlLength} were reserved: the package head would overwrite data.tar");
+        }
+
+        if (plan.Spec.SigningKey is { } key)
+        {
+            output.Position = dataStart; // data.tar is read back from where it was written
+            byte[] signature = OpenPgpSigner.DetachedSignBinary(
+                key, [new MemoryStream(DebianBinary.ToArray(), writable: false), new MemoryStream(controlTar.ToArray(), writable: false), new Reading.BoundedReadStream(output, dataLength, "data.tar ended early")], plan.Spec.Timestamp);
+            output.Position = dataStart + dataLength + (dataLength % 2);
+            ar.WriteAppendedMember(DebSignature.MemberName, signature);
         }
     }
 

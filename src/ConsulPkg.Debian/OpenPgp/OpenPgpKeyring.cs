@@ -70,6 +70,9 @@ public sealed class OpenPgpKeyring
         return Parse(File.ReadAllBytes(path), $"{role} '{path}'");
     }
 
+    /// <summary>Every key and subkey as its valid self-signatures describe it, each primary before its subkeys.</summary>
+    public IReadOnlyList<KeyDescription> Describe() => [.. _rings.SelectMany(KeyPolicy.Describe)];
+
     /// <summary>These keys followed by <paramref name="other"/>'s.</summary>
     public OpenPgpKeyring Add(OpenPgpKeyring other)
     {
@@ -119,3 +122,10 @@ public sealed class OpenPgpKeyring
 
     internal static string KeyId(long keyId) => keyId.ToString("X16", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One key or subkey of a keyring, as its valid self-signatures describe it.</summary>
+/// <param name="Capabilities">What its key flags allow: "sign", "certify", "encrypt", "authenticate".</param>
+/// <param name="Expires">Null: never.</param>
+/// <param name="Revoked">When a valid revocation was made; null when none was.</param>
+/// <param name="Bound">Whether a valid self-signature binds it (and, for a signing subkey, a valid back-signature).</param>
+public sealed record KeyDescription(string Fingerprint, bool IsPrimary, IReadOnlyList<string> Capabilities, DateTimeOffset Created, DateTimeOffset? Expires, DateTimeOffset? Revoked, bool Bound);

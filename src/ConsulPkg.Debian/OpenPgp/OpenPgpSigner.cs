@@ -11,20 +11,42 @@ namespace ConsulPkg.Debian.OpenPgp;
 /// </summary>
 public static class OpenPgpSigner
 {
-    /// <summary>An armored detached signature of <paramref name="data"/>, as Release.gpg holds it.</summary>
-    public static string DetachedSign(SigningKey key, ReadOnlySpan<byte> data, DateTimeOffset time)
+    /// <summary>
+    /// An armored detached signature of <paramref name="data"/> by each of <paramref name="keys"/>,
+    /// in one block, as Release.gpg holds it: a verifier that knows any one of the keys accepts it.
+    /// </summary>
+    public static string DetachedSign(IReadOnlyList<SigningKey> keys, ReadOnlySpan<byte> data, DateTimeOffset time) =>
+        Armor(SignEach(keys, data, PgpSignature.BinaryDocument, time));
+
+    /// <summary>
+    /// The binary detached signature by <paramref name="key"/> of the concatenation of
+    /// <paramref name="parts"/>, each read to its end (as gpg --detach-sign writes it, unarmored,
+    /// and as a debsigs <c>_gpgorigin</c> member holds it).
+    /// </summary>
+    public static byte[] DetachedSignBinary(SigningKey key, IEnumerable<Stream> parts, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Armor(key.Sign(data, PgpSignature.BinaryDocument, time));
+        ArgumentNullException.ThrowIfNull(parts);
+        PgpSignatureGenerator generator = key.StartSignature(PgpSignature.BinaryDocument, time);
+        byte[] buffer = new byte[1 << 16];
+        foreach (Stream part in parts)
+        {
+            int read;
+            while ((read = part.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                generator.Update(buffer, 0, read);
+            }
+        }
+
+        return generator.Generate().GetEncoded();
     }
 
     /// <summary>
-    /// <paramref name="text"/> clear-signed, as InRelease holds it. The text must end with a
-    /// newline, as a Release file does; the signature's time is <paramref name="time"/>.
+    /// <paramref name="text"/> clear-signed by each of <paramref name="keys"/>, as InRelease holds
+    /// it. The text must end with a newline, as a Release file does; the signatures' time is <paramref name="time"/>.
     /// </summary>
-    public static string ClearSign(SigningKey key, string text, DateTimeOffset time)
+    public static string ClearSign(IReadOnlyList<SigningKey> keys, string text, DateTimeOffset time)
     {
-        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(text);
         if (!text.EndsWith('\n'))
         {
@@ -32,7 +54,7 @@ public static class OpenPgpSigner
         }
 
         string[] lines = text[..^1].Split('\n');
-        PgpSignature signature = key.Sign(Encoding.UTF8.GetBytes(ClearText.Canonical(lines)), PgpSignature.CanonicalTextDocument, time);
+        List<PgpSignature> signatures = SignEach(keys, Encoding.UTF8.GetBytes(ClearText.Canonical(lines)), PgpSignature.CanonicalTextDocument, time);
 
         var message = new StringBuilder();
         message.Append(ClearText.Header).Append("\nHash: ").Append(ClearText.HashName(SigningKey.Digest)).Append("\n\n");
@@ -41,17 +63,37 @@ public static class OpenPgpSigner
             message.Append(ClearText.DashEscape(line)).Append('\n');
         }
 
-        message.Append(Armor(signature));
+        message.Append(Armor(signatures));
         return message.ToString();
     }
 
-    private static string Armor(PgpSignature signature)
+    private static List<PgpSignature> SignEach(IReadOnlyList<SigningKey> keys, ReadOnlySpan<byte> data, int signatureType, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            throw new ArgumentException("at least one signing key is needed", nameof(keys));
+        }
+
+        var signatures = new List<PgpSignature>(keys.Count);
+        foreach (SigningKey key in keys)
+        {
+            signatures.Add(key.Sign(data, signatureType, time));
+        }
+
+        return signatures;
+    }
+
+    private static string Armor(IEnumerable<PgpSignature> signatures)
     {
         using var buffer = new MemoryStream();
-        // No "Version:" header: the output depends only on the key, the data and the time.
+        // No "Version:" header: the output depends only on the keys, the data and the time.
         using (var armored = new ArmoredOutputStream(buffer, new Dictionary<string, string>()))
         {
-            signature.Encode(armored);
+            foreach (PgpSignature signature in signatures)
+            {
+                signature.Encode(armored);
+            }
         }
 
         return Encoding.ASCII.GetString(buffer.ToArray()).ReplaceLineEndings("\n");

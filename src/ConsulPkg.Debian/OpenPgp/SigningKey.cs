@@ -31,14 +31,18 @@ public sealed class SigningKey
     /// <summary>Fingerprint of the key that signs (the primary or a signing subkey).</summary>
     public string SigningFingerprint => OpenPgpKeyring.Fingerprint(_key.PublicKey);
 
+    /// <summary>When the signing key (or its primary key, whichever first) expires; null for never.</summary>
+    public DateTimeOffset? Expires => KeyPolicy.ExpiresAt(OpenPgpKeyring.PublicHalf(_ring), _key.PublicKey);
+
     /// <summary>The public half, for the clients that check what this key signs.</summary>
     public OpenPgpKeyring PublicKey => new([OpenPgpKeyring.PublicHalf(_ring)]);
 
     /// <summary>
     /// Reads the key in <paramref name="path"/>, unlocking it with <paramref name="passphrase"/>
-    /// when it is protected, and refuses a key apt would not accept at <paramref name="at"/>.
+    /// when it is protected, and refuses a key apt would not accept at <paramref name="at"/>, or
+    /// one made after <paramref name="signedAt"/>, the date its signatures will carry.
     /// </summary>
-    public static SigningKey Load(string path, string? passphrase, DateTimeOffset at)
+    public static SigningKey Load(string path, string? passphrase, DateTimeOffset at, DateTimeOffset? signedAt = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -55,7 +59,7 @@ public sealed class SigningKey
         }
 
         PgpSecretKeyRing ring = secretRings[0];
-        PgpSecretKey key = KeyPolicy.ChooseSigningKey(ring, path, at);
+        PgpSecretKey key = KeyPolicy.ChooseSigningKey(ring, path, at, signedAt ?? at);
         if (key.KeyEncryptionAlgorithm != SymmetricKeyAlgorithmTag.Null && passphrase is null)
         {
             throw new PackageException($"signing key '{path}' is protected by a passphrase: give the passphrase") { Setting = OpenPgpSettings.Passphrase };
@@ -77,6 +81,14 @@ public sealed class SigningKey
     /// <summary>A signature of <paramref name="data"/> of <paramref name="signatureType"/> made at <paramref name="time"/>, naming its issuer by fingerprint and key id.</summary>
     internal PgpSignature Sign(ReadOnlySpan<byte> data, int signatureType, DateTimeOffset time)
     {
+        PgpSignatureGenerator generator = StartSignature(signatureType, time);
+        generator.Update(data);
+        return generator.Generate();
+    }
+
+    /// <summary>A generator for a signature made at <paramref name="time"/>, to be fed the data in parts.</summary>
+    internal PgpSignatureGenerator StartSignature(int signatureType, DateTimeOffset time)
+    {
         var generator = new PgpSignatureGenerator(_key.PublicKey.Algorithm, Digest);
         generator.InitSign(signatureType, _privateKey);
         var hashed = new PgpSignatureSubpacketGenerator();
@@ -86,8 +98,7 @@ public sealed class SigningKey
         var unhashed = new PgpSignatureSubpacketGenerator();
         unhashed.SetIssuerKeyID(false, _key.KeyId);
         generator.SetUnhashedSubpackets(unhashed.Generate());
-        generator.Update(data);
-        return generator.Generate();
+        return generator;
     }
 
     private static (List<PgpSecretKeyRing> Secret, bool PublicOnly) ReadRings(string path)

@@ -78,8 +78,8 @@ public sealed class OpenPgpModuleTests
         SigningKey key = Load(edSubkey ? _ed : _rsa);
         const string Text = "Origin: test\n-dash line\nSuite: stable  \n";
         byte[] data = Encoding.UTF8.GetBytes(Text);
-        string detached = OpenPgpSigner.DetachedSign(key, data, SignedAt);
-        string clearSigned = OpenPgpSigner.ClearSign(key, Text, SignedAt);
+        string detached = OpenPgpSigner.DetachedSign([key], data, SignedAt);
+        string clearSigned = OpenPgpSigner.ClearSign([key], Text, SignedAt);
         string keyring = _files.WriteFile(edSubkey ? "ed.gpg" : "rsa.gpg", key.PublicKey.Export());
         string dataFile = _files.WriteFile("signed", Text);
 
@@ -106,8 +106,8 @@ public sealed class OpenPgpModuleTests
         string clearSigned = Encoding.UTF8.GetString(_gpg.Run("--clearsign", "--local-user", _rsa, "--output", "-", dataFile));
         var verifier = new SignatureVerifier(OpenPgpKeyring.Parse(_gpg.Run("--export", _rsa, _ed), "test keys"));
 
-        GoodSignature good = verifier.VerifyDetached(File.ReadAllBytes(dataFile), detached, "gpg-signed", "gpg-signed.sig", SignedAt);
-        SignedText clear = verifier.VerifyClearSigned(clearSigned, "gpg-signed.asc", SignedAt);
+        GoodSignature good = verifier.VerifyDetached(File.ReadAllBytes(dataFile), detached, "gpg-signed", "gpg-signed.sig", DateTimeOffset.UtcNow);
+        SignedText clear = verifier.VerifyClearSigned(clearSigned, "gpg-signed.asc", DateTimeOffset.UtcNow);
 
         Assert.That(good.PrimaryFingerprint, Is.EqualTo(_ed));
         Assert.That(good.SignerFingerprint, Is.Not.EqualTo(_ed), "gpg signs with the signing subkey");
@@ -119,7 +119,7 @@ public sealed class OpenPgpModuleTests
     public void AnAlteredTextOrAnUntrustedKeyIsRefused()
     {
         SigningKey key = Load(_rsa);
-        string clearSigned = OpenPgpSigner.ClearSign(key, "Suite: stable\n", SignedAt);
+        string clearSigned = OpenPgpSigner.ClearSign([key], "Suite: stable\n", SignedAt);
         var trusting = new SignatureVerifier(key.PublicKey);
         var other = new SignatureVerifier(OpenPgpKeyring.Parse(_gpg.Run("--export", _ed), "other"));
 
