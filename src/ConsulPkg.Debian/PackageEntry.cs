@@ -50,7 +50,7 @@ public sealed record PackageEntry
         int count = System.Text.Encoding.UTF8.GetByteCount(name);
         if (count >= Archives.TarFieldLayout.UnameLength)
         {
-            throw new InvalidSpecException("data", $"{what} '{MessageText.OneLine(name)}' is {count} bytes long; tar allows at most {Archives.TarFieldLayout.UnameLength - 1}");
+            throw new InvalidSpecException($"{what} '{MessageText.OneLine(name)}' is {count} bytes long; tar allows at most {Archives.TarFieldLayout.UnameLength - 1}");
         }
     }
 
