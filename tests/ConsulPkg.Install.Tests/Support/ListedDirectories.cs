@@ -41,6 +41,7 @@ public static class ListedDirectories
             Assert.That(pending, Is.Empty, "every directory holds a path of the package");
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.Delete(output);
         ProcessRunner.Run("ar", ["rc", Path.GetFullPath(output), "debian-binary", "control.tar.gz", "data.tar"], work.Path).EnsureSuccess();
         return output;

@@ -41,6 +41,9 @@ public sealed partial record PiupartsResult(ProcessResult Process, string Log)
 
     public bool Passed => Process.ExitCode == 0 && Log.Contains(" INFO: " + AllPassed + "\n", StringComparison.Ordinal);
 
+    /// <summary>Whether piuparts ran adequate on the installed packages (it does when adequate is installed on the host).</summary>
+    public bool RanAdequate => Log.Contains(" INFO: Running adequate version ", StringComparison.Ordinal);
+
     /// <summary>
     /// piuparts' own ERROR lines, each with the indented lines that follow it (what it found:
     /// the files, the command output), or the process's output when there is no log.
@@ -90,7 +93,9 @@ public sealed partial record PiupartsResult(ProcessResult Process, string Log)
 /// Debian's own piuparts scripts (<c>/etc/piuparts/scripts</c>, as piuparts.debian.org runs them)
 /// are used: dummy users on the low system ids, /home forbidden to system users, and the checks for
 /// missing copyright files and md5sums, bad permissions and obsolete conffiles. A run's own
-/// scripts (preseeding, the repository's keyring) go in a second scripts directory.
+/// scripts (preseeding, the repository's keyring) go in a second scripts directory. piuparts
+/// checks every installed file with debsums, and what adequate finds (a missing library, a broken
+/// symlink, an obsolete conffile...) fails the run too (<c>--fail-if-inadequate</c>).
 /// </remarks>
 public static class Piuparts
 {
@@ -125,9 +130,11 @@ public static class Piuparts
         string log = Path.Combine(work, "piuparts.log");
         var arguments = new List<string>
         {
-            "--basetgz", tarball, "--distribution", DebianRootCache.Suite, "--mirror", mirror.Uri.ToString(),
+            // The component the root was bootstrapped from (piuparts' default adds contrib, non-free
+            // and non-free-firmware, whose indices the root does not hold).
+            "--basetgz", tarball, "--distribution", DebianRootCache.Suite, "--mirror", $"{mirror.Uri} main",
             "--tmpdir", work, "--log-file", log,
-            "--scriptsdir", DebianScripts, "--scriptsdir", scripts,
+            "--scriptsdir", DebianScripts, "--scriptsdir", scripts, "--fail-if-inadequate",
         };
         arguments.AddRange(run.Test switch
         {
@@ -136,6 +143,11 @@ public static class Piuparts
             PiupartsTest.Upgrade => ["--no-install-purge-test"],
             _ => throw new ArgumentOutOfRangeException(nameof(run), run.Test, "unknown piuparts test"),
         });
+
+        // Before piuparts' first apt-get update: the root holds the mirror's indices, not its
+        // translations, so without this every run would fetch Translation-en (6 MB).
+        WriteScript(scripts, "post_chroot_unpack_consul_pkg_no_translations",
+            "echo 'Acquire::Languages \"none\";' > /etc/apt/apt.conf.d/99consul-pkg-no-translations\n");
 
         if (run.Preseed.Count > 0)
         {
@@ -149,7 +161,7 @@ public static class Piuparts
             const string Keyring = "/etc/apt/keyrings/consul-pkg-tests.gpg";
             // Before piuparts' first apt-get update, so the repository is trusted as a user trusts it.
             WriteScript(scripts, "post_chroot_unpack_consul_pkg_repository_key",
-                $"mkdir -p /etc/apt/keyrings\nbase64 -d > {Keyring} <<'EOF'\n{Convert.ToBase64String(File.ReadAllBytes(repository.KeyringFile), Base64FormattingOptions.InsertLineBreaks)}\nEOF\n");
+                $"mkdir -p /etc/apt/keyrings\nbase64 -d > {Keyring} <<'EOF'\n{Convert.ToBase64String(File.ReadAllBytes(repository.KeyringFile))}\nEOF\n");
             arguments.Add($"--extra-repo=deb [signed-by={Keyring}] {repository.Url} {repository.Suite} main");
         }
         else if (run.Test == PiupartsTest.Upgrade)
