@@ -10,7 +10,11 @@ public sealed record DebPackageSpec
 {
     public required ControlFile Control { get; init; }
 
-    /// <summary>Data entries in any order; parents of every path are implied as 0755 root:root directories.</summary>
+    /// <summary>
+    /// Data entries in any order; parents of every path are implied as 0755 root:root directories,
+    /// except the base system's unowned directories (<see cref="Building.SiteDirectories"/>),
+    /// which the data never lists, given or implied.
+    /// </summary>
     public required IReadOnlyList<PackageEntry> Entries { get; init; }
 
     /// <summary>Maintainer scripts' bytes; each must start with "#!".</summary>

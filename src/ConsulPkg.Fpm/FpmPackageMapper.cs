@@ -158,13 +158,20 @@ public static partial class FpmPackageMapper
 
     /// <summary>
     /// fpm's <c>--directories</c> marks directories as owned for rpm; a .deb owns every directory it
-    /// ships already, so each must simply be one (a typo is an error, not a silent no-op).
+    /// ships already, so each must simply be one (a typo is an error, not a silent no-op), and one
+    /// the base system keeps unowned is refused: the package never lists it.
     /// </summary>
     private static void CheckDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries)
     {
         foreach (string given in directories)
         {
             string path = PackagePath.Normalize(given);
+            if (SiteDirectories.Contains(PackagePath.ParseFromRoot(path)))
+            {
+                throw new PackageException(
+                    $"--directories '{given}' is a directory every Debian system has and no package owns (purging an owner would remove it): leave it out; the package still installs below it");
+            }
+
             if (!entries.Any(e => e.Path == path && e.Kind == EntryKind.Directory)
                 && !entries.Any(e => e.Path.StartsWith(path + "/", StringComparison.Ordinal)))
             {

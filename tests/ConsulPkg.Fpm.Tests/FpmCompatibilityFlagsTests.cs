@@ -170,6 +170,17 @@ public sealed class FpmCompatibilityFlagsTests
             Throws.TypeOf<PackageException>().With.Message.StartsWith("--directories '/var/lib/tool' is not a directory in the package data"));
     }
 
+    [TestCase("/usr/local/bin")]
+    [TestCase("opt/")]
+    public void DirectoriesRefusesOneTheBaseSystemKeepsUnowned(string given)
+    {
+        _temp.WriteFile("usr/local/bin/tool", "x");
+        _temp.WriteFile("opt/tool/a", "x");
+        Assert.That(() => FpmPackageMapper.Map(Options("usr", "opt") with { Directories = [given] }),
+            Throws.TypeOf<PackageException>().With.Message.EqualTo(
+                $"--directories '{given}' is a directory every Debian system has and no package owns (purging an owner would remove it): leave it out; the package still installs below it"));
+    }
+
     [Test]
     public void UseFilePermissionsKeepsOwnersFromDisk()
     {

@@ -161,6 +161,44 @@ public sealed class ConsulInstallTests
         });
     }
 
+    /// <summary>
+    /// Issue 23: an iteration built before the seed layout stopped listing /usr/local and
+    /// /usr/local/bin owned them, and purging it removed /usr/local/bin. Upgrading from it to one
+    /// that does not list them leaves them in place, owned by no package, with dpkg's warning that
+    /// it could not delete the old (non-empty) directory; purge then leaves them to the system.
+    /// </summary>
+    [Test]
+    public void UpgradeFromAnIterationThatOwnedUsrLocalBinLeavesItToTheSystem()
+    {
+        using var work = new TempDirectory("consul-pkg-owned-");
+        var owning = ListedDirectories.Add(seedPackage.Value, work.Combine("consul-owning-1.deb"), "./usr/local/", "./usr/local/bin/");
+        var second = release.Build(iteration: "2", layout: "seed");
+
+        using var purged = DebianRoot.Create(RootVariant.Minbase);
+        purged.Dpkg("-i", purged.CopyIn(owning)).EnsureSuccess();
+        purged.Dpkg("-P", "consul").EnsureSuccess();
+
+        using var root = DebianRoot.Create(RootVariant.Minbase);
+        root.Dpkg("-i", root.CopyIn(owning)).EnsureSuccess();
+        var ownerBefore = root.Run("dpkg-query", "-S", "/usr/local/bin");
+        var upgrade = root.Dpkg("-i", root.CopyIn(second));
+        TestContext.Out.WriteLine(upgrade);
+        var ownerAfter = root.Run("dpkg-query", "-S", "/usr/local/bin");
+        var purge = root.Dpkg("-P", "consul");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(purged.HostPath("/usr/local/bin")), Is.False, "the defect: purging the owning iteration removes /usr/local/bin");
+            Assert.That(ownerBefore.StdOut, Is.EqualTo("consul: /usr/local/bin\n"), ownerBefore.ToString());
+            Assert.That(upgrade.ExitCode, Is.Zero, upgrade.ToString());
+            Assert.That(upgrade.StdErr, Does.Contain("dpkg: warning: unable to delete old directory '/usr/local/bin': Directory not empty"));
+            Assert.That(ownerAfter.ExitCode, Is.Not.Zero, "no package owns /usr/local/bin after the upgrade: " + ownerAfter);
+            Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
+            Assert.That(File.Exists(root.HostPath(SeedBinary)), Is.False);
+            Assert.That(Directory.Exists(root.HostPath("/usr/local/bin")), Is.True, "purge leaves /usr/local/bin");
+        });
+    }
+
     [Test]
     public void RemoveKeepsConfigsAndPurgeRemovesConfigsAndDataWithoutSystemd()
     {

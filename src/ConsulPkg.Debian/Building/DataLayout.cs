@@ -7,8 +7,9 @@ internal sealed record LaidOutEntry(PackageEntry Source, string RelativePath, st
 
 /// <summary>
 /// Turns the spec's entries into the exact sequence data.tar will hold: paths validated and
-/// normalised, every parent directory present, order depth first and bytewise within a
-/// directory (what dpkg-deb's tree walk produces), hard links pointing backwards only.
+/// normalised, every parent directory present except the base system's unowned ones
+/// (<see cref="SiteDirectories"/>), order depth first and bytewise within a directory (what
+/// dpkg-deb's tree walk produces), hard links pointing backwards only.
 /// Also derives what the control area needs from the data alone: Installed-Size and conffiles.
 /// </summary>
 internal sealed class DataLayout
@@ -96,6 +97,10 @@ internal sealed class DataLayout
         // through a link the same package created. Same order here, same bytes as dpkg-deb.
         ordered = [.. ordered.Where(p => !IsSymlink(p)), .. ordered.Where(IsSymlink)];
         bool IsSymlink(string p) => p.Length > 0 && byPath[p].Kind == EntryKind.Symlink;
+
+        // The base system's unowned directories are walked (they hold the package's paths) but
+        // never listed: listing one would make the package its owner, and purging it remove them.
+        ordered.RemoveAll(p => p.Length > 0 && byPath[p].Kind == EntryKind.Directory && SiteDirectories.Contains(PackagePath.ParseFromRoot(p)));
 
         PackageEntry root = byPath.TryGetValue("", out PackageEntry? r) ? r : PackageEntry.Directory("/");
         var result = new List<LaidOutEntry>(ordered.Count);

@@ -27,13 +27,30 @@ public sealed class DebianRoot : IDisposable
     {
         RequireRoot.Check();
         var source = DebianRootCache.GetBase(variant);
+        var path = NewInstancePath();
+        Copy.Tree(source, path);
+        return new DebianRoot(variant, path);
+    }
+
+    /// <summary>
+    /// An empty directory beside the roots' copies, named and cleaned up like them (a test process
+    /// killed before it removed one leaves it to the next run), for a tool that builds its own root
+    /// in it: piuparts. The caller removes it with <see cref="DebianRootCache.Remove"/>.
+    /// </summary>
+    public static string CreateScratch()
+    {
+        RequireRoot.Check();
+        var path = NewInstancePath();
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string NewInstancePath()
+    {
         var instances = System.IO.Path.Combine(DebianRootCache.CacheDirectory, "instances");
         Directory.CreateDirectory(instances);
         RemoveAbandoned(instances);
-
-        var path = System.IO.Path.Combine(instances, $"{InstancePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Copy.Tree(source, path);
-        return new DebianRoot(variant, path);
+        return System.IO.Path.Combine(instances, $"{InstancePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
     /// <summary>Runs <paramref name="command"/> inside the root; never throws on a non-zero exit.</summary>
