@@ -162,12 +162,20 @@ public sealed class FpmCompatibilityFlagsTests
     }
 
     [Test]
-    public void DirectoriesMustBeInTheData()
+    public void DirectoriesHaveNoEffectAndOneTheDataLacksIsAWarning()
     {
         _temp.WriteFile("usr/share/tool/a", "x");
-        Assert.That(() => FpmPackageMapper.Map(Options("usr") with { Directories = ["/usr/share/tool"] }), Throws.Nothing);
-        Assert.That(() => FpmPackageMapper.Map(Options("usr") with { Directories = ["/var/lib/tool"] }),
-            Throws.TypeOf<PackageException>().With.Message.StartsWith("--directories '/var/lib/tool' is not a directory in the package data"));
+        FpmBuild shipped = FpmPackageMapper.Map(Options("usr") with { Directories = ["/usr/share/tool"] });
+        FpmBuild missing = FpmPackageMapper.Map(Options("usr") with { Directories = ["/var/lib/tool"] });
+        Assert.Multiple(() =>
+        {
+            Assert.That(shipped.Warnings, Is.Empty);
+            Assert.That(missing.Warnings, Is.EqualTo(new[]
+            {
+                "--directories /var/lib/tool has no effect on a .deb (fpm uses it for rpm only): /var/lib/tool is not in the package data, so the package will not own it",
+            }));
+            Assert.That(missing.Spec.Entries, Is.EqualTo(shipped.Spec.Entries), "the data is the same either way");
+        });
     }
 
     [Test]
