@@ -87,6 +87,9 @@ public sealed record FpmOptions
     /// <summary>Upstart jobs (<c>--deb-upstart</c>).</summary>
     public IReadOnlyList<FpmServiceSource> UpstartJobs { get; init; } = [];
 
+    /// <summary><c>--deb-sysuser NAME[:HOME]</c> (an extension): system users preinst makes before unpacking; adduser joins Pre-Depends.</summary>
+    public IReadOnlyList<FpmSystemUser> SystemUsers { get; init; } = [];
+
     /// <summary>fpm's <c>--[no-]deb-auto-config-files</c>: init, default and upstart files are conffiles.</summary>
     public bool AutoConfigFiles { get; init; } = true;
 

@@ -24,8 +24,6 @@ namespace ConsulPkg.Fpm;
 /// <item>The output file is never packaged into itself (fpm, run twice in ".", packages the
 /// previous .deb).</item>
 /// <item>A one-line description gets an extended description (lintian requires one).</item>
-/// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
-/// that name into the package when it is not).</item>
 /// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
 /// disk, so a fresh checkout builds the same bytes.</item>
 /// <item>No value comes from the build host except the architecture: the maintainer default is
@@ -65,6 +63,8 @@ public static partial class FpmPackageMapper
             control = WithDebconfDependency(control, options);
         }
 
+        control = WithAdduserPreDependency(control, options);
+
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         DebPackageWriter.CheckOutput(outputPath, options.Force); // before any work, as fpm does for an existing file
         string? changesPath = options.GenerateChanges ? FpmChangesFile.PathFor(outputPath) : null;
@@ -82,15 +82,16 @@ public static partial class FpmPackageMapper
 
         ServiceFiles.Result services = ServiceFiles.Map(options);
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
-        IReadOnlyList<PackageEntry> entries = input switch
+        IReadOnlyList<PackageEntry> collected = input switch
         {
             FpmInputKind.Tarball => [.. TarballInput.Collect(options), .. services.Files.Select(f => f.Entry)],
             FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
             FpmInputKind.Deb => [.. deb!.Entries, .. services.Files.Select(f => f.Entry)],
             _ => DirectoryInput.Collect(options, source => scriptPaths.Contains(source) || source == outputPath, services.Files),
         };
-        CheckDirectories(options.Directories, entries);
-        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries)
+        WarnAboutDirectories(options.Directories, collected, warnings);
+        (IReadOnlyList<PackageEntry> entries, IReadOnlyList<string> configFiles) = FpmConfigFiles.Resolve(options, collected, warnings);
+        IReadOnlyList<string> confFiles = [.. configFiles
             .Union(services.ConfFiles, StringComparer.Ordinal)
             .Union(deb?.KeptConfFiles(entries) ?? [], StringComparer.Ordinal)];
 
@@ -157,25 +158,26 @@ public static partial class FpmPackageMapper
     }
 
     /// <summary>
-    /// fpm's <c>--directories</c> marks directories as owned for rpm; a .deb owns every directory it
-    /// ships already, so each must simply be one (a typo is an error, not a silent no-op), and one
-    /// the base system keeps unowned is refused: the package never lists it.
+    /// fpm's <c>--directories</c> marks directories as owned for rpm and does nothing for a deb,
+    /// which owns every directory it ships; so here too. Naming one the package does not ship, or
+    /// one the base system keeps unowned (never listed), is most likely a mistake, and gets a
+    /// warning (the package will not own it).
     /// </summary>
-    private static void CheckDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries)
+    private static void WarnAboutDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries, List<string> warnings)
     {
         foreach (string given in directories)
         {
             string path = PackagePath.Normalize(given);
             if (SiteDirectories.Contains(PackagePath.ParseFromRoot(path)))
             {
-                throw new PackageException(
-                    $"--directories '{given}' is a directory every Debian system has and no package owns (purging an owner would remove it): leave it out; the package still installs below it");
+                warnings.Add($"--directories {given} has no effect on a .deb (fpm uses it for rpm only), and {path} is a directory every Debian system has and no package owns: the package never lists it (purging an owner would remove it)");
+                continue;
             }
 
             if (!entries.Any(e => e.Path == path && e.Kind == EntryKind.Directory)
                 && !entries.Any(e => e.Path.StartsWith(path + "/", StringComparison.Ordinal)))
             {
-                throw new PackageException($"--directories '{given}' is not a directory in the package data: give a path as installed, e.g. /var/lib/app");
+                warnings.Add($"--directories {given} has no effect on a .deb (fpm uses it for rpm only): {path} is not in the package data, so the package will not own it");
             }
         }
     }
@@ -299,6 +301,15 @@ public static partial class FpmPackageMapper
         return control with { Depends = [.. control.Depends, DebconfDependency] };
     }
 
+    /// <summary>
+    /// <c>--deb-sysuser</c>'s preinst runs adduser before the package is unpacked, which only a
+    /// Pre-Depends guarantees (a Depends may be configured after this package's preinst).
+    /// </summary>
+    private static ControlFile WithAdduserPreDependency(ControlFile control, FpmOptions options) =>
+        options.SystemUsers.Count == 0 || control.PreDepends.Any(d => d.Split('|').Any(a => a.Trim().Split(' ')[0] == "adduser"))
+            ? control
+            : control with { PreDepends = [.. control.PreDepends, "adduser"] };
+
     /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
     internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
 
@@ -414,39 +425,6 @@ public static partial class FpmPackageMapper
         }
 
         return scripts;
-    }
-
-    /// <summary>fpm's write_conffiles: a directory stands for every regular file below it; each must be in data.</summary>
-    internal static List<string> ExpandConfigFiles(IReadOnlyList<string> configFiles, IReadOnlyList<PackageEntry> entries)
-    {
-        var result = new List<string>();
-        foreach (string given in configFiles)
-        {
-            string path = PackagePath.Normalize(given);
-            PackageEntry? entry = entries.FirstOrDefault(e => e.Path == path);
-            if (entry is null)
-            {
-                throw new PackageException(
-                    $"config file '{path}' (--config-files {given}) is not in the package data: give a path as installed, e.g. /etc/consul.d/consul.json");
-            }
-
-            if (entry.Kind == EntryKind.Directory)
-            {
-                result.AddRange(entries
-                    .Where(e => e.Kind == EntryKind.File && e.Path.StartsWith(path + "/", StringComparison.Ordinal))
-                    .Select(e => e.Path));
-            }
-            else if (entry.Kind == EntryKind.File)
-            {
-                result.Add(path);
-            }
-            else
-            {
-                throw new PackageException($"config file '{path}' (--config-files {given}) is a {entry.Kind.ToString().ToLowerInvariant()}: only regular files can be conffiles");
-            }
-        }
-
-        return result.Distinct(StringComparer.Ordinal).ToList();
     }
 
     [GeneratedRegex(@"^(?<name>[^\s(),|]+)\s+(?<op><<|<=|>=|>>|==|=|<|>)\s*(?<version>[^\s(),|]+)$", RegexOptions.CultureInvariant)]

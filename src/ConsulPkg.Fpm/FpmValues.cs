@@ -109,6 +109,35 @@ public static partial class FpmValues
         return text;
     }
 
+    /// <summary>
+    /// <c>--deb-sysuser NAME[:HOME]</c>: NAME as adduser takes a system user's (lower case, digits,
+    /// '_' and '-', at most 32), HOME an absolute path of plain characters.
+    /// </summary>
+    public static Scripts.FpmSystemUser SystemUser(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        string name = colon < 0 ? text : text[..colon];
+        string? home = colon < 0 ? null : text[(colon + 1)..];
+        if (!SystemUserName().IsMatch(name))
+        {
+            throw new PackageException($"invalid --deb-sysuser '{MessageText.OneLine(text)}': the name must be 1 to 32 of a-z, 0-9, '_' and '-', starting with a letter or '_'");
+        }
+
+        if (home is not null && (!home.StartsWith('/') || !HomePath().IsMatch(home) || Debian.PackagePath.Normalize(home) != home || home == "/"))
+        {
+            throw new PackageException($"invalid --deb-sysuser '{MessageText.OneLine(text)}': the home must be an absolute path such as /var/lib/{name}, of letters, digits and '/._+-'");
+        }
+
+        return new Scripts.FpmSystemUser(name, home);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SystemUserName();
+
+    [GeneratedRegex("^[A-Za-z0-9/._+-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HomePath();
+
     /// <summary>Returns <paramref name="given"/> when <paramref name="value"/> (what fpm makes of it) is acceptable in <paramref name="field"/>.</summary>
     private static string Checked(ControlField field, string value, string given) =>
         ControlFile.ValueProblem(field, value) is { } problem ? throw new PackageException(problem) : given;

@@ -162,23 +162,32 @@ public sealed class FpmCompatibilityFlagsTests
     }
 
     [Test]
-    public void DirectoriesMustBeInTheData()
+    public void DirectoriesHaveNoEffectAndOneTheDataLacksIsAWarning()
     {
         _temp.WriteFile("usr/share/tool/a", "x");
-        Assert.That(() => FpmPackageMapper.Map(Options("usr") with { Directories = ["/usr/share/tool"] }), Throws.Nothing);
-        Assert.That(() => FpmPackageMapper.Map(Options("usr") with { Directories = ["/var/lib/tool"] }),
-            Throws.TypeOf<PackageException>().With.Message.StartsWith("--directories '/var/lib/tool' is not a directory in the package data"));
+        FpmBuild shipped = FpmPackageMapper.Map(Options("usr") with { Directories = ["/usr/share/tool"] });
+        FpmBuild missing = FpmPackageMapper.Map(Options("usr") with { Directories = ["/var/lib/tool"] });
+        Assert.Multiple(() =>
+        {
+            Assert.That(shipped.Warnings, Is.Empty);
+            Assert.That(missing.Warnings, Is.EqualTo(new[]
+            {
+                "--directories /var/lib/tool has no effect on a .deb (fpm uses it for rpm only): /var/lib/tool is not in the package data, so the package will not own it",
+            }));
+            Assert.That(missing.Spec.Entries, Is.EqualTo(shipped.Spec.Entries), "the data is the same either way");
+        });
     }
 
     [TestCase("/usr/local/bin")]
     [TestCase("opt/")]
-    public void DirectoriesRefusesOneTheBaseSystemKeepsUnowned(string given)
+    public void DirectoriesNamingOneTheBaseSystemKeepsUnownedIsAWarning(string given)
     {
         _temp.WriteFile("usr/local/bin/tool", "x");
         _temp.WriteFile("opt/tool/a", "x");
-        Assert.That(() => FpmPackageMapper.Map(Options("usr", "opt") with { Directories = [given] }),
-            Throws.TypeOf<PackageException>().With.Message.EqualTo(
-                $"--directories '{given}' is a directory every Debian system has and no package owns (purging an owner would remove it): leave it out; the package still installs below it"));
+        FpmBuild build = FpmPackageMapper.Map(Options("usr", "opt") with { Directories = [given] });
+        string path = PackagePath.Normalize(given);
+        Assert.That(build.Warnings, Has.Some.Contains($"--directories {given} has no effect on a .deb").And.Contains($"{path} is a directory every Debian system has and no package owns"));
+        Assert.That(build.Spec.Entries.Select(e => e.Path), Has.None.EqualTo(path));
     }
 
     [Test]

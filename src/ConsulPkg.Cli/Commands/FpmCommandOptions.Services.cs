@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using ConsulPkg.Fpm;
+using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Services;
 
 namespace ConsulPkg.Cli.Commands;
@@ -25,6 +26,7 @@ internal sealed partial class FpmCommandOptions
     public Option<FpmServiceSource[]> Init { get; } = OptionParsing.Repeated("--deb-init", null, "A SysV init script, installed as /etc/init.d/NAME (repeatable)", FpmServiceSource.Init);
     public Option<FpmServiceSource[]> Default { get; } = OptionParsing.Repeated("--deb-default", null, "A file installed as /etc/default/NAME (repeatable)", FpmServiceSource.Default);
     public Option<FpmServiceSource[]> Upstart { get; } = OptionParsing.Repeated("--deb-upstart", null, "An upstart job, installed as /etc/init/NAME.conf (repeatable)", FpmServiceSource.Upstart);
+    public Option<FpmSystemUser[]> SystemUsers { get; } = OptionParsing.Repeated("--deb-sysuser", null, "NAME[:HOME]: a system user and group the package makes before its files are unpacked, HOME created only when given; never removed (repeatable; an extension, fpm 1.17 has no such flag)", FpmValues.SystemUser);
     public Option<bool> AutoConfigFiles { get; } = Flag("--deb-auto-config-files", null, "--deb-init/--deb-default/--deb-upstart files are conffiles (the default)");
     public Option<bool> NoAutoConfigFiles { get; } = Flag("--no-deb-auto-config-files", null, "--deb-init/--deb-default/--deb-upstart files are not conffiles by themselves");
 
@@ -32,7 +34,7 @@ internal sealed partial class FpmCommandOptions
     [
         BeforeUpgrade, AfterUpgrade, AfterPurge, Systemd, SystemdPath, SystemdEnable, NoSystemdEnable, SystemdAutoStart,
         NoSystemdAutoStart, SystemdRestartAfterUpgrade, NoSystemdRestartAfterUpgrade, Init, Default, Upstart,
-        AutoConfigFiles, NoAutoConfigFiles,
+        AutoConfigFiles, NoAutoConfigFiles, SystemUsers,
     ];
 
     private FpmOptions WithServices(ParseResult r, FpmOptions options) => options with
@@ -46,6 +48,7 @@ internal sealed partial class FpmCommandOptions
         DefaultFiles = r.GetValue(Default) ?? [],
         UpstartJobs = r.GetValue(Upstart) ?? [],
         AutoConfigFiles = Toggle(r, AutoConfigFiles, NoAutoConfigFiles, true),
+        SystemUsers = [.. (r.GetValue(SystemUsers) ?? []).DistinctBy(u => u.Name, StringComparer.Ordinal)],
     };
 
     /// <summary>fpm's <c>--[no-]flag</c> pair: the one given last wins, as in fpm's option parser.</summary>

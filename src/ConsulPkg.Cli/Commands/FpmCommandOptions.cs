@@ -96,6 +96,12 @@ internal sealed partial class FpmCommandOptions
             r.AddError("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
         }
 
+        if (TryGetList(r, SystemUsers, out FpmSystemUser[]? users)
+            && users?.GroupBy(u => u.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Select(u => u.Home).Distinct().Count() > 1) is { } clash)
+        {
+            r.AddError($"--deb-sysuser {clash.Key} is given with two homes ({string.Join(", ", clash.Select(u => u.Home ?? "none"))}): give one");
+        }
+
         // A value its own parser refused is reported already; nothing is checked with it.
         if (!TryGet(r, Compression, out CompressionFormat? compression) || !TryGet(r, InputType, out FpmInputKind? input)
             || !TryGet(r, Iteration, out string? iteration) || !TryGet(r, Epoch, out int? epoch))
@@ -115,6 +121,8 @@ internal sealed partial class FpmCommandOptions
             Check(r, Version, () => FpmValues.Version(r.GetValue(Version) ?? FpmDefaults.Version, iteration, epoch, []));
         }
     }
+
+    private static bool TryGetList<T>(CommandResult r, Option<T[]> option, out T[]? value) => TryGet<T[]>(r, option!, out value);
 
     private static bool TryGet<T>(CommandResult r, Option<T?> option, out T? value)
     {

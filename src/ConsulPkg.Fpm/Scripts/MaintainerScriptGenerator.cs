@@ -87,6 +87,7 @@ public static partial class MaintainerScriptGenerator
         public byte[]? Build(MaintainerScript script)
         {
             FpmScript[] own = Enum.GetValues<FpmScript>().Where(s => s.Target() == script && user.ContainsKey(s)).ToArray();
+            bool makesUsers = script == MaintainerScript.Preinst && services.SystemUsers.Count > 0;
             List<string> serviceLines = script switch
             {
                 MaintainerScript.Preinst => PreinstServices(),
@@ -95,7 +96,7 @@ public static partial class MaintainerScriptGenerator
                 MaintainerScript.Postrm => PostrmServices(),
                 _ => [],
             };
-            if (own.Length == 0 && serviceLines.Count == 0)
+            if (own.Length == 0 && serviceLines.Count == 0 && !makesUsers)
             {
                 return null;
             }
@@ -108,6 +109,12 @@ public static partial class MaintainerScriptGenerator
                 .Line("# in one ends only that script, and its failure fails this one.")
                 .Line("set -e")
                 .Line();
+            if (script == MaintainerScript.Preinst && services.SystemUsers.Count > 0)
+            {
+                // Before the package's own script, which may well use the user.
+                text.Lines(SystemUserLines()).Line();
+            }
+
             if (own.Length > 0)
             {
                 WriteRunner(text, name);
@@ -260,6 +267,13 @@ public static partial class MaintainerScriptGenerator
                 ("abort-upgrade|abort-deconfigure", []),
             ];
         }
+
+        private List<string> SystemUserLines() =>
+        [
+            .. services.SystemUsers.SelectMany(user => user.Home is null
+                ? Snippet("preinst-sysuser", ("USER", user.Name))
+                : Snippet("preinst-sysuser-home", ("USER", user.Name), ("HOME", user.Home), ("PACKAGE", packageName))),
+        ];
 
         private List<string> PreinstServices() =>
             [.. services.InitScripts.SelectMany(init => Snippet("preinst-init-chmod", ("SCRIPT", init)))];

@@ -94,6 +94,7 @@ public static partial class ServiceFiles
             Enable = options.SystemdEnable,
             AutoStart = options.SystemdAutoStart,
             RestartAfterUpgrade = options.SystemdRestartAfterUpgrade,
+            SystemUsers = options.SystemUsers,
         };
         return new Result(files, confFiles, actions);
 

@@ -149,6 +149,22 @@ public sealed class FpmCommandTests
         });
     }
 
+    /// <summary>fpm's lenient cases build as fpm builds them, each with one warning line saying what happened.</summary>
+    [TestCase("--config-files", "pre-install", "consul-pkg: warning: --config-files pre-install is not in the package data: the host's '{dir}/pre-install' is copied in as /pre-install and marked a conffile, as fpm does")]
+    [TestCase("--directories", "/var/log/consul", "consul-pkg: warning: --directories /var/log/consul has no effect on a .deb (fpm uses it for rpm only): /var/log/consul is not in the package data, so the package will not own it")]
+    public void LenientCaseBuildsWithOneWarningLine(string flag, string value, string warning)
+    {
+        using var output = new TempDirectory();
+        string deb = output.Combine("out.deb");
+        ProcessResult r = CliRunner.Run(_temp.Path, [.. SeedTree.FpmArguments.SkipLast(1), flag, value, "-p", deb, "-C", "usr", "."]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+            Assert.That(r.StdErr, Is.EqualTo(warning.Replace("{dir}", _temp.Path, StringComparison.Ordinal) + "\n"));
+            Assert.That(File.Exists(deb), Is.True);
+        });
+    }
+
     [Test]
     public void ExistingOutputWithoutForceIsKept()
     {

@@ -62,6 +62,10 @@ public sealed class FpmOptionValueTests
             [new[] { "--deb-user", new string('u', 40) }, $"--deb-user: user name '{new string('u', 40)}' is 40 bytes long; tar allows at most 31"],
             [new[] { "--deb-group", new string('g', 32) }, $"--deb-group: group name '{new string('g', 32)}' is 32 bytes long; tar allows at most 31"],
             [new[] { "--source-date-epoch", "now" }, "invalid --source-date-epoch 'now': give whole seconds"],
+            [new[] { "--deb-sysuser", "App" }, "invalid --deb-sysuser 'App': the name must be 1 to 32 of a-z, 0-9, '_' and '-'"],
+            [new[] { "--deb-sysuser", "app:var/lib/app" }, "invalid --deb-sysuser 'app:var/lib/app': the home must be an absolute path"],
+            [new[] { "--deb-sysuser", "app:/var/lib/my app" }, "invalid --deb-sysuser 'app:/var/lib/my app': the home must be an absolute path"],
+            [new[] { "--deb-sysuser", "app:/a", "--deb-sysuser", "app:/b" }, "--deb-sysuser app is given with two homes (/a, /b): give one"],
             [new[] { "--source-date-epoch-default", "-1" }, "invalid --source-date-epoch-default '-1': give whole seconds"],
         ];
         return rows.Select(r => new TestCaseData(r[0], r[1]).SetArgDisplayNames(((string[])r[0])[^2] is var f && f.StartsWith('-') ? f : ((string[])r[0])[0]));
