@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
+using ConsulPkg.Consul.Keyring;
 using ConsulPkg.Debian;
 using ConsulPkg.Repository;
 
@@ -36,6 +37,10 @@ internal static class OptionHints
         [RepositorySettings.Origin] = "--origin",
         [RepositorySettings.Label] = "--label",
         [RepositorySettings.ValidFor] = "--valid-for",
+        [KeyringSettings.HttpAddress] = "--http-addr",
+        [KeyringSettings.Token] = "--token-file",
+        [KeyringSettings.NewKey] = "--new-key-file",
+        [KeyringSettings.Timeout] = "--timeout",
     };
 
     /// <summary>Where a command spells a setting's option differently.</summary>
