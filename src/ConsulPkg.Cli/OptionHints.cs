@@ -37,6 +37,7 @@ internal static class OptionHints
         [RepositorySettings.Origin] = "--origin",
         [RepositorySettings.Label] = "--label",
         [RepositorySettings.ValidFor] = "--valid-for",
+        [RepositorySettings.AllowSecrets] = "--allow-secrets",
         [KeyringSettings.HttpAddress] = "--http-addr",
         [KeyringSettings.Token] = "--token-file",
         [KeyringSettings.NewKey] = "--new-key-file",
