@@ -124,12 +124,18 @@ internal static class ConsulRenderer
     private static readonly ConsulJsonContext Json = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     public const string ServiceUser = "consul";
 
+    /// <param name="key">The key the configs carry; null unless <paramref name="delivery"/> is <see cref="GossipKeyDelivery.Embedded"/>.</param>
     public static ConsulTemplateModel Model(
-        ConsulFacts facts, string debianVersion, PackageLayout layout, AgentSettings settings, GossipKey key)
+        ConsulFacts facts, string debianVersion, PackageLayout layout, AgentSettings settings, GossipKey? key,
+        GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(key);
+        if ((key is null) == (delivery == GossipKeyDelivery.Embedded))
+        {
+            throw new ArgumentException($"a key is given exactly when it is embedded (delivery {delivery.ToName()})", nameof(key));
+        }
+
         settings.Validate(facts);
         LayoutPaths paths = LayoutPaths.For(layout);
         return new ConsulTemplateModel
@@ -161,7 +167,10 @@ internal static class ConsulRenderer
             JoinJson = JsonSerializer.Serialize(settings.Join, Json.IReadOnlyListString),
             BindAddrJson = settings.BindAddr is null ? "" : JsonSerializer.Serialize(settings.BindAddr, Json.String),
             ClientAddrJson = settings.ClientAddr is null ? "" : JsonSerializer.Serialize(settings.ClientAddr, Json.String),
-            EncryptJson = JsonSerializer.Serialize(key.ToBase64(), Json.String),
+            EncryptJson = key is null ? "" : JsonSerializer.Serialize(key.ToBase64(), Json.String),
+            GossipKeyDelivery = delivery.ToName(),
+            EncryptFile = LayoutPaths.EncryptFile,
+            AcceptedKeyBytes = string.Join(' ', facts.AcceptedKeyBytes),
         };
     }
 
@@ -174,10 +183,16 @@ internal static class ConsulRenderer
         {
             string name = templates.ConfigName(role);
             string text = templates.Render(name, model);
-            bool isServer = ConfigValidator.IsServer(ConfigValidator.Validate(text, name, facts));
+            Configs.ConfigValue config = ConfigValidator.Validate(text, name, facts);
+            bool isServer = ConfigValidator.IsServer(config);
             if (isServer != (role != AgentRole.Client))
             {
                 throw new PackageException($"rendered config {name} sets server={isServer.ToString().ToLowerInvariant()}, wrong for the {role.ToName()} role: fix its template");
+            }
+
+            if (model.EncryptJson.Length == 0 && config.All("encrypt").Any())
+            {
+                throw new PackageException($"rendered config {name} sets encrypt, but this package carries no gossip key ({model.GossipKeyDelivery}): remove it from the template");
             }
 
             configs.Add(role, new RenderedConfig("consul" + Path.GetExtension(name), text));

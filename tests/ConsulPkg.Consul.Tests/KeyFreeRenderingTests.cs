@@ -1,0 +1,84 @@
+using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Consul.Versions;
+using ConsulPkg.Debian;
+
+namespace ConsulPkg.Consul.Tests;
+
+/// <summary>
+/// The configs and description of a package that carries no gossip key (given at install, or no
+/// encryption at all), and the same templates rendering exactly today's bytes when it does.
+/// </summary>
+[TestFixture]
+public sealed class KeyFreeRenderingTests
+{
+    private static readonly AgentSettings Addresses = new() { BindAddr = "10.0.0.5", ClientAddr = "127.0.0.1" };
+
+    private static RenderedPackage Render(GossipKeyDelivery delivery, AgentSettings? settings = null, ConsulTemplates? templates = null, string version = "0.7.2")
+    {
+        ConsulFacts facts = ConsulVersionFacts.For(version);
+        GossipKey? key = delivery == GossipKeyDelivery.Embedded ? GossipKey.Parse(TestKeys.GossipKeyBase64, "test") : null;
+        return ConsulRenderer.RenderAll(
+            templates ?? ConsulTemplates.Load(), ConsulRenderer.Model(facts, version + "-1", PackageLayout.Seed, settings ?? new AgentSettings(), key, delivery), facts);
+    }
+
+    [TestCase(GossipKeyDelivery.AtInstall)]
+    [TestCase(GossipKeyDelivery.None)]
+    public void KeyFreeConfigsHaveNoEncryptAndStayValid(GossipKeyDelivery delivery)
+    {
+        foreach (AgentSettings settings in new[] { new AgentSettings(), Addresses })
+        {
+            RenderedPackage rendered = Render(delivery, settings);
+            foreach ((AgentRole role, RenderedConfig config) in rendered.Configs)
+            {
+                Assert.That(config.Text, Does.Not.Contain("encrypt"), role.ToName());
+                Assert.That(() => ConfigValidator.Validate(config.Text, config.FileName, ConsulVersionFacts.For("0.7.2")), Throws.Nothing);
+            }
+        }
+    }
+
+    [Test]
+    public void AnEmbeddedKeyRendersTheBytesItAlwaysDid()
+    {
+        RenderedPackage rendered = Render(GossipKeyDelivery.Embedded, Addresses);
+        const string Key = TestKeys.GossipKeyBase64;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rendered.Configs[AgentRole.Bootstrap].Text, Is.EqualTo(
+                $"{{\n  \"bootstrap\": true,\n  \"server\": true,\n  \"datacenter\": \"dc1\",\n  \"data_dir\": \"/var/lib/consul\",\n  \"bind_addr\": \"10.0.0.5\",\n  \"client_addr\": \"127.0.0.1\",\n  \"encrypt\": \"{Key}\"\n}}\n"));
+            Assert.That(rendered.Configs[AgentRole.Client].Text, Is.EqualTo(
+                $"{{\n  \"server\": false,\n  \"datacenter\": \"dc1\",\n  \"data_dir\": \"/var/lib/consul\",\n  \"bind_addr\": \"10.0.0.5\",\n  \"client_addr\": \"127.0.0.1\",\n  \"encrypt\": \"{Key}\",\n  \"retry_join\": [\"172.20.20.10\",\"172.20.20.11\",\"172.20.20.12\"]\n}}\n"));
+            Assert.That(Render(GossipKeyDelivery.Embedded).Configs[AgentRole.Bootstrap].Text, Is.EqualTo(
+                $"{{\n  \"bootstrap\": true,\n  \"server\": true,\n  \"datacenter\": \"dc1\",\n  \"data_dir\": \"/var/lib/consul\",\n  \"encrypt\": \"{Key}\"\n}}\n"));
+            Assert.That(Render(GossipKeyDelivery.Embedded).Description, Does.Contain("/etc/consul.d/<role>/consul.json, all sharing one gossip key.\n\nThe role is"));
+        }
+    }
+
+    [Test]
+    public void TheDescriptionSaysWhereTheKeyComesFrom()
+    {
+        Assert.That(Render(GossipKeyDelivery.AtInstall).Description, Does.Contain(
+            "/etc/consul.d/<role>/consul.json. It carries no gossip key:\neach node is given one at installation (the debconf question\nconsul/gossip-key, or a /etc/consul.d/node/encrypt.json put there first),\nand the agent does not start without it.\n\n"));
+        Assert.That(Render(GossipKeyDelivery.None).Description, Does.Contain("without gossip\nencryption: the agents' gossip is not encrypted.\n\n"));
+        foreach (GossipKeyDelivery delivery in Enum.GetValues<GossipKeyDelivery>())
+        {
+            Assert.That(Render(delivery).Description.Split('\n').Max(l => l.Length), Is.LessThanOrEqualTo(80), "lintian: extended-description-line-too-long");
+        }
+    }
+
+    [Test]
+    public void ATemplateThatStillSetsEncryptIsRefusedForAKeyFreePackage()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("server.json.sbn", "{ \"server\": true, \"encrypt\": \"q7RGz1+Akm8nKj/vyYq0YA==\" }\n");
+        var e = Assert.Throws<PackageException>(() => Render(GossipKeyDelivery.AtInstall, templates: ConsulTemplates.Load(dir.Path)));
+        Assert.That(e!.Message, Is.EqualTo("rendered config server.json sets encrypt, but this package carries no gossip key (at-install): remove it from the template"));
+    }
+
+    [Test]
+    public void AKeyIsGivenExactlyWhenItIsEmbedded()
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("0.7.2");
+        Assert.Throws<ArgumentException>(() => ConsulRenderer.Model(facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings(), null, GossipKeyDelivery.Embedded));
+        Assert.Throws<ArgumentException>(() => ConsulRenderer.Model(facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings(), GossipKey.Generate(), GossipKeyDelivery.AtInstall));
+    }
+}
