@@ -81,4 +81,34 @@ public sealed class KeyFreeRenderingTests
         Assert.Throws<ArgumentException>(() => ConsulRenderer.Model(facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings(), null, GossipKeyDelivery.Embedded));
         Assert.Throws<ArgumentException>(() => ConsulRenderer.Model(facts, "0.7.2-1", PackageLayout.Seed, new AgentSettings(), GossipKey.Generate(), GossipKeyDelivery.AtInstall));
     }
+
+    [TestCase(PackageLayout.Seed)]
+    [TestCase(PackageLayout.Debian)]
+    public void TheKeyFreeUnitRefusesToStartWithoutAKeyAndPassesSystemdAnalyzeVerify(PackageLayout layout)
+    {
+        ConsulFacts facts = ConsulVersionFacts.For("1.17.3");
+        LayoutPaths paths = LayoutPaths.For(layout);
+        string unit = ConsulRenderer.RenderAll(
+            ConsulTemplates.Load(), ConsulRenderer.Model(facts, "1.17.3-1", layout, new AgentSettings(), null, GossipKeyDelivery.AtInstall), facts).Unit;
+        ProcessResult verify = RenderedFilesTests.VerifyUnit(unit, paths.UnitPath, paths.BinaryPath);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(verify.ExitCode, Is.Zero, verify.StdErr + verify.StdOut);
+            Assert.That(verify.StdErr, Is.Empty);
+            Assert.That(unit, Does.Contain("\nExecStartPre=/bin/sh -c 'grep -qs encrypt /etc/consul.d/node/encrypt.json || {"));
+            Assert.That(Render(GossipKeyDelivery.Embedded).Unit, Does.Not.Contain("ExecStartPre"), "a key in the package needs no check");
+            Assert.That(Render(GossipKeyDelivery.None).Unit, Does.Not.Contain("ExecStartPre"), "no encryption was chosen");
+        }
+
+        // The check itself, as systemd's /bin/sh runs it: refuses without the file, passes with a key in it.
+        string check = unit.Split('\n').Single(l => l.StartsWith("ExecStartPre=", StringComparison.Ordinal))["ExecStartPre=/bin/sh -c '".Length..^1];
+        using var dir = new TempDirectory();
+        string local = check.Replace("/etc/consul.d/node/encrypt.json", dir.Combine("encrypt.json"), StringComparison.Ordinal);
+        ProcessResult without = ProcessRunner.Run("/bin/sh", "-c", local);
+        dir.WriteFile("encrypt.json", "{\"encrypt\": \"q7RGz1+Akm8nKj/vyYq0YA==\"}\n");
+        ProcessResult with = ProcessRunner.Run("/bin/sh", "-c", local);
+        Assert.That(without.ExitCode, Is.EqualTo(1));
+        Assert.That(without.StdErr, Is.EqualTo($"consul: no gossip key in {dir.Combine("encrypt.json")}, so the agent is not started: give one with dpkg-reconfigure consul (debconf consul/gossip-key)\n"));
+        Assert.That(with.ExitCode, Is.Zero, with.StdErr);
+    }
 }

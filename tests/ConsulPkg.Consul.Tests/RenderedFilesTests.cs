@@ -21,7 +21,7 @@ public sealed class RenderedFilesTests
     /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
     /// binary it runs, /bin/kill and the host's targets (so dependencies resolve).
     /// </summary>
-    private static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
+    internal static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
     {
         using var root = new TempDirectory();
         root.WriteFile(unitPath.TrimStart('/'), unitText);
