@@ -279,6 +279,7 @@ public static class ConsulRecipe
             Vendor = options.Vendor,
             Maintainer = options.Maintainer,
             PreDepends = ["adduser"],
+            Depends = [Debconf.Dependency],
             Section = "net",
             Priority = "optional",
             Homepage = "https://www.consul.io/",
@@ -291,6 +292,11 @@ public static class ConsulRecipe
             Entries = entries,
             Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
             ConfFiles = rendered.Configs.Select(p => LayoutPaths.ConfigPath(p.Key, p.Value.FileName)).ToList(),
+            ExtraControlMembers =
+            [
+                new ExtraControlMember(Debconf.ConfigMember, Encoding.UTF8.GetBytes(rendered.DebconfConfig), Executable: true),
+                new ExtraControlMember(Debconf.TemplatesMember, Encoding.UTF8.GetBytes(rendered.DebconfTemplates)),
+            ],
             Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },

@@ -108,11 +108,15 @@ public sealed record AgentSettings
 internal sealed record RenderedConfig(string FileName, string Text);
 
 /// <summary>The rendered, checked text of every template.</summary>
+/// <param name="DebconfConfig">debconf's config script.</param>
+/// <param name="DebconfTemplates">debconf's templates.</param>
 internal sealed record RenderedPackage(
     string Unit,
     IReadOnlyDictionary<AgentRole, RenderedConfig> Configs,
     IReadOnlyDictionary<MaintainerScript, string> Scripts,
-    string Description);
+    string Description,
+    string DebconfConfig,
+    string DebconfTemplates);
 
 /// <summary>Builds the template model and renders and checks every template.</summary>
 internal static class ConsulRenderer
@@ -211,12 +215,19 @@ internal static class ConsulRenderer
             [MaintainerScript.Prerm] = templates.Render(ConsulTemplates.Prerm, model),
             [MaintainerScript.Postrm] = templates.Render(ConsulTemplates.Postrm, model),
         };
-        foreach ((MaintainerScript script, string text) in scripts)
+        string config = templates.Render(ConsulTemplates.DebconfConfig, model);
+        foreach ((string name, string text) in scripts.Select(p => (p.Key.ToString().ToLowerInvariant(), p.Value)).Append((ConsulTemplates.DebconfConfig, config)))
         {
             if (!text.StartsWith("#!", StringComparison.Ordinal))
             {
-                throw new PackageException($"rendered {script.ToString().ToLowerInvariant()} does not start with '#!': fix its template");
+                throw new PackageException($"rendered {name} does not start with '#!': fix its template");
             }
+        }
+
+        string debconfTemplates = templates.Render(ConsulTemplates.DebconfTemplates, model);
+        if (!debconfTemplates.StartsWith("Template: ", StringComparison.Ordinal))
+        {
+            throw new PackageException($"rendered {ConsulTemplates.DebconfTemplates} does not start with a 'Template:' field: debconf would read no question; fix its template");
         }
 
         string unit = templates.Render(ConsulTemplates.Unit, model);
@@ -231,6 +242,7 @@ internal static class ConsulRenderer
             throw new PackageException($"rendered {ConsulTemplates.Description} is empty: its first line is the package synopsis");
         }
 
-        return new RenderedPackage(unit, RenderConfigs(templates, model, facts), scripts, description);
+        return new RenderedPackage(unit, RenderConfigs(templates, model, facts), scripts, description, config,
+            debconfTemplates.EndsWith('\n') ? debconfTemplates : debconfTemplates + "\n");
     }
 }
