@@ -320,11 +320,8 @@ public static partial class FpmPackageMapper
             return control;
         }
 
-        return control with { Depends = [.. control.Depends, DebconfDependency] };
+        return control with { Depends = [.. control.Depends, Debconf.Dependency] };
     }
-
-    /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
-    internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
 
     private static DebianVersion MapVersion(FpmOptions options)
     {
