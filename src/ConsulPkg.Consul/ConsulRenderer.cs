@@ -175,6 +175,9 @@ internal static class ConsulRenderer
             GossipKeyDelivery = delivery.ToName(),
             EncryptFile = LayoutPaths.EncryptFile,
             AcceptedKeyBytes = string.Join(' ', facts.AcceptedKeyBytes),
+            AcceptedKeySizes = facts.AcceptedKeyBytes.Count == 1
+                ? facts.AcceptedKeyBytes[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : string.Join(", ", facts.AcceptedKeyBytes.SkipLast(1)) + " or " + facts.AcceptedKeyBytes[^1],
         };
     }
 

@@ -87,6 +87,9 @@ internal sealed record ConsulTemplateModel
     /// <summary>Decoded key sizes this version accepts, space separated ("16 24 32"), for the scripts that check a key.</summary>
     public required string AcceptedKeyBytes { get; init; }
 
+    /// <summary>The same sizes for a sentence: "16, 24 or 32".</summary>
+    public required string AcceptedKeySizes { get; init; }
+
     /// <summary>
     /// The model as the templates see it, each property under its snake_case name. Listed by hand
     /// rather than imported by reflection: trimming (the NativeAOT executable) removes the
@@ -125,5 +128,6 @@ internal sealed record ConsulTemplateModel
         ["gossip_key_delivery"] = GossipKeyDelivery,
         ["encrypt_file"] = EncryptFile,
         ["accepted_key_bytes"] = AcceptedKeyBytes,
+        ["accepted_key_sizes"] = AcceptedKeySizes,
     };
 }

@@ -139,4 +139,17 @@ public sealed class KeyFreeRenderingTests
             "\nDescription: Gossip encryption key of the Consul cluster:\n Every agent of a cluster encrypts its gossip with the same key:\n 16, 24 or 32 random bytes in base64, as \"consul keygen\" prints it.\n"));
         Assert.That(Render(GossipKeyDelivery.AtInstall).DebconfTemplates, Does.Not.Contain("\n\n\n").And.EndWith("the node has.\n"));
     }
+
+    [TestCase(GossipKeyDelivery.AtInstall)]
+    [TestCase(GossipKeyDelivery.None)]
+    public void KeyFreeScriptsPassShellcheck(GossipKeyDelivery delivery)
+    {
+        using var dir = new TempDirectory();
+        foreach ((MaintainerScript script, string text) in Render(delivery).Scripts)
+        {
+            string file = dir.WriteFile(script.ToString().ToLowerInvariant(), text);
+            ProcessResult result = ProcessRunner.RunUtc("shellcheck", "--shell=sh", "--severity=style", file);
+            Assert.That(result.ExitCode, Is.Zero, $"{script}:\n{result.StdOut}{result.StdErr}");
+        }
+    }
 }

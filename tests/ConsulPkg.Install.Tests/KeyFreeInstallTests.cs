@@ -115,8 +115,15 @@ public sealed class KeyFreeInstallTests
     {
         using var root = DebianRoot.Create(RootVariant.Minbase);
         Preseed(root, $"consul consul/gossip-key password {Key}", "consul consul/role select client");
-        root.Dpkg("-i", root.CopyIn(keyFree.Value)).EnsureSuccess();
+        string deb = root.CopyIn(keyFree.Value);
+        root.Dpkg("-i", deb).EnsureSuccess();
 
+        // An administrator's edit of the role file survives a reinstall (config takes the file's role)...
+        root.Shell($"sed -i 's/^CONSUL_ROLE=.*/CONSUL_ROLE=bootstrap/' {Defaults}").EnsureSuccess();
+        root.Dpkg("-i", deb).EnsureSuccess();
+        Assert.That(File.ReadAllText(root.HostPath(Defaults)), Does.Contain("\nCONSUL_ROLE=bootstrap\n"));
+
+        // ...and a new answer preseeded before dpkg-reconfigure replaces it.
         Preseed(root, $"consul consul/gossip-key password {NewKey}", "consul consul/role select server");
         var reconfigure = root.Run("dpkg-reconfigure", "consul");
         TestContext.Out.WriteLine(reconfigure);
@@ -179,8 +186,9 @@ public sealed class KeyFreeInstallTests
             Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
             Assert.That(File.Exists(root.HostPath(EncryptFile)), Is.False);
             Assert.That(Directory.Exists(root.HostPath("/etc/consul.d")), Is.False);
-            Assert.That(DebconfFilesHolding(root, "consul/gossip-key"), Is.Empty, "db_purge removed the questions");
-            Assert.That(DebconfFilesHolding(root, "consul/role"), Is.Empty);
+            // debconf keeps the previous state of config.dat and templates.dat as *-old (not of
+            // passwords.dat: its Backup is false), until its next save.
+            Assert.That(DebconfFilesHolding(root, "consul/").Where(f => !f.EndsWith("-old", StringComparison.Ordinal)), Is.Empty, "db_purge removed the questions and answers");
         });
     }
 
@@ -196,6 +204,8 @@ public sealed class KeyFreeInstallTests
         var keyFreeNext = release.Build(iteration: "2", delivery: GossipKeyDelivery.AtInstall);
         using var root = DebianRoot.Create(RootVariant.Minbase);
         root.Run("env", "CONSUL_ROLE=server", "dpkg", "-i", root.CopyIn(embedded)).EnsureSuccess();
+        // As a node installed from a package before the debconf questions: no answers recorded.
+        root.Shell("echo PURGE | debconf-communicate consul >/dev/null").EnsureSuccess();
         const string keyring = "/var/lib/consul/serf/local.keyring";
         root.Shell($"mkdir -p /var/lib/consul/serf && printf '[\"%s\"]' {Key} > {keyring} && chown -R consul:consul /var/lib/consul/serf && chmod 0600 {keyring}").EnsureSuccess();
         string keyringBefore = File.ReadAllText(root.HostPath(keyring));
@@ -215,9 +225,10 @@ public sealed class KeyFreeInstallTests
             Assert.That(File.ReadAllText(root.HostPath("/etc/consul.d/server/consul.json")), Does.Not.Contain("encrypt"), "the untouched config is the new, key-free one");
             Assert.That(File.ReadAllText(client), Does.Contain("dc-edited").And.Contain(Key), "the edited config is kept, as dpkg keeps it");
             Assert.That(File.ReadAllText(root.HostPath(keyring)), Is.EqualTo(keyringBefore), "the agent's keyring is untouched");
-            Assert.That(File.ReadAllText(root.HostPath(Defaults)), Does.Contain("\nCONSUL_ROLE=server\n"));
+            Assert.That(File.ReadAllText(root.HostPath(Defaults)), Does.Contain("\nCONSUL_ROLE=server\n"), "the role file no answer wrote is kept");
             Assert.That(upgrade.StdOut + upgrade.StdErr, Does.Not.Contain(Key));
             Assert.That(start.ExitCode, Is.Zero, start.ToString());
+            Assert.That(File.ReadAllText(root.HostPath("/tmp/consul-args")), Does.StartWith("agent\n-config-dir=/etc/consul.d/server\n"));
         });
     }
 
