@@ -142,7 +142,7 @@ public static class KeyringRotation
                 + "new nodes' configs need it, and a rerun that resumes takes it as the new key file").ConfigureAwait(false);
         }
 
-        var rotation = new Rotation(api, options, output, newKey, keyFile, listing);
+        var rotation = new Rotation(api, options, output, warnings, newKey, keyFile, listing);
         await rotation.RunAsync(cancellationToken).ConfigureAwait(false);
         return new KeyringRotationResult(newKey.Fingerprint, options.NewKey is null ? keyFile : null, Changed: true);
     }
@@ -222,7 +222,8 @@ public static class KeyringRotation
         string.Join(", ", keys.Select(k => k.Fingerprint)) is { Length: > 0 } list ? list : "no key";
 
     /// <summary>One run of the three steps against the cluster, keeping the last keyring seen to say where it stands.</summary>
-    private sealed class Rotation(ConsulApi api, KeyringRotationOptions options, TextWriter output, GossipKey newKey, string? keyFile, KeyringListing listing)
+    private sealed class Rotation(
+        ConsulApi api, KeyringRotationOptions options, TextWriter output, TextWriter warnings, GossipKey newKey, string? keyFile, KeyringListing listing)
     {
         private KeyringListing _listing = listing;
 
@@ -337,6 +338,13 @@ public static class KeyringRotation
                 {
                     Setting = KeyringSettings.Timeout,
                 };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped by a signal: some members may already have done this step, so say where
+                // the cluster stands before the command's own last line.
+                await warnings.WriteLineAsync($"consul-pkg: keyring rotate interrupted in step {number}/{StepCount} ({title}); {Stands()}; {Resume()}").ConfigureAwait(false);
+                throw;
             }
             catch (PackageException e) when (e is not KeyringRefusal)
             {

@@ -197,6 +197,24 @@ public sealed class KeyringRotationTests
         }
     }
 
+    [Test]
+    public void AnInterruptedRotationSaysWhereTheClusterStands()
+    {
+        using var setup = new Setup("1.17.0");
+        using var interrupt = new CancellationTokenSource();
+        setup.Agent.OnRequest = line =>
+        {
+            if (line.StartsWith("PUT", StringComparison.Ordinal))
+            {
+                interrupt.Cancel(); // SIGINT while the use step is under way
+            }
+        };
+        Assert.CatchAsync<OperationCanceledException>(() => KeyringRotation.RunAsync(setup.Options(), setup.Output, setup.Warnings, interrupt.Token));
+        string keyFile = Directory.GetFiles(setup.Temp.Path).Single();
+        Assert.That(setup.Warnings.ToString(), Does.StartWith("consul-pkg: keyring rotate interrupted in step 2/3 (make it primary); the cluster stands (as last listed): new key sha256:"));
+        Assert.That(setup.Warnings.ToString(), Does.EndWith($"run the same command again with the new key file {keyFile} to resume\n"));
+    }
+
     [TestCaseSource(nameof(Versions))]
     public async Task ADryRunPrintsThePlanAndChangesNothing(string version)
     {
