@@ -148,6 +148,24 @@ public sealed class KeyringRotationTests
     }
 
     [TestCaseSource(nameof(Versions))]
+    public void AMemberThatFallsSilentDuringAStepTimesItOutSayingConsulNamesNone(string version)
+    {
+        using var setup = new Setup(version);
+        setup.Agent.OnRequest = line =>
+        {
+            if (line.StartsWith("POST", StringComparison.Ordinal))
+            {
+                setup.Cluster.Member("client1").Silent = true; // alive to serf, answering nothing
+            }
+        };
+        PackageException e = Assert.ThrowsAsync<PackageException>(() => setup.RunAsync(setup.Options() with { Timeout = TimeSpan.FromSeconds(1) }))!;
+        Assert.That(e.Message, Does.StartWith("step 1/3 (install the new key) timed out after 1 s"));
+        Assert.That(e.Message, Does.Contain(
+            "Consul names no lagging member (Consul: dc1 (LAN) error: 4/5 nodes reported success): one that stays silent is not named by its API; 'consul members' on a server shows who is unreachable"));
+        Assert.That(setup.Cluster.Changes, Is.All.EqualTo("POST"));
+    }
+
+    [TestCaseSource(nameof(Versions))]
     public async Task AFailedMemberDoesNotBlockTheRotationAndIsNamedAsMissingIt(string version)
     {
         using var setup = new Setup(version);
