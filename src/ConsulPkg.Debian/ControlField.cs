@@ -107,7 +107,7 @@ public sealed partial class ControlField
     /// is one line with something besides blanks: dpkg's parser drops a value's leading and
     /// trailing blanks, so a blank value would be an empty field and a CR would end up inside it.
     /// </summary>
-    internal string? CheckText(string value) =>
+    public string? CheckText(string value) =>
         _check is not null ? _check(value)
         : IsSingleLine(value) ? null
         : $"invalid {Name} '{MessageText.OneLine(value)}': it must be a single non-empty line";

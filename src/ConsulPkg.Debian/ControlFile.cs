@@ -128,21 +128,28 @@ public sealed partial record ControlFile
         var seen = new HashSet<string>(ControlField.All.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
         foreach ((string key, string value) in ExtraFields)
         {
-            if (!FieldNamePattern().IsMatch(key))
+            if (ExtraFieldProblem(key, value) is { } problem)
             {
-                throw new InvalidSpecException(key, $"invalid control field name '{key}': use ASCII letters, digits and '-', starting with a letter or digit");
+                throw new InvalidSpecException(key, problem);
             }
 
             if (!seen.Add(key))
             {
                 throw new InvalidSpecException(key, $"control field '{key}' is given twice");
             }
-
-            if (!ControlField.IsSingleLine(value))
-            {
-                throw new InvalidSpecException(key, $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
-            }
         }
+    }
+
+    /// <summary>Null when a field beyond the standard ones has a name and value dpkg reads back, else the one-line reason.</summary>
+    public static string? ExtraFieldProblem(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return !FieldNamePattern().IsMatch(key)
+            ? $"invalid control field name '{MessageText.OneLine(key)}': use ASCII letters, digits and '-', starting with a letter or digit"
+            : !ControlField.IsSingleLine(value)
+                ? $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line"
+                : null;
     }
 
     /// <summary>
@@ -243,6 +250,23 @@ public sealed partial record ControlFile
     /// <summary>The fields present, in the table's order; an empty relation list counts as absent.</summary>
     private IEnumerable<(ControlField Field, object Value)> Present() =>
         ControlField.All.Where(_values.ContainsKey).Select(f => (f, _values[f]));
+
+    /// <summary>
+    /// Null when <paramref name="text"/> is acceptable as <paramref name="field"/>'s value (one
+    /// entry of a relation field), else the one-line reason: a front end checks a value it was
+    /// given before any work starts.
+    /// </summary>
+    public static string? ValueProblem(ControlField field, string text)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(text);
+        return field.Kind switch
+        {
+            ControlFieldKind.Relation => Problem(field, new[] { text }),
+            ControlFieldKind.Simple or ControlFieldKind.Multiline => Problem(field, text),
+            _ => throw new ArgumentException($"{field.Name} is a {field.Kind} field, not text", nameof(field)),
+        };
+    }
 
     /// <summary>Null when the value is acceptable for its field, else the one-line reason.</summary>
     private static string? Problem(ControlField field, object value) => field.Kind switch

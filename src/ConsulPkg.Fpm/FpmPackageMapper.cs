@@ -10,9 +10,10 @@ using ConsulPkg.Fpm.Staging;
 namespace ConsulPkg.Fpm;
 
 /// <summary>
-/// Maps fpm's <c>-s dir -t deb</c> options onto a <see cref="DebPackageSpec"/>, following fpm's
-/// own rules (lib/fpm/command.rb, lib/fpm/package/dir.rb, lib/fpm/package/deb.rb) except where
-/// fpm's behaviour is a defect:
+/// Maps fpm's <c>-t deb</c> options (typed, see <see cref="FpmOptions"/>) onto a
+/// <see cref="DebPackageSpec"/>, from whichever input <c>Staging/</c> reads (<c>-s dir</c>, <c>tar</c>,
+/// <c>empty</c>, <c>deb</c>), following fpm's own rules (lib/fpm/command.rb, lib/fpm/package/deb.rb)
+/// except where fpm's behaviour is a defect:
 /// <list type="bullet">
 /// <item>Maintainer script files given with <c>--before-install</c> and friends are left out of
 /// the data when they are only found by walking an input directory. fpm packages them too, so the
@@ -36,11 +37,11 @@ public static partial class FpmPackageMapper
     public static FpmBuild Map(FpmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        FpmInputKind input = CheckTypes(options);
+        FpmInputKind input = options.InputType;
         var warnings = new List<string>();
         options = WithListFiles(options, input);
         DebInput? deb = input == FpmInputKind.Deb
-            ? DebInput.Read(options.Inputs, options.WorkingDirectory, Staging(options, "/"),
+            ? DebInput.Read(options.Inputs, options.WorkingDirectory, StagingOptions.For(options, "/"),
                 keepOwners: options.UseFilePermissions || (options.User is null && options.Group is null))
             : null;
         options = deb?.Under(options) ?? options;
@@ -50,7 +51,7 @@ public static partial class FpmPackageMapper
             : MapControl(options, warnings);
         if (options.InstalledSize is { } installedSize)
         {
-            control = control with { InstalledSize = ParseInstalledSize(installedSize) };
+            control = control with { InstalledSize = installedSize };
         }
 
         if (options.BuildDepends.Count > 0)
@@ -82,10 +83,10 @@ public static partial class FpmPackageMapper
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
         IReadOnlyList<PackageEntry> entries = input switch
         {
-            FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Tarball => [.. TarballInput.Collect(options), .. services.Files.Select(f => f.Entry)],
             FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
             FpmInputKind.Deb => [.. deb!.Entries, .. services.Files.Select(f => f.Entry)],
-            _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
+            _ => DirectoryInput.Collect(options, source => scriptPaths.Contains(source) || source == outputPath, services.Files),
         };
         CheckDirectories(options.Directories, entries);
         IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries)
@@ -100,7 +101,7 @@ public static partial class FpmPackageMapper
             ExtraControlMembers = FpmControlMembers.Map(options, deb?.Members ?? []),
             ConfFiles = confFiles,
             EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
-            Compression = MapCompression(options),
+            Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
@@ -133,22 +134,6 @@ public static partial class FpmPackageMapper
         return build with { Spec = build.Spec with { Control = control } };
     }
 
-    private static FpmInputKind CheckTypes(FpmOptions options)
-    {
-        FpmInputKind input = FpmInputType.Parse(options.InputType);
-        if (options.OutputType is null)
-        {
-            throw new PackageException("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
-        }
-
-        if (options.OutputType != "deb")
-        {
-            throw new PackageException($"unsupported output type '{options.OutputType}': consul-pkg fpm writes only '-t deb'");
-        }
-
-        return input;
-    }
-
     /// <summary>
     /// <c>--inputs</c> and <c>--exclude-file</c> read into the lists they extend, and the defaults
     /// fpm's input types set: a tarball names the package after itself ("app-1.0.tar.gz" is "app"),
@@ -169,11 +154,6 @@ public static partial class FpmPackageMapper
             _ => options,
         };
     }
-
-    private static long ParseInstalledSize(string value) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
-            ? size
-            : throw new PackageException($"invalid --deb-installed-size '{value}': give KiB as a whole number");
 
     /// <summary>
     /// fpm's <c>--directories</c> marks directories as owned for rpm; a .deb owns every directory it
@@ -207,13 +187,13 @@ public static partial class FpmPackageMapper
         }
 
         string name = FpmNames.PackageName(options.Name, warnings);
-        options = options with { Version = FpmNames.Version(options.Version, warnings) };
+        DebianVersion version = FpmValues.Version(options.Version, options.Iteration, options.Epoch, warnings);
         var control = new ControlFile
         {
             Package = name,
-            Version = MapVersion(options),
+            Version = version,
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
-            ExtraFields = options.Fields.Select(ParseField).ToList(),
+            ExtraFields = options.Fields,
         };
         foreach (FpmTextFlag flag in FpmControlFlags.Texts)
         {
@@ -238,7 +218,7 @@ public static partial class FpmPackageMapper
 
         control = control with
         {
-            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, control.Homepage),
+            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, FpmNames.Version(options.Version, []), control.Homepage),
         };
         control.Validate();
         return control;
@@ -260,18 +240,6 @@ public static partial class FpmPackageMapper
             ? $"This package installs {name} version {version}."
             : $"This package installs {name} version {version}; see {url} for more.";
         return description.TrimEnd('\n') + "\n" + extended;
-    }
-
-    /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
-    private static KeyValuePair<string, string> ParseField(string field)
-    {
-        int colon = field.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            throw new PackageException($"invalid --deb-field '{field}': write it as 'Name: value'");
-        }
-
-        return new(field[..colon].Trim(), field[(colon + 1)..].Trim());
     }
 
     private static DocumentationOptions MapDocumentation(FpmOptions options)
@@ -321,24 +289,6 @@ public static partial class FpmPackageMapper
         }
 
         return control with { Depends = [.. control.Depends, Debconf.Dependency] };
-    }
-
-    private static DebianVersion MapVersion(FpmOptions options)
-    {
-        int epoch = 0;
-        if (options.Epoch is not null
-            && !int.TryParse(options.Epoch, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
-        {
-            throw new PackageException($"invalid --epoch '{options.Epoch}': it must be a non-negative integer");
-        }
-
-        if (string.IsNullOrEmpty(options.Iteration))
-        {
-            // fpm accepts "0.7.2-1" as a version and writes it as is: parse it as a full version.
-            return DebianVersion.Parse(epoch > 0 ? $"{epoch}:{options.Version}" : options.Version);
-        }
-
-        return new DebianVersion(options.Version, options.Iteration, epoch);
     }
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
@@ -416,16 +366,9 @@ public static partial class FpmPackageMapper
             ["category"] = control.Section ?? "",
             ["prefix"] = options.Prefix ?? "/",
         };
-        foreach (string pair in options.TemplateValues)
+        foreach ((string key, string value) in options.TemplateValues)
         {
-            int equals = pair.IndexOf('=', StringComparison.Ordinal);
-            string key = equals > 0 ? pair[..equals] : "";
-            if (!TemplateKey().IsMatch(key))
-            {
-                throw new PackageException($"invalid --template-value '{pair}': write it as KEY=VALUE, KEY a name such as service_user");
-            }
-
-            values[key] = pair[(equals + 1)..];
+            values[key] = value;
         }
 
         return values;
@@ -462,170 +405,6 @@ public static partial class FpmPackageMapper
         return scripts;
     }
 
-    private static List<PackageEntry> CollectEntries(
-        FpmOptions options, HashSet<string> scriptPaths, string outputPath, IReadOnlyList<ServiceFile> serviceFiles)
-    {
-        string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
-        if (!Directory.Exists(chdir))
-        {
-            throw new PackageException($"cannot change to -C/--chdir directory '{chdir}': no such directory");
-        }
-
-        IReadOnlyList<string> inputs = options.Inputs;
-        if (inputs.Count == 0)
-        {
-            // fpm packages the chdir directory itself when -C is given without inputs.
-            inputs = options.Chdir is not null
-                ? ["."]
-                : throw new PackageException("no input paths: give the directory to package, e.g. '.'");
-        }
-
-        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
-        StagingOptions staging = Staging(options, prefix) with
-        {
-            SkipSource = source => scriptPaths.Contains(source) || source == outputPath,
-        };
-
-        var byPath = new Dictionary<string, (PackageEntry Entry, string Input)>(StringComparer.Ordinal);
-        foreach (string input in inputs)
-        {
-            (string source, string target) = ResolveInput(input, chdir, prefix, path => byPath.TryGetValue(path, out var e) && e.Entry.Kind == EntryKind.Directory);
-            foreach (PackageEntry entry in StagingTree.Collect(source, target, staging))
-            {
-                Add(entry, input);
-            }
-        }
-
-        foreach (ServiceFile file in serviceFiles)
-        {
-            Add(file.Entry, file.Flag);
-        }
-
-        return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-
-        void Add(PackageEntry entry, string input)
-        {
-            if (byPath.TryGetValue(entry.Path, out var existing))
-            {
-                if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
-                {
-                    return;
-                }
-
-                throw new PackageException(
-                    $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
-            }
-
-            byPath.Add(entry.Path, (entry, input));
-        }
-    }
-
-    /// <summary>Owners (fixed, or as on disk with --deb-use-file-permissions) and excludes, shared by every input type.</summary>
-    private static StagingOptions Staging(FpmOptions options, string prefix)
-    {
-        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
-        return new StagingOptions
-        {
-            Owner = options.User ?? "root",
-            Group = options.Group ?? "root",
-            DiskOwners = options.UseFilePermissions ? HostAccounts.Load() : null,
-            Excludes = target => IsExcluded(target, prefix, excludes),
-        };
-    }
-
-    /// <summary>fpm's <c>-s tar</c>: each input is a tarball, its tree (or its -C subdirectory) placed at the prefix.</summary>
-    private static List<PackageEntry> CollectTarballs(FpmOptions options)
-    {
-        if (options.Inputs.Count == 0)
-        {
-            throw new PackageException("no input tarball: give the tarball to package, e.g. app-1.0.tar.gz");
-        }
-
-        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
-        StagingOptions staging = Staging(options, prefix);
-        var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
-        foreach (string input in options.Inputs)
-        {
-            string tarball = Path.GetFullPath(input, options.WorkingDirectory);
-            foreach (PackageEntry entry in TarballInput.Collect(tarball, options.Chdir, prefix, staging, options.UseFilePermissions))
-            {
-                // Later members replace earlier ones, as tar -x does.
-                byPath[entry.Path] = entry;
-            }
-        }
-
-        return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>
-    /// fpm's dir input: "path" keeps its path relative to the chdir directory ("." is the root);
-    /// "src=dst" (when no file is literally named so) copies like <c>rsync -a src dst</c>: a
-    /// directory ending in "/" gives its contents to dst, any other directory lands as dst/NAME,
-    /// and a file becomes dst itself, or dst/NAME when dst ends in "/".
-    /// </summary>
-    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix, Func<string, bool>? isStagedDirectory = null)
-    {
-        int equals = input.IndexOf('=', StringComparison.Ordinal);
-        bool isMapping = equals > 0 && equals < input.Length - 1 && !Path.Exists(Path.GetFullPath(input, chdir));
-        if (!isMapping)
-        {
-            string source = Path.GetFullPath(input, chdir);
-            string relative = Path.IsPathRooted(input) ? input : Path.GetRelativePath(chdir, source);
-            if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
-            {
-                throw new PackageException(
-                    $"input '{input}' lies outside the -C/--chdir directory '{chdir}': map it with '{input}=/target/path'");
-            }
-
-            return (source, Join(prefix, relative == "." ? "/" : relative));
-        }
-
-        string origin = input[..equals];
-        string destination = input[(equals + 1)..];
-        string originPath = Path.GetFullPath(origin, chdir);
-        bool isDirectory = Directory.Exists(originPath) && new DirectoryInfo(originPath).LinkTarget is null;
-        string target;
-        if (isDirectory && origin.EndsWith('/'))
-        {
-            target = destination;
-        }
-        else if (isDirectory || destination.EndsWith('/'))
-        {
-            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath.TrimEnd('/')));
-        }
-        else if (IsDirectoryTarget(Join(prefix, destination), prefix, isStagedDirectory))
-        {
-            // rsync -a FILE DIR: into the directory, whether it is the prefix ("file=.") or one
-            // an earlier input put there.
-            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath));
-        }
-        else
-        {
-            target = destination;
-        }
-
-        return (originPath, Join(prefix, target));
-    }
-
-    private static bool IsDirectoryTarget(string target, string prefix, Func<string, bool>? isStagedDirectory) =>
-        target == prefix || (isStagedDirectory?.Invoke(target) ?? false);
-
-    private static string Join(string prefix, string path) =>
-        PackagePath.Normalize(prefix + "/" + path);
-
-    private static bool IsExcluded(string target, string prefix, FpmGlob[] excludes)
-    {
-        if (excludes.Length == 0)
-        {
-            return false;
-        }
-
-        string relative = prefix != "/" && target.StartsWith(prefix + "/", StringComparison.Ordinal)
-            ? target[(prefix.Length + 1)..]
-            : PackagePath.Parse(target).Relative;
-        return excludes.Any(glob => glob.IsMatch(relative));
-    }
-
     /// <summary>fpm's write_conffiles: a directory stands for every regular file below it; each must be in data.</summary>
     internal static List<string> ExpandConfigFiles(IReadOnlyList<string> configFiles, IReadOnlyList<PackageEntry> entries)
     {
@@ -658,36 +437,6 @@ public static partial class FpmPackageMapper
 
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
-
-    /// <summary>fpm's --deb-compression and --deb-compression-level; a level with "none" is ignored, as fpm does.</summary>
-    private static CompressionSettings MapCompression(FpmOptions options)
-    {
-        if (options.Compression == "bzip2")
-        {
-            throw new PackageException("--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst");
-        }
-
-        CompressionFormat format = options.Compression is null
-            ? CompressionSettings.Default.Format
-            : CompressionSettings.ParseName(options.Compression)
-              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use {CompressionSettings.WritableNames}");
-        if (options.CompressionLevel is null || format == CompressionFormat.None)
-        {
-            return CompressionSettings.Create(format);
-        }
-
-        (int min, int max) = CompressionSettings.LevelRange(format);
-        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
-        {
-            throw new PackageException(
-                $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
-        }
-
-        return CompressionSettings.Create(format, level);
-    }
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex TemplateKey();
 
     [GeneratedRegex(@"^(?<name>[^\s(),|]+)\s+(?<op><<|<=|>=|>>|==|=|<|>)\s*(?<version>[^\s(),|]+)$", RegexOptions.CultureInvariant)]
     private static partial Regex BareRelation();

@@ -41,7 +41,7 @@ public sealed class FpmCompatibilityFlagsTests
     {
         FpmOptions options = WithScript(
             "#!/bin/sh\necho <%= name %> <%= version %>-<%= iteration %> <%= architecture %> <%= @user %> <%=user-%>\n{{ not scriban }} <%% kept\n")
-            with { Iteration = "2", TemplateValues = ["user=consul"] };
+            with { Iteration = "2", TemplateValues = [new("user", "consul")] };
         Assert.That(Script(FpmPackageMapper.Map(options)), Is.EqualTo("#!/bin/sh\necho tool 1.0-2 amd64 consul consul{{ not scriban }} <% kept\n"));
     }
 
@@ -66,11 +66,8 @@ public sealed class FpmCompatibilityFlagsTests
     [TestCase("user")]
     [TestCase("=consul")]
     [TestCase("my-user=consul")]
-    public void InvalidTemplateValueIsRefused(string value)
-    {
-        FpmOptions options = WithScript("#!/bin/sh\n") with { TemplateValues = [value] };
-        Assert.That(() => FpmPackageMapper.Map(options), Throws.TypeOf<PackageException>().With.Message.StartsWith($"invalid --template-value '{value}'"));
-    }
+    public void InvalidTemplateValueIsRefused(string value) =>
+        Assert.That(() => FpmValues.TemplateValue(value), Throws.TypeOf<PackageException>().With.Message.StartsWith($"invalid --template-value '{value}'"));
 
     [Test]
     public void NamesAreRewrittenWithAWarningAsFpmDoes()
@@ -196,8 +193,8 @@ public sealed class FpmCompatibilityFlagsTests
             tar.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, "app-1.0/bin/app2") { LinkName = "app" });
         }
 
-        FpmBuild whole = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = "tar", Name = null });
-        FpmBuild inside = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = "tar", Chdir = "app-1.0", Prefix = "/opt/app" });
+        FpmBuild whole = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = FpmInputKind.Tarball, Name = null });
+        FpmBuild inside = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = FpmInputKind.Tarball, Chdir = "app-1.0", Prefix = "/opt/app" });
         Assert.Multiple(() =>
         {
             Assert.That(whole.Spec.Control.Package, Is.EqualTo("app-1"), "fpm names a tarball's package after the file, up to the first '.'");
@@ -210,7 +207,7 @@ public sealed class FpmCompatibilityFlagsTests
     [Test]
     public void EmptyIsAMetapackageForAllArchitectures()
     {
-        FpmBuild build = FpmPackageMapper.Map(Options() with { InputType = "empty", Relations = DependsOn("curl") });
+        FpmBuild build = FpmPackageMapper.Map(Options() with { InputType = FpmInputKind.Empty, Relations = DependsOn("curl") });
         Assert.Multiple(() =>
         {
             Assert.That(build.Spec.Entries, Is.Empty);
@@ -224,8 +221,7 @@ public sealed class FpmCompatibilityFlagsTests
     [TestCase("nonsense", "unknown input type '-s nonsense': use dir, tar, empty or deb")]
     public void OtherInputTypesSayWhatToDoInstead(string type, string message)
     {
-        Assert.That(() => FpmPackageMapper.Map(Options(".") with { InputType = type }),
-            Throws.TypeOf<PackageException>().With.Message.StartsWith(message));
+        Assert.That(() => FpmInputType.Parse(type), Throws.TypeOf<PackageException>().With.Message.StartsWith(message));
     }
 
     [Test]

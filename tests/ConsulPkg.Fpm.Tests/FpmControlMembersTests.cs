@@ -123,7 +123,7 @@ public sealed class FpmControlMembersTests
     [TestCase("tab\there")]
     public void ATriggerNameDpkgWouldRefuseIsRefused(string name)
     {
-        var error = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { Triggers = new FpmTriggers { Interest = [name] } }))!;
+        var error = Assert.Throws<PackageException>(() => FpmTriggers.CheckName(name, "interest"))!;
         Assert.That(error.Message, Does.StartWith("invalid --deb-interest '"));
     }
 

@@ -14,10 +14,11 @@ internal static class BuildCommand
     public static Command Create(CliContext context)
     {
         Option<string> version = new("--consul-version") { Description = "Consul release to package, e.g. 0.7.2; or latest, latest-1.x, latest-1.17.x", Required = true, HelpName = "VERSION" };
-        Option<string> iteration = new("--iteration") { Description = "Debian revision (default 1)", DefaultValueFactory = _ => "1" };
-        Option<string> arch = new("--arch") { Description = "Debian architecture: amd64 (default), i386, armhf, arm64", DefaultValueFactory = _ => "amd64" };
-        Option<string?> vendor = new("--vendor") { Description = "Vendor field" };
-        Option<string?> maintainer = new("--maintainer") { Description = $"Maintainer field, e.g. 'Ops <ops@example.com>' (else $DEBFULLNAME <$DEBEMAIL>, else '{ConsulRecipe.DefaultMaintainer}')" };
+        // --iteration, --vendor, --compression and --source-date-epoch are parsed as fpm's are (OptionParsing).
+        Option<string?> iteration = OptionParsing.Single("--iteration", null, "Debian revision (default 1)", OptionParsing.Revision);
+        Option<string?> arch = OptionParsing.Single("--arch", null, "Debian architecture: amd64 (default), i386, armhf, arm64", ConsulOptionParsing.Architecture);
+        Option<string?> vendor = OptionParsing.Single("--vendor", null, "Vendor field", t => Fpm.FpmValues.Text(Fpm.FpmControlFlags.Texts.Single(f => f.Field == Debian.ControlField.Vendor), t));
+        Option<string?> maintainer = OptionParsing.Single("--maintainer", null, $"Maintainer field, e.g. 'Ops <ops@example.com>' (else $DEBFULLNAME <$DEBEMAIL>, else '{ConsulRecipe.DefaultMaintainer}')", t => Debian.MaintainerAddress.Check(t, "--maintainer"));
         Option<string?> output = new("--output") { Description = "Output directory (default .) or .deb file path", HelpName = "PATH" };
         Option<bool> force = new("--force", "-f") { Description = "Replace an existing output file (fpm's -f)" };
         Option<CompressionFormat> compression = ConsulOptionParsing.CompressionOption();
@@ -35,7 +36,7 @@ internal static class BuildCommand
                 result.AddError("--download-timeout must be a positive number of seconds");
             }
         });
-        Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
         var agent = new ConsulOptionParsing.AgentOptions();
 
         var command = new Command("build", "Download, verify and package a Consul release as a .deb.");
@@ -57,12 +58,12 @@ internal static class BuildCommand
             string? outputPath = parseResult.GetValue(output) is { } o ? context.ResolvePath(o) : null;
             bool toFile = outputPath is not null && outputPath.EndsWith(".deb", StringComparison.Ordinal);
             string? givenMaintainer = parseResult.GetValue(maintainer);
-            string? maintainerAddress = givenMaintainer is not null ? Debian.MaintainerAddress.Check(givenMaintainer, "--maintainer") : context.MaintainerFromEnvironment();
+            string? maintainerAddress = givenMaintainer ?? context.MaintainerFromEnvironment();
             var options = new ConsulRecipeOptions
             {
                 ConsulVersion = parseResult.GetValue(version)!,
-                Iteration = parseResult.GetValue(iteration)!,
-                Architecture = parseResult.GetValue(arch)!,
+                Iteration = parseResult.GetValue(iteration) ?? "1",
+                Architecture = parseResult.GetValue(arch) ?? "amd64",
                 Vendor = parseResult.GetValue(vendor),
                 Maintainer = maintainerAddress,
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
@@ -82,7 +83,7 @@ internal static class BuildCommand
                 LocalFiles = LocalFiles(parseResult.GetValue(zip), parseResult.GetValue(sums), context),
                 TrustedKeyFiles = (parseResult.GetValue(trustedKeys) ?? []).Select(context.ResolvePath).ToList(),
                 SkipSignature = parseResult.GetValue(skipSignature),
-                Timestamp = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context),
+                Timestamp = BuildTimestamp.Resolve(parseResult.GetValue(sourceDateEpoch), context),
                 Cache = context.Cache(),
                 // A progress bar only for a person watching a terminal; pipelines' logs stay clean.
                 Download = DownloadOptions.Default with

@@ -6,8 +6,10 @@ using ConsulPkg.Fpm;
 namespace ConsulPkg.Cli.Commands;
 
 /// <summary>
-/// <c>consul-pkg fpm ...</c>: fpm's own flags for <c>-s dir -t deb</c>, so a pipeline can replace
-/// the word <c>fpm</c> and keep its command line. The rules live in <see cref="FpmPackageMapper"/>.
+/// <c>consul-pkg fpm ...</c>: fpm's own flags for <c>-t deb</c> (from <c>-s dir</c>, <c>tar</c>,
+/// <c>empty</c> or <c>deb</c>), so a pipeline can replace the word <c>fpm</c> and keep its command
+/// line. Every value is parsed with the command line (<see cref="FpmCommandOptions"/>); the rules
+/// live in <see cref="FpmPackageMapper"/>.
 /// </summary>
 internal static class FpmCommand
 {
@@ -44,6 +46,7 @@ internal static class FpmCommand
         }
 
         command.Arguments.Add(o.Inputs);
+        command.Validators.Add(o.Validate);
 
         // The parser hands an unknown "--flag" to the path argument; fpm would refuse it, so do we.
         o.Inputs.Validators.Add(result =>

@@ -32,7 +32,7 @@ internal static class RepoCommand
         Option<int> validFor = new("--valid-for") { Description = $"Days until Valid-Until (default {PublishOptions.DefaultValidDays})", DefaultValueFactory = _ => PublishOptions.DefaultValidDays, HelpName = "DAYS" };
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
         Option<bool> allowSecrets = new("--allow-secrets") { Description = "Publish (0600, with a warning) packages that carry a gossip key or a private key instead of refusing them" };
-        Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
@@ -44,7 +44,7 @@ internal static class RepoCommand
         command.SetAction(parseResult =>
         {
             DateTimeOffset now = context.Now();
-            DateTimeOffset date = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context);
+            DateTimeOffset date = BuildTimestamp.Resolve(parseResult.GetValue(sourceDateEpoch), context);
             string? passphrase = parseResult.GetValue(passphraseFile) is { } file ? ReadPassphrase(context.ResolvePath(file)) : null;
             int days = parseResult.GetValue(validFor);
             if (days < 1)

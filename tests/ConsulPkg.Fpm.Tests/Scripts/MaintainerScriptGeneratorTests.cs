@@ -58,7 +58,7 @@ public sealed class MaintainerScriptGeneratorTests
 
         ProcessResult result = ProcessRunner.Run("shellcheck", ["--shell=sh", "--severity=style", .. files]);
         Assert.That(result.ExitCode, Is.Zero, Encoding.UTF8.GetString(result.StdOutBytes) + result.StdErr);
-        Assert.That(files, Has.Count.EqualTo(4 + 4 + 3), "all four with user scripts; without, postinst, prerm and postrm for the services");
+        Assert.That(files, Has.Count.EqualTo(4 + 4 + 4), "all four with user scripts; without, all four for the services (preinst: the init script's execute bit on reinstall)");
     }
 
     [Test]
