@@ -31,7 +31,7 @@ internal sealed class ReleaseDownloader : IDisposable
             AllowAutoRedirect = false, // followed in TryOnceAsync, which checks each target
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("consul-pkg", "1.0"));
+        _client.DefaultRequestHeaders.UserAgent.Add(HttpUserAgent.Product);
     }
 
     /// <summary>A small file (SHA256SUMS, signature) in memory; null when the server says 404 and <paramref name="optional"/>.</summary>

@@ -87,7 +87,7 @@ internal sealed class ConsulApi : IDisposable
             BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
             Timeout = requestTimeout,
         };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("consul-pkg", typeof(ConsulApi).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        _client.DefaultRequestHeaders.UserAgent.Add(HttpUserAgent.Product);
         if (!string.IsNullOrEmpty(token))
         {
             _client.DefaultRequestHeaders.TryAddWithoutValidation("X-Consul-Token", token);
