@@ -101,6 +101,23 @@ public sealed class RenderedFilesTests
         }
     }
 
+    /// <summary>
+    /// The tool's own package ships the templates, and lintian runs `sh -n` on every file that
+    /// starts with "#!": a script template must parse as shell before it is rendered too.
+    /// </summary>
+    [Test]
+    public void ScriptTemplatesParseAsShellUnrendered()
+    {
+        foreach (string file in Directory.GetFiles(ConsulTemplates.ShippedDirectory, "*" + ConsulTemplates.Extension))
+        {
+            if (File.ReadAllText(file).StartsWith("#!", StringComparison.Ordinal))
+            {
+                ProcessResult result = ProcessRunner.RunUtc("sh", "-n", file);
+                Assert.That(result.ExitCode, Is.Zero, $"{file}: {result.StdErr}");
+            }
+        }
+    }
+
     [Test]
     public void ShellcheckCatchesABrokenScript()
     {
