@@ -31,6 +31,12 @@ public sealed record PublishOptions
 
     public required IReadOnlyList<string> Packages { get; init; }
 
+    /// <summary>
+    /// Publish packages that carry a secret (<see cref="SecretScan"/>) instead of refusing them;
+    /// their pool files are 0600, every other package's 0644.
+    /// </summary>
+    public bool AllowSecrets { get; init; }
+
     /// <summary>How long to wait for another publish into the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -41,6 +47,7 @@ public sealed record PublishOptions
 /// <param name="Added">Pool paths of packages added.</param>
 /// <param name="KeyringChanged">No key of the keyring the repository held signs any more: clients need the new keyring.</param>
 /// <param name="AlreadyPresent">Pool paths of packages given again with the same bytes (nothing to do).</param>
+/// <param name="Secrets">The secret each added package that carries one holds (published because secrets were allowed).</param>
 public sealed record PublishResult(
     IReadOnlyList<string> Added,
     IReadOnlyList<string> AlreadyPresent,
@@ -49,4 +56,5 @@ public sealed record PublishResult(
     IReadOnlyList<string> Architectures,
     DateTimeOffset ValidUntil,
     string KeyringPath,
-    bool KeyringChanged);
+    bool KeyringChanged,
+    IReadOnlyList<PackageSecret> Secrets);
