@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
+using ConsulPkg.Consul.Keyring;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository;
 
 namespace ConsulPkg.Cli;
@@ -20,7 +22,7 @@ internal static class OptionHints
         [ConsulSettings.ReleaseUrl] = "--release-url",
         [ConsulSettings.DownloadDeadline] = "--download-timeout",
         [ConsulSettings.SkipSignature] = "--skip-signature",
-        [ConsulSettings.TrustedKeys] = "--trusted-key FILE",
+        [OpenPgpSettings.TrustedKeys] = "--trusted-key FILE",
         [ConsulSettings.Templates] = "--templates DIR",
         [ConsulSettings.ConsulVersion] = "--consul-version",
         [ConsulSettings.Architecture] = "--arch",
@@ -28,7 +30,7 @@ internal static class OptionHints
         [ConsulSettings.ClientAddr] = "--client-addr",
         [ConsulSettings.Datacenter] = "--datacenter",
         [ConsulSettings.Join] = "--join",
-        [RepositorySettings.Passphrase] = "--passphrase-file",
+        [OpenPgpSettings.Passphrase] = "--passphrase-file",
         [RepositorySettings.Repository] = "--repo",
         [RepositorySettings.Suite] = "--suite",
         [RepositorySettings.Component] = "--component",
@@ -36,6 +38,11 @@ internal static class OptionHints
         [RepositorySettings.Origin] = "--origin",
         [RepositorySettings.Label] = "--label",
         [RepositorySettings.ValidFor] = "--valid-for",
+        [RepositorySettings.AllowSecrets] = "--allow-secrets",
+        [KeyringSettings.HttpAddress] = "--http-addr",
+        [KeyringSettings.Token] = "--token-file",
+        [KeyringSettings.NewKey] = "--new-key-file",
+        [KeyringSettings.Timeout] = "--timeout",
     };
 
     /// <summary>Where a command spells a setting's option differently.</summary>

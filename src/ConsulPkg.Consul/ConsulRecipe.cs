@@ -1,6 +1,7 @@
 using System.Text;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Consul;
@@ -39,6 +40,9 @@ public sealed record ConsulRecipeOptions
 
     public GossipKeySource GossipKey { get; init; } = GossipKeySource.Default;
 
+    /// <summary>Whether the key goes in the package (<see cref="GossipKey"/> says which), is given at install, or there is none.</summary>
+    public GossipKeyDelivery KeyDelivery { get; init; } = GossipKeyDelivery.Embedded;
+
     /// <summary>The release mirror (see <see cref="ConsulRelease.ParseBaseUrl"/>).</summary>
     public Uri BaseUrl { get; init; } = ConsulRelease.DefaultBaseUrl;
 
@@ -48,6 +52,9 @@ public sealed record ConsulRecipeOptions
     public IReadOnlyList<string> TrustedKeyFiles { get; init; } = [];
 
     public bool SkipSignature { get; init; }
+
+    /// <summary>When set, the package is signed with it as debsigs signs a package (an _gpgorigin member).</summary>
+    public Debian.OpenPgp.SigningKey? SigningKey { get; init; }
 
     /// <summary>The build's one timestamp (SOURCE_DATE_EPOCH, resolved by the caller).</summary>
     public required DateTimeOffset Timestamp { get; init; }
@@ -60,8 +67,10 @@ public sealed record ConsulRecipeOptions
 
 /// <summary>What a build produced; nothing secret in it.</summary>
 /// <param name="ConsulVersion">The release packaged (what <c>latest</c> resolved to).</param>
+/// <param name="KeyFingerprint">The embedded key's fingerprint; null when the package carries none.</param>
 public sealed record ConsulBuildResult(
-    string PackagePath, string ConsulVersion, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string KeyFingerprint);
+    string PackagePath, string ConsulVersion, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string? KeyFingerprint,
+    GossipKeyDelivery KeyDelivery = GossipKeyDelivery.Embedded);
 
 /// <summary>
 /// The Consul recipe: fetch and verify a release, extract the binary, render and check the
@@ -105,7 +114,7 @@ public static class ConsulRecipe
 
         var release = new ConsulRelease(version.Text, options.Architecture);
         var debianVersion = new DebianVersion(version.Text, options.Iteration);
-        GossipKey key = options.GossipKey.Resolve(facts);
+        GossipKey? key = options.KeyDelivery == GossipKeyDelivery.Embedded ? options.GossipKey.Resolve(facts) : null;
         RenderedPackage rendered = RenderWithoutRevealing(templates, options, facts, debianVersion, key);
 
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
@@ -120,6 +129,7 @@ public static class ConsulRecipe
                     LocalFiles = options.LocalFiles,
                     TrustedKeyFiles = options.TrustedKeyFiles,
                     SkipSignature = options.SkipSignature,
+                    VerificationTime = options.Download.Time.GetUtcNow(),
                 },
                 work.FullName,
                 cancellationToken).ConfigureAwait(false);
@@ -132,7 +142,7 @@ public static class ConsulRecipe
             DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
             string path = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
             DebPackageWriter.WriteFile(spec, path, options.Overwrite, cancellationToken);
-            return new ConsulBuildResult(Path.GetFullPath(path), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
+            return new ConsulBuildResult(Path.GetFullPath(path), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key?.Fingerprint, options.KeyDelivery);
         }
         finally
         {
@@ -158,14 +168,14 @@ public static class ConsulRecipe
     /// a render or check error says is searched for the key before it is shown, and the original
     /// exception (whose message or inner exceptions --verbose would print) is not passed on.
     /// </summary>
-    private static RenderedPackage RenderWithoutRevealing(ConsulTemplates templates, ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, GossipKey key)
+    private static RenderedPackage RenderWithoutRevealing(ConsulTemplates templates, ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, GossipKey? key)
     {
         try
         {
-            ConsulTemplateModel model = ConsulRenderer.Model(facts, version.ToString(), options.Layout, options.Agent, key);
+            ConsulTemplateModel model = ConsulRenderer.Model(facts, version.ToString(), options.Layout, options.Agent, key, options.KeyDelivery);
             return ConsulRenderer.RenderAll(templates, model, facts);
         }
-        catch (PackageException e)
+        catch (PackageException e) when (key is not null)
         {
             throw new PackageException(key.Redact(e.Message)) { Setting = e.Setting };
         }
@@ -177,11 +187,14 @@ public static class ConsulRecipe
     /// override for a tag lintian does not emit is itself reported (unused-override), so each
     /// layout gets only the tags it earns.
     /// </summary>
-    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary)
+    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary, GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         string binaryPath = paths.BinaryPath.TrimStart('/');
+        string binaryDirectory = Path.GetDirectoryName(binaryPath)!;
         var text = new StringBuilder()
-            .Append("# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n")
+            .Append(delivery == GossipKeyDelivery.Embedded
+                ? "# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n"
+                : "# The configs are root:consul 0640, as the gossip key file beside them: only root and the agent read the agent's settings.\n")
             .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.*]\n")
             .Append("# The agent's data (raft state, keyring) is for the consul user only: consul:consul 0750.\n")
             .Append($"consul: non-standard-dir-perm 0750 != 0755 [{LayoutPaths.DataDir.TrimStart('/')}/]\n")
@@ -209,8 +222,12 @@ public static class ConsulRecipe
         {
             text.Append("# The seed layout keeps the tutorial's /usr/local/bin/consul on purpose; --layout debian uses /usr/bin.\n")
                 .Append($"consul: file-in-usr-local [{binaryPath}]\n")
-                .Append("# The directory of that binary, for the same reason.\n")
-                .Append($"consul: dir-in-usr-local [{Path.GetDirectoryName(binaryPath)}/]\n")
+                .Append("# lintian infers the binary's directory from its path; the package does not list it (see below).\n")
+                .Append($"consul: dir-in-usr-local [{binaryDirectory}/]\n")
+                .Append("# /usr/local belongs to base-files and no package: listing it would make purging consul remove it.\n")
+                .Append($"consul: missing-intermediate-directory [{Path.GetDirectoryName(binaryDirectory)}/]\n")
+                .Append("# The same for /usr/local/bin, which base-files creates and no package owns.\n")
+                .Append($"consul: missing-intermediate-directory [{binaryDirectory}/]\n")
                 .Append("# Again the tutorial's /usr/local/bin/consul, which lintian also reports as an unusual directory.\n")
                 .Append($"consul: file-in-unusual-dir [{binaryPath}]\n");
         }
@@ -262,7 +279,7 @@ public static class ConsulRecipe
         }
 
         entries.Add(PackageEntry.FromBytes(
-            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths, elf))));
+            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths, elf, options.KeyDelivery))));
 
         var control = new ControlFile
         {
@@ -272,6 +289,7 @@ public static class ConsulRecipe
             Vendor = options.Vendor,
             Maintainer = options.Maintainer,
             PreDepends = ["adduser"],
+            Depends = [Debconf.Dependency],
             Section = "net",
             Priority = "optional",
             Homepage = "https://www.consul.io/",
@@ -284,12 +302,18 @@ public static class ConsulRecipe
             Entries = entries,
             Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
             ConfFiles = rendered.Configs.Select(p => LayoutPaths.ConfigPath(p.Key, p.Value.FileName)).ToList(),
+            ExtraControlMembers =
+            [
+                new ExtraControlMember(Debconf.ConfigMember, Encoding.UTF8.GetBytes(rendered.DebconfConfig), Executable: true),
+                new ExtraControlMember(Debconf.TemplatesMember, Encoding.UTF8.GetBytes(rendered.DebconfTemplates)),
+            ],
             Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
+            SigningKey = options.SigningKey,
 
-            // The configs inside hold the gossip key, so the .deb itself is a secret.
-            OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            // Configs holding the gossip key make the .deb itself a secret; a key-free one is not.
+            OutputFileMode = options.KeyDelivery == GossipKeyDelivery.Embedded ? UnixFileMode.UserRead | UnixFileMode.UserWrite : null,
         };
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Reading;
 
@@ -10,21 +9,9 @@ namespace ConsulPkg.Repository;
 /// </summary>
 internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, string Text)
 {
-    /// <summary>
-    /// The fields dpkg-scanpackages writes first, in its order (Dpkg::Control::FieldsCore,
-    /// CTRL_INDEX_PKG), spelled as it spells them; any other control field follows in file order.
-    /// </summary>
-    private static readonly string[] FieldOrder =
-    [
-        "Package", "Package-Type", "Source", "Version", "Kernel-Version", "Built-For-Profiles", "Auto-Built-Package",
-        "Architecture", "Subarchitecture", "Installer-Menu-Item", "Build-Essential", "Essential", "Protected", "Origin",
-        "Bugs", "Maintainer", "Installed-Size", "Pre-Depends", "Depends", "Recommends", "Suggests", "Enhances",
-        "Conflicts", "Breaks", "Replaces", "Provides", "Built-Using", "Static-Built-Using", "Filename", "Size",
-        "MD5sum", "SHA1", "SHA256", "Section", "Priority", "Multi-Arch", "Homepage", "Description", "Tag", "Task",
-    ];
-
     /// <summary>Fields an index adds itself; a control file that carries them is not believed.</summary>
-    private static readonly string[] IndexFields = ["Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"];
+    private static readonly ControlField[] IndexFields =
+        [ControlField.Filename, ControlField.Size, ControlField.Md5Sum, ControlField.Sha1, ControlField.Sha256, ControlField.Sha512];
 
     /// <summary>(name, version, architecture): what apt treats as one package.</summary>
     public string Identity => $"{Package} {Version} {Architecture}";
@@ -40,55 +27,23 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
 
     /// <summary>
     /// The stanza for a package read with our own .deb reader, as dpkg-scanpackages writes it for
-    /// <paramref name="filename"/> (the path below the repository root).
+    /// <paramref name="filename"/> (the path below the repository root): its fields in
+    /// <see cref="ControlType.PackagesIndex"/>'s order, any other control field after them in file order.
     /// </summary>
     public static IndexEntry FromControl(ControlFields control, string filename, FileDigests digests)
     {
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(digests);
-        var values = new List<KeyValuePair<string, string>>();
-        foreach (KeyValuePair<string, string> field in control.Fields)
-        {
-            if (!Array.Exists(IndexFields, f => f.Equals(field.Key, StringComparison.OrdinalIgnoreCase)))
-            {
-                string known = Array.Find(FieldOrder, f => f.Equals(field.Key, StringComparison.OrdinalIgnoreCase)) ?? field.Key;
-                values.Add(new(known, field.Value));
-            }
-        }
+        IEnumerable<KeyValuePair<string, string>> values =
+        [
+            .. control.Fields.Where(field => !Array.Exists(IndexFields, f => f.Name.Equals(field.Key, StringComparison.OrdinalIgnoreCase))),
+            new(ControlField.Filename.Name, filename),
+            new(ControlField.Size.Name, digests.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(ControlField.Md5Sum.Name, digests.Md5),
+            new(ControlField.Sha256.Name, digests.Sha256),
+        ];
 
-        values.Add(new("Filename", filename));
-        values.Add(new("Size", digests.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        values.Add(new("MD5sum", digests.Md5));
-        values.Add(new("SHA256", digests.Sha256));
-
-        var text = new StringBuilder();
-        foreach (string name in FieldOrder)
-        {
-            int i = values.FindIndex(v => v.Key == name);
-            if (i >= 0)
-            {
-                AppendField(text, values[i]);
-                values.RemoveAt(i);
-            }
-        }
-
-        foreach (KeyValuePair<string, string> rest in values)
-        {
-            AppendField(text, rest);
-        }
-
-        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, text.ToString());
-    }
-
-    private static void AppendField(StringBuilder text, KeyValuePair<string, string> field)
-    {
-        // A value whose first line is empty (only continuation lines) gets no space after the colon.
-        text.Append(field.Key).Append(':');
-        if (!field.Value.StartsWith('\n'))
-        {
-            text.Append(' ');
-        }
-
-        text.Append(field.Value).Append('\n');
+        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256,
+            Deb822Writer.Render(ControlType.PackagesIndex, values));
     }
 }

@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.OpenPgp;
+
 namespace ConsulPkg.Repository;
 
 /// <summary>What <c>repo publish</c> is asked to do. Every time comes from the caller: the library never reads the clock.</summary>
@@ -10,7 +12,8 @@ public sealed record PublishOptions
 
     public string Component { get; init; } = "main";
 
-    public required SigningKey SigningKey { get; init; }
+    /// <summary>Every key signs InRelease and Release.gpg, and the keyring holds them all: clients trusting any one keep updating while keys rotate.</summary>
+    public required IReadOnlyList<SigningKey> SigningKeys { get; init; }
 
     /// <summary>Null keeps the repository's current value (none for a new repository).</summary>
     public string? Origin { get; init; }
@@ -28,6 +31,12 @@ public sealed record PublishOptions
 
     public required IReadOnlyList<string> Packages { get; init; }
 
+    /// <summary>
+    /// Publish packages that carry a secret (<see cref="SecretScan"/>) instead of refusing them;
+    /// their pool files are 0600, every other package's 0644.
+    /// </summary>
+    public bool AllowSecrets { get; init; }
+
     /// <summary>How long to wait for another publish into the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -36,8 +45,9 @@ public sealed record PublishOptions
 
 /// <summary>What a publish did, for the command to print.</summary>
 /// <param name="Added">Pool paths of packages added.</param>
-/// <param name="KeyringChanged">The signing key differs from the one the repository's keyring held: clients need the new keyring.</param>
+/// <param name="KeyringChanged">No key of the keyring the repository held signs any more: clients need the new keyring.</param>
 /// <param name="AlreadyPresent">Pool paths of packages given again with the same bytes (nothing to do).</param>
+/// <param name="Secrets">The secret each added package that carries one holds (published because secrets were allowed).</param>
 public sealed record PublishResult(
     IReadOnlyList<string> Added,
     IReadOnlyList<string> AlreadyPresent,
@@ -46,4 +56,5 @@ public sealed record PublishResult(
     IReadOnlyList<string> Architectures,
     DateTimeOffset ValidUntil,
     string KeyringPath,
-    bool KeyringChanged);
+    bool KeyringChanged,
+    IReadOnlyList<PackageSecret> Secrets);

@@ -2,6 +2,7 @@ using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
 
@@ -51,6 +52,7 @@ public static class RepositoryPublisher
         }
 
         List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component);
+        Dictionary<string, PackageSecret> secrets = FindSecrets(incoming, options.AllowSecrets);
 
         string root = options.RepositoryDirectory;
         Directory.CreateDirectory(root);
@@ -111,9 +113,11 @@ public static class RepositoryPublisher
             Items = [],
         };
         string keyringPath = Path.Combine(root, KeyringFileName);
-        byte[] keyring = options.SigningKey.ExportPublicKeyring();
-        // Not refused (rotating the key is legitimate), but reported: every client needs the new keyring.
-        bool keyringChanged = File.Exists(keyringPath) && !File.ReadAllBytes(keyringPath).AsSpan().SequenceEqual(keyring);
+        OpenPgpKeyring signers = options.SigningKeys.Select(k => k.PublicKey).Aggregate(OpenPgpKeyring.Empty, (all, key) => all.Add(key));
+        byte[] keyring = signers.Export();
+        // Not refused (replacing the keys is legitimate), but reported when no key of the keyring
+        // clients hold signs any more: they all need the new keyring. Adding a key beside the old one breaks nobody.
+        bool keyringChanged = File.Exists(keyringPath) && !HeldKeys(keyringPath).Intersect(signers.Fingerprints).Any();
 
         // 1. Pool files.
         foreach (IncomingPackage package in added)
@@ -122,7 +126,7 @@ public static class RepositoryPublisher
             if (!File.Exists(destination) || FileDigests.OfFile(destination).Sha256 != package.Digests.Sha256)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                AtomicFile.Copy(package.SourcePath, destination, File.GetUnixFileMode(package.SourcePath)); // a 0600 package stays 0600
+                AtomicFile.Copy(package.SourcePath, destination, secrets.ContainsKey(package.SourcePath) ? SecretMode : PublicMode);
             }
         }
 
@@ -153,15 +157,63 @@ public static class RepositoryPublisher
         AtomicFile.WriteAllBytes(keyringPath, keyring);
         byte[] releaseBytes = Encoding.UTF8.GetBytes((release with { Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests))] }).Render());
         string releaseText = Encoding.UTF8.GetString(releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(options.SigningKey.DetachedSign(releaseBytes, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(OpenPgpSigner.DetachedSign(options.SigningKeys, releaseBytes, options.Date)));
         AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(options.SigningKey.ClearSign(releaseText, options.Date)));
+        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(OpenPgpSigner.ClearSign(options.SigningKeys, releaseText, options.Date)));
 
         // 4. Only now may by-hash files of old generations go.
         ByHashGenerations.Read(suiteDirectory).Commit(byHash);
 
         return new PublishResult(
-            [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged);
+            [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged,
+            [.. added.Select(p => secrets.GetValueOrDefault(p.SourcePath)).OfType<PackageSecret>()]);
+    }
+
+    private const UnixFileMode PublicMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>A package carrying a secret, published because secrets were allowed: only the repository's owner reads it.</summary>
+    private const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Every secret the incoming packages carry, by source path, before anything is written: a
+    /// package with one is refused, naming it and the file, unless secrets are allowed.
+    /// </summary>
+    private static Dictionary<string, PackageSecret> FindSecrets(List<IncomingPackage> incoming, bool allow)
+    {
+        var secrets = new Dictionary<string, PackageSecret>(StringComparer.Ordinal);
+        foreach (IncomingPackage package in incoming)
+        {
+            if (SecretScan.Find(package.SourcePath) is not { } secret)
+            {
+                continue;
+            }
+
+            if (!allow)
+            {
+                throw new PackageException(
+                    $"{package.SourcePath}: refusing to publish {package.Control["Package"]} {package.Control["Version"]}: {secret.File} holds {secret.What}, and whoever can fetch from the repository would have it; publish a package that carries no secret (the Consul recipe's key-free build), or allow secrets")
+                {
+                    Setting = RepositorySettings.AllowSecrets,
+                };
+            }
+
+            secrets[package.SourcePath] = secret;
+        }
+
+        return secrets;
+    }
+
+    /// <summary>The primary fingerprints in the repository's current keyring; none when it cannot be read.</summary>
+    private static IReadOnlyList<string> HeldKeys(string keyringPath)
+    {
+        try
+        {
+            return OpenPgpKeyring.Parse(File.ReadAllBytes(keyringPath), keyringPath).Fingerprints;
+        }
+        catch (PackageException)
+        {
+            return [];
+        }
     }
 
     /// <summary>A suite, component or codename (<paramref name="setting"/>): one path segment apt can put in a URL.</summary>
@@ -245,7 +297,7 @@ public static class RepositoryPublisher
                 throw new PackageException($"{path} does not match the SHA256 in its Release: the repository was changed by hand or copied partially; restore it from its last complete copy");
             }
 
-            foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(Encoding.UTF8.GetString(content), path))
+            foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(content, path))
             {
                 IndexEntry entry = IndexEntry.FromParagraph(paragraph, path);
                 entries.TryAdd(entry.Identity, entry);

@@ -18,6 +18,6 @@ public static class RepositorySettings
     /// <summary>How long the signed Release stays valid.</summary>
     public const string ValidFor = "validity";
 
-    /// <summary>The signing key's passphrase.</summary>
-    public const string Passphrase = "passphrase";
+    /// <summary>Whether packages carrying a secret are published (0600) rather than refused.</summary>
+    public const string AllowSecrets = "allow secrets";
 }

@@ -1,6 +1,7 @@
 using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Scripts;
 
 namespace ConsulPkg.Consul.Tests;
 
@@ -8,12 +9,14 @@ namespace ConsulPkg.Consul.Tests;
 [TestFixture]
 public sealed class RenderedFilesTests
 {
-    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null, string version = "0.7.2")
+    private static RenderedPackage Render(
+        PackageLayout layout, ConsulTemplates? templates = null, string version = "0.7.2", GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         ConsulFacts facts = ConsulVersionFacts.For(version);
+        GossipKey? key = delivery == GossipKeyDelivery.Embedded ? GossipKey.Parse(TestKeys.GossipKeyBase64, "test") : null;
         return ConsulRenderer.RenderAll(
             templates ?? ConsulTemplates.Load(),
-            ConsulRenderer.Model(facts, version + "-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")),
+            ConsulRenderer.Model(facts, version + "-1", layout, new AgentSettings(), key, delivery),
             facts);
     }
 
@@ -21,7 +24,7 @@ public sealed class RenderedFilesTests
     /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
     /// binary it runs, /bin/kill and the host's targets (so dependencies resolve).
     /// </summary>
-    private static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
+    internal static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
     {
         using var root = new TempDirectory();
         root.WriteFile(unitPath.TrimStart('/'), unitText);
@@ -81,16 +84,37 @@ public sealed class RenderedFilesTests
         }
     }
 
-    [TestCase(PackageLayout.Seed)]
-    [TestCase(PackageLayout.Debian)]
-    public void ScriptsPassShellcheck(PackageLayout layout)
+    /// <summary>The maintainer scripts and debconf's config script, for each way the agents get their key.</summary>
+    [TestCase(PackageLayout.Seed, GossipKeyDelivery.Embedded)]
+    [TestCase(PackageLayout.Debian, GossipKeyDelivery.Embedded)]
+    [TestCase(PackageLayout.Seed, GossipKeyDelivery.AtInstall)]
+    [TestCase(PackageLayout.Debian, GossipKeyDelivery.None)]
+    public void ScriptsPassShellcheck(PackageLayout layout, GossipKeyDelivery delivery)
     {
         using var dir = new TempDirectory();
-        foreach ((MaintainerScript script, string text) in Render(layout).Scripts)
+        RenderedPackage rendered = Render(layout, delivery: delivery);
+        foreach ((string name, string text) in rendered.Scripts.Select(p => (p.Key.ToString().ToLowerInvariant(), p.Value)).Append(("config", rendered.DebconfConfig)))
         {
-            string file = dir.WriteFile(script.ToString().ToLowerInvariant(), text);
+            string file = dir.WriteFile(name, text);
             ProcessResult result = ProcessRunner.RunUtc("shellcheck", "--shell=sh", "--severity=style", file);
-            Assert.That(result.ExitCode, Is.Zero, $"{script}:\n{result.StdOut}{result.StdErr}");
+            Assert.That(result.ExitCode, Is.Zero, $"{name}:\n{result.StdOut}{result.StdErr}");
+        }
+    }
+
+    /// <summary>
+    /// The tool's own package ships the templates, and lintian runs `sh -n` on every file that
+    /// starts with "#!": a script template must parse as shell before it is rendered too.
+    /// </summary>
+    [Test]
+    public void ScriptTemplatesParseAsShellUnrendered()
+    {
+        foreach (string file in Directory.GetFiles(ConsulTemplates.ShippedDirectory, "*" + ConsulTemplates.Extension))
+        {
+            if (File.ReadAllText(file).StartsWith("#!", StringComparison.Ordinal))
+            {
+                ProcessResult result = ProcessRunner.RunUtc("sh", "-n", file);
+                Assert.That(result.ExitCode, Is.Zero, $"{file}: {result.StdErr}");
+            }
         }
     }
 
@@ -239,5 +263,53 @@ public sealed class RenderedFilesTests
         RenderedPackage rendered = Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path));
         Assert.That(rendered.Description, Is.EqualTo("Our Consul 0.7.2\nBuilt in house."));
         Assert.That(rendered.Unit, Does.Contain("ExecStart=/usr/local/bin/consul agent"), "others still shipped");
+    }
+
+    [Test]
+    public void ShippedScriptsIncludeTheSharedSnippetsByName()
+    {
+        RenderedPackage rendered = Render(PackageLayout.Seed);
+        string Unit(string snippet, string token) =>
+            ScriptSnippets.Render(snippet, new Dictionary<string, string> { [token] = "consul.service" });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rendered.Scripts[MaintainerScript.Postinst], Does.Contain(Unit("postinst-systemd-dont-enable", "UNITFILE")));
+            Assert.That(rendered.Scripts[MaintainerScript.Postinst], Does.Contain(ScriptSnippets.Render("postinst-systemd-reload")));
+            Assert.That(rendered.Scripts[MaintainerScript.Prerm], Does.Contain(Unit("prerm-systemd-restart", "UNITFILES")));
+            Assert.That(rendered.Scripts[MaintainerScript.Postrm], Does.Contain(ScriptSnippets.Render("postrm-systemd-reload-only") + "\n" + Unit("postrm-systemd", "UNITFILES")));
+        }
+    }
+
+    [Test]
+    public void AnOverridingTemplateIncludesASnippetByName()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("prerm.sbn", "#!/bin/sh\nset -e\n{{ snippet \"prerm-systemd-restart\" { UNITFILES: unit_name } }}exit 0\n");
+        RenderedPackage rendered = Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path));
+        Assert.That(rendered.Scripts[MaintainerScript.Prerm], Does.Contain("deb-systemd-invoke stop consul.service >/dev/null || true\n"));
+    }
+
+    [TestCase("{{ snippet \"postrm-sytemd\" { UNITFILES: unit_name } }}", "unknown maintainer-script snippet 'postrm-sytemd'")]
+    [TestCase("{{ snippet \"postrm-systemd\" }}", "snippet 'postrm-systemd' needs UNITFILES")]
+    [TestCase("{{ snippet \"postrm-systemd\" { UNITFILE: unit_name } }}", "snippet 'postrm-systemd' needs UNITFILES")]
+    [TestCase("{{ snippet \"postrm-systemd-reload-only\" { UNITFILES: unit_name } }}", "snippet 'postrm-systemd-reload-only' has no token UNITFILES")]
+    [TestCase("{{ snippet \"postrm-systemd\" { UNITFILES: datacenter_json } }}", "has characters the shell would interpret")]
+    public void ASnippetMistakeIsATemplateErrorNamingFileAndLine(string call, string message)
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("postrm.sbn", "#!/bin/sh\nset -e\n" + call + "\nexit 0\n");
+        var e = Assert.Throws<PackageException>(() => Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path)))!;
+        Assert.That(e.Message, Does.StartWith($"template error: {file}(3,").And.Contain(message));
+    }
+
+    [Test]
+    public void TemplatesReadmeListsEverySnippetWithItsTokens()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "templates", "README.md"));
+        foreach (string name in ScriptSnippets.Names)
+        {
+            string tokens = ScriptSnippets.Tokens(name).Count == 0 ? "none" : string.Join(", ", ScriptSnippets.Tokens(name).Select(t => $"`{t}`"));
+            Assert.That(readme, Does.Contain($"| `{name}` | {tokens} |"), $"templates/README.md: a row for {name}");
+        }
     }
 }

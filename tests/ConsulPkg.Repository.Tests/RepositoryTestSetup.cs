@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository.Tests.Support;
 
 namespace ConsulPkg.Repository.Tests;
@@ -20,15 +21,16 @@ public sealed class RepositoryTestSetup
     public void RemoveKeys() => keys?.Dispose();
 
     internal static PublishResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
-        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null)
+        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null, IReadOnlyList<string>? keyFiles = null)
     {
         DateTimeOffset when = date ?? Date;
+        IReadOnlyList<string> signers = keyFiles ?? [keyFile ?? Keys.RsaArmored];
         return RepositoryPublisher.Publish(new PublishOptions
         {
             RepositoryDirectory = repository,
             Suite = suite,
             Component = component,
-            SigningKey = SigningKey.Load(keyFile ?? Keys.RsaArmored, passphrase, when),
+            SigningKeys = [.. signers.Select(k => SigningKey.Load(k, passphrase, when))],
             Origin = origin,
             Date = when,
             Packages = packages,

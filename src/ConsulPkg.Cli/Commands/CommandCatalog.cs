@@ -25,6 +25,8 @@ internal static class CommandCatalog
         ("keygen", KeygenCommand.Create),
         ("configs", ConfigsCommand.Create),
         ("repo", RepoCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("keyring", KeyringCommand.Create),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Array.ConvertAll(Factories, factory => factory.Name);

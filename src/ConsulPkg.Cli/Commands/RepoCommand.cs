@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository;
 
 namespace ConsulPkg.Cli.Commands;
@@ -24,18 +25,19 @@ internal static class RepoCommand
         Option<string> repo = new("--repo") { Description = "The repository directory (created when missing)", Required = true, HelpName = "DIR" };
         Option<string> suite = new("--suite") { Description = "Suite, e.g. stable", Required = true, HelpName = "SUITE" };
         Option<string> component = new("--component") { Description = "Component (default main)", DefaultValueFactory = _ => "main", HelpName = "NAME" };
-        Option<string> signingKey = new("--signing-key") { Description = "OpenPGP secret key, armored or binary (gpg --export-secret-keys)", Required = true, HelpName = "KEY.asc" };
-        Option<string?> passphraseFile = new("--passphrase-file") { Description = "File whose first line is the key's passphrase", HelpName = "FILE" };
+        Option<string[]> signingKey = new("--signing-key") { Description = "OpenPGP secret key, armored or binary (gpg --export-secret-keys); repeat it to sign with several keys while rotating", Required = true, HelpName = "KEY.asc" };
+        Option<string?> passphraseFile = new("--passphrase-file") { Description = SigningKeyFiles.PassphraseDescription, HelpName = "FILE" };
         Option<string?> origin = new("--origin") { Description = "Release Origin (default: the repository's current one)" };
         Option<string?> label = new("--label") { Description = "Release Label (default: the repository's current one)" };
         Option<string?> codename = new("--codename") { Description = "Release Codename (default: the current one, else the suite)" };
         Option<int> validFor = new("--valid-for") { Description = $"Days until Valid-Until (default {PublishOptions.DefaultValidDays})", DefaultValueFactory = _ => PublishOptions.DefaultValidDays, HelpName = "DAYS" };
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
-        Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<bool> allowSecrets = new("--allow-secrets") { Description = "Publish (0600, with a warning) packages that carry a gossip key or a private key instead of refusing them" };
+        Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
-        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, sourceDateEpoch })
+        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, allowSecrets, sourceDateEpoch })
         {
             command.Options.Add(option);
         }
@@ -43,8 +45,7 @@ internal static class RepoCommand
         command.SetAction(parseResult =>
         {
             DateTimeOffset now = context.Now();
-            DateTimeOffset date = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context);
-            string? passphrase = parseResult.GetValue(passphraseFile) is { } file ? ReadPassphrase(context.ResolvePath(file)) : null;
+            DateTimeOffset date = BuildTimestamp.Resolve(parseResult.GetValue(sourceDateEpoch), context);
             int days = parseResult.GetValue(validFor);
             if (days < 1)
             {
@@ -52,20 +53,20 @@ internal static class RepoCommand
             }
 
             // apt checks the key at the time it verifies, and the signature carries the Release's date: both must be inside the key's life.
-            string keyPath = context.ResolvePath(parseResult.GetRequiredValue(signingKey));
-            SigningKey key = SigningKey.Load(keyPath, passphrase, now > date ? now : date);
+            List<SigningKey> keys = [.. parseResult.GetRequiredValue(signingKey).Select(k => SigningKeyFiles.Load(context, k, parseResult.GetValue(passphraseFile), date))];
             PublishResult result = RepositoryPublisher.Publish(new PublishOptions
             {
                 RepositoryDirectory = context.ResolvePath(parseResult.GetRequiredValue(repo)),
                 Suite = parseResult.GetRequiredValue(suite),
                 Component = parseResult.GetRequiredValue(component),
-                SigningKey = key,
+                SigningKeys = keys,
                 Origin = parseResult.GetValue(origin),
                 Label = parseResult.GetValue(label),
                 Codename = parseResult.GetValue(codename),
                 Date = date,
                 ValidFor = TimeSpan.FromDays(days),
                 Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
+                AllowSecrets = parseResult.GetValue(allowSecrets),
             });
 
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
@@ -75,12 +76,21 @@ internal static class RepoCommand
                 stdout.WriteLine($"added {added}");
             }
 
+            foreach (PackageSecret secret in result.Secrets)
+            {
+                stderr.WriteLine($"consul-pkg: warning: {secret.PackagePath} carries a secret ({secret.File} holds {secret.What}): its pool file is 0600; serve this repository only to machines that may have it");
+            }
+
             foreach (string present in result.AlreadyPresent)
             {
                 stdout.WriteLine($"already present {present}");
             }
 
-            stdout.WriteLine($"signed dists/{result.Suite}/InRelease with key {key.SigningFingerprint}, valid until {result.ValidUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
+            stdout.WriteLine($"signed dists/{result.Suite}/InRelease with key{(keys.Count > 1 ? "s" : "")} {string.Join(", ", keys.Select(k => k.SigningFingerprint))}, valid until {result.ValidUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
+            foreach (SigningKey key in keys.Where(k => k.Expires < result.ValidUntil))
+            {
+                stderr.WriteLine($"consul-pkg: warning: signing key {key.SigningFingerprint} expires on {key.Expires:yyyy-MM-dd}, before the Release's Valid-Until {result.ValidUntil:yyyy-MM-dd}: apt refuses its signature from then on; extend the key or publish again before then");
+            }
             if (result.ValidUntil <= now)
             {
                 stderr.WriteLine($"consul-pkg: warning: Valid-Until {result.ValidUntil:yyyy-MM-dd} is already past (the date came from SOURCE_DATE_EPOCH): apt will refuse this repository until it is published again");
@@ -88,26 +98,13 @@ internal static class RepoCommand
 
             if (result.KeyringChanged)
             {
-                stderr.WriteLine($"consul-pkg: warning: the signing key changed: clients need the new {result.KeyringPath} before their next update");
+                stderr.WriteLine($"consul-pkg: warning: no key the repository's keyring held signs any more: clients need the new {result.KeyringPath} before their next update (sign with the old and the new key together while clients change over)");
             }
 
             stdout.Write(SourcesStanza(result, parseResult.GetValue(url)));
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The first line of the file, as gpg's --passphrase-file reads it.</summary>
-    private static string ReadPassphrase(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new PackageException($"--passphrase-file '{path}' does not exist");
-        }
-
-        string text = File.ReadAllText(path);
-        int newline = text.IndexOf('\n', StringComparison.Ordinal);
-        return (newline < 0 ? text : text[..newline]).TrimEnd('\r');
     }
 
     private static string SourcesStanza(PublishResult result, string? url)

@@ -58,7 +58,7 @@ internal sealed class DpkgDebFrontEnd
             error.WriteLine($"{Name}: error: {e.Message} (see '{Name} --help')");
             return 2;
         }
-        catch (Exception e) when (ExitCodes.For(e) is not null || e is ArgumentException)
+        catch (Exception e) when (ExitCodes.For(e) != ExitCodes.InternalError || e is ArgumentException)
         {
             TryFlush(output);
             error.WriteLine($"{Name}: error: {MessageText.Flatten(e.Message)}");

@@ -34,7 +34,7 @@ public static class TreeControlCheck
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidSpecException("control", $"cannot read the package's control file '{shownControlFile}': {IoErrorText.Reason(e)}");
+            throw new InvalidSpecException($"cannot read the package's control file '{shownControlFile}': {IoErrorText.Reason(e)}");
         }
 
         DpkgControl control;
@@ -44,17 +44,17 @@ public static class TreeControlCheck
         }
         catch (InvalidPackageException e)
         {
-            throw new InvalidSpecException("control", e.Message);
+            throw new InvalidSpecException(e.Message);
         }
         var warnings = new List<string>(control.Warnings.Select(w =>
             $"parsing file '{shownControlFile}' near line {w.Line}{(w.Package is null ? "" : $" package '{w.Package}'")}:\n {w.Message}"));
         if (control.Name.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '+' or '-' or '.')))
         {
-            throw new InvalidSpecException("Package", $"{shownControlFile}: package name has characters that aren't lowercase alphanums or '-+.'");
+            throw new InvalidSpecException($"{shownControlFile}: package name has characters that aren't lowercase alphanums or '-+.'");
         }
         if (string.IsNullOrEmpty(control.Architecture))
         {
-            throw new InvalidSpecException("Architecture", $"{shownControlFile}: package architecture is missing or empty");
+            throw new InvalidSpecException($"{shownControlFile}: package architecture is missing or empty");
         }
         if (control.PriorityIsUserDefined)
         {
@@ -71,15 +71,15 @@ public static class TreeControlCheck
         FileStatus? dir = FileStatus.TryGet(UnixName.ToBytes(controlDir), followSymlink: false, out _);
         if (dir is not { } status)
         {
-            throw new InvalidSpecException("control", $"unable to stat control directory '{shownControlDir}'");
+            throw new InvalidSpecException($"unable to stat control directory '{shownControlDir}'");
         }
         if (status.Type != UnixFileType.Directory)
         {
-            throw new InvalidSpecException("control", $"control directory '{shownControlDir}' is not a directory");
+            throw new InvalidSpecException($"control directory '{shownControlDir}' is not a directory");
         }
         if ((status.Mode & 0xFEF) != 0x1ed)
         {
-            throw new InvalidSpecException("control", $"control directory has bad permissions {Octal(status.Mode)} (must be >=0755 and <=0775)");
+            throw new InvalidSpecException($"control directory has bad permissions {Octal(status.Mode)} (must be >=0755 and <=0775)");
         }
         foreach (string script in MaintainerScripts)
         {
@@ -89,11 +89,11 @@ public static class TreeControlCheck
             }
             if (found.Type != UnixFileType.Regular)
             {
-                throw new InvalidSpecException(script, $"maintainer script '{script}' is not a plain file or symlink");
+                throw new InvalidSpecException($"maintainer script '{script}' is not a plain file or symlink");
             }
             if ((found.Mode & 0xF6F) != 0x16d)
             {
-                throw new InvalidSpecException(script, $"maintainer script '{script}' has bad permissions {Octal(found.Mode)} (must be >=0555 and <=0775)");
+                throw new InvalidSpecException($"maintainer script '{script}' has bad permissions {Octal(found.Mode)} (must be >=0555 and <=0775)");
             }
         }
     }
@@ -112,20 +112,20 @@ public static class TreeControlCheck
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidSpecException("conffiles", $"error opening conffiles file: {IoErrorText.Reason(e)}");
+            throw new InvalidSpecException($"error opening conffiles file: {IoErrorText.Reason(e)}");
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string rawLine in Lines(content))
         {
             if (!rawLine.EndsWith('\n'))
             {
-                throw new InvalidSpecException("conffiles", $"conffile name '{Shown(rawLine)}' is too long, or missing final newline");
+                throw new InvalidSpecException($"conffile name '{Shown(rawLine)}' is too long, or missing final newline");
             }
             string name = rawLine[..^1];
             if (name.Length > 0 && DpkgText.IsSpace(name[0]))
             {
                 string rest = name.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
-                throw new InvalidSpecException("conffiles", rest.Length == 0
+                throw new InvalidSpecException(rest.Length == 0
                     ? "empty and whitespace-only lines are not allowed in conffiles"
                     : $"line with conffile filename '{Shown(rest)}' has leading white spaces");
             }
@@ -137,15 +137,15 @@ public static class TreeControlCheck
                 string file = space < 0 ? name : name[(space + 1)..];
                 if (space < 0 || (file.Length > 0 && file[0] != '/'))
                 {
-                    throw new InvalidSpecException("conffiles", $"conffile name '{Shown(file)}' is not an absolute pathname");
+                    throw new InvalidSpecException($"conffile name '{Shown(file)}' is not an absolute pathname");
                 }
                 if (file.Length == 0)
                 {
-                    throw new InvalidSpecException("conffiles", $"conffile name missing after flag '{Shown(flag)}'");
+                    throw new InvalidSpecException($"conffile name missing after flag '{Shown(flag)}'");
                 }
                 if (flag != "remove-on-upgrade")
                 {
-                    throw new InvalidSpecException("conffiles", $"unknown flag '{Shown(flag)}' for conffile '{Shown(file)}'");
+                    throw new InvalidSpecException($"unknown flag '{Shown(flag)}' for conffile '{Shown(file)}'");
                 }
                 removeOnUpgrade = true;
                 name = file;
@@ -159,16 +159,16 @@ public static class TreeControlCheck
                 }
                 if (!removeOnUpgrade)
                 {
-                    throw new InvalidSpecException("conffiles", $"conffile '{Shown(name)}' does not appear in package");
+                    throw new InvalidSpecException($"conffile '{Shown(name)}' does not appear in package");
                 }
             }
             else if (status is null)
             {
-                throw new InvalidSpecException("conffiles", $"conffile '{Shown(name)}' is not stattable");
+                throw new InvalidSpecException($"conffile '{Shown(name)}' is not stattable");
             }
             else if (removeOnUpgrade)
             {
-                throw new InvalidSpecException("conffiles", $"conffile '{Shown(name)}' is present but is requested to be removed");
+                throw new InvalidSpecException($"conffile '{Shown(name)}' is present but is requested to be removed");
             }
             else if (status.Value.Type != UnixFileType.Regular)
             {

@@ -70,7 +70,7 @@ public static class TreePackageWriter
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
         if (!options.OldFormat && options.Timestamp > MaxMemberTime)
         {
-            throw new InvalidSpecException("timestamp", $"ar member time {options.Timestamp} too large: give SOURCE_DATE_EPOCH at most {MaxMemberTime}");
+            throw new InvalidSpecException($"ar member time {options.Timestamp} too large: give SOURCE_DATE_EPOCH at most {MaxMemberTime}");
         }
         string target = Path.GetFullPath(outputPath);
         string directory = Path.GetDirectoryName(target)!;
@@ -126,7 +126,7 @@ public static class TreePackageWriter
             }
             if (options.RefuseNewlines && node.VirtualName.Contains('\n', StringComparison.Ordinal))
             {
-                throw new InvalidSpecException("data", $"newline not allowed in pathname '{UnixName.Printable("./" + node.VirtualName)}'");
+                throw new InvalidSpecException($"newline not allowed in pathname '{UnixName.Printable("./" + node.VirtualName)}'");
             }
             (node.Status.Type == UnixFileType.Symlink ? symlinks : nodes).Add(node);
         }

@@ -61,7 +61,7 @@ public sealed partial class DpkgControl
     internal string? Field(string name, bool withHeader, bool virtualFields)
     {
         string? known = Array.Find(KnownFields, k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
-        if (known is null && ControlField.ObsoleteNames.ContainsKey(name))
+        if (known is null && ObsoleteTarget(name) is not null)
         {
             // Read, then renamed: dpkg writes nothing under the old name.
             return "";

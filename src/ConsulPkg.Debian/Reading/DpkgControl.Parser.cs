@@ -4,21 +4,33 @@ namespace ConsulPkg.Debian.Reading;
 
 public sealed partial class DpkgControl
 {
-    /// <summary>The relation fields in dpkg's table order; each value is a list of dependencies.</summary>
-    internal static readonly string[] RelationFields =
-        ["Replaces", "Provides", "Depends", "Pre-Depends", "Recommends", "Suggests", "Breaks", "Conflicts", "Enhances"];
-
     /// <summary>
-    /// dpkg's known fields (lib/dpkg/parse.c <c>fieldinfos</c>) in table order, which is also the
-    /// order dpkg writes them in; each known field may appear once.
+    /// dpkg's known fields (lib/dpkg/parse.c <c>fieldinfos</c>, the table's
+    /// <see cref="ControlType.DpkgDatabase"/> order), which is also the order dpkg writes them in;
+    /// each may appear once. Revision is not among them: dpkg reads it into the Version's revision
+    /// and never writes it, as it does its obsolete spellings (<see cref="ObsoleteTarget"/>).
     /// </summary>
     internal static readonly string[] KnownFields =
-    [
-        "Package", "Essential", "Protected", "Status", "Priority", "Section", "Installed-Size", "Origin",
-        "Maintainer", "Bugs", "Architecture", "Multi-Arch", "Source", "Version", "Config-Version",
-        "Replaces", "Provides", "Depends", "Pre-Depends", "Recommends", "Suggests", "Breaks", "Conflicts", "Enhances",
-        "Conffiles", "Filename", "Size", "MD5sum", "MSDOS-Filename", "Description", "Triggers-Pending", "Triggers-Awaited",
-    ];
+        [.. ControlField.Order(ControlType.DpkgDatabase).Where(f => f != ControlField.Revision).Select(f => f.Name)];
+
+    /// <summary>The relation fields in dpkg's table order; each value is a list of dependencies.</summary>
+    internal static readonly string[] RelationFields =
+        [.. ControlField.Order(ControlType.DpkgDatabase).Where(f => f.Kind == ControlFieldKind.Relation).Select(f => f.Name)];
+
+    /// <summary>
+    /// The field an obsolete name is read as (f_obs_dependency, f_obs_class, f_obs_revision), with
+    /// the name as dpkg spells it in its warning; Revision itself is read so too. Null for any other name.
+    /// </summary>
+    private static (ControlField Field, string Spelling)? ObsoleteTarget(string name)
+    {
+        if (name.Equals(ControlField.Revision.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return (ControlField.Revision, ControlField.Revision.Name);
+        }
+        return ControlField.FindObsolete(name) is { } field
+            ? (field, field.ObsoleteNames.First(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            : null;
+    }
 
     private static readonly string[] Priorities = ["required", "important", "standard", "optional", "extra", "unknown"];
     private static readonly string[] MultiArchValues = ["no", "same", "allowed", "foreign"];
@@ -196,9 +208,7 @@ public sealed partial class DpkgControl
             control._rawFields.Add(new(name, rawValue));
             string value = DpkgText.CString(rawValue);
             string? known = Array.Find(KnownFields, k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
-            string? obsolete = known is null && ControlField.ObsoleteNames.ContainsKey(name)
-                ? ControlField.ObsoleteNames.Keys.First(k => k.Equals(name, StringComparison.OrdinalIgnoreCase))
-                : null;
+            string? obsolete = known is null ? ObsoleteTarget(name)?.Spelling : null;
             if (known is null && obsolete is null)
             {
                 if (name.Length < 2)
@@ -305,12 +315,12 @@ public sealed partial class DpkgControl
         private void ParseObsolete(string name, string value)
         {
             Warn($"obsolete '{name}' field used");
-            ControlField target = ControlField.ObsoleteNames[name];
+            ControlField target = ObsoleteTarget(name)!.Value.Field;
             if (target == ControlField.Priority)
             {
                 ParsePriority(name, value);
             }
-            else if (target == ControlField.Version)
+            else if (target == ControlField.Revision)
             {
                 if (value.Length == 0)
                 {
