@@ -1,5 +1,6 @@
 using ConsulPkg.Consul;
 using ConsulPkg.Debian.Reading;
+using ConsulPkg.Debian.SharedLibraries;
 
 namespace ConsulPkg.Cli;
 
@@ -74,6 +75,16 @@ internal sealed record CliContext
     /// <summary>The download cache where the XDG base directory spec puts it; null when there is no home to put it in.</summary>
     public DownloadCache? Cache() =>
         DownloadCache.Locate(GetEnvironmentVariable("XDG_CACHE_HOME"), Variable("HOME") ?? UserProfile);
+
+    /// <summary>
+    /// Where this host's dpkg keeps what dpkg-shlibdeps reads; dpkg's database moves with
+    /// $DPKG_ADMINDIR, as for dpkg-query.
+    /// </summary>
+    public SharedLibraryHost SharedLibraryHost() => new()
+    {
+        AdminDirectory = Variable("DPKG_ADMINDIR") ?? "/var/lib/dpkg",
+        BuildArchitecture = HostArchitecture ?? throw new Debian.PackageException("cannot tell the Debian name of this host's architecture, which finding its libraries needs: list the dependencies yourself") { Setting = Debian.PackageSettings.AutoDepends },
+    };
 
     /// <summary>The value of an environment variable, null when unset or blank.</summary>
     public string? Variable(string name) => GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;

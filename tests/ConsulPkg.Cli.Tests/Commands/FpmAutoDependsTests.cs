@@ -1,0 +1,54 @@
+using ConsulPkg.Cli.Tests.Support;
+
+namespace ConsulPkg.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>consul-pkg fpm --deb-auto-depends</c> on programs compiled here: the computed entries
+/// merged with the given ones, and a library no package provides refused (the computation itself
+/// is compared with dpkg-shlibdeps in ConsulPkg.Debian.Tests).
+/// </summary>
+[TestFixture]
+public sealed class FpmAutoDependsTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [Test]
+    public void ComputedEntriesMergeWithTheGivenOnesOneEntryPerPackage()
+    {
+        Compile("tree/usr/bin/zip-tool", "#include <zlib.h>\nint main(void) { unsigned char o[64]; uLongf n = sizeof o; return compress(o, &n, (const Bytef *)\"x\", 1); }\n", "-lz");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "zip-tool", "-a", "amd64", "-C", "tree", "-p", "out.deb",
+            "-d", "libc6 (>= 2.36)", "-d", "zlib1g", "-d", "adduser", "--deb-auto-depends", ".");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.That(r.StdErr, Is.Empty);
+        // libc6 (>= 2.34) is computed, the given 2.36 is stronger; the computed zlib1g (>= 1:1.1.4) covers the given zlib1g.
+        Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", _temp.Combine("out.deb"), "Depends").EnsureSuccess().StdOut,
+            Is.EqualTo("libc6 (>= 2.36), zlib1g (>= 1:1.1.4), adduser\n"));
+    }
+
+    [Test]
+    public void ALibraryNoPackageProvidesIsOneLineAndNothingIsWritten()
+    {
+        Compile("build/libnothere.so", "int nothere(void) { return 1; }\n", "-shared", "-fPIC", "-Wl,-soname,libnothere.so.1");
+        Compile("tree/usr/bin/needy", "int nothere(void);\nint main(void) { return nothere(); }\n", "-L" + _temp.Combine("build"), "-lnothere");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "needy", "-a", "amd64", "-C", "tree", "-p", "out.deb", "--deb-auto-depends", ".");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
+            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: /usr/bin/needy needs libnothere.so.1 (64-bit x86-64), which no installed package provides: no library directory of this host has it; install the package that ships it, or list the dependency yourself (--deb-auto-depends)\n"));
+            Assert.That(File.Exists(_temp.Combine("out.deb")), Is.False);
+        });
+    }
+
+    private void Compile(string output, string source, params string[] flags)
+    {
+        string c = _temp.WriteFile(Path.GetFileName(output) + ".c", source);
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Combine(output))!);
+        ProcessRunner.Run("gcc", ["-O2", "-o", _temp.Combine(output), c, .. flags]).EnsureSuccess();
+    }
+}
