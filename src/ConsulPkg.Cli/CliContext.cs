@@ -1,4 +1,5 @@
 using ConsulPkg.Consul;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
 using ConsulPkg.Debian.SharedLibraries;
 
@@ -21,6 +22,12 @@ internal sealed record CliContext
     /// <see cref="BuildTimestamp"/>); the library never reads it.
     /// </summary>
     public required Func<DateTimeOffset> Now { get; init; }
+
+    /// <summary>
+    /// The clock progress bars measure time by (how long the work has taken, its rate); never
+    /// an input of what is built.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Debian name of this machine's architecture, or null when Debian has none.</summary>
     public string? HostArchitecture { get; init; }
@@ -55,6 +62,16 @@ internal sealed record CliContext
         ErrorIsTerminal = !Console.IsErrorRedirected,
         UserProfile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
     };
+
+    /// <summary>
+    /// Where a command reports how far its work is: a bar on standard error when that is a
+    /// terminal, unless <paramref name="quiet"/> (--quiet) or under a CI system ($CI set, other
+    /// than "false" or "0"), whose logs would keep every redraw; else nowhere.
+    /// </summary>
+    public IByteProgress Progress(bool quiet, TextWriter error) =>
+        ErrorIsTerminal && !quiet && Variable("CI") is null or "false" or "0"
+            ? new TerminalProgress(error, Clock)
+            : NoProgress.Instance;
 
     /// <summary>
     /// <c>$DEBFULLNAME &lt;$DEBEMAIL&gt;</c>, as Debian's tools take the maintainer from the

@@ -7,7 +7,8 @@ namespace ConsulPkg.Cli;
 /// <summary>Opens a .deb named on the command line; errors name it as the user wrote it, like dpkg-deb.</summary>
 internal static class PackageFile
 {
-    public static DebPackageReader Open(string given, CliContext context)
+    /// <param name="progress">When given, the reading of the file is reported to it, from a <see cref="IByteProgress.Begin"/> here to the <see cref="IByteProgress.Finish"/> the caller makes.</param>
+    public static DebPackageReader Open(string given, CliContext context, IByteProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         FileStream stream;
@@ -20,6 +21,20 @@ internal static class PackageFile
             throw new PackageException($"{given}: cannot open: {IoErrorText.Reason(exception)}", exception);
         }
 
-        return DebPackageReader.Open(stream, given);
+        if (progress is null)
+        {
+            return DebPackageReader.Open(stream, given);
+        }
+
+        progress.Begin(Path.GetFileName(given), stream.CanSeek ? stream.Length : null);
+        try
+        {
+            return DebPackageReader.Open(new ProgressReadStream(stream, progress), given);
+        }
+        catch
+        {
+            progress.Finish();
+            throw;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
@@ -30,6 +31,9 @@ public sealed record PublishOptions
     public TimeSpan ValidFor { get; init; } = TimeSpan.FromDays(DefaultValidDays);
 
     public required IReadOnlyList<string> Packages { get; init; }
+
+    /// <summary>Hears how far the packages given are read and checked (most of a publish's work); by default nobody.</summary>
+    public IByteProgress Progress { get; init; } = NoProgress.Instance;
 
     /// <summary>How long to wait for another publish into the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
 
 namespace ConsulPkg.Cli.Commands;
@@ -10,10 +11,13 @@ internal static class ExtractCommand
     {
         var file = new Argument<string>("file") { Description = "The .deb to unpack" };
         var directory = new Argument<string>("directory") { Description = "Where to unpack (created if missing)" };
-        var command = new Command("extract", "Extract a package's files into a directory, like dpkg-deb -x.") { file, directory };
+        Option<bool> quiet = OptionParsing.Quiet();
+        var command = new Command("extract", "Extract a package's files into a directory, like dpkg-deb -x.") { file, directory, quiet };
         command.SetAction(parseResult =>
         {
-            using DebPackageReader reader = PackageFile.Open(parseResult.GetRequiredValue(file), context);
+            IByteProgress progress = context.Progress(parseResult.GetValue(quiet), parseResult.InvocationConfiguration.Error);
+            using DebPackageReader reader = PackageFile.Open(parseResult.GetRequiredValue(file), context, progress);
+            using var reporting = new ByteProgress.Scope(progress); // the work PackageFile.Open began
             reader.ExtractTo(context.ResolvePath(parseResult.GetRequiredValue(directory)));
             return ExitCodes.Success;
         });

@@ -59,6 +59,7 @@ internal sealed partial class FpmCommandOptions
     public Option<string?> SigningKey { get; } = Text("--deb-signing-key", null, "Sign the package with this OpenPGP secret key, as debsigs does (an addition to fpm)");
     public Option<string?> PassphraseFile { get; } = Text("--passphrase-file", null, SigningKeyFiles.PassphraseDescription);
     public Option<DateTimeOffset?> SourceDateEpoch { get; } = BuildTimestamp.CreateOption();
+    public Option<bool> Quiet { get; } = OptionParsing.Quiet();
     public Option<DateTimeOffset?> SourceDateEpochDefault { get; } = BuildTimestamp.CreateOption("--source-date-epoch-default", "Timestamp to use when SOURCE_DATE_EPOCH is unset (fpm's flag)");
 
     public Argument<string[]> Inputs { get; } = new("path")
@@ -73,7 +74,7 @@ internal sealed partial class FpmCommandOptions
         .. Relations.Values, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes,
-        NoDepends, AutoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SigningKey, PassphraseFile, SourceDateEpoch, SourceDateEpochDefault,
+        NoDepends, AutoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SigningKey, PassphraseFile, SourceDateEpoch, SourceDateEpochDefault, Quiet,
         .. Compatibility,
         .. Services,
         .. ControlMemberOptions,

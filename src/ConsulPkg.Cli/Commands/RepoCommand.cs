@@ -33,10 +33,11 @@ internal static class RepoCommand
         Option<int> validFor = new("--valid-for") { Description = $"Days until Valid-Until (default {PublishOptions.DefaultValidDays})", DefaultValueFactory = _ => PublishOptions.DefaultValidDays, HelpName = "DAYS" };
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
         Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<bool> quiet = OptionParsing.Quiet();
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
-        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, sourceDateEpoch })
+        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, sourceDateEpoch, quiet })
         {
             command.Options.Add(option);
         }
@@ -65,6 +66,7 @@ internal static class RepoCommand
                 Date = date,
                 ValidFor = TimeSpan.FromDays(days),
                 Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
+                Progress = context.Progress(parseResult.GetValue(quiet), parseResult.InvocationConfiguration.Error),
             });
 
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
