@@ -7,34 +7,37 @@ namespace ConsulPkg.Cli;
 /// <summary>Opens a .deb named on the command line; errors name it as the user wrote it, like dpkg-deb.</summary>
 internal static class PackageFile
 {
-    /// <param name="progress">When given, the reading of the file is reported to it, from a <see cref="IByteProgress.Begin"/> here to the <see cref="IByteProgress.Finish"/> the caller makes.</param>
-    public static DebPackageReader Open(string given, CliContext context, IByteProgress? progress = null)
+    public static DebPackageReader Open(string given, CliContext context) => DebPackageReader.Open(OpenFile(given, context), given);
+
+    /// <summary>
+    /// Opens the package and has <paramref name="read"/> read it, the bytes read reported to
+    /// <paramref name="progress"/>; all of the file counts as done once that succeeds (the reader
+    /// leaves the archive's closing padding unread).
+    /// </summary>
+    public static void Read(string given, CliContext context, IByteProgress progress, Action<DebPackageReader> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        using FileStream stream = OpenFile(given, context);
+        long? size = stream.CanSeek ? stream.Length : null;
+        using ByteProgress.Scope reporting = progress.Start(Path.GetFileName(given), size);
+        using DebPackageReader reader = DebPackageReader.Open(new ProgressReadStream(stream, progress), given);
+        read(reader);
+        if (size is long total)
+        {
+            progress.Report(total);
+        }
+    }
+
+    private static FileStream OpenFile(string given, CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        FileStream stream;
         try
         {
-            stream = new FileStream(context.ResolvePath(given), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return new FileStream(context.ResolvePath(given), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new PackageException($"{given}: cannot open: {IoErrorText.Reason(exception)}", exception);
-        }
-
-        if (progress is null)
-        {
-            return DebPackageReader.Open(stream, given);
-        }
-
-        progress.Begin(Path.GetFileName(given), stream.CanSeek ? stream.Length : null);
-        try
-        {
-            return DebPackageReader.Open(new ProgressReadStream(stream, progress), given);
-        }
-        catch
-        {
-            progress.Finish();
-            throw;
         }
     }
 }

@@ -212,6 +212,7 @@ public static class RepositoryPublisher
             string path = paths[i];
             IncomingPackage package = IncomingPackage.Read(path, component, progress, before);
             before += sizes[i];
+            progress.Report(before); // the reader leaves a package's closing padding unread: read, it is all done
             if (packages.Find(p => p.PoolPath == package.PoolPath) is { } twin)
             {
                 if (twin.Digests.Sha256 != package.Digests.Sha256)

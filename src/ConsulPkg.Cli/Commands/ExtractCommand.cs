@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ConsulPkg.Debian.IO;
-using ConsulPkg.Debian.Reading;
 
 namespace ConsulPkg.Cli.Commands;
 
@@ -16,9 +15,8 @@ internal static class ExtractCommand
         command.SetAction(parseResult =>
         {
             IByteProgress progress = context.Progress(parseResult.GetValue(quiet), parseResult.InvocationConfiguration.Error);
-            using DebPackageReader reader = PackageFile.Open(parseResult.GetRequiredValue(file), context, progress);
-            using var reporting = new ByteProgress.Scope(progress); // the work PackageFile.Open began
-            reader.ExtractTo(context.ResolvePath(parseResult.GetRequiredValue(directory)));
+            string target = context.ResolvePath(parseResult.GetRequiredValue(directory));
+            PackageFile.Read(parseResult.GetRequiredValue(file), context, progress, reader => reader.ExtractTo(target));
             return ExitCodes.Success;
         });
         return command;

@@ -1,4 +1,5 @@
 using ConsulPkg.Cli.Tests.Support;
+using ConsulPkg.Debian.Tests.SharedLibraries;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 
@@ -29,6 +30,27 @@ public sealed class FpmAutoDependsTests
         // libc6 (>= 2.34) is computed, the given 2.36 is stronger; the computed zlib1g (>= 1:1.1.4) covers the given zlib1g.
         Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", _temp.Combine("out.deb"), "Depends").EnsureSuccess().StdOut,
             Is.EqualTo("libc6 (>= 2.36), zlib1g (>= 1:1.1.4), adduser\n"));
+    }
+
+    [Test]
+    public void WithNoOtherDependsThePackagesDependsAreWhatDpkgShlibdepsPrints()
+    {
+        using var bench = new ShlibdepsBench();
+        bench.Add("/usr/bin/zip-tool", bench.Compile("zip-tool", "#include <zlib.h>\nint main(void) { return (int)crc32_z(0, (const Bytef *)\"x\", 1); }\n", "-lz"));
+        bench.Add("/usr/bin/tls-tool", bench.Compile("tls-tool", "#include <openssl/ssl.h>\nint main(void) { SSL_CTX *c = SSL_CTX_new(TLS_method()); SSL_CTX_free(c); return 0; }\n", "-lssl", "-lcrypto"));
+        bench.Add("/usr/lib/tool/math", bench.Compile("math", "#include <math.h>\n#include <stdlib.h>\nint main(int argc, char **argv) { return (int)exp(atof(argv[0])) + argc; }\n", "-lm"));
+        foreach ((string packagePath, string compiled) in bench.Files)
+        {
+            string target = _temp.Combine("tree" + packagePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(compiled, target);
+        }
+
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "tools", "-a", "amd64", "-C", "tree", "-p", "out.deb", "--deb-auto-depends", ".");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        string dpkg = bench.DpkgDepends();
+        Assert.That(dpkg, Does.Contain("libssl3 (>= ").And.Contain("zlib1g (>= ").And.StartWith("libc6 (>= "), "the programs need what they were linked against");
+        Assert.That(ProcessRunner.RunUtc("dpkg-deb", "-f", _temp.Combine("out.deb"), "Depends").EnsureSuccess().StdOut, Is.EqualTo(dpkg + "\n"));
     }
 
     [Test]

@@ -32,6 +32,9 @@ internal sealed class ShlibdepsBench : IDisposable
     /// <summary>Puts <paramref name="hostFile"/> into the package at <paramref name="packagePath"/>.</summary>
     public void Add(string packagePath, string hostFile) => _files[packagePath] = hostFile;
 
+    /// <summary>The package's files: package path, then the compiled file.</summary>
+    public IReadOnlyDictionary<string, string> Files => _files;
+
     public IReadOnlyList<PackageEntry> Entries =>
         [.. _files.Select(f => PackageEntry.FromFile(f.Key, f.Value, 0b111_101_101))];
 
