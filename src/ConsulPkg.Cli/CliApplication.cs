@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using ConsulPkg.Cli.Commands;
 using ConsulPkg.Debian;
 
@@ -109,9 +110,14 @@ internal static class CliApplication
 
     private static string DescribeParseError(ParseResult parseResult)
     {
-        string command = string.Join(' ', parseResult.CommandResult.Command is RootCommand
-            ? [Name]
-            : new[] { Name, parseResult.CommandResult.Command.Name });
+        // The whole path of a subcommand: 'consul-pkg keyring rotate', not 'consul-pkg rotate'.
+        var words = new List<string>();
+        for (SymbolResult? result = parseResult.CommandResult; result is CommandResult { Command: not RootCommand } level; result = result.Parent)
+        {
+            words.Insert(0, level.Command.Name);
+        }
+
+        string command = string.Join(' ', words.Prepend(Name));
         string? unmatched = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
         if (unmatched is not null)
         {

@@ -304,7 +304,7 @@ public static partial class FpmPackageMapper
             return control;
         }
 
-        return control with { Depends = [.. control.Depends, DebconfDependency] };
+        return control with { Depends = [.. control.Depends, Debconf.Dependency] };
     }
 
     /// <summary>
@@ -328,9 +328,6 @@ public static partial class FpmPackageMapper
         warnings.AddRange(computed.Warnings.Select(w => "--deb-auto-depends: " + w));
         return control with { Depends = [.. Relation.Simplify([.. computed.Depends, .. control.Depends.Select(Relation.Parse)]).Select(r => r.Text)] };
     }
-
-    /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
-    internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
     public static string FixRelation(string relation)

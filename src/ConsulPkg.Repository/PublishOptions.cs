@@ -32,6 +32,12 @@ public sealed record PublishOptions
 
     public required IReadOnlyList<string> Packages { get; init; }
 
+    /// <summary>
+    /// Publish packages that carry a secret (<see cref="SecretScan"/>) instead of refusing them;
+    /// their pool files are 0600, every other package's 0644.
+    /// </summary>
+    public bool AllowSecrets { get; init; }
+
     /// <summary>Hears how far the packages given are read and checked (most of a publish's work); by default nobody.</summary>
     public IByteProgress Progress { get; init; } = NoProgress.Instance;
 
@@ -45,6 +51,7 @@ public sealed record PublishOptions
 /// <param name="Added">Pool paths of packages added.</param>
 /// <param name="KeyringChanged">No key of the keyring the repository held signs any more: clients need the new keyring.</param>
 /// <param name="AlreadyPresent">Pool paths of packages given again with the same bytes (nothing to do).</param>
+/// <param name="Secrets">The secret each added package that carries one holds (published because secrets were allowed).</param>
 public sealed record PublishResult(
     IReadOnlyList<string> Added,
     IReadOnlyList<string> AlreadyPresent,
@@ -53,4 +60,5 @@ public sealed record PublishResult(
     IReadOnlyList<string> Architectures,
     DateTimeOffset ValidUntil,
     string KeyringPath,
-    bool KeyringChanged);
+    bool KeyringChanged,
+    IReadOnlyList<PackageSecret> Secrets);

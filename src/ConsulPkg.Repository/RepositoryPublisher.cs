@@ -52,6 +52,7 @@ public static class RepositoryPublisher
         }
 
         List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component, options.Progress);
+        Dictionary<string, PackageSecret> secrets = FindSecrets(incoming, options.AllowSecrets);
 
         string root = options.RepositoryDirectory;
         Directory.CreateDirectory(root);
@@ -125,7 +126,7 @@ public static class RepositoryPublisher
             if (!File.Exists(destination) || FileDigests.OfFile(destination).Sha256 != package.Digests.Sha256)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                AtomicFile.Copy(package.SourcePath, destination, File.GetUnixFileMode(package.SourcePath)); // a 0600 package stays 0600
+                AtomicFile.Copy(package.SourcePath, destination, secrets.ContainsKey(package.SourcePath) ? SecretMode : PublicMode);
             }
         }
 
@@ -164,7 +165,42 @@ public static class RepositoryPublisher
         ByHashGenerations.Read(suiteDirectory).Commit(byHash);
 
         return new PublishResult(
-            [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged);
+            [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged,
+            [.. added.Select(p => secrets.GetValueOrDefault(p.SourcePath)).OfType<PackageSecret>()]);
+    }
+
+    private const UnixFileMode PublicMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>A package carrying a secret, published because secrets were allowed: only the repository's owner reads it.</summary>
+    private const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Every secret the incoming packages carry, by source path, before anything is written: a
+    /// package with one is refused, naming it and the file, unless secrets are allowed.
+    /// </summary>
+    private static Dictionary<string, PackageSecret> FindSecrets(List<IncomingPackage> incoming, bool allow)
+    {
+        var secrets = new Dictionary<string, PackageSecret>(StringComparer.Ordinal);
+        foreach (IncomingPackage package in incoming)
+        {
+            if (SecretScan.Find(package.SourcePath) is not { } secret)
+            {
+                continue;
+            }
+
+            if (!allow)
+            {
+                throw new PackageException(
+                    $"{package.SourcePath}: refusing to publish {package.Control["Package"]} {package.Control["Version"]}: {secret.File} holds {secret.What}, and whoever can fetch from the repository would have it; publish a package that carries no secret (the Consul recipe's key-free build), or allow secrets")
+                {
+                    Setting = RepositorySettings.AllowSecrets,
+                };
+            }
+
+            secrets[package.SourcePath] = secret;
+        }
+
+        return secrets;
     }
 
     /// <summary>The primary fingerprints in the repository's current keyring; none when it cannot be read.</summary>

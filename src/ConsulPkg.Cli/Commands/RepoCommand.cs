@@ -32,12 +32,13 @@ internal static class RepoCommand
         Option<string?> codename = new("--codename") { Description = "Release Codename (default: the current one, else the suite)" };
         Option<int> validFor = new("--valid-for") { Description = $"Days until Valid-Until (default {PublishOptions.DefaultValidDays})", DefaultValueFactory = _ => PublishOptions.DefaultValidDays, HelpName = "DAYS" };
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
+        Option<bool> allowSecrets = new("--allow-secrets") { Description = "Publish (0600, with a warning) packages that carry a gossip key or a private key instead of refusing them" };
         Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
         Option<bool> quiet = OptionParsing.Quiet();
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
-        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, sourceDateEpoch, quiet })
+        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, allowSecrets, sourceDateEpoch, quiet })
         {
             command.Options.Add(option);
         }
@@ -66,6 +67,7 @@ internal static class RepoCommand
                 Date = date,
                 ValidFor = TimeSpan.FromDays(days),
                 Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
+                AllowSecrets = parseResult.GetValue(allowSecrets),
                 Progress = context.Progress(parseResult.GetValue(quiet), parseResult.InvocationConfiguration.Error),
             });
 
@@ -74,6 +76,11 @@ internal static class RepoCommand
             foreach (string added in result.Added)
             {
                 stdout.WriteLine($"added {added}");
+            }
+
+            foreach (PackageSecret secret in result.Secrets)
+            {
+                stderr.WriteLine($"consul-pkg: warning: {secret.PackagePath} carries a secret ({secret.File} holds {secret.What}): its pool file is 0600; serve this repository only to machines that may have it");
             }
 
             foreach (string present in result.AlreadyPresent)
