@@ -4,9 +4,10 @@ using ConsulPkg.Debian.Tests.SharedLibraries;
 namespace ConsulPkg.Cli.Tests.Commands;
 
 /// <summary>
-/// <c>consul-pkg fpm --deb-auto-depends</c> on programs compiled here: the computed entries
-/// merged with the given ones, and a library no package provides refused (the computation itself
-/// is compared with dpkg-shlibdeps in ConsulPkg.Debian.Tests).
+/// <c>consul-pkg fpm --deb-auto-depends</c> on programs compiled here (<see cref="ShlibdepsBench"/>):
+/// the built package's Depends are dpkg-shlibdeps' for the same files, computed entries merge with
+/// the given ones, and a library no package provides is refused (the computation's cases are
+/// compared with dpkg-shlibdeps in ConsulPkg.Debian.Tests).
 /// </summary>
 [TestFixture]
 public sealed class FpmAutoDependsTests
@@ -22,7 +23,9 @@ public sealed class FpmAutoDependsTests
     [Test]
     public void ComputedEntriesMergeWithTheGivenOnesOneEntryPerPackage()
     {
-        Compile("tree/usr/bin/zip-tool", "#include <zlib.h>\nint main(void) { unsigned char o[64]; uLongf n = sizeof o; return compress(o, &n, (const Bytef *)\"x\", 1); }\n", "-lz");
+        using var bench = new ShlibdepsBench();
+        bench.Add("/usr/bin/zip-tool", bench.Compile("zip-tool", "#include <zlib.h>\nint main(void) { unsigned char o[64]; uLongf n = sizeof o; return compress(o, &n, (const Bytef *)\"x\", 1); }\n", "-lz"));
+        Stage(bench);
         ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "zip-tool", "-a", "amd64", "-C", "tree", "-p", "out.deb",
             "-d", "libc6 (>= 2.36)", "-d", "zlib1g", "-d", "adduser", "--deb-auto-depends", ".");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
@@ -39,12 +42,7 @@ public sealed class FpmAutoDependsTests
         bench.Add("/usr/bin/zip-tool", bench.Compile("zip-tool", "#include <zlib.h>\nint main(void) { return (int)crc32_z(0, (const Bytef *)\"x\", 1); }\n", "-lz"));
         bench.Add("/usr/bin/tls-tool", bench.Compile("tls-tool", "#include <openssl/ssl.h>\nint main(void) { SSL_CTX *c = SSL_CTX_new(TLS_method()); SSL_CTX_free(c); return 0; }\n", "-lssl", "-lcrypto"));
         bench.Add("/usr/lib/tool/math", bench.Compile("math", "#include <math.h>\n#include <stdlib.h>\nint main(int argc, char **argv) { return (int)exp(atof(argv[0])) + argc; }\n", "-lm"));
-        foreach ((string packagePath, string compiled) in bench.Files)
-        {
-            string target = _temp.Combine("tree" + packagePath);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(compiled, target);
-        }
+        Stage(bench);
 
         ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "tools", "-a", "amd64", "-C", "tree", "-p", "out.deb", "--deb-auto-depends", ".");
         Assert.That(r.ExitCode, Is.Zero, r.StdErr);
@@ -56,8 +54,10 @@ public sealed class FpmAutoDependsTests
     [Test]
     public void ALibraryNoPackageProvidesIsOneLineAndNothingIsWritten()
     {
-        Compile("build/libnothere.so", "int nothere(void) { return 1; }\n", "-shared", "-fPIC", "-Wl,-soname,libnothere.so.1");
-        Compile("tree/usr/bin/needy", "int nothere(void);\nint main(void) { return nothere(); }\n", "-L" + _temp.Combine("build"), "-lnothere");
+        using var bench = new ShlibdepsBench();
+        bench.Compile("libnothere.so", "int nothere(void) { return 1; }\n", "-shared", "-fPIC", "-Wl,-soname,libnothere.so.1");
+        bench.Add("/usr/bin/needy", bench.Compile("needy", "int nothere(void);\nint main(void) { return nothere(); }\n", "-lnothere"));
+        Stage(bench);
         ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "needy", "-a", "amd64", "-C", "tree", "-p", "out.deb", "--deb-auto-depends", ".");
         Assert.Multiple(() =>
         {
@@ -67,10 +67,14 @@ public sealed class FpmAutoDependsTests
         });
     }
 
-    private void Compile(string output, string source, params string[] flags)
+    /// <summary>Copies the bench's programs into tree/, the directory the package is built from.</summary>
+    private void Stage(ShlibdepsBench bench)
     {
-        string c = _temp.WriteFile(Path.GetFileName(output) + ".c", source);
-        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Combine(output))!);
-        ProcessRunner.Run("gcc", ["-O2", "-o", _temp.Combine(output), c, .. flags]).EnsureSuccess();
+        foreach ((string packagePath, string compiled) in bench.Files)
+        {
+            string target = _temp.Combine("tree" + packagePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(compiled, target);
+        }
     }
 }
