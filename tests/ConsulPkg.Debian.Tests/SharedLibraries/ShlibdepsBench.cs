@@ -63,6 +63,16 @@ internal sealed class ShlibdepsBench : IDisposable
             environment: new Dictionary<string, string?> { ["LC_ALL"] = "C.UTF-8" });
     }
 
+    /// <summary>Asserts that dpkg-shlibdeps fails on the package saying <paramref name="dpkgSays"/>; returns how we refuse it.</summary>
+    public PackageException RefusedByBoth(string dpkgSays)
+    {
+        PackageException ours = Assert.Throws<PackageException>(() => Ours())!;
+        ProcessResult dpkg = Dpkg();
+        Assert.That(dpkg.Succeeded, Is.False, "dpkg-shlibdeps refuses it too");
+        Assert.That(dpkg.StdErr, Does.Contain(dpkgSays));
+        return ours;
+    }
+
     /// <summary>The value of shlibs:Depends in dpkg-shlibdeps' output; empty when it printed none.</summary>
     public string DpkgDepends()
     {
