@@ -1,5 +1,7 @@
 using ConsulPkg.Consul;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
+using ConsulPkg.Debian.SharedLibraries;
 
 namespace ConsulPkg.Cli;
 
@@ -20,6 +22,12 @@ internal sealed record CliContext
     /// <see cref="BuildTimestamp"/>); the library never reads it.
     /// </summary>
     public required Func<DateTimeOffset> Now { get; init; }
+
+    /// <summary>
+    /// The clock progress bars measure time by (how long the work has taken, its rate); never
+    /// an input of what is built.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Debian name of this machine's architecture, or null when Debian has none.</summary>
     public string? HostArchitecture { get; init; }
@@ -82,6 +90,16 @@ internal sealed record CliContext
     };
 
     /// <summary>
+    /// Where a command reports how far its work is: a bar on standard error when that is a
+    /// terminal, unless <paramref name="quiet"/> (--quiet) or under a CI system ($CI set, other
+    /// than "false" or "0"), whose logs would keep every redraw; else nowhere.
+    /// </summary>
+    public IByteProgress Progress(bool quiet, TextWriter error) =>
+        ErrorIsTerminal && !quiet && Variable("CI") is null or "false" or "0"
+            ? new TerminalProgress(error, Clock)
+            : NoProgress.Instance;
+
+    /// <summary>
     /// <c>$DEBFULLNAME &lt;$DEBEMAIL&gt;</c>, as Debian's tools take the maintainer from the
     /// environment; null unless both are set. Checked, naming the variables when invalid.
     /// </summary>
@@ -100,6 +118,16 @@ internal sealed record CliContext
     /// <summary>The download cache where the XDG base directory spec puts it; null when there is no home to put it in.</summary>
     public DownloadCache? Cache() =>
         DownloadCache.Locate(GetEnvironmentVariable("XDG_CACHE_HOME"), Variable("HOME") ?? UserProfile);
+
+    /// <summary>
+    /// Where this host's dpkg keeps what dpkg-shlibdeps reads; dpkg's database moves with
+    /// $DPKG_ADMINDIR, as for dpkg-query.
+    /// </summary>
+    public SharedLibraryHost SharedLibraryHost() => new()
+    {
+        AdminDirectory = Variable("DPKG_ADMINDIR") ?? "/var/lib/dpkg",
+        BuildArchitecture = HostArchitecture ?? throw new Debian.PackageException("cannot tell the Debian name of this host's architecture, which finding its libraries needs: list the dependencies yourself") { Setting = Debian.PackageSettings.AutoDepends },
+    };
 
     /// <summary>The value of an environment variable, null when unset or blank.</summary>
     public string? Variable(string name) => GetEnvironmentVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;

@@ -19,6 +19,7 @@ internal static class OptionHints
     {
         [PackageSettings.Overwrite] = "--force",
         [PackageSettings.Output] = "--output",
+        [PackageSettings.AutoDepends] = "--deb-auto-depends",
         [ConsulSettings.ReleaseUrl] = "--release-url",
         [ConsulSettings.DownloadDeadline] = "--download-timeout",
         [ConsulSettings.SkipSignature] = "--skip-signature",

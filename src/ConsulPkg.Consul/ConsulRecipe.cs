@@ -3,6 +3,7 @@ using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
@@ -63,6 +64,9 @@ public sealed record ConsulRecipeOptions
     public DownloadCache? Cache { get; init; }
 
     public DownloadOptions Download { get; init; } = DownloadOptions.Default;
+
+    /// <summary>Hears how far the release zip's download and the packing are; by default nobody.</summary>
+    public IByteProgress Progress { get; init; } = NoProgress.Instance;
 }
 
 /// <summary>What a build produced; nothing secret in it.</summary>
@@ -103,7 +107,7 @@ public static class ConsulRecipe
         ConsulTemplates templates = ConsulTemplates.Load(options.TemplatesDirectory);
         DebPackageWriter.CheckOutputDirectory(options.OutputFile is null ? options.OutputDirectory : Path.GetDirectoryName(Path.GetFullPath(options.OutputFile))!);
 
-        using var downloader = new ReleaseDownloader(options.Download);
+        using var downloader = new ReleaseDownloader(options.Download with { Progress = options.Progress });
         ReleaseVersion version = request.Exact
             ?? await ResolveLatestAsync(downloader, options.BaseUrl, request, options.Architecture, hashiCorpArchitecture, diagnostics, cancellationToken).ConfigureAwait(false);
         ConsulFacts facts = ConsulVersionFacts.For(version);
@@ -141,7 +145,7 @@ public static class ConsulRecipe
 
             DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
             string path = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
-            DebPackageWriter.WriteFile(spec, path, options.Overwrite, cancellationToken);
+            DebPackageWriter.WriteFile(spec, path, options.Overwrite, options.Progress, cancellationToken);
             return new ConsulBuildResult(Path.GetFullPath(path), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key?.Fingerprint, options.KeyDelivery);
         }
         finally

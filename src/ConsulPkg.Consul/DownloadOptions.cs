@@ -1,3 +1,5 @@
+using ConsulPkg.Debian.IO;
+
 namespace ConsulPkg.Consul;
 
 /// <summary>How hard the downloader tries. Tests shorten the delays or move <see cref="Time"/>; nothing here reads a clock for output.</summary>
@@ -37,6 +39,6 @@ public sealed record DownloadOptions
     /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Where a progress bar goes, or null for none. Only given when stderr is a terminal.</summary>
-    public TextWriter? Progress { get; init; }
+    /// <summary>Hears how far the release zip's download is, and each retry; by default nobody.</summary>
+    public IByteProgress Progress { get; init; } = NoProgress.Instance;
 }

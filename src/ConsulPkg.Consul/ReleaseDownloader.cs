@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
@@ -87,7 +88,7 @@ internal sealed class ReleaseDownloader : IDisposable
                 catch (TransientDownloadException e)
                 {
                     last = e; // its message already says what went wrong, in one line
-                    _options.Progress?.WriteLine($"retrying {url} ({e.Message})");
+                    _options.Progress.Note($"retrying {url} ({e.Message})");
                 }
             }
         }
@@ -188,7 +189,8 @@ internal sealed class ReleaseDownloader : IDisposable
             {
                 long total = 0;
                 byte[] buffer = new byte[81920];
-                ProgressBar? bar = showProgress && _options.Progress is not null ? new ProgressBar(_options.Progress, url, length) : null;
+                IByteProgress progress = showProgress ? _options.Progress : NoProgress.Instance;
+                using ByteProgress.Scope reporting = progress.Start(url.Segments[^1], length);
                 while (true)
                 {
                     timeout.Restart(); // an idle timeout, renewed per read
@@ -205,10 +207,8 @@ internal sealed class ReleaseDownloader : IDisposable
                     }
 
                     await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    bar?.Report(total);
+                    progress.Report(total);
                 }
-
-                bar?.Done();
                 if (length is not null && total != length)
                 {
                     throw new TransientDownloadException($"body ended after {total} of {length} bytes");
@@ -301,27 +301,5 @@ internal sealed class ReleaseDownloader : IDisposable
                 // the timer fired as the download ended: nothing left to cancel
             }
         }
-    }
-
-    /// <summary>A one-line progress bar redrawn with carriage returns (terminal only).</summary>
-    private sealed class ProgressBar(TextWriter writer, Uri url, long? length)
-    {
-        private int _lastPercent = -1;
-        private readonly string _name = url.Segments[^1];
-
-        public void Report(long done)
-        {
-            int percent = length is > 0 ? (int)(done * 100 / length.Value) : -1;
-            if (percent == _lastPercent && percent >= 0)
-            {
-                return;
-            }
-
-            _lastPercent = percent;
-            string bar = percent >= 0 ? new string('#', percent / 5).PadRight(20) : "";
-            writer.Write(FormattableString.Invariant($"\r{_name} [{bar}] {done / 1024} KiB{(percent >= 0 ? $" {percent}%" : "")}"));
-        }
-
-        public void Done() => writer.WriteLine();
     }
 }

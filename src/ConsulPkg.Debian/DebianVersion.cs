@@ -7,8 +7,9 @@ namespace ConsulPkg.Debian;
 /// A Debian version, <c>[epoch:]upstream_version[-debian_revision]</c>, validated per Debian
 /// Policy 5.6.12: upstream starts with a digit and holds only alphanumerics and <c>.+~-</c>
 /// (a hyphen only when a revision follows); the revision holds only alphanumerics and <c>.+~</c>.
+/// Ordered as dpkg orders versions (deb-version(5)).
 /// </summary>
-public sealed partial record DebianVersion
+public sealed partial record DebianVersion : IComparable<DebianVersion>
 {
     public int Epoch { get; }
 
@@ -81,6 +82,103 @@ public sealed partial record DebianVersion
 
     /// <summary>The version as it appears in a .deb file name: the epoch is dropped, as dpkg-name does.</summary>
     public string ToFileNameString() => Upstream + (Revision is null ? "" : "-" + Revision);
+
+    /// <summary>dpkg's order: the epoch as a number, then upstream, then the revision (none is "0").</summary>
+    public int CompareTo(DebianVersion? other)
+    {
+        if (other is null)
+        {
+            return 1;
+        }
+
+        int byEpoch = Epoch.CompareTo(other.Epoch);
+        if (byEpoch != 0)
+        {
+            return byEpoch;
+        }
+
+        int byUpstream = ComparePart(Upstream, other.Upstream);
+        return byUpstream != 0 ? byUpstream : ComparePart(Revision ?? "", other.Revision ?? "");
+    }
+
+    public static bool operator <(DebianVersion? left, DebianVersion? right) => Compare(left, right) < 0;
+
+    public static bool operator <=(DebianVersion? left, DebianVersion? right) => Compare(left, right) <= 0;
+
+    public static bool operator >(DebianVersion? left, DebianVersion? right) => Compare(left, right) > 0;
+
+    public static bool operator >=(DebianVersion? left, DebianVersion? right) => Compare(left, right) >= 0;
+
+    private static int Compare(DebianVersion? left, DebianVersion? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
+
+    /// <summary>
+    /// dpkg's verrevcmp: alternating runs of non-digits, compared character by character (letters
+    /// before other characters, '~' before everything, even the end), and digits, compared as numbers.
+    /// </summary>
+    private static int ComparePart(string a, string b)
+    {
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            while ((i < a.Length && !char.IsAsciiDigit(a[i])) || (j < b.Length && !char.IsAsciiDigit(b[j])))
+            {
+                int difference = Weight(a, i) - Weight(b, j);
+                if (difference != 0)
+                {
+                    return difference;
+                }
+
+                i++;
+                j++;
+            }
+
+            while (i < a.Length && a[i] == '0')
+            {
+                i++;
+            }
+
+            while (j < b.Length && b[j] == '0')
+            {
+                j++;
+            }
+
+            int firstDifference = 0;
+            while (i < a.Length && char.IsAsciiDigit(a[i]) && j < b.Length && char.IsAsciiDigit(b[j]))
+            {
+                if (firstDifference == 0)
+                {
+                    firstDifference = a[i] - b[j];
+                }
+
+                i++;
+                j++;
+            }
+
+            if (i < a.Length && char.IsAsciiDigit(a[i]))
+            {
+                return 1;
+            }
+
+            if (j < b.Length && char.IsAsciiDigit(b[j]))
+            {
+                return -1;
+            }
+
+            if (firstDifference != 0)
+            {
+                return firstDifference;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The weight of the character at <paramref name="index"/> among non-digits; past the end (or a digit) is 0.</summary>
+    private static int Weight(string text, int index) =>
+        index >= text.Length || char.IsAsciiDigit(text[index]) ? 0
+        : char.IsAsciiLetter(text[index]) ? text[index]
+        : text[index] == '~' ? -1
+        : text[index] + 256;
 
     [GeneratedRegex(@"^[0-9][A-Za-z0-9.+~]*$", RegexOptions.CultureInvariant)]
     private static partial Regex UpstreamAlone();

@@ -8,4 +8,7 @@ public static class PackageSettings
 
     /// <summary>Where the package is written.</summary>
     public const string Output = "output";
+
+    /// <summary>Whether Depends is computed from the shared libraries the package's ELF files need.</summary>
+    public const string AutoDepends = "automatic dependencies";
 }

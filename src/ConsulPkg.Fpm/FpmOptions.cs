@@ -1,5 +1,6 @@
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.SharedLibraries;
 using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Services;
 
@@ -49,6 +50,12 @@ public sealed record FpmOptions
 
     /// <summary>fpm's <c>--no-depends</c>: drop every Depends entry.</summary>
     public bool NoDepends { get; init; }
+
+    /// <summary>
+    /// <c>--deb-auto-depends</c> (an extension): the host whose dpkg database gives the Depends
+    /// the package's ELF files need (<see cref="SharedLibraryDependencies"/>); null: none are computed.
+    /// </summary>
+    public SharedLibraryHost? AutoDepends { get; init; }
 
     /// <summary>fpm's <c>--deb-field 'Name: value'</c>, in the order given (<see cref="FpmValues.Field"/>).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Fields { get; init; } = [];

@@ -4,6 +4,7 @@ using ConsulPkg.Debian;
 using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.SharedLibraries;
 using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Services;
 using ConsulPkg.Fpm.Staging;
@@ -91,6 +92,11 @@ public static partial class FpmPackageMapper
         };
         WarnAboutDirectories(options.Directories, collected, warnings);
         (IReadOnlyList<PackageEntry> entries, IReadOnlyList<string> configFiles) = FpmConfigFiles.Resolve(options, collected, warnings);
+        if (options.AutoDepends is { } host)
+        {
+            control = WithSharedLibraryDependencies(control, entries, host, warnings);
+        }
+
         IReadOnlyList<string> confFiles = [.. configFiles
             .Union(services.ConfFiles, StringComparer.Ordinal)
             .Union(deb?.KeptConfFiles(entries) ?? [], StringComparer.Ordinal)];
@@ -309,6 +315,19 @@ public static partial class FpmPackageMapper
         options.SystemUsers.Count == 0 || control.PreDepends.Any(d => d.Split('|').Any(a => a.Trim().Split(' ')[0] == "adduser"))
             ? control
             : control with { PreDepends = [.. control.PreDepends, "adduser"] };
+
+    /// <summary>
+    /// <c>--deb-auto-depends</c>: the entries the package's ELF files need, computed as
+    /// dpkg-shlibdeps computes ${shlibs:Depends}, first, then the Depends already there, less each
+    /// entry another implies, as dpkg-gencontrol merges the two (one entry per package, the
+    /// highest minimum version).
+    /// </summary>
+    private static ControlFile WithSharedLibraryDependencies(ControlFile control, IReadOnlyList<PackageEntry> entries, SharedLibraryHost host, List<string> warnings)
+    {
+        SharedLibraryDependencies.Result computed = SharedLibraryDependencies.Compute(entries, control.Architecture, host);
+        warnings.AddRange(computed.Warnings.Select(w => "--deb-auto-depends: " + w));
+        return control with { Depends = [.. Relation.Simplify([.. computed.Depends, .. control.Depends.Select(Relation.Parse)]).Select(r => r.Text)] };
+    }
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
     public static string FixRelation(string relation)

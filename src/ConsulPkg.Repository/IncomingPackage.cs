@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Reading;
 
 namespace ConsulPkg.Repository;
@@ -28,7 +29,8 @@ internal sealed partial class IncomingPackage
     /// <summary>Where the file goes, relative to the repository root: pool/COMPONENT/PREFIX/SOURCE/NAME_VERSION_ARCH.deb.</summary>
     public string PoolPath { get; }
 
-    public static IncomingPackage Read(string path, string component)
+    /// <param name="progress">Hears how far into the file reading is, plus <paramref name="before"/>, the bytes of the packages read before it.</param>
+    public static IncomingPackage Read(string path, string component, IByteProgress? progress = null, long before = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -37,7 +39,7 @@ internal sealed partial class IncomingPackage
         }
 
         ControlFields control;
-        using (DebPackageReader reader = DebPackageReader.Open(path))
+        using (DebPackageReader reader = DebPackageReader.Open(path, keepControlFiles: false, progress, before))
         {
             control = reader.Fields;
             foreach (TarEntry entry in reader.ReadDataEntries())

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
@@ -36,6 +37,9 @@ public sealed record PublishOptions
     /// their pool files are 0600, every other package's 0644.
     /// </summary>
     public bool AllowSecrets { get; init; }
+
+    /// <summary>Hears how far the packages given are read and checked (most of a publish's work); by default nobody.</summary>
+    public IByteProgress Progress { get; init; } = NoProgress.Instance;
 
     /// <summary>How long to wait for another publish into the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);

@@ -51,7 +51,7 @@ public static class RepositoryPublisher
             throw new PackageException($"repository '{options.RepositoryDirectory}' is a file: give a directory (it is created when missing)") { Setting = RepositorySettings.Repository };
         }
 
-        List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component);
+        List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component, options.Progress);
         Dictionary<string, PackageSecret> secrets = FindSecrets(incoming, options.AllowSecrets);
 
         string root = options.RepositoryDirectory;
@@ -237,12 +237,18 @@ public static class RepositoryPublisher
         }
     }
 
-    private static List<IncomingPackage> ReadIncoming(IReadOnlyList<string> paths, string component)
+    private static List<IncomingPackage> ReadIncoming(IReadOnlyList<string> paths, string component, IByteProgress progress)
     {
         var packages = new List<IncomingPackage>();
-        foreach (string path in paths)
+        long[] sizes = [.. paths.Select(p => File.Exists(p) ? new FileInfo(p).Length : 0)];
+        using ByteProgress.Scope reporting = progress.Start(paths.Count == 1 ? Path.GetFileName(paths[0]) : $"{paths.Count} packages", sizes.Sum());
+        long before = 0;
+        for (int i = 0; i < paths.Count; i++)
         {
-            IncomingPackage package = IncomingPackage.Read(path, component);
+            string path = paths[i];
+            IncomingPackage package = IncomingPackage.Read(path, component, progress, before);
+            before += sizes[i];
+            progress.Report(before); // the reader leaves a package's closing padding unread: read, it is all done
             if (packages.Find(p => p.PoolPath == package.PoolPath) is { } twin)
             {
                 if (twin.Digests.Sha256 != package.Digests.Sha256)

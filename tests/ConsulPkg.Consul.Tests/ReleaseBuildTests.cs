@@ -430,13 +430,17 @@ public sealed class ReleaseBuildTests
     }
 
     [Test]
-    public async Task ProgressIsReportedOnlyWhereAsked()
+    public async Task TheDownloadAndThePackingReportTheirProgress()
     {
-        ConsulRecipeOptions options = Options();
-        using var progress = new StringWriter();
-        await Build(options with { Download = options.Download with { Progress = progress } });
-        Assert.That(progress.ToString(), Does.Contain($"\r{_release.ZipName} [####################] ").And.Contain("100%"));
-        Assert.That(_setup.Diagnostics.ToString(), Is.Empty, "nothing on stderr when not a terminal");
+        var progress = new RecordingProgress();
+        ConsulBuildResult result = await Build(Options() with { Progress = progress });
+        long zip = _release.Zip.Length;
+        Assert.That(progress.Work, Has.Count.EqualTo(2));
+        Assert.That(progress.Work[0], Is.EqualTo((_release.ZipName, (long?)zip, zip, true)), "the zip, byte for byte");
+        Assert.That(progress.Work[1].Label, Is.EqualTo(Path.GetFileName(result.PackagePath)));
+        Assert.That(progress.Work[1].Done, Is.EqualTo(progress.Work[1].Total).And.GreaterThan(0), "every byte of the data packed");
+        Assert.That(progress.Work[1].Finished, Is.True);
+        Assert.That(_setup.Diagnostics.ToString(), Is.Empty, "the library writes nothing of it to stderr");
     }
 
     [Test]

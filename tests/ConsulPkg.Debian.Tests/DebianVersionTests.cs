@@ -41,4 +41,22 @@ public sealed class DebianVersionTests
         var ex = Assert.Throws<InvalidSpecException>(() => _ = new DebianVersion("1.0-1"))!;
         Assert.That(ex.Message, Does.Contain("'1.0-1'").And.Contain("revision"));
     }
+
+    private static readonly string[] Ordered =
+    [
+        "0", "0.9", "1.0~rc1", "1.0", "1.0-0.1", "1.0-1", "1.0-1ubuntu1", "1.0+dfsg-1", "1.0.0", "1.00.1", "1.1~", "1.1", "1.1a", "1.10", "1:0.1", "2:0",
+    ];
+
+    /// <summary>Every pair of <see cref="Ordered"/>, judged by dpkg --compare-versions (one process for all of them).</summary>
+    [Test]
+    public void OrdersVersionsAsDpkgDoes()
+    {
+        string[] versions = Ordered;
+        var pairs = versions.SelectMany(a => versions.Select(b => (a, b))).ToList();
+        string script = string.Join('\n', pairs.Select(p => $"if dpkg --compare-versions '{p.a}' lt '{p.b}'; then echo '<'; elif dpkg --compare-versions '{p.a}' eq '{p.b}'; then echo '='; else echo '>'; fi"));
+        string[] dpkg = ProcessRunner.Run("sh", "-c", script).EnsureSuccess().StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] ours = pairs.Select(p => DebianVersion.Parse(p.a).CompareTo(DebianVersion.Parse(p.b)) switch { < 0 => "<", 0 => "=", _ => ">" }).ToArray();
+        Assert.That(ours, Is.EqualTo(dpkg));
+        Assert.That(DebianVersion.Parse("1.0-0") < DebianVersion.Parse("1.0-1") && DebianVersion.Parse("1.0") >= DebianVersion.Parse("1.0-0"), Is.True);
+    }
 }

@@ -39,13 +39,14 @@ internal static class BuildCommand
             }
         });
         Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<bool> quiet = OptionParsing.Quiet();
         var agent = new ConsulOptionParsing.AgentOptions();
 
         var command = new Command("build", "Download, verify and package a Consul release as a .deb.");
         foreach (Option option in new Option[]
                  {
                      version, iteration, arch, vendor, maintainer, output, force, compression, layout,
-                     releaseUrl, zip, sums, trustedKeys, skipSignature, signingKey, passphraseFile, downloadTimeout, sourceDateEpoch,
+                     releaseUrl, zip, sums, trustedKeys, skipSignature, signingKey, passphraseFile, downloadTimeout, sourceDateEpoch, quiet,
                  })
         {
             command.Options.Add(option);
@@ -89,10 +90,9 @@ internal static class BuildCommand
                 SigningKey = parseResult.GetValue(signingKey) is { } key ? SigningKeyFiles.Load(context, key, parseResult.GetValue(passphraseFile), timestamp) : null,
                 Timestamp = timestamp,
                 Cache = context.Cache(),
-                // A progress bar only for a person watching a terminal; pipelines' logs stay clean.
+                Progress = context.Progress(parseResult.GetValue(quiet), stderr),
                 Download = DownloadOptions.Default with
                 {
-                    Progress = context.ErrorIsTerminal ? stderr : null,
                     Deadline = parseResult.GetValue(downloadTimeout) is int seconds ? TimeSpan.FromSeconds(seconds) : DownloadOptions.Default.Deadline,
                 },
             };

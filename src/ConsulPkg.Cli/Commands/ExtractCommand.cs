@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ConsulPkg.Debian.Reading;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Cli.Commands;
 
@@ -10,11 +10,14 @@ internal static class ExtractCommand
     {
         var file = new Argument<string>("file") { Description = "The .deb to unpack, or - for standard input" };
         var directory = new Argument<string>("directory") { Description = "Where to unpack (made if missing; its parent must exist)" };
-        var command = new Command("extract", "Extract a package's files into a directory, like dpkg-deb -x.") { file, directory };
+        Option<bool> quiet = OptionParsing.Quiet();
+        var command = new Command("extract", "Extract a package's files into a directory, like dpkg-deb -x.") { file, directory, quiet };
         command.SetAction(parseResult =>
         {
-            using DebPackageReader reader = PackageFile.Open(parseResult.GetRequiredValue(file), context);
-            reader.ExtractTo(context.ResolvePath(parseResult.GetRequiredValue(directory)), Extraction.Options(context, preservePermissions: true));
+            IByteProgress progress = context.Progress(parseResult.GetValue(quiet), parseResult.InvocationConfiguration.Error);
+            string target = context.ResolvePath(parseResult.GetRequiredValue(directory));
+            PackageFile.Read(parseResult.GetRequiredValue(file), context, progress,
+                reader => reader.ExtractTo(target, Extraction.Options(context, preservePermissions: true)));
             return ExitCodes.Success;
         });
         return command;

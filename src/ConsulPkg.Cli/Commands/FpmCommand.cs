@@ -88,7 +88,7 @@ internal static class FpmCommand
                 }
             }
 
-            DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite, cancellationToken);
+            DebPackageWriter.WriteFile(build.Spec, build.OutputPath, build.Overwrite, context.Progress(parseResult.GetValue(o.Quiet), error), cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine($"Created package {build.OutputPath}");
             if (build.ChangesPath is not null)
             {

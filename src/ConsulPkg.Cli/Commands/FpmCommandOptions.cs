@@ -48,6 +48,7 @@ internal sealed partial class FpmCommandOptions
     public Option<string?> Prefix { get; } = OptionParsing.Single("--prefix", null, "Install inputs below this path", FpmValues.PackagePathText);
     public Option<string[]> Excludes { get; } = OptionParsing.Repeated("--exclude", "-x", "Leave out paths matching this glob (repeatable)", t => new FpmGlob(t).Pattern);
     public Option<bool> NoDepends { get; } = Flag("--no-depends", null, "Drop every dependency");
+    public Option<bool> AutoDepends { get; } = Flag("--deb-auto-depends", null, "Add to Depends the shared libraries the package's ELF files need, as dpkg-shlibdeps finds them in this host's dpkg database (an extension, fpm 1.17 has no such flag)");
     public Option<KeyValuePair<string, string>[]> Fields { get; } = OptionParsing.Repeated("--deb-field", null, "An extra control field, 'Name: value' (repeatable)", FpmValues.Field);
     public Option<string?> Changelog { get; } = Text("--deb-changelog", null, "Changelog file to ship instead of a generated one");
     public Option<string?> Log { get; } = Text("--log", null, "Accepted for fpm compatibility; consul-pkg prints only errors and the result");
@@ -58,6 +59,7 @@ internal sealed partial class FpmCommandOptions
     public Option<string?> SigningKey { get; } = Text("--deb-signing-key", null, "Sign the package with this OpenPGP secret key, as debsigs does (an addition to fpm)");
     public Option<string?> PassphraseFile { get; } = Text("--passphrase-file", null, SigningKeyFiles.PassphraseDescription);
     public Option<DateTimeOffset?> SourceDateEpoch { get; } = BuildTimestamp.CreateOption();
+    public Option<bool> Quiet { get; } = OptionParsing.Quiet();
     public Option<DateTimeOffset?> SourceDateEpochDefault { get; } = BuildTimestamp.CreateOption("--source-date-epoch-default", "Timestamp to use when SOURCE_DATE_EPOCH is unset (fpm's flag)");
 
     public Argument<string[]> Inputs { get; } = new("path")
@@ -72,7 +74,7 @@ internal sealed partial class FpmCommandOptions
         .. Relations.Values, ConfigFiles, NoDefaultConfigFiles, BeforeInstall,
         AfterInstall, BeforeRemove, AfterRemove, PreInstall, PostInstall, PreUninstall, PostUninstall, Compression,
         CompressionLevel, User, Group, Chdir, Package, Force, Prefix, Excludes,
-        NoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SigningKey, PassphraseFile, SourceDateEpoch, SourceDateEpochDefault,
+        NoDepends, AutoDepends, Fields, Changelog, Log, Debug, Workdir, NoAutoDepends, NoDocs, SigningKey, PassphraseFile, SourceDateEpoch, SourceDateEpochDefault, Quiet,
         .. Compatibility,
         .. Services,
         .. ControlMemberOptions,
@@ -94,6 +96,11 @@ internal sealed partial class FpmCommandOptions
         if (r.GetResult(OutputType) is null)
         {
             r.AddError("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
+        }
+
+        if (r.GetValue(AutoDepends) && r.GetValue(NoDepends))
+        {
+            r.AddError("--deb-auto-depends and --no-depends contradict each other: drop one");
         }
 
         if (TryGetList(r, SystemUsers, out FpmSystemUser[]? users)
@@ -188,6 +195,7 @@ internal sealed partial class FpmCommandOptions
             Inputs = r.GetValue(Inputs) ?? [],
             GenerateDocumentation = !r.GetValue(NoDocs),
             NoDepends = r.GetValue(NoDepends),
+            AutoDepends = r.GetValue(AutoDepends) ? context.SharedLibraryHost() : null,
             Fields = r.GetValue(Fields) ?? [],
             ChangelogPath = r.GetValue(Changelog),
         })));

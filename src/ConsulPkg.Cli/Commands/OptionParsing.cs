@@ -14,6 +14,15 @@ namespace ConsulPkg.Cli.Commands;
 internal static class OptionParsing
 {
     /// <summary>
+    /// <c>--quiet</c> of the commands whose work can take long (fpm, build, extract, repo publish):
+    /// no progress bar (<see cref="CliContext.Progress"/>).
+    /// </summary>
+    public static Option<bool> Quiet() => new("--quiet")
+    {
+        Description = "Draw no progress bar (one is drawn on standard error when it is a terminal and the work takes over a second)",
+    };
+
+    /// <summary>
     /// An option whose last value is parsed by <paramref name="parse"/>; a <see cref="PackageException"/>
     /// from it becomes the usage error (prefixed with the option when its message does not name it).
     /// </summary>

@@ -34,10 +34,11 @@ internal static class RepoCommand
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
         Option<bool> allowSecrets = new("--allow-secrets") { Description = "Publish (0600, with a warning) packages that carry a gossip key or a private key instead of refusing them" };
         Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<bool> quiet = OptionParsing.Quiet();
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
-        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, allowSecrets, sourceDateEpoch })
+        foreach (Option option in new Option[] { repo, suite, component, signingKey, passphraseFile, origin, label, codename, validFor, url, allowSecrets, sourceDateEpoch, quiet })
         {
             command.Options.Add(option);
         }
@@ -67,6 +68,7 @@ internal static class RepoCommand
                 ValidFor = TimeSpan.FromDays(days),
                 Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
                 AllowSecrets = parseResult.GetValue(allowSecrets),
+                Progress = context.Progress(parseResult.GetValue(quiet), parseResult.InvocationConfiguration.Error),
             });
 
             TextWriter stdout = parseResult.InvocationConfiguration.Output;

@@ -12,8 +12,8 @@ namespace ConsulPkg.Debian.Building;
 /// </summary>
 internal static class DataArchive
 {
-    /// <summary>Writes the tar to <paramref name="tarOutput"/> and returns the md5sums file's text.</summary>
-    public static string Write(Stream tarOutput, DataLayout layout)
+    /// <summary>Writes the tar to <paramref name="tarOutput"/> and returns the md5sums file's text; <paramref name="progress"/> hears the bytes of content read.</summary>
+    public static string Write(Stream tarOutput, DataLayout layout, IByteProgress? progress = null)
     {
         var md5sums = new StringBuilder();
 
@@ -22,7 +22,7 @@ internal static class DataArchive
         Dictionary<string, string>? digestOf = layout.Entries.Any(e => e.Kind == EntryKind.HardLink) ? new(StringComparer.Ordinal) : null;
         using var tar = new GnuTarWriter(tarOutput);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using var source = new HashingSource(md5);
+        using var source = new HashingSource(md5, progress ?? NoProgress.Instance);
         foreach (LaidOutEntry e in layout.Entries)
         {
             PackageEntry s = e.Source;
@@ -94,8 +94,9 @@ internal static class DataArchive
     /// content (/proc), says 4096 and has less (/sys), or grows or shrinks while it is read is
     /// refused, where GNU tar warns "file changed as we read it" and packs what it got.
     /// </remarks>
-    private sealed class HashingSource(IncrementalHash hash) : ReadOnlyForwardStream
+    private sealed class HashingSource(IncrementalHash hash, IByteProgress progress) : ReadOnlyForwardStream
     {
+        private long _done;
         private SafeFileHandle? _file;
         private ReadOnlyMemory<byte> _content;
         private long _offset;
@@ -181,6 +182,8 @@ internal static class DataArchive
 
             _offset += n;
             hash.AppendData(buffer[..n]);
+            _done += n;
+            progress.Report(_done);
             return n;
         }
 

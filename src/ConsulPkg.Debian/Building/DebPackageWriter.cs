@@ -77,8 +77,9 @@ public static class DebPackageWriter
     /// place only when complete, so a failed build leaves nothing behind. Refuses to replace an
     /// existing file unless <paramref name="overwrite"/>. Cancellation stops the write at the
     /// next block and removes both temporaries (the data member's never has a name).
+    /// <paramref name="progress"/> hears how many bytes of the data are packed, of how many.
     /// </summary>
-    public static void WriteFile(DebPackageSpec spec, string path, bool overwrite = false, CancellationToken cancellationToken = default)
+    public static void WriteFile(DebPackageSpec spec, string path, bool overwrite = false, IByteProgress? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -89,17 +90,19 @@ public static class DebPackageWriter
         Plan plan = Plan.Create(spec);
         string name = Path.GetFileName(target);
         bool inPlace = plan.Spec.Compression.Format == CompressionFormat.None;
+        progress ??= NoProgress.Instance;
+        using ByteProgress.Scope reporting = progress.Start(name, plan.Layout.Entries.Where(e => e.Kind == EntryKind.File).Sum(e => e.Size));
         try
         {
             using FileStream? data = inPlace ? null : Temporary("output directory", directory, () => TemporaryFiles.CreateScratch(directory, name + ".data", plan.Spec.OutputFileMode));
             using AtomicFile output = Temporary("output directory", directory, () => AtomicFile.Create(target, plan.Spec.OutputFileMode));
             if (data is null)
             {
-                WriteUncompressedInPlace(plan, output.Stream, cancellationToken);
+                WriteUncompressedInPlace(plan, output.Stream, progress, cancellationToken);
             }
             else
             {
-                WritePackage(plan, output.Stream, data, cancellationToken);
+                WritePackage(plan, output.Stream, data, progress, cancellationToken);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -111,13 +114,13 @@ public static class DebPackageWriter
         }
     }
 
-    private static void WritePackage(Plan plan, Stream output, FileStream dataTemp, CancellationToken cancellationToken = default)
+    private static void WritePackage(Plan plan, Stream output, FileStream dataTemp, IByteProgress? progress = null, CancellationToken cancellationToken = default)
     {
         DebPackageSpec spec = plan.Spec;
         string md5sums;
         using (Stream compressor = spec.Compression.OpenCompressor(dataTemp))
         {
-            md5sums = DataArchive.Write(new CancellingStream(compressor, cancellationToken), plan.Layout);
+            md5sums = DataArchive.Write(new CancellingStream(compressor, cancellationToken), plan.Layout, progress ?? NoProgress.Instance);
         }
 
         ReadOnlySpan<byte> controlTar = ControlTar(plan, md5sums);
@@ -144,7 +147,7 @@ public static class DebPackageWriter
     /// always), then the head of the archive in front of it, which must end exactly where data.tar
     /// begins. Saves writing, reading back and copying the whole payload once more.
     /// </summary>
-    private static void WriteUncompressedInPlace(Plan plan, FileStream output, CancellationToken cancellationToken)
+    private static void WriteUncompressedInPlace(Plan plan, FileStream output, IByteProgress progress, CancellationToken cancellationToken)
     {
         long controlLength = ControlTar(plan, DataArchive.Md5SumsPlaceholder(plan.Layout)).Length;
         long dataStart = "!<arch>\n"u8.Length + ArWriter.MemberLength(DebianBinary.Length) + ArWriter.MemberLength(controlLength) + ArWriter.HeaderLength;
@@ -152,7 +155,7 @@ public static class DebPackageWriter
         string md5sums;
         using (var tar = new NonClosingStream(output))
         {
-            md5sums = DataArchive.Write(new CancellingStream(tar, cancellationToken), plan.Layout);
+            md5sums = DataArchive.Write(new CancellingStream(tar, cancellationToken), plan.Layout, progress);
         }
 
         long dataLength = output.Position - dataStart;

@@ -80,6 +80,26 @@ public static unsafe class HostFiles
     }
 
     /// <summary>
+    /// <paramref name="path"/> with every symlink and "." or ".." resolved (realpath(3)), or null
+    /// when some part of it does not exist or cannot be read.
+    /// </summary>
+    public static string? RealPath(string path)
+    {
+        byte[] terminated = Terminated(path);
+        byte[] buffer = new byte[4096]; // PATH_MAX
+        fixed (byte* p = terminated)
+        fixed (byte* b = buffer)
+        {
+            if (LibC.RealPath(p, b) == null)
+            {
+                return null;
+            }
+        }
+
+        return UnixName.FromBytes(buffer.AsSpan(0, Array.IndexOf(buffer, (byte)0)));
+    }
+
+    /// <summary>
     /// Opens a file to read, following a symlink, without ever blocking: a FIFO or a device
     /// opened this way returns at once (a plain open would wait for a writer), and
     /// <paramref name="status"/>, taken from the opened handle, says what was really opened.

@@ -134,6 +134,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "readlink", SetLastError = true)]
     internal static partial nint ReadLink(byte* path, byte* buffer, nint size);
 
+    /// <summary>realpath(3) into a caller's buffer of PATH_MAX (4096) bytes; null when the path cannot be resolved.</summary>
+    [LibraryImport(Library, EntryPoint = "realpath", SetLastError = true)]
+    internal static partial byte* RealPath(byte* path, byte* resolved);
+
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     internal static partial nint ReadFile(Microsoft.Win32.SafeHandles.SafeFileHandle fd, byte* buffer, nint count);
 }

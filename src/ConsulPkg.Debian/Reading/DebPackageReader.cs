@@ -104,8 +104,10 @@ public sealed class DebPackageReader : IDisposable
     /// <summary>
     /// Opens a package file; with <paramref name="keepControlFiles"/> the control member's files
     /// (scripts, conffiles, triggers...) are kept in memory, as repackaging needs them.
+    /// <paramref name="progress"/> hears how far into the file reading has come, plus
+    /// <paramref name="progressBefore"/> (the bytes of files read before it in the same work).
     /// </summary>
-    public static DebPackageReader Open(string path, bool keepControlFiles)
+    public static DebPackageReader Open(string path, bool keepControlFiles, IByteProgress? progress = null, long progressBefore = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileStream file;
@@ -117,7 +119,8 @@ public sealed class DebPackageReader : IDisposable
         {
             throw new PackageException($"{path}: cannot open: {e.Message}", e);
         }
-        return new DebPackageReader(file, path, leaveOpen: false, declaredSize: null, keepControlFiles);
+        Stream stream = progress is null ? file : new ProgressReadStream(file, progress, progressBefore);
+        return new DebPackageReader(stream, path, leaveOpen: false, declaredSize: null, keepControlFiles);
     }
 
     /// <summary>Reads a package from any stream (seekable or not), naming it <paramref name="displayName"/> in errors.</summary>

@@ -67,6 +67,7 @@ public sealed class FpmOptionValueTests
             [new[] { "--deb-sysuser", "app:/var/lib/my app" }, "invalid --deb-sysuser 'app:/var/lib/my app': the home must be an absolute path"],
             [new[] { "--deb-sysuser", "app:/a", "--deb-sysuser", "app:/b" }, "--deb-sysuser app is given with two homes (/a, /b): give one"],
             [new[] { "--source-date-epoch-default", "-1" }, "invalid --source-date-epoch-default '-1': give whole seconds"],
+            [new[] { "--deb-auto-depends", "--no-depends" }, "--deb-auto-depends and --no-depends contradict each other: drop one"],
         ];
         return rows.Select(r => new TestCaseData(r[0], r[1]).SetArgDisplayNames(((string[])r[0])[^2] is var f && f.StartsWith('-') ? f : ((string[])r[0])[0]));
     }

@@ -22,6 +22,9 @@ internal enum Fault
 
     /// <summary>Send the headers, then the body one byte every 100 ms: never idle long enough for a read timeout.</summary>
     Trickle,
+
+    /// <summary>Send the headers and half the body, then the rest once the test calls <see cref="FakeReleaseServer.Resume"/>.</summary>
+    PauseMidBody,
 }
 
 /// <summary>
@@ -39,6 +42,8 @@ internal sealed class FakeReleaseServer : IDisposable
     private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ManualResetEventSlim _resumed = new();
+    private int _paused;
     private volatile bool _stopped;
 
     public FakeReleaseServer()
@@ -88,6 +93,14 @@ internal sealed class FakeReleaseServer : IDisposable
     private static TaskCompletionSource Signal(ConcurrentDictionary<(string Path, int Nth), TaskCompletionSource> signals, (string, int) key) =>
         signals.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
+    /// <summary>Completed when <paramref name="count"/> answers have paused (<see cref="Fault.PauseMidBody"/>), half their body sent.</summary>
+    public Task Paused(int count) => Signal(_pauses, (string.Empty, count)).Task;
+
+    /// <summary>Sends the rest of every paused answer, and of those still to come.</summary>
+    public void Resume() => _resumed.Set();
+
+    private readonly ConcurrentDictionary<(string Path, int Nth), TaskCompletionSource> _pauses = new();
+
     public int RequestCount(string path) => _requests.TryGetValue(path, out int n) ? n : 0;
 
     /// <summary>Stops listening: later connections are refused, as with no network.</summary>
@@ -115,6 +128,7 @@ internal sealed class FakeReleaseServer : IDisposable
 
         _listener.Dispose();
         _stopping.Dispose();
+        _resumed.Dispose();
     }
 
     private async Task AcceptLoop()
@@ -183,6 +197,16 @@ internal sealed class FakeReleaseServer : IDisposable
                         for (int i = 0; i < body.Length && !_stopping.Token.WaitHandle.WaitOne(100); i++)
                         {
                             socket.Send(body.AsSpan(i, 1));
+                        }
+
+                        return;
+                    case Fault.PauseMidBody:
+                        socket.Send(Header(200, "OK", body.Length));
+                        socket.Send(body.AsSpan(0, body.Length / 2));
+                        Signal(_pauses, (string.Empty, Interlocked.Increment(ref _paused))).TrySetResult();
+                        if (WaitHandle.WaitAny([_resumed.WaitHandle, _stopping.Token.WaitHandle]) == 0)
+                        {
+                            socket.Send(body.AsSpan(body.Length / 2));
                         }
 
                         return;

@@ -30,7 +30,7 @@ internal sealed class ManualClock : TimeProvider
         return timer;
     }
 
-    /// <summary>Moves the clock on and runs, on this thread, every timer that falls due.</summary>
+    /// <summary>Moves the clock on and runs, on this thread, every timer that falls due (a periodic one once, then again a period from now).</summary>
     public void Advance(TimeSpan by)
     {
         List<Timer> due;
@@ -40,7 +40,7 @@ internal sealed class ManualClock : TimeProvider
             due = _timers.Where(t => t.DueAt <= _now).ToList();
             foreach (Timer timer in due)
             {
-                timer.DueAt = DateTimeOffset.MaxValue; // one-shot: the downloader's timers have no period
+                timer.DueAt = timer.Period is { } period ? _now + period : DateTimeOffset.MaxValue;
             }
         }
 
@@ -54,11 +54,15 @@ internal sealed class ManualClock : TimeProvider
     {
         public DateTimeOffset DueAt { get; set; } = DateTimeOffset.MaxValue;
 
+        /// <summary>Null for a one-shot timer (the downloader's).</summary>
+        public TimeSpan? Period { get; private set; }
+
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             lock (clock._lock)
             {
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : clock._now + dueTime;
+                Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period;
                 if (!clock._timers.Contains(this))
                 {
                     clock._timers.Add(this);
