@@ -1,6 +1,7 @@
 using ConsulPkg.Consul.Tests.Support;
-using ConsulPkg.Debian;
 using ConsulPkg.Debian.OpenPgp;
+using ConsulPkg.Debian;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Consul.Tests;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ConsulPkg.Install.Tests.Support;
-using ConsulPkg.Repository.Tests.Support;
+using ConsulPkg.Testing.Signing;
 
 namespace ConsulPkg.Install.Tests;
 

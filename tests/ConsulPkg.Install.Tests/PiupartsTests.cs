@@ -1,6 +1,5 @@
 using ConsulPkg.Consul;
 using ConsulPkg.Install.Tests.Support;
-using ConsulPkg.Repository.Tests.Support;
 
 namespace ConsulPkg.Install.Tests;
 

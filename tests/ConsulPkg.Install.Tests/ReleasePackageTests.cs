@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Install.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Install.Tests;
 

@@ -1,5 +1,5 @@
 using ConsulPkg.Install.Tests.Support;
-using ConsulPkg.Repository.Tests.Support;
+using ConsulPkg.Testing.Signing;
 
 namespace ConsulPkg.Install.Tests;
 

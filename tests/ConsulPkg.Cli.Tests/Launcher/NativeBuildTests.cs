@@ -1,7 +1,7 @@
 using System.Globalization;
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Consul.Tests.Support;
-using ConsulPkg.Fpm.Tests.Support;
+using ConsulPkg.Testing.Releases;
+using ConsulPkg.Testing.Tutorial;
 
 namespace ConsulPkg.Cli.Tests.Launcher;
 
