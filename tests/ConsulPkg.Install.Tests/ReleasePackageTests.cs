@@ -9,7 +9,8 @@ namespace ConsulPkg.Install.Tests;
 /// resolves its Depends from the mirror), where it then packages, lists and builds with no .NET
 /// present; lintian's verdict; the tar.gz holding the same files; the same bytes twice.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
+[Category(TestCategories.Publish)]
 [NonParallelizable]
 public sealed partial class ReleasePackageTests
 {

@@ -4,7 +4,7 @@ using ConsulPkg.Testing.Signing;
 namespace ConsulPkg.Install.Tests;
 
 /// <summary>A package signed as debsigs signs it (an _gpgorigin member after data.tar) installs with dpkg like any other.</summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class SignedPackageInstallTests
 {
     [Test]

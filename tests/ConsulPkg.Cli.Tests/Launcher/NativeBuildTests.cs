@@ -13,6 +13,7 @@ namespace ConsulPkg.Cli.Tests.Launcher;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category(TestCategories.Publish)]
 public sealed class NativeBuildTests
 {
     private static readonly string Epoch = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture);
