@@ -6,7 +6,7 @@ namespace ConsulPkg.Testing;
 /// </summary>
 public static class TestCategories
 {
-    /// <summary>Needs root and the debootstrapped Debian root (chroot, dpkg, apt, piuparts).</summary>
+    /// <summary>Needs root: the debootstrapped Debian root (chroot, dpkg, apt, piuparts), or a file given to another user.</summary>
     public const string Install = "Install";
 
     /// <summary>Runs <c>dotnet publish</c>: the launcher's JIT build, the NativeAOT executable, build/release.sh.</summary>
