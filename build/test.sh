@@ -3,11 +3,12 @@
 # project of the solution, and print one line "N passed, N failed[, N skipped]" computed from
 # the TRX result files. Exit status: the build's when it fails, else non-zero when any test failed.
 #
-#   build/test.sh [extra dotnet test arguments, e.g. --filter TestCategory!=Install]
+#   build/test.sh [extra dotnet test arguments, e.g. --filter 'TestCategory!=Install&TestCategory!=Publish']
 #
 # Environment: CONFIGURATION (default Release), TEST_RESULTS_DIR (default TestResults/),
 # CONSUL_PKG_TEST_CACHE (where the install tests keep their debootstrapped roots, default
-# /var/cache/consul-pkg-tests). The install tests (category Install) need root.
+# /var/cache/consul-pkg-tests). Category Install needs root, Publish runs dotnet publish and
+# NativeAOT; the filter above runs the rest as any user (docs/testing.md, "Parts of the suite").
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -79,7 +79,7 @@ public sealed class ConfigsGeneratorTests
     }
 
     [Test]
-    [Category("Install")] // needs root, like the install tests; skipped with them by developers without it
+    [Category(TestCategories.Install)] // needs root, like the install tests; skipped with them by developers without it
     public void SetGroupGivesAFileToAGroup()
     {
         // Giving a file to a group one is not in needs root, as consul-pkg configs has when it uses this; CI runs as root.

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Debian;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Consul.Tests;
 

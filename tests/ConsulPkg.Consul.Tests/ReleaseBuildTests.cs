@@ -1,6 +1,8 @@
 using ConsulPkg.Consul.Tests.Support;
-using ConsulPkg.Debian;
 using ConsulPkg.Debian.OpenPgp;
+using ConsulPkg.Debian;
+using ConsulPkg.Testing.Releases;
+using ConsulPkg.Testing.Time;
 
 namespace ConsulPkg.Consul.Tests;
 

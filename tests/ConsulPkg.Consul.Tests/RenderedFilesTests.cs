@@ -1,7 +1,7 @@
-using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Consul.Versions;
-using ConsulPkg.Debian;
 using ConsulPkg.Debian.Scripts;
+using ConsulPkg.Debian;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Consul.Tests;
 

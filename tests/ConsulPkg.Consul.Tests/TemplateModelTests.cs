@@ -1,6 +1,6 @@
 using System.Reflection;
-using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Consul.Versions;
+using ConsulPkg.Testing.Releases;
 using Scriban.Runtime;
 
 namespace ConsulPkg.Consul.Tests;

@@ -190,6 +190,7 @@ public sealed class FpmCompatibilityFlagsTests
     }
 
     [Test]
+    [Category(TestCategories.Install)] // giving a file to another user needs root, as the install tests have
     public void UseFilePermissionsKeepsOwnersFromDisk()
     {
         string file = _temp.WriteFile("usr/bin/tool", "x");

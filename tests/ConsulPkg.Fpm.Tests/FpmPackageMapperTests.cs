@@ -1,7 +1,8 @@
-using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian;
 using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Tests.Support;
+using ConsulPkg.Testing.Tutorial;
 
 namespace ConsulPkg.Fpm.Tests;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ConsulPkg.Install.Tests.Support;
-using ConsulPkg.Repository.Tests.Support;
+using ConsulPkg.Testing.Signing;
 
 namespace ConsulPkg.Install.Tests;
 
@@ -8,7 +8,7 @@ namespace ConsulPkg.Install.Tests;
 /// Issue 13: the repository <c>consul-pkg repo publish</c> writes, judged by real apt in a clean
 /// Debian 12 root whose only source it is, served over HTTP on 127.0.0.1.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class AptRepositoryTests
 {
     private const string Suite = "stable";

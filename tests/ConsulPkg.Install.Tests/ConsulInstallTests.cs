@@ -7,7 +7,7 @@ namespace ConsulPkg.Install.Tests;
 /// Issue 4, tests 1 to 7: the package <c>consul-pkg build</c> makes from the fake release, put
 /// through dpkg's whole life cycle on a clean Debian 12 root.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class ConsulInstallTests
 {
     private const string DataDir = "/var/lib/consul";

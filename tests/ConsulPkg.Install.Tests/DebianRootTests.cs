@@ -3,7 +3,7 @@ using ConsulPkg.Install.Tests.Support;
 namespace ConsulPkg.Install.Tests;
 
 /// <summary>The clean Debian root itself: what it contains, and that tests cannot disturb each other.</summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class DebianRootTests
 {
     [Test]

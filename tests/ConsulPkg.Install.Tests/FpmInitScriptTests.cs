@@ -7,7 +7,7 @@ namespace ConsulPkg.Install.Tests;
 /// installed with the real dpkg: the files, their conffile status, and the update-rc.d/invoke-rc.d
 /// calls dh_installinit would generate.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class FpmInitScriptTests
 {
     private static readonly string[] ServiceFlags =

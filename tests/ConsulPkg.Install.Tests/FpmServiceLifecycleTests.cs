@@ -8,7 +8,7 @@ namespace ConsulPkg.Install.Tests;
 /// installed (not running: deb-systemd-helper works offline, so its links are real).
 /// Every user script ends in <c>exit 0</c>; the links prove the service part still ran.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class FpmServiceLifecycleTests
 {
     private const string Wants = "/etc/systemd/system/multi-user.target.wants/hello.service";

@@ -8,7 +8,7 @@ namespace ConsulPkg.Install.Tests;
 /// owner), lives through upgrade, remove and purge (never removed), is reused on a reinstall
 /// after purge, and an existing user with another home is kept, with a warning.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class FpmSystemUserTests
 {
     private const string Name = "sysapp";

@@ -8,7 +8,7 @@ namespace ConsulPkg.Install.Tests;
 /// a named one is called with "triggered" when another package activates them, and a package's
 /// debconf question is answered from a preseed its postinst reads.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class FpmTriggersAndDebconfTests
 {
     [Test]

@@ -6,7 +6,7 @@ namespace ConsulPkg.Install.Tests;
 /// The dpkg life cycle on the clean root with a reference package from <c>dpkg-deb</c>: proves the
 /// harness (and documents dpkg's own behaviour) before our packages are judged with it.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class HarnessPackageTests
 {
     private TempDirectory packages = null!;

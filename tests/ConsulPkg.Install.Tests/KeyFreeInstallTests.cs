@@ -10,7 +10,7 @@ namespace ConsulPkg.Install.Tests;
 /// it, replaced by dpkg-reconfigure, moved out of the configs of an embedded-key package on
 /// upgrade, removed on purge; and an agent without a key not started.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class KeyFreeInstallTests
 {
     private const string EncryptFile = "/etc/consul.d/node/encrypt.json";

@@ -3,7 +3,7 @@ using ConsulPkg.Install.Tests.Support;
 namespace ConsulPkg.Install.Tests;
 
 /// <summary>Issue 4, test 9: lintian's verdict on both layouts that <c>consul-pkg build</c> makes.</summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class LintianTests
 {
     private FakeConsulRelease release = null!;

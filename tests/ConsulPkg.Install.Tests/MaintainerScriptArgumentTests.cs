@@ -7,7 +7,7 @@ namespace ConsulPkg.Install.Tests;
 /// The scripts add users, mask units and record systemd state, so they run only inside a scratch
 /// Debian root, never on the machine running the tests.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class MaintainerScriptArgumentTests
 {
     private FakeConsulRelease release = null!;

@@ -7,7 +7,7 @@ namespace ConsulPkg.Install.Tests;
 /// that brings a new gossip key, purge removes them; and a package of a newer Consul range installs,
 /// verifies and starts its role the same way.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class NodeSettingsAndVersionsInstallTests
 {
     private const string NodeSettings = "/etc/consul.d/node/node.json";

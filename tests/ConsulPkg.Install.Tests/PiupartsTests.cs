@@ -1,6 +1,5 @@
 using ConsulPkg.Consul;
 using ConsulPkg.Install.Tests.Support;
-using ConsulPkg.Repository.Tests.Support;
 
 namespace ConsulPkg.Install.Tests;
 
@@ -10,8 +9,8 @@ namespace ConsulPkg.Install.Tests;
 /// remove install, and for the Consul package the upgrade from -1 in a repository that
 /// <c>consul-pkg repo publish</c> made, served on 127.0.0.1. A failure shows piuparts' own lines.
 /// </summary>
-[Category("Install")]
-[Category("Piuparts")]
+[Category(TestCategories.Install)]
+[Category(TestCategories.Piuparts)]
 [NonParallelizable]
 public sealed class PiupartsTests
 {
@@ -32,8 +31,11 @@ public sealed class PiupartsTests
             $"consul consul/gossip-key password {FakeConsulRelease.GossipKey}"),
         new("fpm-systemd-enable-auto-start", t => t.Fpm(withUnit: true, "--deb-systemd-enable", "--deb-systemd-auto-start")),
         new("fpm-init", t => t.Fpm(withUnit: false, "--deb-init", "hello.init")),
-        new("consul-pkg-release", _ => ReleaseBuild.Shared.Deb),
+        new(ReleaseCase, _ => ReleaseBuild.Shared.Deb),
     ];
+
+    /// <summary>The case whose package build/release.sh makes (a NativeAOT publish): also category Publish.</summary>
+    private const string ReleaseCase = "consul-pkg-release";
 
     private readonly Dictionary<string, string> built = new(StringComparer.Ordinal);
     private FakeConsulRelease release = null!;
@@ -42,7 +44,8 @@ public sealed class PiupartsTests
     private static IEnumerable<TestCaseData> InstallTests =>
         from c in Cases
         from test in new[] { PiupartsTest.InstallPurge, PiupartsTest.InstallRemoveInstall }
-        select new TestCaseData(c.Name, test).SetArgDisplayNames(c.Name, test.ToString());
+        let data = new TestCaseData(c.Name, test).SetArgDisplayNames(c.Name, test.ToString())
+        select c.Name == ReleaseCase ? data.SetCategory(TestCategories.Publish) : data;
 
     [OneTimeSetUp]
     public void StartRelease()

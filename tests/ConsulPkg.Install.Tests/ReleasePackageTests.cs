@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Install.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Install.Tests;
 
@@ -9,7 +9,8 @@ namespace ConsulPkg.Install.Tests;
 /// resolves its Depends from the mirror), where it then packages, lists and builds with no .NET
 /// present; lintian's verdict; the tar.gz holding the same files; the same bytes twice.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
+[Category(TestCategories.Publish)]
 [NonParallelizable]
 public sealed partial class ReleasePackageTests
 {

@@ -6,7 +6,7 @@ namespace ConsulPkg.Install.Tests;
 /// Issue 4, test 8: the seed's own recipe, packaged the seed's way with <c>consul-pkg fpm</c> and the
 /// seed's scripts, installed on the clean root. Records what a first install does.
 /// </summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class SeedRecipeTests
 {
     // Any valid 16-byte base64 key; the seed's is whatever `consul keygen` printed.

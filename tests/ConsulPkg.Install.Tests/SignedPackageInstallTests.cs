@@ -1,10 +1,10 @@
 using ConsulPkg.Install.Tests.Support;
-using ConsulPkg.Repository.Tests.Support;
+using ConsulPkg.Testing.Signing;
 
 namespace ConsulPkg.Install.Tests;
 
 /// <summary>A package signed as debsigs signs it (an _gpgorigin member after data.tar) installs with dpkg like any other.</summary>
-[Category("Install")]
+[Category(TestCategories.Install)]
 public sealed class SignedPackageInstallTests
 {
     [Test]

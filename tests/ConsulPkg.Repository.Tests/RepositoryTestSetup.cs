@@ -1,5 +1,5 @@
 using ConsulPkg.Debian.OpenPgp;
-using ConsulPkg.Repository.Tests.Support;
+using ConsulPkg.Testing.Signing;
 
 namespace ConsulPkg.Repository.Tests;
 

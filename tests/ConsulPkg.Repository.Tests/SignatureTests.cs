@@ -1,5 +1,6 @@
 using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository.Tests.Support;
+using ConsulPkg.Testing.Signing;
 using static ConsulPkg.Repository.Tests.RepositoryTestSetup;
 
 namespace ConsulPkg.Repository.Tests;

@@ -1,5 +1,5 @@
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Debian.Tests.SharedLibraries;
+using ConsulPkg.Testing.SharedLibraries;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 

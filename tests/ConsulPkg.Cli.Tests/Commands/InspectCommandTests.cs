@@ -1,5 +1,5 @@
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Fpm.Tests.Support;
+using ConsulPkg.Testing.Tutorial;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Cli.Tests.Commands;
 

@@ -1,5 +1,5 @@
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Cli.Tests.Consul;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using ConsulPkg.Debian.Tests.Support;
+using ConsulPkg.Testing.Archives;
 
 namespace ConsulPkg.Cli.Tests.DpkgDeb;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using ConsulPkg.Debian.Tests.Support;
+using ConsulPkg.Testing.Archives;
 
 namespace ConsulPkg.Cli.Tests.DpkgDeb;
 

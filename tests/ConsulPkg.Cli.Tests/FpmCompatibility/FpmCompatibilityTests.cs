@@ -64,9 +64,28 @@ public sealed class FpmCompatibilityTests
         IReadOnlyList<Regex> ignored = Differences(name);
         string[] expected = Significant(File.ReadAllLines(Path.Combine(Suite, "golden", name + ".summary")), ignored);
         string[] actual = Significant(summary.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries), ignored);
+        if (args.Contains("--deb-use-file-permissions"))
+        {
+            actual = OwnedAsInTheGoldens(actual, Path.Combine(scratch.Path, args[Array.IndexOf(args, "-C") + 1]));
+        }
+
         string onlyFpm = string.Join("\n", expected.Except(actual).Select(l => "  fpm only:        " + l));
         string onlyConsulPkg = string.Join("\n", actual.Except(expected).Select(l => "  consul-pkg only: " + l));
         Assert.That(actual, Is.EqualTo(expected), $"the summaries differ beyond differences.txt:\n{onlyFpm}\n{onlyConsulPkg}\n");
+    }
+
+    /// <summary>
+    /// With --deb-use-file-permissions the staged files keep their owner as on disk, which is
+    /// whoever owns the copied fixture (the -C directory): root in the goldens (made by fpm run as
+    /// root), the test's user otherwise. That owner is written as the goldens write root, so the case means
+    /// the same as any user; the other cases keep catching an owner taken from disk unasked.
+    /// </summary>
+    private static string[] OwnedAsInTheGoldens(string[] summary, string staged)
+    {
+        ProcessResult owner = ProcessRunner.RunUtc("stat", "-c", "%U/%G", staged);
+        Assert.That(owner.ExitCode, Is.Zero, owner.StdErr);
+        string onDisk = " " + owner.StdOut.Trim() + " ";
+        return summary.Select(l => l.StartsWith("entry ", StringComparison.Ordinal) ? l.Replace(onDisk, " 0/0 ", StringComparison.Ordinal) : l).ToArray();
     }
 
     /// <summary>

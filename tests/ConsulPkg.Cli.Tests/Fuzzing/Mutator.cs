@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian.Compression;
-using ConsulPkg.Debian.Tests.Support;
+using ConsulPkg.Testing.Archives;
 
 namespace ConsulPkg.Cli.Tests.Fuzzing;
 

@@ -19,7 +19,7 @@ namespace ConsulPkg.Cli.Tests.Fuzzing;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-[Category("Fuzz")]
+[Category(TestCategories.Fuzz)]
 public sealed class ReaderFuzzTests
 {
     private const long MemoryLimit = 100L << 20;

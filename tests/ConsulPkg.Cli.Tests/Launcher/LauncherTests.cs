@@ -12,6 +12,7 @@ namespace ConsulPkg.Cli.Tests.Launcher;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category(TestCategories.Publish)]
 public sealed class LauncherTests
 {
     private const string JitNotice =

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Consul.Tests.Support;
-using ConsulPkg.Fpm.Tests.Support;
+using ConsulPkg.Testing.Releases;
+using ConsulPkg.Testing.Tutorial;
 
 namespace ConsulPkg.Cli.Tests.Launcher;
 
@@ -13,6 +13,7 @@ namespace ConsulPkg.Cli.Tests.Launcher;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category(TestCategories.Publish)]
 public sealed class NativeBuildTests
 {
     private static readonly string Epoch = CliRunner.Epoch.ToString(CultureInfo.InvariantCulture);

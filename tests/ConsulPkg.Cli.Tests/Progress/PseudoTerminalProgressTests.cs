@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using ConsulPkg.Cli.Tests.Support;
-using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Cli.Tests.Progress;
 

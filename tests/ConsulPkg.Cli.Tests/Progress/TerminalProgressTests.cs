@@ -1,4 +1,4 @@
-using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Testing.Time;
 
 namespace ConsulPkg.Cli.Tests.Progress;
 

@@ -1,3 +1,5 @@
+using ConsulPkg.Testing.Releases;
+
 namespace ConsulPkg.Consul.Tests.Support;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Consul.Tests.Versions;
 

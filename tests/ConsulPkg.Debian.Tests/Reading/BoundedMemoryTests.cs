@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using ConsulPkg.Debian.Reading;
-using ConsulPkg.Debian.Tests.Support;
+using ConsulPkg.Testing.Archives;
 
 namespace ConsulPkg.Debian.Tests.Reading;
 

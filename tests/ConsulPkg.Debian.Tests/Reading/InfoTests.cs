@@ -1,5 +1,6 @@
 using ConsulPkg.Debian.Reading;
 using ConsulPkg.Debian.Tests.Support;
+using ConsulPkg.Testing.Archives;
 
 namespace ConsulPkg.Debian.Tests.Reading;
 

@@ -1,7 +1,8 @@
-using ConsulPkg.Debian.Compression;
 using System.Text;
+using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.Reading;
 using ConsulPkg.Debian.Tests.Support;
+using ConsulPkg.Testing.Archives;
 
 namespace ConsulPkg.Debian.Tests.Reading;
 

@@ -1,4 +1,5 @@
 using ConsulPkg.Debian.SharedLibraries;
+using ConsulPkg.Testing.SharedLibraries;
 
 namespace ConsulPkg.Debian.Tests.SharedLibraries;
 

@@ -1,7 +1,7 @@
-using ConsulPkg.Fpm.Services;
 using ConsulPkg.Debian;
 using ConsulPkg.Fpm.Scripts;
-using ConsulPkg.Fpm.Tests.Support;
+using ConsulPkg.Fpm.Services;
+using ConsulPkg.Testing.Tutorial;
 
 namespace ConsulPkg.Fpm.Tests.Services;
 

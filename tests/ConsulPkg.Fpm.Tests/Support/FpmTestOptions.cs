@@ -1,3 +1,5 @@
+using ConsulPkg.Testing.Tutorial;
+
 namespace ConsulPkg.Fpm.Tests.Support;
 
 /// <summary>The fpm options every mapper test starts from: -s dir -t deb in a temporary directory, the seed's timestamp.</summary>

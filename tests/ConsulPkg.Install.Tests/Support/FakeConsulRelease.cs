@@ -1,5 +1,5 @@
 using ConsulPkg.Consul;
-using ConsulPkg.Consul.Tests.Support;
+using ConsulPkg.Testing.Releases;
 
 namespace ConsulPkg.Install.Tests.Support;
 

@@ -92,7 +92,7 @@ public static class SeedTree
             }
         }
 
-        Put("usr/local/bin/consul", ConsulPkg.Consul.Tests.Support.FakeRelease.StandInScript, executable: true);
+        Put("usr/local/bin/consul", ConsulPkg.Testing.Releases.FakeRelease.StandInScript, executable: true);
         Put("usr/lib/systemd/system/consul.service", Unit);
         Directory.CreateDirectory(Path.Combine(directory, "var/lib/consul"));
         Put("etc/consul.d/bootstrap/consul.conf", $$"""

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ConsulPkg.Consul.Tests.Support;
+namespace ConsulPkg.Testing.Releases;
 
 /// <summary>What the server does wrong on a request.</summary>
-internal enum Fault
+public enum Fault
 {
     /// <summary>Send the headers and half the body, then reset the connection.</summary>
     DropMidBody,
@@ -32,7 +32,7 @@ internal enum Fault
 /// TcpListener so it can misbehave the way real networks do: reset a connection mid-body or
 /// answer 5xx, a given number of times or always. One request per connection.
 /// </summary>
-internal sealed class FakeReleaseServer : IDisposable
+public sealed class FakeReleaseServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
-namespace ConsulPkg.Fpm.Tests.Support;
+namespace ConsulPkg.Testing.Tutorial;
 
 /// <summary>The seed tutorial's ~/pkg directory: the tree and the three scripts side by side in ".".</summary>
-internal static class SeedTree
+public static class SeedTree
 {
     /// <summary>The seed's exact fpm arguments.</summary>
     public static readonly string[] FpmArguments =

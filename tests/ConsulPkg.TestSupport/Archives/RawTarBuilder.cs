@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace ConsulPkg.Debian.Tests.Support;
+namespace ConsulPkg.Testing.Archives;
 
 /// <summary>
 /// Assembles tar archives byte by byte, for what real tools will not write: names with arbitrary
 /// bytes, chosen checksums, base-256 fields, pax records. Headers are ustar unless told otherwise.
 /// </summary>
-internal sealed class RawTarBuilder
+public sealed class RawTarBuilder
 {
     private readonly List<byte> _output = [];
 
@@ -96,7 +96,7 @@ internal sealed class RawTarBuilder
 }
 
 /// <summary>Writes ar archives the way dpkg-deb does, with full control over each header, for malformed inputs.</summary>
-internal static class RawAr
+public static class RawAr
 {
     public static byte[] Build(params (string Name, byte[] Data)[] members)
     {

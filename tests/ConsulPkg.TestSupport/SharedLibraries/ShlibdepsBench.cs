@@ -1,13 +1,15 @@
+using NUnit.Framework;
+using ConsulPkg.Debian;
 using ConsulPkg.Debian.SharedLibraries;
 
-namespace ConsulPkg.Debian.Tests.SharedLibraries;
+namespace ConsulPkg.Testing.SharedLibraries;
 
 /// <summary>
 /// A package tree of C programs compiled here with gcc, judged two ways: by
 /// <see cref="SharedLibraryDependencies"/>, and by dpkg-shlibdeps run on the same files in a
 /// debian/PACKAGE/ tree with the minimal debian/control it requires.
 /// </summary>
-internal sealed class ShlibdepsBench : IDisposable
+public sealed class ShlibdepsBench : IDisposable
 {
     private readonly TempDirectory _directory = new("consul-pkg-shlibdeps-");
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);

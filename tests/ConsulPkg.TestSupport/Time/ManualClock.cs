@@ -1,10 +1,10 @@
-namespace ConsulPkg.Consul.Tests.Support;
+namespace ConsulPkg.Testing.Time;
 
 /// <summary>
 /// A clock that moves only when the test says so: timeouts and deadlines fire at
 /// <see cref="Advance"/>, never because the machine happened to be slow.
 /// </summary>
-internal sealed class ManualClock : TimeProvider
+public sealed class ManualClock : TimeProvider
 {
     private readonly object _lock = new();
     private readonly List<Timer> _timers = [];

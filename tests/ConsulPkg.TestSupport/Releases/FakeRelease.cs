@@ -2,13 +2,13 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ConsulPkg.Consul.Tests.Support;
+namespace ConsulPkg.Testing.Releases;
 
 /// <summary>
 /// A fake Consul release in HashiCorp's layout: a zip holding a stand-in <c>consul</c> shell script
 /// (it records its arguments), SHA256SUMS and a detached signature by a test key.
 /// </summary>
-internal sealed class FakeRelease
+public sealed class FakeRelease
 {
     /// <summary>The stand-in agent: writes its arguments, one per line, to $CONSUL_ARGS_FILE.</summary>
     public const string StandInScript = "#!/bin/sh\n# stand-in for consul: records its arguments\nprintf '%s\\n' \"$@\" > \"${CONSUL_ARGS_FILE:-/tmp/consul-args}\"\n";

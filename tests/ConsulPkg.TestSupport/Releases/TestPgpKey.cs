@@ -7,10 +7,10 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 
-namespace ConsulPkg.Consul.Tests.Support;
+namespace ConsulPkg.Testing.Releases;
 
 /// <summary>An OpenPGP RSA key made for the tests: signs like HashiCorp's release key does (detached, binary).</summary>
-internal sealed class TestPgpKey
+public sealed class TestPgpKey
 {
     private readonly PgpKeyPair _pair;
 

@@ -1,7 +1,7 @@
-namespace ConsulPkg.Consul.Tests.Support;
+namespace ConsulPkg.Testing.Releases;
 
 /// <summary>Test signing keys, generated once per test run (RSA generation is the slow part).</summary>
-internal static class TestKeys
+public static class TestKeys
 {
     private static readonly Lazy<TestPgpKey> TrustedKey = new(() => TestPgpKey.Generate("Test Release Key <release@test.invalid>"));
     private static readonly Lazy<TestPgpKey> OtherKey = new(() => TestPgpKey.Generate("Someone Else <other@test.invalid>"));

@@ -1,4 +1,4 @@
-namespace ConsulPkg.Repository.Tests.Support;
+namespace ConsulPkg.Testing.Signing;
 
 /// <summary>
 /// The signing keys the repository tests need, made once per fixture by gpg: RSA (armored) and
@@ -6,7 +6,7 @@ namespace ConsulPkg.Repository.Tests.Support;
 /// protected by a passphrase; one expired;
 /// a public key alone; and an unrelated key for a client that trusts the wrong one.
 /// </summary>
-internal sealed class TestSigningKeys : IDisposable
+public sealed class TestSigningKeys : IDisposable
 {
     public const string Passphrase = "correct horse battery staple";
 
