@@ -36,6 +36,9 @@ internal static class OptionHints
         [RepositorySettings.Origin] = "--origin",
         [RepositorySettings.Label] = "--label",
         [RepositorySettings.ValidFor] = "--valid-for",
+        [RepositorySettings.From] = "--from",
+        [RepositorySettings.To] = "--to",
+        [RepositorySettings.KeepVersions] = "--keep-versions",
     };
 
     /// <summary>Where a command spells a setting's option differently.</summary>

@@ -83,6 +83,87 @@ public sealed partial record DebianVersion
     /// <summary>The version as it appears in a .deb file name: the epoch is dropped, as dpkg-name does.</summary>
     public string ToFileNameString() => Upstream + (Revision is null ? "" : "-" + Revision);
 
+    /// <summary>
+    /// dpkg's order of versions (<c>dpkg --compare-versions</c>): epoch, then upstream, then
+    /// revision, each compared by alternating non-digit runs (letters before other characters,
+    /// '~' before everything, even the end) and numeric runs. Negative when <paramref name="a"/> is older.
+    /// </summary>
+    public static int Compare(DebianVersion a, DebianVersion b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int byEpoch = a.Epoch.CompareTo(b.Epoch);
+        if (byEpoch != 0)
+        {
+            return byEpoch;
+        }
+
+        int byUpstream = CompareParts(a.Upstream, b.Upstream);
+        return byUpstream != 0 ? byUpstream : CompareParts(a.Revision ?? "", b.Revision ?? "");
+    }
+
+    private static int CompareParts(string a, string b)
+    {
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            while ((i < a.Length && !char.IsAsciiDigit(a[i])) || (j < b.Length && !char.IsAsciiDigit(b[j])))
+            {
+                int ac = i < a.Length ? Weight(a[i]) : 0;
+                int bc = j < b.Length ? Weight(b[j]) : 0;
+                if (ac != bc)
+                {
+                    return ac - bc;
+                }
+
+                i++;
+                j++;
+            }
+
+            while (i < a.Length && a[i] == '0')
+            {
+                i++;
+            }
+
+            while (j < b.Length && b[j] == '0')
+            {
+                j++;
+            }
+
+            int firstDifference = 0;
+            while (i < a.Length && char.IsAsciiDigit(a[i]) && j < b.Length && char.IsAsciiDigit(b[j]))
+            {
+                if (firstDifference == 0)
+                {
+                    firstDifference = a[i] - b[j];
+                }
+
+                i++;
+                j++;
+            }
+
+            if (i < a.Length && char.IsAsciiDigit(a[i]))
+            {
+                return 1;
+            }
+
+            if (j < b.Length && char.IsAsciiDigit(b[j]))
+            {
+                return -1;
+            }
+
+            if (firstDifference != 0)
+            {
+                return firstDifference;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>dpkg's order() of one non-digit character.</summary>
+    private static int Weight(char c) => char.IsAsciiLetter(c) ? c : c == '~' ? -1 : c + 256;
+
     [GeneratedRegex(@"^[0-9][A-Za-z0-9.+~]*$", RegexOptions.CultureInvariant)]
     private static partial Regex UpstreamAlone();
 

@@ -11,12 +11,13 @@ namespace ConsulPkg.Repository;
 /// </summary>
 internal sealed partial class IncomingPackage
 {
-    private IncomingPackage(string path, ControlFields control, FileDigests digests, string poolPath)
+    private IncomingPackage(string path, ControlFields control, FileDigests digests, string poolPath, IReadOnlyList<string> files)
     {
         SourcePath = path;
         Control = control;
         Digests = digests;
         PoolPath = poolPath;
+        Files = files;
     }
 
     public string SourcePath { get; }
@@ -28,6 +29,9 @@ internal sealed partial class IncomingPackage
     /// <summary>Where the file goes, relative to the repository root: pool/COMPONENT/PREFIX/SOURCE/NAME_VERSION_ARCH.deb.</summary>
     public string PoolPath { get; }
 
+    /// <summary>The files and links it installs, as a Contents index lists them (no leading "./").</summary>
+    public IReadOnlyList<string> Files { get; }
+
     public static IncomingPackage Read(string path, string component)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -37,13 +41,11 @@ internal sealed partial class IncomingPackage
         }
 
         ControlFields control;
+        List<string> files;
         using (DebPackageReader reader = DebPackageReader.Open(path))
         {
             control = reader.Fields;
-            foreach (TarEntry entry in reader.ReadDataEntries())
-            {
-                _ = entry; // reading every entry proves the data member is complete and decompresses
-            }
+            files = ContentsIndex.FilesOf(reader); // reading every entry proves the data member is complete and decompresses
         }
 
         string package = Required(control, "Package", path);
@@ -70,7 +72,7 @@ internal sealed partial class IncomingPackage
         string prefix = source.StartsWith("lib", StringComparison.Ordinal) && source.Length > 3 ? source[..4] : source[..1];
         string fileVersion = version.Contains(':', StringComparison.Ordinal) ? version[(version.IndexOf(':', StringComparison.Ordinal) + 1)..] : version;
         string poolPath = $"pool/{component}/{prefix}/{source}/{package}_{fileVersion}_{architecture}.deb";
-        return new IncomingPackage(path, control, FileDigests.OfFile(path), poolPath);
+        return new IncomingPackage(path, control, FileDigests.OfFile(path), poolPath, files);
     }
 
     public IndexEntry ToIndexEntry() => IndexEntry.FromControl(Control, PoolPath, Digests);
@@ -79,7 +81,7 @@ internal sealed partial class IncomingPackage
         control[name] ?? throw new PackageException($"{path}: the control file has no {name} field");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
-    private static partial Regex PackageName();
+    internal static partial Regex PackageName();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
     private static partial Regex ArchitectureName();

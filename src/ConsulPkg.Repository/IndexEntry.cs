@@ -8,8 +8,15 @@ namespace ConsulPkg.Repository;
 /// One stanza of a Packages index: a binary package in the pool, identified by name, version and
 /// architecture, with the digest that decides whether a second upload of it is the same file.
 /// </summary>
-internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, string Text)
+/// <remarks>
+/// With <see cref="PublishedRelease"/>, the repository's one seam to the deb822 reader
+/// (<see cref="Deb822Paragraph"/>) and to the Packages field order: nothing else parses or
+/// writes a stanza.
+/// </remarks>
+internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, long Size, string? Section, string Text)
 {
+    private DebianVersion? _parsedVersion;
+
     /// <summary>
     /// The fields dpkg-scanpackages writes first, in its order (Dpkg::Control::FieldsCore,
     /// CTRL_INDEX_PKG), spelled as it spells them; any other control field follows in file order.
@@ -29,13 +36,31 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
     /// <summary>(name, version, architecture): what apt treats as one package.</summary>
     public string Identity => $"{Package} {Version} {Architecture}";
 
+    /// <summary>The version, for dpkg's order (<see cref="DebianVersion.Compare"/>).</summary>
+    public DebianVersion ParsedVersion => _parsedVersion ??= DebianVersion.Parse(Version);
+
+    /// <summary>Every stanza of a Packages index; errors name <paramref name="source"/>.</summary>
+    public static IEnumerable<IndexEntry> ReadIndex(string text, string source)
+    {
+        foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(text, source))
+        {
+            yield return FromParagraph(paragraph, source);
+        }
+    }
+
     /// <summary>Reads an existing index paragraph; errors name <paramref name="source"/>.</summary>
     public static IndexEntry FromParagraph(Deb822Paragraph paragraph, string source)
     {
         ArgumentNullException.ThrowIfNull(paragraph);
         string Required(string name) => paragraph[name]
             ?? throw new PackageException($"{source}: a stanza has no {name} field:\n{paragraph.Text}");
-        return new IndexEntry(Required("Package"), Required("Version"), Required("Architecture"), Required("Filename"), Required("SHA256"), paragraph.Text);
+        string sizeText = Required("Size");
+        if (!long.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long size))
+        {
+            throw new PackageException($"{source}: the stanza of {paragraph["Package"]} has a malformed Size '{sizeText}'");
+        }
+
+        return new IndexEntry(Required("Package"), Required("Version"), Required("Architecture"), Required("Filename"), Required("SHA256"), size, paragraph["Section"], paragraph.Text);
     }
 
     /// <summary>
@@ -77,7 +102,7 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
             AppendField(text, rest);
         }
 
-        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, text.ToString());
+        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, digests.Size, control["Section"], text.ToString());
     }
 
     private static void AppendField(StringBuilder text, KeyValuePair<string, string> field)

@@ -1,16 +1,37 @@
 namespace ConsulPkg.Repository;
 
-/// <summary>What <c>repo publish</c> is asked to do. Every time comes from the caller: the library never reads the clock.</summary>
-public sealed record PublishOptions
+/// <summary>
+/// What every command that changes a repository needs: where it is, how to sign it, and when.
+/// Every time comes from the caller: the library never reads the clock.
+/// </summary>
+public abstract record RepositoryChangeOptions
 {
-    /// <summary>The repository root (created when missing).</summary>
+    /// <summary>The repository root.</summary>
     public required string RepositoryDirectory { get; init; }
 
+    public required SigningKey SigningKey { get; init; }
+
+    /// <summary>The Release's Date and the signatures' time.</summary>
+    public required DateTimeOffset Date { get; init; }
+
+    /// <summary>Valid-Until is <see cref="Date"/> plus this.</summary>
+    public TimeSpan ValidFor { get; init; } = TimeSpan.FromDays(DefaultValidDays);
+
+    /// <summary>How long to wait for another command on the same repository to finish.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Work out and report the change, write nothing.</summary>
+    public bool DryRun { get; init; }
+
+    public const int DefaultValidDays = 28;
+}
+
+/// <summary>What <c>repo publish</c> is asked to do.</summary>
+public sealed record PublishOptions : RepositoryChangeOptions
+{
     public required string Suite { get; init; }
 
     public string Component { get; init; } = "main";
-
-    public required SigningKey SigningKey { get; init; }
 
     /// <summary>Null keeps the repository's current value (none for a new repository).</summary>
     public string? Origin { get; init; }
@@ -20,28 +41,53 @@ public sealed record PublishOptions
     /// <summary>Null keeps the current value; a new repository gets the suite name.</summary>
     public string? Codename { get; init; }
 
-    /// <summary>The Release's Date and the signatures' time.</summary>
-    public required DateTimeOffset Date { get; init; }
-
-    /// <summary>Valid-Until is <see cref="Date"/> plus this.</summary>
-    public TimeSpan ValidFor { get; init; } = TimeSpan.FromDays(DefaultValidDays);
-
     public required IReadOnlyList<string> Packages { get; init; }
 
-    /// <summary>How long to wait for another publish into the same repository to finish.</summary>
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
-
-    public const int DefaultValidDays = 28;
+    /// <summary>After adding, each name and architecture of the component keeps only its newest this many versions; null keeps all.</summary>
+    public int? KeepVersions { get; init; }
 }
 
-/// <summary>What a publish did, for the command to print.</summary>
+/// <summary>What <c>repo remove</c> is asked to do.</summary>
+public sealed record RemoveOptions : RepositoryChangeOptions
+{
+    public required string Suite { get; init; }
+
+    /// <summary>Only this component; null for every one.</summary>
+    public string? Component { get; init; }
+
+    public required IReadOnlyList<PackageSelector> Packages { get; init; }
+}
+
+/// <summary>What <c>repo copy</c> is asked to do: list packages of one suite in another, same pool files.</summary>
+public sealed record CopyOptions : RepositoryChangeOptions
+{
+    public required string From { get; init; }
+
+    public required string To { get; init; }
+
+    /// <summary>Only this component; null for every one.</summary>
+    public string? Component { get; init; }
+
+    public required IReadOnlyList<PackageSelector> Packages { get; init; }
+}
+
+/// <summary>What a command did (or, with <see cref="DryRun"/>, would do), for the command to print.</summary>
 /// <param name="Added">Pool paths of packages added.</param>
-/// <param name="KeyringChanged">The signing key differs from the one the repository's keyring held: clients need the new keyring.</param>
 /// <param name="AlreadyPresent">Pool paths of packages given again with the same bytes (nothing to do).</param>
-public sealed record PublishResult(
+/// <param name="Removed">Packages the suite no longer lists ("NAME VERSION ARCH").</param>
+/// <param name="Copied">Packages listed in the suite from another ("NAME VERSION ARCH").</param>
+/// <param name="Deleted">Pool files deleted: no suite lists them, no kept generation names them.</param>
+/// <param name="Pending">Pool files no suite lists that stay for clients holding an older InRelease.</param>
+/// <param name="KeyringChanged">The signing key differs from the one the repository's keyring held: clients need the new keyring.</param>
+public sealed record RepositoryChangeResult(
+    string Suite,
+    bool DryRun,
     IReadOnlyList<string> Added,
     IReadOnlyList<string> AlreadyPresent,
-    string Suite,
+    IReadOnlyList<string> Removed,
+    IReadOnlyList<string> Copied,
+    IReadOnlyList<string> Deleted,
+    IReadOnlyList<string> Pending,
     IReadOnlyList<string> Components,
     IReadOnlyList<string> Architectures,
     DateTimeOffset ValidUntil,

@@ -19,7 +19,7 @@ public sealed class RepositoryTestSetup
     [OneTimeTearDown]
     public void RemoveKeys() => keys?.Dispose();
 
-    internal static PublishResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
+    internal static RepositoryChangeResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
         string suite = "stable", string component = "main", string? origin = null, string? passphrase = null)
     {
         DateTimeOffset when = date ?? Date;
