@@ -77,7 +77,6 @@ public sealed record CopyOptions : RepositoryChangeOptions
 /// <param name="Removed">Packages the suite no longer lists ("NAME VERSION ARCH").</param>
 /// <param name="Copied">Packages listed in the suite from another ("NAME VERSION ARCH").</param>
 /// <param name="Deleted">Pool files deleted: no suite lists them, no kept generation names them.</param>
-/// <param name="Pending">Pool files no suite lists that stay for clients holding an older InRelease.</param>
 /// <param name="KeyringChanged">The signing key differs from the one the repository's keyring held: clients need the new keyring.</param>
 public sealed record RepositoryChangeResult(
     string Suite,
@@ -87,7 +86,6 @@ public sealed record RepositoryChangeResult(
     IReadOnlyList<string> Removed,
     IReadOnlyList<string> Copied,
     IReadOnlyList<string> Deleted,
-    IReadOnlyList<string> Pending,
     IReadOnlyList<string> Components,
     IReadOnlyList<string> Architectures,
     DateTimeOffset ValidUntil,

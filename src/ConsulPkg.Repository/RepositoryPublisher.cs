@@ -110,9 +110,11 @@ public static class RepositoryPublisher
 
         if (options.KeepVersions is { } keep)
         {
+            var byVersion = Comparer<DebianVersion>.Create(DebianVersion.Compare);
             foreach (IndexEntry old in target.Values
                 .GroupBy(e => (e.Package, e.Architecture))
-                .SelectMany(g => g.OrderByDescending(e => e.ParsedVersion, Comparer<DebianVersion>.Create(DebianVersion.Compare)).Skip(keep))
+                .SelectMany(g => g.OrderByDescending(e => e.ParsedVersion, byVersion).Skip(keep))
+                .OrderBy(e => e.Package, StringComparer.Ordinal).ThenBy(e => e.Architecture, StringComparer.Ordinal).ThenBy(e => e.ParsedVersion, byVersion)
                 .ToList())
             {
                 target.Remove(old.Identity);

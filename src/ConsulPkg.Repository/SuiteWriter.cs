@@ -65,7 +65,7 @@ internal static class SuiteWriter
         // Not refused (rotating the key is legitimate), but reported: every client needs the new keyring.
         bool keyringChanged = File.Exists(keyringPath) && !File.ReadAllBytes(keyringPath).AsSpan().SequenceEqual(keyring);
         var result = new RepositoryChangeResult(before.Name, options.DryRun, plan.Added, plan.AlreadyPresent, plan.Removed, plan.Copied,
-            deletable, [.. pending.Order(StringComparer.Ordinal)], components, architectures, release.ValidUntil, keyringPath, keyringChanged);
+            deletable, components, architectures, release.ValidUntil, keyringPath, keyringChanged);
         if (options.DryRun)
         {
             return result;

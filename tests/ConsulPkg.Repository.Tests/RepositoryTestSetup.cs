@@ -20,7 +20,7 @@ public sealed class RepositoryTestSetup
     public void RemoveKeys() => keys?.Dispose();
 
     internal static RepositoryChangeResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
-        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null)
+        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null, int? keepVersions = null, bool dryRun = false)
     {
         DateTimeOffset when = date ?? Date;
         return RepositoryPublisher.Publish(new PublishOptions
@@ -32,6 +32,29 @@ public sealed class RepositoryTestSetup
             Origin = origin,
             Date = when,
             Packages = packages,
+            KeepVersions = keepVersions,
+            DryRun = dryRun,
         });
     }
+
+    internal static RepositoryChangeResult Remove(string repository, string suite, params string[] selectors) =>
+        RepositoryPublisher.Remove(new RemoveOptions
+        {
+            RepositoryDirectory = repository,
+            Suite = suite,
+            SigningKey = SigningKey.Load(Keys.RsaArmored, null, Date),
+            Date = Date,
+            Packages = [.. selectors.Select(PackageSelector.Parse)],
+        });
+
+    internal static RepositoryChangeResult Copy(string repository, string from, string to, params string[] selectors) =>
+        RepositoryPublisher.Copy(new CopyOptions
+        {
+            RepositoryDirectory = repository,
+            From = from,
+            To = to,
+            SigningKey = SigningKey.Load(Keys.RsaArmored, null, Date),
+            Date = Date,
+            Packages = [.. selectors.Select(PackageSelector.Parse)],
+        });
 }

@@ -234,13 +234,12 @@ internal static class RepoCommand
             foreach ((string verb, IReadOnlyList<string> items) in new[]
             {
                 ("added", result.Added), ("already present", result.AlreadyPresent), ("removed", result.Removed),
-                ("copied", result.Copied), ("deleted", result.Deleted), ("pending", result.Pending),
+                ("copied", result.Copied), ("deleted", result.Deleted),
             })
             {
                 foreach (string item in items)
                 {
-                    stdout.WriteLine(verb == "pending" ? $"pending {item} (kept for clients holding an older InRelease)"
-                        : verb == "already present" ? $"already present {item}" : $"{would}{verb} {item}");
+                    stdout.WriteLine(verb == "already present" ? $"already present {item}" : $"{would}{verb} {item}");
                 }
             }
 
