@@ -48,13 +48,16 @@ public sealed class RepositoryTestSetup
         });
 
     internal static RepositoryChangeResult Copy(string repository, string from, string to, params string[] selectors) =>
+        CopyAt(Date, repository, from, to, selectors);
+
+    internal static RepositoryChangeResult CopyAt(DateTimeOffset date, string repository, string from, string to, params string[] selectors) =>
         RepositoryPublisher.Copy(new CopyOptions
         {
             RepositoryDirectory = repository,
             From = from,
             To = to,
-            SigningKey = SigningKey.Load(Keys.RsaArmored, null, Date),
-            Date = Date,
+            SigningKey = SigningKey.Load(Keys.RsaArmored, null, date),
+            Date = date,
             Packages = [.. selectors.Select(PackageSelector.Parse)],
         });
 }
