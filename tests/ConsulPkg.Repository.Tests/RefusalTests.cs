@@ -87,6 +87,59 @@ public sealed class RefusalTests
             .And.Contain("Types: deb\n").And.Contain("Suites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/"), "the client's .sources stanza");
     }
 
+    [TestCase("remove", "nosuch", "package 'nosuch' matches nothing in stable")]
+    [TestCase("remove", "tool=9.9-1", "package 'tool=9.9-1' matches nothing in stable")]
+    [TestCase("remove", "tool:arm64", "package 'tool:arm64' matches nothing in stable")]
+    [TestCase("remove", "Tool_1", "package 'Tool_1' is not NAME[=VERSION][:ARCH]")]
+    [TestCase("copy", "nosuch", "package 'nosuch' matches nothing in stable")]
+    public void RemoveOrCopyOfWhatIsNotThere(string command, string selector, string expected)
+    {
+        string[] suites = command == "remove" ? ["--suite", "stable"] : ["--from", "stable", "--to", "testing"];
+        AssertRefusedCommand(["repo", command, "--repo", repo, .. suites, "--signing-key", Keys.RsaArmored, "tool", selector], expected);
+    }
+
+    [Test]
+    public void RemoveFromASuiteNeverPublished() =>
+        AssertRefusedCommand(["repo", "remove", "--repo", repo, "--suite", "unstable", "--signing-key", Keys.RsaArmored, "tool"], "suite 'unstable' is not published", "(it has: stable)", "(--suite)");
+
+    [Test]
+    public void CopyIntoTheSameSuite() =>
+        AssertRefusedCommand(["repo", "copy", "--repo", repo, "--from", "stable", "--to", "stable", "--signing-key", Keys.RsaArmored, "tool"], "--from and --to are both 'stable'");
+
+    [Test]
+    public void CopyOfAVersionTheTargetHasWithOtherBytes()
+    {
+        Directory.CreateDirectory(work.Combine("rebuilt"));
+        string rebuilt = TestDebs.Build(work.Combine("rebuilt"), "tool", "1.0-1", payload: "different\n");
+        ProcessResult other = ConsulPkgProcess.Run(["repo", "publish", "--repo", repo, "--suite", "testing", "--component", "contrib", "--signing-key", Keys.RsaArmored, rebuilt],
+            sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.That(other.ExitCode, Is.Zero, other.StdErr);
+        AssertRefusedCommand(["repo", "copy", "--repo", repo, "--from", "stable", "--to", "testing", "--signing-key", Keys.RsaArmored, "tool"],
+            "tool 1.0-1 amd64 is already in testing as pool/contrib/t/tool/tool_1.0-1_amd64.deb with other content");
+    }
+
+    [Test]
+    public void KeepVersionsBelowOne() =>
+        AssertRefused(["--signing-key", Keys.RsaArmored, "--keep-versions", "0", Fresh()], "--keep-versions 0: give 1 or more", "(--keep-versions)");
+
+    private void AssertRefusedCommand(string[] arguments, params string[] expected)
+    {
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        ProcessResult result = ConsulPkgProcess.Run(arguments, sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.StdErr);
+            Assert.That(result.StdErr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line on stderr: " + result.StdErr);
+            foreach (string part in expected)
+            {
+                Assert.That(result.StdErr, Does.StartWith("consul-pkg: ").And.Contain(part));
+            }
+
+            Assert.That(result.StdOut, Is.Empty);
+            Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
+        });
+    }
+
     private string Fresh() => TestDebs.Build(work.Path, "fresh", "1.0-1");
 
     private ProcessResult Cli(params string[] arguments)
