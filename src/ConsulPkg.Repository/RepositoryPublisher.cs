@@ -61,10 +61,12 @@ public static class RepositoryPublisher
         plan.Label = options.Label ?? plan.Label;
         plan.Codename = options.Codename ?? plan.Codename;
         Dictionary<string, IndexEntry> target = plan.Component(options.Component);
-        var byPoolPath = plan.After.Values.SelectMany(c => c.Values).ToDictionary(e => e.Filename, StringComparer.Ordinal);
+        // Looked up by dictionary: a linear search per incoming file made a large first publish quadratic.
+        var byPoolPath = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         var listedIdentities = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         foreach (IndexEntry entry in plan.After.Values.SelectMany(c => c.Values))
         {
+            byPoolPath.TryAdd(entry.Filename, entry);
             listedIdentities.TryAdd(entry.Identity, entry);
         }
 
