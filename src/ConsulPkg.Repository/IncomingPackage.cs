@@ -11,20 +11,18 @@ namespace ConsulPkg.Repository;
 /// </summary>
 internal sealed partial class IncomingPackage
 {
-    private IncomingPackage(string path, ControlFields control, FileDigests digests, string poolPath, IReadOnlyList<string> files)
+    private IncomingPackage(string path, IndexEntry entry, string poolPath, IReadOnlyList<string> files)
     {
         SourcePath = path;
-        Control = control;
-        Digests = digests;
+        Entry = entry;
         PoolPath = poolPath;
         Files = files;
     }
 
     public string SourcePath { get; }
 
-    public ControlFields Control { get; }
-
-    public FileDigests Digests { get; }
+    /// <summary>Its Packages stanza, made when it is read: the control fields are not kept (a first publish holds thousands).</summary>
+    public IndexEntry Entry { get; }
 
     /// <summary>Where the file goes, relative to the repository root: pool/COMPONENT/PREFIX/SOURCE/NAME_VERSION_ARCH.deb.</summary>
     public string PoolPath { get; }
@@ -72,10 +70,8 @@ internal sealed partial class IncomingPackage
         string prefix = source.StartsWith("lib", StringComparison.Ordinal) && source.Length > 3 ? source[..4] : source[..1];
         string fileVersion = version.Contains(':', StringComparison.Ordinal) ? version[(version.IndexOf(':', StringComparison.Ordinal) + 1)..] : version;
         string poolPath = $"pool/{component}/{prefix}/{source}/{package}_{fileVersion}_{architecture}.deb";
-        return new IncomingPackage(path, control, FileDigests.OfFile(path), poolPath, files);
+        return new IncomingPackage(path, IndexEntry.FromControl(control, poolPath, FileDigests.OfFile(path)), poolPath, files);
     }
-
-    public IndexEntry ToIndexEntry() => IndexEntry.FromControl(Control, PoolPath, Digests);
 
     private static string Required(ControlFields control, string name, string path) =>
         control[name] ?? throw new PackageException($"{path}: the control file has no {name} field");

@@ -72,7 +72,7 @@ public static class RepositoryPublisher
 
         foreach (IncomingPackage package in incoming)
         {
-            IndexEntry entry = package.ToIndexEntry();
+            IndexEntry entry = package.Entry;
             if (listedIdentities.TryGetValue(entry.Identity, out IndexEntry? known))
             {
                 if (known.Sha256 != entry.Sha256)
@@ -307,7 +307,7 @@ public static class RepositoryPublisher
             IncomingPackage package = IncomingPackage.Read(path, component);
             if (byPoolPath.TryGetValue(package.PoolPath, out IncomingPackage? twin))
             {
-                if (twin.Digests.Sha256 != package.Digests.Sha256)
+                if (twin.Entry.Sha256 != package.Entry.Sha256)
                 {
                     throw new PackageException($"{path} and {twin.SourcePath} are both {package.PoolPath} with different content: publish one of them");
                 }

@@ -201,17 +201,22 @@ internal static class SuiteWriter
 
     private static byte[] RenderPackages(IEnumerable<IndexEntry> entries)
     {
-        var text = new StringBuilder();
         // dpkg-scanpackages' order: by name, then version as a string.
-        foreach (IndexEntry entry in entries
+        List<IndexEntry> ordered = [.. entries
             .OrderBy(e => e.Package, StringComparer.Ordinal)
             .ThenBy(e => e.Version, StringComparer.Ordinal)
-            .ThenBy(e => e.Architecture, StringComparer.Ordinal))
+            .ThenBy(e => e.Architecture, StringComparer.Ordinal)];
+
+        // Straight into one array of the exact size: a builder, its string and their bytes were three copies of a large index.
+        byte[] text = new byte[ordered.Sum(e => Encoding.UTF8.GetByteCount(e.Text) + 1)];
+        int at = 0;
+        foreach (IndexEntry entry in ordered)
         {
-            text.Append(entry.Text).Append('\n');
+            at += Encoding.UTF8.GetBytes(entry.Text, text.AsSpan(at));
+            text[at++] = (byte)'\n';
         }
 
-        return Encoding.UTF8.GetBytes(text.ToString());
+        return text;
     }
 
     /// <summary>
@@ -256,8 +261,12 @@ internal static class SuiteWriter
     {
         public static readonly string[] PackagesSuffixes = ["", ".gz", ".xz"];
 
-        /// <summary>Contents only compressed, as Debian's archive has them (apt-file fetches the .gz).</summary>
-        public static readonly string[] ContentsSuffixes = [".gz"];
+        /// <summary>
+        /// Contents plain and gzip: apt looks a Contents target up in the Release by its plain
+        /// name before it tries compressed ones (Debian's Release lists both for that reason), and
+        /// an index the Release lists is one the repository has.
+        /// </summary>
+        public static readonly string[] ContentsSuffixes = ["", ".gz"];
 
         /// <summary>Compresses each index in each of its forms; most of the work, each independent.</summary>
         public static List<IndexFile> Compress(List<(string Path, byte[] Plain, string[] Suffixes)> jobs)

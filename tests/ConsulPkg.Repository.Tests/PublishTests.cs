@@ -40,7 +40,7 @@ public sealed class PublishTests
 
         string release = File.ReadAllText(Path.Combine(suite, "Release"));
         Assert.That(release, Does.StartWith("Suite: stable\nCodename: stable\nDate: Sat, 01 Mar 2025 12:00:00 UTC\nValid-Until: Sat, 29 Mar 2025 12:00:00 UTC\nAcquire-By-Hash: yes\nNo-Support-for-Architecture-all: Packages\nArchitectures: all amd64 arm64\nComponents: main\nSHA256:\n"));
-        string[] listed = ["main/Contents-all.gz", "main/Contents-amd64.gz", "main/Contents-arm64.gz",
+        string[] listed = ["main/Contents-all", "main/Contents-all.gz", "main/Contents-amd64", "main/Contents-amd64.gz", "main/Contents-arm64", "main/Contents-arm64.gz",
             "main/binary-all/Packages", "main/binary-all/Packages.gz", "main/binary-all/Packages.xz",
             "main/binary-amd64/Packages", "main/binary-amd64/Packages.gz", "main/binary-amd64/Packages.xz",
             "main/binary-arm64/Packages", "main/binary-arm64/Packages.gz", "main/binary-arm64/Packages.xz"];
