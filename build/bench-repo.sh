@@ -18,7 +18,7 @@ runs=${2:-3}
 new=10
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/consul-pkg-bench-repo.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'gpgconf --kill all 2>/dev/null; rm -rf "$work"' EXIT
 
 missing=()
 for tool in aptly reprepro gpg strace; do

@@ -137,7 +137,7 @@ public sealed class RepositoryLifecycleTests
         {
             Assert.That(update.ExitCode, Is.Zero, update.ToString());
             Assert.That(AptClient.Complaints(update), Is.Empty, update.ToString());
-            Assert.That(update.StdOut, Does.Contain("Contents-amd64"), "apt fetched the Contents index");
+            Assert.That(update.StdOut, Does.Contain("main amd64 Contents (deb)").And.Contain("main all Contents (deb)"), "apt fetched both Contents indices");
             Assert.That(amd64.StdOut, Is.EqualTo("located: /usr/share/located/marker-amd64.txt\n"), amd64.ToString());
             Assert.That(all.StdOut, Is.EqualTo("located-data: /usr/share/located-data/marker-all.txt\n"), all.ToString());
         });
