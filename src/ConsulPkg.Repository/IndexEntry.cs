@@ -13,7 +13,8 @@ namespace ConsulPkg.Repository;
 /// (<see cref="Deb822Paragraph"/>) and to the Packages field order: nothing else parses or
 /// writes a stanza.
 /// </remarks>
-internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, long Size, string? Section, string Text)
+/// <param name="Stanza">The stanza exactly as the index holds it, UTF-8, each line ending in "\n", no blank line: kept as bytes, half a string's size.</param>
+internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, long Size, string? Section, byte[] Stanza)
 {
     private DebianVersion? _parsedVersion;
 
@@ -39,17 +40,49 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
     /// <summary>The version, for dpkg's order (<see cref="DebianVersion.Compare"/>).</summary>
     public DebianVersion ParsedVersion => _parsedVersion ??= DebianVersion.Parse(Version);
 
-    /// <summary>Every stanza of a Packages index; errors name <paramref name="source"/>.</summary>
-    public static IEnumerable<IndexEntry> ReadIndex(string text, string source)
+    /// <summary>
+    /// Every stanza of a Packages index; errors name <paramref name="source"/>. Read one stanza at
+    /// a time from the bytes, so a large index never exists as one string or one list of paragraphs.
+    /// </summary>
+    public static IEnumerable<IndexEntry> ReadIndex(byte[] content, string source)
     {
-        foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(text, source))
+        ArgumentNullException.ThrowIfNull(content);
+        int start = 0;
+        int line = 0;
+        while (line < content.Length)
         {
-            yield return FromParagraph(paragraph, source);
+            int end = Array.IndexOf(content, (byte)'\n', line);
+            int next = end < 0 ? content.Length : end + 1;
+            if (IsBlank(content.AsSpan(line, (end < 0 ? content.Length : end) - line)))
+            {
+                if (line > start)
+                {
+                    yield return FromStanza(content[start..line], source);
+                }
+
+                start = next;
+            }
+
+            line = next;
+        }
+
+        if (content.Length > start)
+        {
+            byte[] last = content[start..];
+            yield return FromStanza(last[^1] == (byte)'\n' ? last : [.. last, (byte)'\n'], source);
         }
     }
 
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.TrimStart(" \t"u8).IsEmpty;
+
+    private static IndexEntry FromStanza(byte[] stanza, string source)
+    {
+        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(Encoding.UTF8.GetString(stanza), source);
+        return FromParagraph(paragraphs[0], source, stanza);
+    }
+
     /// <summary>Reads an existing index paragraph; errors name <paramref name="source"/>.</summary>
-    public static IndexEntry FromParagraph(Deb822Paragraph paragraph, string source)
+    public static IndexEntry FromParagraph(Deb822Paragraph paragraph, string source, byte[] stanza)
     {
         ArgumentNullException.ThrowIfNull(paragraph);
         string Required(string name) => paragraph[name]
@@ -60,7 +93,7 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
             throw new PackageException($"{source}: the stanza of {paragraph["Package"]} has a malformed Size '{sizeText}'");
         }
 
-        return new IndexEntry(Required("Package"), Required("Version"), Required("Architecture"), Required("Filename"), Required("SHA256"), size, paragraph["Section"], paragraph.Text);
+        return new IndexEntry(Required("Package"), Required("Version"), Required("Architecture"), Required("Filename"), Required("SHA256"), size, paragraph["Section"], stanza);
     }
 
     /// <summary>
@@ -102,7 +135,7 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
             AppendField(text, rest);
         }
 
-        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, digests.Size, control["Section"], text.ToString());
+        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, digests.Size, control["Section"], Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     private static void AppendField(StringBuilder text, KeyValuePair<string, string> field)

@@ -147,7 +147,7 @@ public static class RepositoryChecker
             {
                 try
                 {
-                    foreach (IndexEntry entry in IndexEntry.ReadIndex(Encoding.UTF8.GetString(content), $"{at}/{sum.Path}"))
+                    foreach (IndexEntry entry in IndexEntry.ReadIndex(content, $"{at}/{sum.Path}"))
                     {
                         listed.TryAdd(entry.Filename, entry);
                     }

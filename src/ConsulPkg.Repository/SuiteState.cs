@@ -72,7 +72,7 @@ internal sealed class SuiteState
             }
 
             string path = Path.Combine(directory, sum.Path);
-            foreach (IndexEntry entry in IndexEntry.ReadIndex(Encoding.UTF8.GetString(state.ReadVerified(sum)), path))
+            foreach (IndexEntry entry in IndexEntry.ReadIndex(state.ReadVerified(sum), path))
             {
                 entries.TryAdd(entry.Identity, entry);
             }
@@ -130,7 +130,7 @@ internal sealed class SuiteState
         }
 
         byte[] content = File.ReadAllBytes(path);
-        if (content.Length != sum.Size || FileDigests.Of(content).Sha256 != sum.Digest)
+        if (content.Length != sum.Size || Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)) != sum.Digest)
         {
             throw new PackageException($"{path} does not match the SHA256 in its Release: the repository was changed by hand or copied partially; restore it from its last complete copy");
         }

@@ -207,12 +207,13 @@ internal static class SuiteWriter
             .ThenBy(e => e.Version, StringComparer.Ordinal)
             .ThenBy(e => e.Architecture, StringComparer.Ordinal)];
 
-        // Straight into one array of the exact size: a builder, its string and their bytes were three copies of a large index.
-        byte[] text = new byte[ordered.Sum(e => Encoding.UTF8.GetByteCount(e.Text) + 1)];
+        // One array of the exact size: a builder, its string and their bytes were three copies of a large index.
+        byte[] text = new byte[ordered.Sum(e => e.Stanza.Length + 1)];
         int at = 0;
         foreach (IndexEntry entry in ordered)
         {
-            at += Encoding.UTF8.GetBytes(entry.Text, text.AsSpan(at));
+            entry.Stanza.CopyTo(text, at);
+            at += entry.Stanza.Length;
             text[at++] = (byte)'\n';
         }
 
