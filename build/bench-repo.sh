@@ -4,6 +4,7 @@
 #
 #   build/bench-repo.sh [SIZES] [RUNS]      e.g. build/bench-repo.sh "10000 50000" 3
 #
+# FIRST_RUNS (default RUNS) sets the runs of the first-publish case alone, the long one.
 # For each size N (default "10000 50000"): the first publish of N packages, 10 more into N, and
 # removing 1 from N, each RUNS times (default 3) on a fresh copy of the same repository; prints
 # the medians of wall time, CPU time (user + system) and peak RSS, and the machine's load.
@@ -92,9 +93,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # measure TOOL CASE N SETUP-COMMAND... : runs the case RUNS times, appends "tool case n wall cpu rss".
 measure() {
-  local tool=$1 case=$2 n=$3
+  local tool=$1 case=$2 n=$3 count=$runs
+  [ "$case" = first ] && count=${FIRST_RUNS:-$runs}
   : >"$work/times"
-  for _ in $(seq "$runs"); do
+  for _ in $(seq "$count"); do
     rm -rf "$work/run"
     case $case in
       first) mkdir "$work/run"; set -- "${tool}_first" "$work/run/repo" "$work/existing" ;;
@@ -152,5 +154,5 @@ done
 echo
 cat "$work/notes"
 printf '%s\n' "${loads[@]}" | sort -n | awk '{a[NR]=$1} END {printf "machine: load average %s-%s during the runs (1-minute, sampled before each case), ", a[1], a[NR]}'
-echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"); medians of $runs runs"
+echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"); medians of $runs runs (first publish: ${FIRST_RUNS:-$runs})"
 echo "versions: $(aptly version | head -1), $(reprepro --version 2>&1 | head -1)"

@@ -134,16 +134,8 @@ public static class RepositoryPublisher
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateName(options.Suite, RepositorySettings.Suite);
-        if (options.Component is not null)
-        {
-            ValidateName(options.Component, RepositorySettings.Component);
-        }
-
-        ValidateCommon(options);
-        RequireSelectors(options.Packages, "remove");
         string root = options.RepositoryDirectory;
-        RequireRepository(root);
-        using RepositoryLock? held = RepositoryLock.Acquire(root, options.LockTimeout, create: !options.DryRun);
+        using RepositoryLock? held = LockForSelectors(options, options.Component, options.Packages, "remove");
         SuiteState before = ReadExisting(root, options.Suite, RepositorySettings.Suite);
         SuitePlan plan = SuitePlan.From(before);
         foreach (PackageSelector selector in options.Packages)
@@ -175,16 +167,8 @@ public static class RepositoryPublisher
             throw new PackageException($"--from and --to are both '{options.To}': name two suites") { Setting = RepositorySettings.To };
         }
 
-        if (options.Component is not null)
-        {
-            ValidateName(options.Component, RepositorySettings.Component);
-        }
-
-        ValidateCommon(options);
-        RequireSelectors(options.Packages, "copy");
         string root = options.RepositoryDirectory;
-        RequireRepository(root);
-        using RepositoryLock? held = RepositoryLock.Acquire(root, options.LockTimeout, create: !options.DryRun);
+        using RepositoryLock? held = LockForSelectors(options, options.Component, options.Packages, "copy");
         SuiteState source = ReadExisting(root, options.From, RepositorySettings.From);
         SuiteState before = SuiteState.Read(root, options.To);
         SuitePlan plan = SuitePlan.From(before);
@@ -255,20 +239,26 @@ public static class RepositoryPublisher
         }
     }
 
-    private static void RequireSelectors(IReadOnlyList<PackageSelector> selectors, string command)
+    /// <summary>What remove and copy check before reading anything, then the lock: an existing repository, packages named, a valid component.</summary>
+    private static RepositoryLock? LockForSelectors(RepositoryChangeOptions options, string? component, IReadOnlyList<PackageSelector> selectors, string command)
     {
+        if (component is not null)
+        {
+            ValidateName(component, RepositorySettings.Component);
+        }
+
+        ValidateCommon(options);
         if (selectors.Count == 0)
         {
             throw new PackageException($"no package given: name the packages to {command} (NAME[=VERSION][:ARCH])");
         }
-    }
 
-    private static void RequireRepository(string root)
-    {
-        if (!Directory.Exists(root))
+        if (!Directory.Exists(options.RepositoryDirectory))
         {
-            throw new PackageException($"repository '{root}' does not exist: give the directory repo publish wrote") { Setting = RepositorySettings.Repository };
+            throw new PackageException($"repository '{options.RepositoryDirectory}' does not exist: give the directory repo publish wrote") { Setting = RepositorySettings.Repository };
         }
+
+        return RepositoryLock.Acquire(options.RepositoryDirectory, options.LockTimeout, create: !options.DryRun);
     }
 
     /// <summary>The suite, which must exist: remove and copy never create the one they read.</summary>
