@@ -6,6 +6,7 @@
 using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 
 string directory = args[0];
 string prefix = args[1];

@@ -13,25 +13,27 @@ internal static class BuildTimestamp
 {
     public const string EnvironmentVariable = "SOURCE_DATE_EPOCH";
 
-    /// <summary>Add this option to every command that writes a package.</summary>
-    public static Option<string?> CreateOption() => new("--source-date-epoch")
-    {
-        Description = $"Seconds since 1970-01-01 UTC for every timestamp in the output (default: ${EnvironmentVariable}, else now)",
-        HelpName = "SECONDS",
-    };
+    /// <summary>Add this option to every command that writes a package; a bad value is a usage error.</summary>
+    public static Option<DateTimeOffset?> CreateOption(
+        string name = "--source-date-epoch",
+        string description = $"Seconds since 1970-01-01 UTC for every timestamp in the output (default: ${EnvironmentVariable}, else now)") =>
+        new(name)
+        {
+            Description = description,
+            HelpName = "SECONDS",
+            CustomParser = result => result.Tokens.Count == 0 ? null : Commands.OptionParsing.Parse<DateTimeOffset?>(result, result.Tokens[^1].Value, t => Parse(t, name)),
+        };
 
     /// <summary>
-    /// The option, else the environment, else <paramref name="fallback"/> (fpm's
+    /// The option's value, else the environment, else <paramref name="fallback"/> (fpm's
     /// <c>--source-date-epoch-default</c>), else the clock, read once.
     /// </summary>
-    public static DateTimeOffset Resolve(ParseResult parseResult, Option<string?> option, CliContext context, string? fallback = null)
+    public static DateTimeOffset Resolve(DateTimeOffset? given, CliContext context, DateTimeOffset? fallback = null)
     {
-        ArgumentNullException.ThrowIfNull(parseResult);
         ArgumentNullException.ThrowIfNull(context);
-        string? fromOption = parseResult.GetValue(option);
-        if (fromOption is not null)
+        if (given is { } fromOption)
         {
-            return Parse(fromOption, "--source-date-epoch");
+            return fromOption;
         }
 
         string? fromEnvironment = context.GetEnvironmentVariable(EnvironmentVariable);
@@ -40,9 +42,9 @@ internal static class BuildTimestamp
             return Parse(fromEnvironment, EnvironmentVariable);
         }
 
-        if (fallback is not null)
+        if (fallback is { } fromDefault)
         {
-            return Parse(fallback, "--source-date-epoch-default");
+            return fromDefault;
         }
 
         DateTimeOffset now = context.Now();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using ConsulPkg.Cli.Commands;
 using ConsulPkg.Debian;
 
@@ -8,7 +9,7 @@ namespace ConsulPkg.Cli;
 /// <summary>
 /// Builds the <c>consul-pkg</c> command tree and runs it with the one top-level error policy:
 /// an expected failure is one line <c>consul-pkg: message</c> on stderr and the exit code
-/// <see cref="ExitCodes.For"/> gives its type, a usage error the same with exit code 2; stack
+/// <see cref="ExitCodes.For(Exception)"/> gives its type, a usage error the same with exit code 2; stack
 /// traces only with <c>--verbose</c>.
 /// </summary>
 internal static class CliApplication
@@ -82,34 +83,41 @@ internal static class CliApplication
             await error.WriteLineAsync($"{Name}: interrupted; nothing was written").ConfigureAwait(false);
             return cancelledExitCode?.Invoke() ?? ExitCodes.Failure;
         }
-        catch (Exception exception) when (ExitCodes.For(exception) is not null)
+#pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
+            int exitCode = ExitCodes.For(exception);
+            if (exitCode == ExitCodes.InternalError)
+            {
+                await error.WriteLineAsync(
+                    verbose
+                        ? $"{Name}: internal error: {exception}"
+                        : $"{Name}: internal error: {exception.GetType().Name}: {MessageText.Flatten(exception.Message)} (rerun with --verbose for details)")
+                    .ConfigureAwait(false);
+                return exitCode;
+            }
+
             await error.WriteLineAsync($"{Name}: {OptionHints.Describe(exception, parseResult.CommandResult.Command)}").ConfigureAwait(false);
             if (verbose)
             {
                 await error.WriteLineAsync(exception.ToString()).ConfigureAwait(false);
             }
 
-            return ExitCodes.For(exception)!.Value;
-        }
-#pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            await error.WriteLineAsync(
-                verbose
-                    ? $"{Name}: internal error: {exception}"
-                    : $"{Name}: internal error: {exception.GetType().Name}: {MessageText.Flatten(exception.Message)} (rerun with --verbose for details)")
-                .ConfigureAwait(false);
-            return ExitCodes.InternalError;
+            return exitCode;
         }
     }
 
     private static string DescribeParseError(ParseResult parseResult)
     {
-        string command = string.Join(' ', parseResult.CommandResult.Command is RootCommand
-            ? [Name]
-            : new[] { Name, parseResult.CommandResult.Command.Name });
+        // The whole path of a subcommand: "consul-pkg repo remove", not "consul-pkg remove".
+        var names = new List<string>();
+        for (CommandResult? at = parseResult.CommandResult; at is not null && at.Command is not RootCommand; at = at.Parent as CommandResult)
+        {
+            names.Insert(0, at.Command.Name);
+        }
+
+        string command = string.Join(' ', [Name, .. names]);
         string? unmatched = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
         if (unmatched is not null)
         {

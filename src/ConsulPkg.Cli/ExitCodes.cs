@@ -28,11 +28,41 @@ internal static class ExitCodes
     /// <summary>A system library failed, not the input (EX_OSERR): a compression library could not allocate or refused a setting.</summary>
     public const int SystemError = 71;
 
-    /// <summary>The exit code for an exception that ended a command; null for a bug.</summary>
-    public static int? For(Exception exception) => exception switch
+    /// <summary>
+    /// The exception types that end a command with <see cref="Failure"/> or <see cref="SystemError"/>.
+    /// The nearest listed type in an exception's ancestry decides (<see cref="For(Exception)"/>),
+    /// so the order here does not matter and a listed type is never hidden by a listed base type:
+    /// were <see cref="CodecException"/> one day a <see cref="PackageException"/>, it would still exit 71.
+    /// </summary>
+    private static readonly Dictionary<Type, int> ByType = new()
     {
-        PackageException or IOException or UnauthorizedAccessException => Failure,
-        CodecException => SystemError,
-        _ => null,
+        // The input: a malformed package, an invalid spec, a checksum mismatch, a failed download.
+        [typeof(PackageException)] = Failure,
+
+        // A missing or unreadable file.
+        [typeof(IOException)] = Failure,
+        [typeof(UnauthorizedAccessException)] = Failure,
+
+        // A compression library, not the input.
+        [typeof(CodecException)] = SystemError,
     };
+
+    /// <summary>The exit code for an exception that ended a command: its type's, or <see cref="InternalError"/> for a bug.</summary>
+    public static int For(Exception exception) => For(exception, ByType);
+
+    /// <summary>The code of the nearest type in <paramref name="exception"/>'s ancestry that <paramref name="codes"/> lists, else <see cref="InternalError"/>.</summary>
+    internal static int For(Exception exception, IReadOnlyDictionary<Type, int> codes)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(codes);
+        for (Type? type = exception.GetType(); type is not null; type = type.BaseType)
+        {
+            if (codes.TryGetValue(type, out int code))
+            {
+                return code;
+            }
+        }
+
+        return InternalError;
+    }
 }

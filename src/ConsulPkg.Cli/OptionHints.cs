@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository;
 
 namespace ConsulPkg.Cli;
@@ -20,7 +21,7 @@ internal static class OptionHints
         [ConsulSettings.ReleaseUrl] = "--release-url",
         [ConsulSettings.DownloadDeadline] = "--download-timeout",
         [ConsulSettings.SkipSignature] = "--skip-signature",
-        [ConsulSettings.TrustedKeys] = "--trusted-key FILE",
+        [OpenPgpSettings.TrustedKeys] = "--trusted-key FILE",
         [ConsulSettings.Templates] = "--templates DIR",
         [ConsulSettings.ConsulVersion] = "--consul-version",
         [ConsulSettings.Architecture] = "--arch",
@@ -28,7 +29,7 @@ internal static class OptionHints
         [ConsulSettings.ClientAddr] = "--client-addr",
         [ConsulSettings.Datacenter] = "--datacenter",
         [ConsulSettings.Join] = "--join",
-        [RepositorySettings.Passphrase] = "--passphrase-file",
+        [OpenPgpSettings.Passphrase] = "--passphrase-file",
         [RepositorySettings.Repository] = "--repo",
         [RepositorySettings.Suite] = "--suite",
         [RepositorySettings.Component] = "--component",

@@ -3,7 +3,7 @@ using ConsulPkg.Debian;
 namespace ConsulPkg.Consul;
 
 /// <summary>Maps Debian architecture names to the names HashiCorp uses in release file names.</summary>
-internal static class ConsulArchitecture
+public static class ConsulArchitecture
 {
     private static readonly Dictionary<string, string> DebianToHashiCorp = new(StringComparer.Ordinal)
     {

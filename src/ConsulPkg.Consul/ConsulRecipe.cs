@@ -1,6 +1,7 @@
 using System.Text;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 
 namespace ConsulPkg.Consul;
@@ -48,6 +49,9 @@ public sealed record ConsulRecipeOptions
     public IReadOnlyList<string> TrustedKeyFiles { get; init; } = [];
 
     public bool SkipSignature { get; init; }
+
+    /// <summary>When set, the package is signed with it as debsigs signs a package (an _gpgorigin member).</summary>
+    public Debian.OpenPgp.SigningKey? SigningKey { get; init; }
 
     /// <summary>The build's one timestamp (SOURCE_DATE_EPOCH, resolved by the caller).</summary>
     public required DateTimeOffset Timestamp { get; init; }
@@ -120,6 +124,7 @@ public static class ConsulRecipe
                     LocalFiles = options.LocalFiles,
                     TrustedKeyFiles = options.TrustedKeyFiles,
                     SkipSignature = options.SkipSignature,
+                    VerificationTime = options.Download.Time.GetUtcNow(),
                 },
                 work.FullName,
                 cancellationToken).ConfigureAwait(false);
@@ -180,6 +185,7 @@ public static class ConsulRecipe
     internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary)
     {
         string binaryPath = paths.BinaryPath.TrimStart('/');
+        string binaryDirectory = Path.GetDirectoryName(binaryPath)!;
         var text = new StringBuilder()
             .Append("# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n")
             .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.*]\n")
@@ -209,8 +215,12 @@ public static class ConsulRecipe
         {
             text.Append("# The seed layout keeps the tutorial's /usr/local/bin/consul on purpose; --layout debian uses /usr/bin.\n")
                 .Append($"consul: file-in-usr-local [{binaryPath}]\n")
-                .Append("# The directory of that binary, for the same reason.\n")
-                .Append($"consul: dir-in-usr-local [{Path.GetDirectoryName(binaryPath)}/]\n")
+                .Append("# lintian infers the binary's directory from its path; the package does not list it (see below).\n")
+                .Append($"consul: dir-in-usr-local [{binaryDirectory}/]\n")
+                .Append("# /usr/local belongs to base-files and no package: listing it would make purging consul remove it.\n")
+                .Append($"consul: missing-intermediate-directory [{Path.GetDirectoryName(binaryDirectory)}/]\n")
+                .Append("# The same for /usr/local/bin, which base-files creates and no package owns.\n")
+                .Append($"consul: missing-intermediate-directory [{binaryDirectory}/]\n")
                 .Append("# Again the tutorial's /usr/local/bin/consul, which lintian also reports as an unusual directory.\n")
                 .Append($"consul: file-in-unusual-dir [{binaryPath}]\n");
         }
@@ -287,6 +297,7 @@ public static class ConsulRecipe
             Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
+            SigningKey = options.SigningKey,
 
             // The configs inside hold the gossip key, so the .deb itself is a secret.
             OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,

@@ -12,9 +12,6 @@ public static class ConsulSettings
     /// <summary>The explicit choice not to check the signature on SHA256SUMS.</summary>
     public const string SkipSignature = "skip signature";
 
-    /// <summary>The extra OpenPGP keys trusted to sign SHA256SUMS.</summary>
-    public const string TrustedKeys = "trusted keys";
-
     /// <summary>The directory of templates overriding the shipped ones.</summary>
     public const string Templates = "templates";
 

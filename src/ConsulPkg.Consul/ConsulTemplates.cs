@@ -46,6 +46,9 @@ internal sealed class ConsulTemplates
     /// <summary>The templates shipped next to the tool's binary.</summary>
     public static string ShippedDirectory => Path.Combine(AppContext.BaseDirectory, "templates");
 
+    /// <summary>The shared maintainer-script snippets, as the templates' <c>snippet</c> function.</summary>
+    private static readonly SnippetFunction Snippet = new();
+
     private readonly Dictionary<string, (Template Template, string Path)> _templates;
 
     private ConsulTemplates(Dictionary<string, (Template, string)> templates) => _templates = templates;
@@ -135,6 +138,8 @@ internal sealed class ConsulTemplates
         {
             globals.Add(variable, value);
         }
+
+        globals.Add(SnippetFunction.Name, Snippet);
 
         var context = new TemplateContext
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Reflection;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Consul;
@@ -31,8 +32,16 @@ internal sealed class ReleaseDownloader : IDisposable
             AllowAutoRedirect = false, // followed in TryOnceAsync, which checks each target
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("consul-pkg", "1.0"));
+        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("consul-pkg", ToolVersion));
     }
+
+    /// <summary>
+    /// The version consul-pkg is built as (VersionPrefix in Directory.Build.props), without the
+    /// "+commit" build metadata: what a mirror's log shows beside "consul-pkg/".
+    /// </summary>
+    internal static string ToolVersion { get; } =
+        typeof(ReleaseDownloader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? throw new InvalidOperationException("the assembly has no informational version");
 
     /// <summary>A small file (SHA256SUMS, signature) in memory; null when the server says 404 and <paramref name="optional"/>.</summary>
     public Task<byte[]?> GetBytesAsync(Uri url, bool optional, CancellationToken cancellationToken = default) =>
@@ -93,7 +102,6 @@ internal sealed class ReleaseDownloader : IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new DownloadException(
-                url,
                 $"gave up on {url} after {Seconds(_options.Deadline)} s, the download deadline ({Math.Min(attempt, _options.MaxAttempts)} attempts{(last is null ? "" : $", last: {last.Message.TrimEnd('.')}")}); check the network or the release URL, or raise the deadline",
                 e)
             {
@@ -102,7 +110,6 @@ internal sealed class ReleaseDownloader : IDisposable
         }
 
         throw new DownloadException(
-            url,
             $"could not download {url} after {_options.MaxAttempts} attempts: {last?.Message.TrimEnd('.')}; check the network, proxy settings or the release URL",
             last!)
         {
@@ -111,7 +118,7 @@ internal sealed class ReleaseDownloader : IDisposable
     }
 
     /// <summary>A failure the release URL (option or environment) is the likely fix for.</summary>
-    private static DownloadException ReleaseUrlProblem(Uri url, string message) => new(url, message) { Setting = ConsulSettings.ReleaseUrl };
+    private static DownloadException ReleaseUrlProblem(string message) => new(message) { Setting = ConsulSettings.ReleaseUrl };
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 
@@ -133,23 +140,23 @@ internal sealed class ReleaseDownloader : IDisposable
             Uri? location = response.Headers.Location;
             if (location is null)
             {
-                throw ReleaseUrlProblem(url, $"{url} redirects (HTTP {status}) without a usable Location: check the release URL");
+                throw ReleaseUrlProblem($"{url} redirects (HTTP {status}) without a usable Location: check the release URL");
             }
 
             Uri next = location.IsAbsoluteUri ? location : new Uri(current, location);
             if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
             {
-                throw ReleaseUrlProblem(url, $"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check the release URL");
+                throw ReleaseUrlProblem($"{url} redirects to '{next.Scheme}:' URL {next}; only http and https redirects are followed: check the release URL");
             }
 
             if (current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
             {
-                throw ReleaseUrlProblem(url, $"{url} redirects from https down to {next}; refusing to leave TLS: check the release URL");
+                throw ReleaseUrlProblem($"{url} redirects from https down to {next}; refusing to leave TLS: check the release URL");
             }
 
             if (redirects >= _options.MaxRedirects)
             {
-                throw ReleaseUrlProblem(url, $"{url} redirects more than {_options.MaxRedirects} times: check the release URL");
+                throw ReleaseUrlProblem($"{url} redirects more than {_options.MaxRedirects} times: check the release URL");
             }
 
             current = next;
@@ -165,7 +172,7 @@ internal sealed class ReleaseDownloader : IDisposable
             int status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return optional ? false : throw ReleaseUrlProblem(url, $"{url} was not found (HTTP 404): check the version, the architecture and the release URL");
+                return optional ? false : throw ReleaseUrlProblem($"{url} was not found (HTTP 404): check the version, the architecture and the release URL");
             }
 
             if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
@@ -175,13 +182,13 @@ internal sealed class ReleaseDownloader : IDisposable
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new DownloadException(url, $"{url} answered HTTP {status} {response.ReasonPhrase}: check the URL and any proxy in between");
+                throw new DownloadException($"{url} answered HTTP {status} {response.ReasonPhrase}: check the URL and any proxy in between");
             }
 
             long? length = response.Content.Headers.ContentLength;
             if (length > maxBytes)
             {
-                throw new DownloadException(url, $"{url} is {length} bytes, more than the {maxBytes} accepted: is the release URL right?");
+                throw new DownloadException($"{url} is {length} bytes, more than the {maxBytes} accepted: is the release URL right?");
             }
 
             Stream body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -202,7 +209,7 @@ internal sealed class ReleaseDownloader : IDisposable
                     total += read;
                     if (total > maxBytes)
                     {
-                        throw new DownloadException(url, $"{url} is larger than the {maxBytes} bytes accepted: is the release URL right?");
+                        throw new DownloadException($"{url} is larger than the {maxBytes} bytes accepted: is the release URL right?");
                     }
 
                     await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -221,7 +228,7 @@ internal sealed class ReleaseDownloader : IDisposable
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
             // An untrusted or mismatched certificate does not get better by asking again.
-            throw new DownloadException(url, $"TLS failure talking to {url}: {Describe(e)}; check the mirror's certificate and the system's CA certificates", e);
+            throw new DownloadException($"TLS failure talking to {url}: {Describe(e)}; check the mirror's certificate and the system's CA certificates", e);
         }
         catch (HttpRequestException e) when (e.StatusCode is null)
         {

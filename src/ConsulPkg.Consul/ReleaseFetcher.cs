@@ -21,6 +21,9 @@ internal sealed record ReleaseSource
 
     /// <summary>Explicit opt-out of the signature check; a warning is printed.</summary>
     public bool SkipSignature { get; init; }
+
+    /// <summary>When the signature is checked: the signing key's expiry and revocation are judged at this time.</summary>
+    public required DateTimeOffset VerificationTime { get; init; }
 }
 
 /// <summary>A zip that passed every check.</summary>
@@ -58,7 +61,7 @@ internal sealed class ReleaseFetcher
     public async Task<VerifiedZip> FetchAsync(ReleaseSource source, string workDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var verifier = new ReleaseVerifier(source.Release, OpenPgpVerifier.Create(source.TrustedKeyFiles), source.SkipSignature);
+        var verifier = new ReleaseVerifier(source.Release, ReleaseKeys.Load(source.TrustedKeyFiles), source.VerificationTime, source.SkipSignature);
         if (source.SkipSignature)
         {
             _diagnostics.WriteLine($"warning: the signature on {source.Release.SumsName} is NOT checked, as asked; only its hashes protect this build");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Consul;
 
@@ -29,14 +30,17 @@ internal sealed record SignedSums(string ExpectedSha256, string? SignedBy, strin
 internal sealed class ReleaseVerifier
 {
     private readonly ConsulRelease _release;
-    private readonly OpenPgpVerifier _keys;
+    private readonly SignatureVerifier _signatures;
+    private readonly DateTimeOffset _now;
     private readonly bool _skipSignature;
 
+    /// <param name="now">When the check is made: the signing key's state is judged at this time.</param>
     /// <param name="skipSignature">The user's explicit choice not to check the signature; the hashes still are.</param>
-    public ReleaseVerifier(ConsulRelease release, OpenPgpVerifier keys, bool skipSignature)
+    public ReleaseVerifier(ConsulRelease release, OpenPgpKeyring keys, DateTimeOffset now, bool skipSignature)
     {
         _release = release;
-        _keys = keys;
+        _signatures = new SignatureVerifier(keys);
+        _now = now;
         _skipSignature = skipSignature;
     }
 
@@ -64,7 +68,7 @@ internal sealed class ReleaseVerifier
                 };
             }
 
-            signedBy = _keys.Verify(sums.Bytes, signature.Bytes, sums.Name, signature.Name);
+            signedBy = _signatures.VerifyDetached(sums.Bytes, signature.Bytes, sums.Name, signature.Name, _now).SignerFingerprint;
         }
 
         return new SignedSums(Sha256Sums.FindHash(sums.Bytes, _release.ZipName, sums.Name), signedBy, sums.Name);

@@ -9,12 +9,15 @@ namespace ConsulPkg.Debian;
 /// <summary>
 /// The <c>control</c> member of a binary package: one stanza, validated per Debian Policy
 /// chapter 5. The standard fields, their order and their checks are the rows of
-/// <see cref="ControlField"/>; the properties below are typed views of those rows for code
-/// that names a field. Values are validated when rendered, so an invalid control file is never
-/// written.
+/// <see cref="ControlField"/> in <see cref="ControlType.DebControl"/>'s order; the properties
+/// below are typed views of those rows for code that names a field. Values are validated when
+/// rendered, so an invalid control file is never written.
 /// </summary>
 public sealed partial record ControlFile
 {
+    /// <summary>The standard fields: those a control file written by consul-pkg holds, in their order.</summary>
+    private static IReadOnlyList<ControlField> Standard => ControlField.Order(ControlType.DebControl);
+
     /// <summary>
     /// The standard fields' values by row: string (simple and multiline), IReadOnlyList&lt;string&gt;
     /// (relation), DebianVersion, long (size). An absent field has no entry.
@@ -85,7 +88,7 @@ public sealed partial record ControlFile
     /// <summary>This control file with a simple or multiline field set (null removes it).</summary>
     public ControlFile WithText(ControlField field, string? text)
     {
-        ArgumentNullException.ThrowIfNull(field);
+        CheckStandard(field);
         if (field.Kind is not (ControlFieldKind.Simple or ControlFieldKind.Multiline))
         {
             throw new ArgumentException($"{field.Name} is a {field.Kind} field, not text", nameof(field));
@@ -97,7 +100,7 @@ public sealed partial record ControlFile
     /// <summary>This control file with a relation field's entries replaced (empty removes it).</summary>
     public ControlFile WithRelations(ControlField field, IReadOnlyList<string> relations)
     {
-        ArgumentNullException.ThrowIfNull(field);
+        CheckStandard(field);
         if (field.Kind != ControlFieldKind.Relation)
         {
             throw new ArgumentException($"{field.Name} is a {field.Kind} field, not a relation field", nameof(field));
@@ -113,7 +116,7 @@ public sealed partial record ControlFile
         {
             if (!_values.ContainsKey(field))
             {
-                throw new InvalidSpecException(field.Name, $"the control file has no {field.Name}: every package needs one");
+                throw new InvalidSpecException($"the control file has no {field.Name}: every package needs one");
             }
         }
 
@@ -121,55 +124,53 @@ public sealed partial record ControlFile
         {
             if (Problem(field, value) is { } problem)
             {
-                throw new InvalidSpecException(field.Name, problem);
+                throw new InvalidSpecException(problem);
             }
         }
 
-        var seen = new HashSet<string>(ControlField.All.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(Standard.Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
         foreach ((string key, string value) in ExtraFields)
         {
-            if (!FieldNamePattern().IsMatch(key))
+            if (ExtraFieldProblem(key, value) is { } problem)
             {
-                throw new InvalidSpecException(key, $"invalid control field name '{key}': use ASCII letters, digits and '-', starting with a letter or digit");
+                throw new InvalidSpecException(problem);
             }
 
             if (!seen.Add(key))
             {
-                throw new InvalidSpecException(key, $"control field '{key}' is given twice");
-            }
-
-            if (!ControlField.IsSingleLine(value))
-            {
-                throw new InvalidSpecException(key, $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line");
+                throw new InvalidSpecException($"control field '{key}' is given twice");
             }
         }
     }
 
+    /// <summary>Null when a field beyond the standard ones has a name and value dpkg reads back, else the one-line reason.</summary>
+    public static string? ExtraFieldProblem(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return !FieldNamePattern().IsMatch(key)
+            ? $"invalid control field name '{MessageText.OneLine(key)}': use ASCII letters, digits and '-', starting with a letter or digit"
+            : !ControlField.IsSingleLine(value)
+                ? $"invalid value for control field '{key}' ('{MessageText.OneLine(value)}'): it must be a single non-empty line"
+                : null;
+    }
+
     /// <summary>
     /// Renders the stanza, ending in a single newline, after validating it: the standard fields in
-    /// <see cref="ControlField.All"/>'s order, the extra fields, then the Description (fpm's order).
+    /// <see cref="ControlType.DebControl"/>'s order, the extra fields, then the Description (fpm's order).
     /// </summary>
     public string Render()
     {
         Validate();
-        var sb = new StringBuilder();
-        foreach ((ControlField field, object value) in Present().Where(p => p.Field.Kind != ControlFieldKind.Multiline))
-        {
-            // Every value is written trimmed, as dpkg reads it back anyway.
-            sb.Append(field.Name).Append(": ").Append(Format(value).Trim()).Append('\n');
-        }
 
-        foreach ((string key, string value) in ExtraFields)
-        {
-            sb.Append(key).Append(": ").Append(value.Trim()).Append('\n');
-        }
-
-        foreach ((ControlField field, object value) in Present().Where(p => p.Field.Kind == ControlFieldKind.Multiline))
-        {
-            sb.Append(field.Name).Append(": ").Append(FormatDescription((string)value));
-        }
-
-        return sb.ToString();
+        // Every value is written trimmed, as dpkg reads it back anyway.
+        return Deb822Writer.Render(ControlType.DebControl,
+        [
+            .. Present().Select(p => new KeyValuePair<string, string>(p.Field.Name, p.Field.Kind == ControlFieldKind.Multiline
+                ? FormatDescription((string)p.Value).TrimEnd('\n')
+                : Format(p.Value).Trim())),
+            .. ExtraFields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value.Trim())),
+        ]);
     }
 
     /// <summary>
@@ -184,7 +185,7 @@ public sealed partial record ControlFile
         ArgumentNullException.ThrowIfNull(fields);
         var required = new HashSet<ControlField>(alsoRequired ?? []) { ControlField.Package, ControlField.Version, ControlField.Architecture };
         ImmutableDictionary<ControlField, object> values = ImmutableDictionary<ControlField, object>.Empty;
-        foreach (ControlField field in ControlField.All)
+        foreach (ControlField field in Standard)
         {
             if (fields[field.Name] is { Length: > 0 } text)
             {
@@ -192,7 +193,7 @@ public sealed partial record ControlFile
             }
             else if (required.Contains(field))
             {
-                throw new InvalidSpecException(field.Name, $"{displayName} has no {field.Name} field: add '{field.Name}: ...'");
+                throw new InvalidSpecException($"{displayName} has no {field.Name} field: add '{field.Name}: ...'");
             }
         }
 
@@ -201,7 +202,7 @@ public sealed partial record ControlFile
             Package = (string)values[ControlField.Package],
             Version = (DebianVersion)values[ControlField.Version],
             Architecture = (string)values[ControlField.Architecture],
-            ExtraFields = fields.Fields.Where(f => ControlField.Find(f.Key) is null).ToList(),
+            ExtraFields = fields.Fields.Where(f => ControlField.Find(f.Key, ControlType.DebControl) is null).ToList(),
 
             // Last: every standard field, the three above included.
             _values = values,
@@ -240,9 +241,35 @@ public sealed partial record ControlFile
     private static bool SameValue(object a, object b) =>
         a is IReadOnlyList<string> x && b is IReadOnlyList<string> y ? x.SequenceEqual(y, StringComparer.Ordinal) : a.Equals(b);
 
+    private static void CheckStandard(ControlField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (!Standard.Contains(field))
+        {
+            throw new ArgumentException($"{field.Name} is not a field of a binary package's control file: give it as an extra field", nameof(field));
+        }
+    }
+
     /// <summary>The fields present, in the table's order; an empty relation list counts as absent.</summary>
     private IEnumerable<(ControlField Field, object Value)> Present() =>
-        ControlField.All.Where(_values.ContainsKey).Select(f => (f, _values[f]));
+        Standard.Where(_values.ContainsKey).Select(f => (f, _values[f]));
+
+    /// <summary>
+    /// Null when <paramref name="text"/> is acceptable as <paramref name="field"/>'s value (one
+    /// entry of a relation field), else the one-line reason: a front end checks a value it was
+    /// given before any work starts.
+    /// </summary>
+    public static string? ValueProblem(ControlField field, string text)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(text);
+        return field.Kind switch
+        {
+            ControlFieldKind.Relation => Problem(field, new[] { text }),
+            ControlFieldKind.Simple or ControlFieldKind.Multiline => Problem(field, text),
+            _ => throw new ArgumentException($"{field.Name} is a {field.Kind} field, not text", nameof(field)),
+        };
+    }
 
     /// <summary>Null when the value is acceptable for its field, else the one-line reason.</summary>
     private static string? Problem(ControlField field, object value) => field.Kind switch
@@ -271,7 +298,7 @@ public sealed partial record ControlFile
         ControlFieldKind.Version => DebianVersion.Parse(text),
         ControlFieldKind.Size => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
             ? size
-            : throw new InvalidSpecException(field.Name, $"invalid {field.Name} '{text}' in {displayName}: give KiB as a whole number"),
+            : throw new InvalidSpecException($"invalid {field.Name} '{text}' in {displayName}: give KiB as a whole number"),
 
         // Continuation lines (" text", " .") back to the description's own lines.
         ControlFieldKind.Multiline => string.Join('\n', text.Split('\n').Select((line, i) => i == 0 ? line.Trim() : line.Trim() == "." ? "" : line[1..])),

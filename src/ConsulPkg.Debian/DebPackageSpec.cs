@@ -10,7 +10,11 @@ public sealed record DebPackageSpec
 {
     public required ControlFile Control { get; init; }
 
-    /// <summary>Data entries in any order; parents of every path are implied as 0755 root:root directories.</summary>
+    /// <summary>
+    /// Data entries in any order; parents of every path are implied as 0755 root:root directories,
+    /// except the base system's unowned directories (<see cref="Building.SiteDirectories"/>),
+    /// which the data never lists, given or implied.
+    /// </summary>
     public required IReadOnlyList<PackageEntry> Entries { get; init; }
 
     /// <summary>Maintainer scripts' bytes; each must start with "#!".</summary>
@@ -44,6 +48,12 @@ public sealed record DebPackageSpec
     /// configs, should be 0600: the .deb is as sensitive as the files inside it.
     /// </summary>
     public UnixFileMode? OutputFileMode { get; init; }
+
+    /// <summary>
+    /// When set, the package is signed as debsigs signs it (<see cref="OpenPgp.DebSignature"/>),
+    /// the signature dated <see cref="Timestamp"/>.
+    /// </summary>
+    public OpenPgp.SigningKey? SigningKey { get; init; }
 
     /// <summary>Whether and how to add usr/share/doc/&lt;package&gt;/copyright and changelog.</summary>
     public DocumentationOptions Documentation { get; init; } = DocumentationOptions.None;

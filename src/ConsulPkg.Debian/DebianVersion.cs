@@ -22,20 +22,19 @@ public sealed partial record DebianVersion
         ArgumentNullException.ThrowIfNull(upstream);
         if (epoch < 0)
         {
-            throw new InvalidSpecException("Version", $"invalid version epoch {epoch}: the epoch must be a non-negative integer");
+            throw new InvalidSpecException($"invalid version epoch {epoch}: the epoch must be a non-negative integer");
         }
 
         bool hasRevision = !string.IsNullOrEmpty(revision);
         if (!(hasRevision ? UpstreamWithRevision() : UpstreamAlone()).IsMatch(upstream))
         {
-            throw new InvalidSpecException("Version",
-                $"invalid upstream version '{upstream}': it must start with a digit and contain only letters, digits and . + ~"
+            throw new InvalidSpecException($"invalid upstream version '{upstream}': it must start with a digit and contain only letters, digits and . + ~"
                 + (hasRevision ? " -" : " (a '-' is allowed only when a revision follows)"));
         }
 
         if (hasRevision && !RevisionPattern().IsMatch(revision!))
         {
-            throw new InvalidSpecException("Version", $"invalid Debian revision '{revision}': it may contain only letters, digits and . + ~");
+            throw new InvalidSpecException($"invalid Debian revision '{revision}': it may contain only letters, digits and . + ~");
         }
 
         Epoch = epoch;
@@ -56,7 +55,7 @@ public sealed partial record DebianVersion
             if (epochText.Length == 0 || !epochText.All(char.IsAsciiDigit)
                 || !int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
             {
-                throw new InvalidSpecException("Version", $"invalid version '{text}': the epoch before ':' must be a non-negative integer");
+                throw new InvalidSpecException($"invalid version '{text}': the epoch before ':' must be a non-negative integer");
             }
 
             rest = text[(colon + 1)..];
@@ -66,7 +65,7 @@ public sealed partial record DebianVersion
         int dash = rest.LastIndexOf('-');
         if (dash >= 0 && dash == rest.Length - 1)
         {
-            throw new InvalidSpecException("Version", $"invalid version '{text}': the Debian revision after the last '-' is empty (drop the '-' or add a revision)");
+            throw new InvalidSpecException($"invalid version '{text}': the Debian revision after the last '-' is empty (drop the '-' or add a revision)");
         }
 
         return dash < 0

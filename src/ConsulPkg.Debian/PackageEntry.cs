@@ -40,6 +40,20 @@ public sealed record PackageEntry
     public DateTimeOffset? ModificationTime { get; init; }
 
     /// <summary>Convenience for a regular file read from disk.</summary>
+    /// <summary>
+    /// Refuses an owner or group name the tar header cannot hold (31 bytes of UTF-8; <paramref name="what"/>
+    /// says which, e.g. "user name"), so a front end can check a name before any file is read.
+    /// </summary>
+    public static void CheckOwnerName(string name, string what)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int count = System.Text.Encoding.UTF8.GetByteCount(name);
+        if (count >= Archives.TarFieldLayout.UnameLength)
+        {
+            throw new InvalidSpecException($"{what} '{MessageText.OneLine(name)}' is {count} bytes long; tar allows at most {Archives.TarFieldLayout.UnameLength - 1}");
+        }
+    }
+
     public static PackageEntry FromFile(string path, string sourcePath, int? mode = null) =>
         new() { Path = path, Kind = EntryKind.File, SourcePath = sourcePath, Mode = mode };
 

@@ -4,8 +4,8 @@ namespace ConsulPkg.Debian;
 /// An input the user can fix. The message is one line naming the offending value and, where
 /// there is one, the fix. The subtypes say what kind of input: <see cref="InvalidPackageException"/>
 /// (a malformed .deb), <see cref="InvalidSpecException"/> (a package description that cannot be
-/// built), <see cref="ChecksumException"/>, <see cref="DownloadException"/>. A failure that is not
-/// the input's is a <see cref="CodecException"/> or a bug.
+/// built); the libraries that use this one add their own (the Consul recipe's checksum and
+/// download failures). A failure that is not the input's is a <see cref="CodecException"/> or a bug.
 /// </summary>
 public class PackageException : Exception
 {

@@ -65,7 +65,7 @@ public readonly record struct PackagePath
         ArgumentNullException.ThrowIfNull(path);
         if (!path.StartsWith('/'))
         {
-            throw new InvalidSpecException("path", $"package path '{MessageText.OneLine(path)}' must be absolute, e.g. '/{MessageText.OneLine(path)}'");
+            throw new InvalidSpecException($"package path '{MessageText.OneLine(path)}' must be absolute, e.g. '/{MessageText.OneLine(path)}'");
         }
 
         return Parse(path, path);
@@ -124,7 +124,7 @@ public readonly record struct PackagePath
     {
         if (path.AsSpan().IndexOfAny('\0', '\n') >= 0)
         {
-            throw new InvalidSpecException("path", $"package path '{MessageText.OneLine(given)}' contains a NUL or newline character");
+            throw new InvalidSpecException($"package path '{MessageText.OneLine(given)}' contains a NUL or newline character");
         }
 
         var segments = new List<string>();
@@ -132,7 +132,7 @@ public readonly record struct PackagePath
         {
             if (segment == "..")
             {
-                throw new InvalidSpecException("path", $"invalid package path '{given}': '..' is not allowed, nothing may lie outside the root");
+                throw new InvalidSpecException($"invalid package path '{given}': '..' is not allowed, nothing may lie outside the root");
             }
 
             if (segment != ".")

@@ -40,30 +40,24 @@ public static class FpmChangesFile
         string file = Path.GetFileName(debPath);
         string synopsis = (control.Description ?? FpmDefaults.Description).Split('\n')[0];
         string date = timestamp.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
-        var text = new StringBuilder()
-            .Append("Format: 1.8\n")
-            .Append("Date: ").Append(date).Append('\n')
-            .Append("Source: ").Append(control.Package).Append('\n')
-            .Append("Binary: ").Append(control.Package).Append('\n')
-            .Append("Architecture: ").Append(control.Architecture).Append('\n')
-            .Append("Version: ").Append(control.Version).Append('\n')
-            .Append("Distribution: ").Append(distribution).Append('\n')
-            .Append("Urgency: medium\n")
-            .Append("Maintainer: ").Append(control.Maintainer ?? FpmDefaults.Maintainer).Append('\n')
-            .Append("Description:\n")
-            .Append(' ').Append(control.Package).Append(" - ").Append(synopsis).Append('\n')
-            .Append("Changes:\n")
-            .Append(' ').Append(control.Package).Append(" (").Append(control.Version).Append(") ").Append(distribution).Append("; urgency=medium\n")
-            .Append(" .\n")
-            .Append("   * Packaged by consul-pkg.\n")
-            .Append("Checksums-Sha1:\n")
-            .Append(' ').Append(sha1).Append(' ').Append(size).Append(' ').Append(file).Append('\n')
-            .Append("Checksums-Sha256:\n")
-            .Append(' ').Append(sha256).Append(' ').Append(size).Append(' ').Append(file).Append('\n')
-            .Append("Files:\n")
-            .Append(' ').Append(md5).Append(' ').Append(size).Append(' ').Append(control.Section ?? "-").Append(' ')
-            .Append(control.Priority ?? "optional").Append(' ').Append(file).Append('\n');
-        return text.ToString();
+        string version = control.Version.ToString();
+        return Deb822Writer.Render(ControlType.Changes,
+        [
+            new(ControlField.Format.Name, "1.8"),
+            new(ControlField.Date.Name, date),
+            new(ControlField.Source.Name, control.Package),
+            new(ControlField.Binary.Name, control.Package),
+            new(ControlField.Architecture.Name, control.Architecture),
+            new(ControlField.Version.Name, version),
+            new(ControlField.Distribution.Name, distribution),
+            new(ControlField.Urgency.Name, "medium"),
+            new(ControlField.Maintainer.Name, control.Maintainer ?? FpmDefaults.Maintainer),
+            new(ControlField.Description.Name, $"\n {control.Package} - {synopsis}"),
+            new(ControlField.Changes.Name, $"\n {control.Package} ({version}) {distribution}; urgency=medium\n .\n   * Packaged by consul-pkg."),
+            new(ControlField.ChecksumsSha1.Name, string.Create(CultureInfo.InvariantCulture, $"\n {sha1} {size} {file}")),
+            new(ControlField.ChecksumsSha256.Name, string.Create(CultureInfo.InvariantCulture, $"\n {sha256} {size} {file}")),
+            new(ControlField.Files.Name, string.Create(CultureInfo.InvariantCulture, $"\n {md5} {size} {control.Section ?? "-"} {control.Priority ?? "optional"} {file}")),
+        ]);
     }
 
     /// <summary>Size, MD5, SHA-1 and SHA-256 of the file, read once.</summary>

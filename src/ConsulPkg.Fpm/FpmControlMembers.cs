@@ -107,7 +107,6 @@ internal static class FpmControlMembers
         {
             foreach (string name in names)
             {
-                FpmTriggers.CheckName(name, directive);
                 lines.Append(directive).Append(' ').Append(name).Append('\n');
             }
         }

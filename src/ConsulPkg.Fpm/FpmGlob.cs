@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ConsulPkg.Debian;
 
 namespace ConsulPkg.Fpm;
 
@@ -18,7 +19,15 @@ public sealed class FpmGlob
         ArgumentNullException.ThrowIfNull(pattern);
         Pattern = pattern;
         _patternStartsWithDot = pattern.StartsWith('.');
-        _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        try
+        {
+            _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException exception)
+        {
+            // A class such as [z-a]: Ruby's fnmatch matches nothing with it, which is never what was meant.
+            throw new PackageException($"invalid exclude pattern '{MessageText.OneLine(pattern)}': {MessageText.Flatten(exception.Message)}", exception);
+        }
     }
 
     public string Pattern { get; }
@@ -52,7 +61,7 @@ public sealed class FpmGlob
                     sb.Append(Regex.Escape(pattern[++i].ToString()));
                     break;
                 case '[':
-                    int close = pattern.IndexOf(']', i + 2);
+                    int close = i + 2 < pattern.Length ? pattern.IndexOf(']', i + 2) : -1;
                     if (close < 0)
                     {
                         sb.Append(@"\[");

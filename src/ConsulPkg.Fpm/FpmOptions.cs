@@ -1,11 +1,15 @@
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Compression;
 using ConsulPkg.Fpm.Scripts;
+using ConsulPkg.Fpm.Services;
 
 namespace ConsulPkg.Fpm;
 
 /// <summary>
-/// fpm's command line for <c>-s dir -t deb</c>, as raw values: <see cref="FpmPackageMapper"/>
-/// validates them and names the flag in every error. Relative paths are resolved against
+/// fpm's command line for <c>-t deb</c> from any input type consul-pkg reads (dir, tar, empty,
+/// deb), as typed values: a front end parses every flag once (<see cref="FpmValues"/>, the
+/// control-field and path rules of <c>ConsulPkg.Debian</c>), and <see cref="FpmPackageMapper"/>
+/// maps them without checking them again. Relative paths are resolved against
 /// <see cref="WorkingDirectory"/> (scripts, <c>--package</c>, <c>--chdir</c>) or against the
 /// chdir directory (inputs), as fpm does.
 /// </summary>
@@ -20,9 +24,8 @@ public sealed record FpmOptions
     /// <summary>The one timestamp of the build (SOURCE_DATE_EPOCH), decided by the caller.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
-    public string? InputType { get; init; }
-
-    public string? OutputType { get; init; }
+    /// <summary>fpm's <c>-s</c>; the output type is always deb.</summary>
+    public FpmInputKind InputType { get; init; } = FpmInputKind.Directory;
 
     public string? Name { get; init; }
 
@@ -31,7 +34,7 @@ public sealed record FpmOptions
 
     public string? Iteration { get; init; }
 
-    public string? Epoch { get; init; }
+    public int? Epoch { get; init; }
 
     public string? Architecture { get; init; }
 
@@ -47,8 +50,8 @@ public sealed record FpmOptions
     /// <summary>fpm's <c>--no-depends</c>: drop every Depends entry.</summary>
     public bool NoDepends { get; init; }
 
-    /// <summary>fpm's <c>--deb-field 'Name: value'</c>, in the order given.</summary>
-    public IReadOnlyList<string> Fields { get; init; } = [];
+    /// <summary>fpm's <c>--deb-field 'Name: value'</c>, in the order given (<see cref="FpmValues.Field"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Fields { get; init; } = [];
 
     /// <summary>fpm's <c>--deb-changelog FILE</c>: the changelog shipped instead of a generated one.</summary>
     public string? ChangelogPath { get; init; }
@@ -63,8 +66,8 @@ public sealed record FpmOptions
 
     // Services (fpm's --deb-systemd*, --deb-init, --deb-default, --deb-upstart; see ServiceFiles).
 
-    /// <summary>Host paths of systemd units (<c>--deb-systemd</c>).</summary>
-    public IReadOnlyList<string> SystemdUnits { get; init; } = [];
+    /// <summary>Systemd units (<c>--deb-systemd</c>).</summary>
+    public IReadOnlyList<FpmServiceSource> SystemdUnits { get; init; } = [];
 
     /// <summary>Directory of the units in the package; null: fpm's lib/systemd/system.</summary>
     public string? SystemdPath { get; init; }
@@ -75,22 +78,23 @@ public sealed record FpmOptions
 
     public bool SystemdRestartAfterUpgrade { get; init; } = true;
 
-    /// <summary>Host paths of SysV init scripts (<c>--deb-init</c>).</summary>
-    public IReadOnlyList<string> InitScripts { get; init; } = [];
+    /// <summary>SysV init scripts (<c>--deb-init</c>).</summary>
+    public IReadOnlyList<FpmServiceSource> InitScripts { get; init; } = [];
 
-    /// <summary>Host paths of /etc/default files (<c>--deb-default</c>).</summary>
-    public IReadOnlyList<string> DefaultFiles { get; init; } = [];
+    /// <summary>/etc/default files (<c>--deb-default</c>).</summary>
+    public IReadOnlyList<FpmServiceSource> DefaultFiles { get; init; } = [];
 
-    /// <summary>Host paths of upstart jobs (<c>--deb-upstart</c>).</summary>
-    public IReadOnlyList<string> UpstartJobs { get; init; } = [];
+    /// <summary>Upstart jobs (<c>--deb-upstart</c>).</summary>
+    public IReadOnlyList<FpmServiceSource> UpstartJobs { get; init; } = [];
+
+    /// <summary><c>--deb-sysuser NAME[:HOME]</c> (an extension): system users preinst makes before unpacking; adduser joins Pre-Depends.</summary>
+    public IReadOnlyList<FpmSystemUser> SystemUsers { get; init; } = [];
 
     /// <summary>fpm's <c>--[no-]deb-auto-config-files</c>: init, default and upstart files are conffiles.</summary>
     public bool AutoConfigFiles { get; init; } = true;
 
-    /// <summary>fpm's names: gz, bzip2, xz, zst, none. Null: gz.</summary>
-    public string? Compression { get; init; }
-
-    public string? CompressionLevel { get; init; }
+    /// <summary>fpm's <c>--deb-compression</c> and <c>--deb-compression-level</c>.</summary>
+    public CompressionSettings Compression { get; init; } = CompressionSettings.Default;
 
     public string? User { get; init; }
 
@@ -119,8 +123,8 @@ public sealed record FpmOptions
     /// <summary>fpm's <c>--template-scripts</c>: render maintainer scripts as fpm's ERB templates.</summary>
     public bool TemplateScripts { get; init; }
 
-    /// <summary>fpm's <c>--template-value KEY=VALUE</c> (implies <see cref="TemplateScripts"/>), in the order given.</summary>
-    public IReadOnlyList<string> TemplateValues { get; init; } = [];
+    /// <summary>fpm's <c>--template-value KEY=VALUE</c> (implies <see cref="TemplateScripts"/>), in the order given (<see cref="FpmValues.TemplateValue"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> TemplateValues { get; init; } = [];
 
     /// <summary>fpm's <c>--deb-use-file-permissions</c>: owners and groups as on disk, not root (or --deb-user).</summary>
     public bool UseFilePermissions { get; init; }
@@ -144,7 +148,7 @@ public sealed record FpmOptions
     public string? ExcludeFile { get; init; }
 
     /// <summary>fpm's <c>--deb-installed-size</c>: overrides the computed Installed-Size (KiB).</summary>
-    public string? InstalledSize { get; init; }
+    public long? InstalledSize { get; init; }
 
     // Further control members and what goes beside the package (see FpmControlMembers, FpmChangesFile).
 
@@ -154,7 +158,7 @@ public sealed record FpmOptions
     /// <summary>fpm's <c>--deb-templates FILE</c>: debconf's <c>templates</c> control member.</summary>
     public string? DebconfTemplates { get; init; }
 
-    /// <summary>fpm's <c>--deb-interest</c>, <c>--deb-activate</c> and their <c>-noawait</c> forms: the <c>triggers</c> member.</summary>
+    /// <summary>fpm's <c>--deb-interest</c>, <c>--deb-activate</c> and their <c>-noawait</c> forms: the <c>triggers</c> member, each name checked by <see cref="FpmTriggers.CheckName"/>.</summary>
     public FpmTriggers Triggers { get; init; } = new();
 
     /// <summary>fpm's <c>--deb-meta-file FILE</c>: further control members, each named as its file.</summary>

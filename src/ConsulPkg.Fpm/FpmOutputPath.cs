@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 
 namespace ConsulPkg.Fpm;
 

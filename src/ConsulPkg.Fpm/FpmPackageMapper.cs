@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Fpm.Scripts;
@@ -10,9 +11,10 @@ using ConsulPkg.Fpm.Staging;
 namespace ConsulPkg.Fpm;
 
 /// <summary>
-/// Maps fpm's <c>-s dir -t deb</c> options onto a <see cref="DebPackageSpec"/>, following fpm's
-/// own rules (lib/fpm/command.rb, lib/fpm/package/dir.rb, lib/fpm/package/deb.rb) except where
-/// fpm's behaviour is a defect:
+/// Maps fpm's <c>-t deb</c> options (typed, see <see cref="FpmOptions"/>) onto a
+/// <see cref="DebPackageSpec"/>, from whichever input <c>Staging/</c> reads (<c>-s dir</c>, <c>tar</c>,
+/// <c>empty</c>, <c>deb</c>), following fpm's own rules (lib/fpm/command.rb, lib/fpm/package/deb.rb)
+/// except where fpm's behaviour is a defect:
 /// <list type="bullet">
 /// <item>Maintainer script files given with <c>--before-install</c> and friends are left out of
 /// the data when they are only found by walking an input directory. fpm packages them too, so the
@@ -22,8 +24,6 @@ namespace ConsulPkg.Fpm;
 /// <item>The output file is never packaged into itself (fpm, run twice in ".", packages the
 /// previous .deb).</item>
 /// <item>A one-line description gets an extended description (lintian requires one).</item>
-/// <item>A <c>--config-files</c> path must be in the package data (fpm copies a host file of
-/// that name into the package when it is not).</item>
 /// <item>Every entry gets the build's one timestamp (SOURCE_DATE_EPOCH) instead of its mtime on
 /// disk, so a fresh checkout builds the same bytes.</item>
 /// <item>No value comes from the build host except the architecture: the maintainer default is
@@ -36,11 +36,11 @@ public static partial class FpmPackageMapper
     public static FpmBuild Map(FpmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        FpmInputKind input = CheckTypes(options);
+        FpmInputKind input = options.InputType;
         var warnings = new List<string>();
         options = WithListFiles(options, input);
         DebInput? deb = input == FpmInputKind.Deb
-            ? DebInput.Read(options.Inputs, options.WorkingDirectory, Staging(options, "/"),
+            ? DebInput.Read(options.Inputs, options.WorkingDirectory, StagingOptions.For(options, "/"),
                 keepOwners: options.UseFilePermissions || (options.User is null && options.Group is null))
             : null;
         options = deb?.Under(options) ?? options;
@@ -50,7 +50,7 @@ public static partial class FpmPackageMapper
             : MapControl(options, warnings);
         if (options.InstalledSize is { } installedSize)
         {
-            control = control with { InstalledSize = ParseInstalledSize(installedSize) };
+            control = control with { InstalledSize = installedSize };
         }
 
         if (options.BuildDepends.Count > 0)
@@ -62,6 +62,8 @@ public static partial class FpmPackageMapper
         {
             control = WithDebconfDependency(control, options);
         }
+
+        control = WithAdduserPreDependency(control, options);
 
         string outputPath = FpmOutputPath.Resolve(options.Package, control, options.WorkingDirectory);
         DebPackageWriter.CheckOutput(outputPath, options.Force); // before any work, as fpm does for an existing file
@@ -80,15 +82,16 @@ public static partial class FpmPackageMapper
 
         ServiceFiles.Result services = ServiceFiles.Map(options);
         IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScripts(options, control.Package, userScripts, services.Actions);
-        IReadOnlyList<PackageEntry> entries = input switch
+        IReadOnlyList<PackageEntry> collected = input switch
         {
-            FpmInputKind.Tarball => [.. CollectTarballs(options), .. services.Files.Select(f => f.Entry)],
+            FpmInputKind.Tarball => [.. TarballInput.Collect(options), .. services.Files.Select(f => f.Entry)],
             FpmInputKind.Empty => [.. services.Files.Select(f => f.Entry)],
             FpmInputKind.Deb => [.. deb!.Entries, .. services.Files.Select(f => f.Entry)],
-            _ => CollectEntries(options, scriptPaths, outputPath, services.Files),
+            _ => DirectoryInput.Collect(options, source => scriptPaths.Contains(source) || source == outputPath, services.Files),
         };
-        CheckDirectories(options.Directories, entries);
-        IReadOnlyList<string> confFiles = [.. ExpandConfigFiles(options.ConfigFiles, entries)
+        WarnAboutDirectories(options.Directories, collected, warnings);
+        (IReadOnlyList<PackageEntry> entries, IReadOnlyList<string> configFiles) = FpmConfigFiles.Resolve(options, collected, warnings);
+        IReadOnlyList<string> confFiles = [.. configFiles
             .Union(services.ConfFiles, StringComparer.Ordinal)
             .Union(deb?.KeptConfFiles(entries) ?? [], StringComparer.Ordinal)];
 
@@ -100,7 +103,7 @@ public static partial class FpmPackageMapper
             ExtraControlMembers = FpmControlMembers.Map(options, deb?.Members ?? []),
             ConfFiles = confFiles,
             EtcFilesAreConfFiles = !options.NoDefaultConfigFiles,
-            Compression = MapCompression(options),
+            Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = MapDocumentation(options),
         };
@@ -133,22 +136,6 @@ public static partial class FpmPackageMapper
         return build with { Spec = build.Spec with { Control = control } };
     }
 
-    private static FpmInputKind CheckTypes(FpmOptions options)
-    {
-        FpmInputKind input = FpmInputType.Parse(options.InputType);
-        if (options.OutputType is null)
-        {
-            throw new PackageException("missing -t/--output-type: consul-pkg fpm writes only '-t deb'");
-        }
-
-        if (options.OutputType != "deb")
-        {
-            throw new PackageException($"unsupported output type '{options.OutputType}': consul-pkg fpm writes only '-t deb'");
-        }
-
-        return input;
-    }
-
     /// <summary>
     /// <c>--inputs</c> and <c>--exclude-file</c> read into the lists they extend, and the defaults
     /// fpm's input types set: a tarball names the package after itself ("app-1.0.tar.gz" is "app"),
@@ -170,24 +157,27 @@ public static partial class FpmPackageMapper
         };
     }
 
-    private static long ParseInstalledSize(string value) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size)
-            ? size
-            : throw new PackageException($"invalid --deb-installed-size '{value}': give KiB as a whole number");
-
     /// <summary>
-    /// fpm's <c>--directories</c> marks directories as owned for rpm; a .deb owns every directory it
-    /// ships already, so each must simply be one (a typo is an error, not a silent no-op).
+    /// fpm's <c>--directories</c> marks directories as owned for rpm and does nothing for a deb,
+    /// which owns every directory it ships; so here too. Naming one the package does not ship, or
+    /// one the base system keeps unowned (never listed), is most likely a mistake, and gets a
+    /// warning (the package will not own it).
     /// </summary>
-    private static void CheckDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries)
+    private static void WarnAboutDirectories(IReadOnlyList<string> directories, IReadOnlyList<PackageEntry> entries, List<string> warnings)
     {
         foreach (string given in directories)
         {
             string path = PackagePath.Normalize(given);
+            if (SiteDirectories.Contains(PackagePath.ParseFromRoot(path)))
+            {
+                warnings.Add($"--directories {given} has no effect on a .deb (fpm uses it for rpm only), and {path} is a directory every Debian system has and no package owns: the package never lists it (purging an owner would remove it)");
+                continue;
+            }
+
             if (!entries.Any(e => e.Path == path && e.Kind == EntryKind.Directory)
                 && !entries.Any(e => e.Path.StartsWith(path + "/", StringComparison.Ordinal)))
             {
-                throw new PackageException($"--directories '{given}' is not a directory in the package data: give a path as installed, e.g. /var/lib/app");
+                warnings.Add($"--directories {given} has no effect on a .deb (fpm uses it for rpm only): {path} is not in the package data, so the package will not own it");
             }
         }
     }
@@ -207,13 +197,13 @@ public static partial class FpmPackageMapper
         }
 
         string name = FpmNames.PackageName(options.Name, warnings);
-        options = options with { Version = FpmNames.Version(options.Version, warnings) };
+        DebianVersion version = FpmValues.Version(options.Version, options.Iteration, options.Epoch, warnings);
         var control = new ControlFile
         {
             Package = name,
-            Version = MapVersion(options),
+            Version = version,
             Architecture = DebianArchitecture.Resolve(options.Architecture, options.HostArchitecture),
-            ExtraFields = options.Fields.Select(ParseField).ToList(),
+            ExtraFields = options.Fields,
         };
         foreach (FpmTextFlag flag in FpmControlFlags.Texts)
         {
@@ -238,7 +228,7 @@ public static partial class FpmPackageMapper
 
         control = control with
         {
-            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, options.Version, control.Homepage),
+            Description = WithExtendedDescription(options.Description ?? FpmDefaults.Description, name, FpmNames.Version(options.Version, []), control.Homepage),
         };
         control.Validate();
         return control;
@@ -260,18 +250,6 @@ public static partial class FpmPackageMapper
             ? $"This package installs {name} version {version}."
             : $"This package installs {name} version {version}; see {url} for more.";
         return description.TrimEnd('\n') + "\n" + extended;
-    }
-
-    /// <summary>fpm's <c>--deb-field 'Name: value'</c>.</summary>
-    private static KeyValuePair<string, string> ParseField(string field)
-    {
-        int colon = field.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            throw new PackageException($"invalid --deb-field '{field}': write it as 'Name: value'");
-        }
-
-        return new(field[..colon].Trim(), field[(colon + 1)..].Trim());
     }
 
     private static DocumentationOptions MapDocumentation(FpmOptions options)
@@ -323,26 +301,17 @@ public static partial class FpmPackageMapper
         return control with { Depends = [.. control.Depends, DebconfDependency] };
     }
 
+    /// <summary>
+    /// <c>--deb-sysuser</c>'s preinst runs adduser before the package is unpacked, which only a
+    /// Pre-Depends guarantees (a Depends may be configured after this package's preinst).
+    /// </summary>
+    private static ControlFile WithAdduserPreDependency(ControlFile control, FpmOptions options) =>
+        options.SystemUsers.Count == 0 || control.PreDepends.Any(d => d.Split('|').Any(a => a.Trim().Split(' ')[0] == "adduser"))
+            ? control
+            : control with { PreDepends = [.. control.PreDepends, "adduser"] };
+
     /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
     internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
-
-    private static DebianVersion MapVersion(FpmOptions options)
-    {
-        int epoch = 0;
-        if (options.Epoch is not null
-            && !int.TryParse(options.Epoch, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
-        {
-            throw new PackageException($"invalid --epoch '{options.Epoch}': it must be a non-negative integer");
-        }
-
-        if (string.IsNullOrEmpty(options.Iteration))
-        {
-            // fpm accepts "0.7.2-1" as a version and writes it as is: parse it as a full version.
-            return DebianVersion.Parse(epoch > 0 ? $"{epoch}:{options.Version}" : options.Version);
-        }
-
-        return new DebianVersion(options.Version, options.Iteration, epoch);
-    }
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
     public static string FixRelation(string relation)
@@ -419,16 +388,9 @@ public static partial class FpmPackageMapper
             ["category"] = control.Section ?? "",
             ["prefix"] = options.Prefix ?? "/",
         };
-        foreach (string pair in options.TemplateValues)
+        foreach ((string key, string value) in options.TemplateValues)
         {
-            int equals = pair.IndexOf('=', StringComparison.Ordinal);
-            string key = equals > 0 ? pair[..equals] : "";
-            if (!TemplateKey().IsMatch(key))
-            {
-                throw new PackageException($"invalid --template-value '{pair}': write it as KEY=VALUE, KEY a name such as service_user");
-            }
-
-            values[key] = pair[(equals + 1)..];
+            values[key] = value;
         }
 
         return values;
@@ -464,233 +426,6 @@ public static partial class FpmPackageMapper
 
         return scripts;
     }
-
-    private static List<PackageEntry> CollectEntries(
-        FpmOptions options, HashSet<string> scriptPaths, string outputPath, IReadOnlyList<ServiceFile> serviceFiles)
-    {
-        string chdir = Path.GetFullPath(options.Chdir ?? ".", options.WorkingDirectory);
-        if (!Directory.Exists(chdir))
-        {
-            throw new PackageException($"cannot change to -C/--chdir directory '{chdir}': no such directory");
-        }
-
-        IReadOnlyList<string> inputs = options.Inputs;
-        if (inputs.Count == 0)
-        {
-            // fpm packages the chdir directory itself when -C is given without inputs.
-            inputs = options.Chdir is not null
-                ? ["."]
-                : throw new PackageException("no input paths: give the directory to package, e.g. '.'");
-        }
-
-        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
-        StagingOptions staging = Staging(options, prefix) with
-        {
-            SkipSource = source => scriptPaths.Contains(source) || source == outputPath,
-        };
-
-        var byPath = new Dictionary<string, (PackageEntry Entry, string Input)>(StringComparer.Ordinal);
-        foreach (string input in inputs)
-        {
-            (string source, string target) = ResolveInput(input, chdir, prefix, path => byPath.TryGetValue(path, out var e) && e.Entry.Kind == EntryKind.Directory);
-            foreach (PackageEntry entry in StagingTree.Collect(source, target, staging))
-            {
-                Add(entry, input);
-            }
-        }
-
-        foreach (ServiceFile file in serviceFiles)
-        {
-            Add(file.Entry, file.Flag);
-        }
-
-        return byPath.Values.Select(v => v.Entry).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-
-        void Add(PackageEntry entry, string input)
-        {
-            if (byPath.TryGetValue(entry.Path, out var existing))
-            {
-                if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
-                {
-                    return;
-                }
-
-                throw new PackageException(
-                    $"two inputs put something at '{entry.Path}': '{existing.Input}' and '{input}'; exclude one or map it elsewhere");
-            }
-
-            byPath.Add(entry.Path, (entry, input));
-        }
-    }
-
-    /// <summary>Owners (fixed, or as on disk with --deb-use-file-permissions) and excludes, shared by every input type.</summary>
-    private static StagingOptions Staging(FpmOptions options, string prefix)
-    {
-        FpmGlob[] excludes = options.Excludes.Select(p => new FpmGlob(p)).ToArray();
-        return new StagingOptions
-        {
-            Owner = options.User ?? "root",
-            Group = options.Group ?? "root",
-            DiskOwners = options.UseFilePermissions ? HostAccounts.Load() : null,
-            Excludes = target => IsExcluded(target, prefix, excludes),
-        };
-    }
-
-    /// <summary>fpm's <c>-s tar</c>: each input is a tarball, its tree (or its -C subdirectory) placed at the prefix.</summary>
-    private static List<PackageEntry> CollectTarballs(FpmOptions options)
-    {
-        if (options.Inputs.Count == 0)
-        {
-            throw new PackageException("no input tarball: give the tarball to package, e.g. app-1.0.tar.gz");
-        }
-
-        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
-        StagingOptions staging = Staging(options, prefix);
-        var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
-        foreach (string input in options.Inputs)
-        {
-            string tarball = Path.GetFullPath(input, options.WorkingDirectory);
-            foreach (PackageEntry entry in TarballInput.Collect(tarball, options.Chdir, prefix, staging, options.UseFilePermissions))
-            {
-                // Later members replace earlier ones, as tar -x does.
-                byPath[entry.Path] = entry;
-            }
-        }
-
-        return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>
-    /// fpm's dir input: "path" keeps its path relative to the chdir directory ("." is the root);
-    /// "src=dst" (when no file is literally named so) copies like <c>rsync -a src dst</c>: a
-    /// directory ending in "/" gives its contents to dst, any other directory lands as dst/NAME,
-    /// and a file becomes dst itself, or dst/NAME when dst ends in "/".
-    /// </summary>
-    internal static (string Source, string Target) ResolveInput(string input, string chdir, string prefix, Func<string, bool>? isStagedDirectory = null)
-    {
-        int equals = input.IndexOf('=', StringComparison.Ordinal);
-        bool isMapping = equals > 0 && equals < input.Length - 1 && !Path.Exists(Path.GetFullPath(input, chdir));
-        if (!isMapping)
-        {
-            string source = Path.GetFullPath(input, chdir);
-            string relative = Path.IsPathRooted(input) ? input : Path.GetRelativePath(chdir, source);
-            if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
-            {
-                throw new PackageException(
-                    $"input '{input}' lies outside the -C/--chdir directory '{chdir}': map it with '{input}=/target/path'");
-            }
-
-            return (source, Join(prefix, relative == "." ? "/" : relative));
-        }
-
-        string origin = input[..equals];
-        string destination = input[(equals + 1)..];
-        string originPath = Path.GetFullPath(origin, chdir);
-        bool isDirectory = Directory.Exists(originPath) && new DirectoryInfo(originPath).LinkTarget is null;
-        string target;
-        if (isDirectory && origin.EndsWith('/'))
-        {
-            target = destination;
-        }
-        else if (isDirectory || destination.EndsWith('/'))
-        {
-            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath.TrimEnd('/')));
-        }
-        else if (IsDirectoryTarget(Join(prefix, destination), prefix, isStagedDirectory))
-        {
-            // rsync -a FILE DIR: into the directory, whether it is the prefix ("file=.") or one
-            // an earlier input put there.
-            target = PackagePath.Combine(PackagePath.Normalize(destination), Path.GetFileName(originPath));
-        }
-        else
-        {
-            target = destination;
-        }
-
-        return (originPath, Join(prefix, target));
-    }
-
-    private static bool IsDirectoryTarget(string target, string prefix, Func<string, bool>? isStagedDirectory) =>
-        target == prefix || (isStagedDirectory?.Invoke(target) ?? false);
-
-    private static string Join(string prefix, string path) =>
-        PackagePath.Normalize(prefix + "/" + path);
-
-    private static bool IsExcluded(string target, string prefix, FpmGlob[] excludes)
-    {
-        if (excludes.Length == 0)
-        {
-            return false;
-        }
-
-        string relative = prefix != "/" && target.StartsWith(prefix + "/", StringComparison.Ordinal)
-            ? target[(prefix.Length + 1)..]
-            : PackagePath.Parse(target).Relative;
-        return excludes.Any(glob => glob.IsMatch(relative));
-    }
-
-    /// <summary>fpm's write_conffiles: a directory stands for every regular file below it; each must be in data.</summary>
-    internal static List<string> ExpandConfigFiles(IReadOnlyList<string> configFiles, IReadOnlyList<PackageEntry> entries)
-    {
-        var result = new List<string>();
-        foreach (string given in configFiles)
-        {
-            string path = PackagePath.Normalize(given);
-            PackageEntry? entry = entries.FirstOrDefault(e => e.Path == path);
-            if (entry is null)
-            {
-                throw new PackageException(
-                    $"config file '{path}' (--config-files {given}) is not in the package data: give a path as installed, e.g. /etc/consul.d/consul.json");
-            }
-
-            if (entry.Kind == EntryKind.Directory)
-            {
-                result.AddRange(entries
-                    .Where(e => e.Kind == EntryKind.File && e.Path.StartsWith(path + "/", StringComparison.Ordinal))
-                    .Select(e => e.Path));
-            }
-            else if (entry.Kind == EntryKind.File)
-            {
-                result.Add(path);
-            }
-            else
-            {
-                throw new PackageException($"config file '{path}' (--config-files {given}) is a {entry.Kind.ToString().ToLowerInvariant()}: only regular files can be conffiles");
-            }
-        }
-
-        return result.Distinct(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>fpm's --deb-compression and --deb-compression-level; a level with "none" is ignored, as fpm does.</summary>
-    private static CompressionSettings MapCompression(FpmOptions options)
-    {
-        if (options.Compression == "bzip2")
-        {
-            throw new PackageException("--deb-compression bzip2 is not supported: dpkg only reads bzip2 for old packages; use gz, xz or zst");
-        }
-
-        CompressionFormat format = options.Compression is null
-            ? CompressionSettings.Default.Format
-            : CompressionSettings.ParseName(options.Compression)
-              ?? throw new PackageException($"invalid --deb-compression '{options.Compression}': use {CompressionSettings.WritableNames}");
-        if (options.CompressionLevel is null || format == CompressionFormat.None)
-        {
-            return CompressionSettings.Create(format);
-        }
-
-        (int min, int max) = CompressionSettings.LevelRange(format);
-        if (!int.TryParse(options.CompressionLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) || level < min || level > max)
-        {
-            throw new PackageException(
-                $"invalid --deb-compression-level '{options.CompressionLevel}': use {min} to {max} for {options.Compression ?? "gz"}");
-        }
-
-        return CompressionSettings.Create(format, level);
-    }
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex TemplateKey();
 
     [GeneratedRegex(@"^(?<name>[^\s(),|]+)\s+(?<op><<|<=|>=|>>|==|=|<|>)\s*(?<version>[^\s(),|]+)$", RegexOptions.CultureInvariant)]
     private static partial Regex BareRelation();

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
-using Scriban;
-using Scriban.Runtime;
 
 namespace ConsulPkg.Fpm;
 
@@ -14,15 +12,12 @@ namespace ConsulPkg.Fpm;
 /// consul-pkg does not run: it is refused with the script and line, never passed through.
 /// </summary>
 /// <remarks>
-/// The ERB text is translated into a Scriban template in which every value is a lookup in one
-/// table (so a key such as <c>for</c> or <c>string</c> cannot collide with Scriban's keywords and
-/// builtins) and every piece of script text is either left as is or, if it could open a Scriban
-/// block, written as a string literal.
+/// Rendered by direct substitution: the values are pasted between the script's own bytes, which
+/// pass through untouched. (An earlier version translated the script into a Scriban template of
+/// lookups and escaped literals; DECISIONS.md has the measurement that retired it.)
 /// </remarks>
 public static partial class FpmScriptTemplate
 {
-    private const string Table = "fpm";
-
     /// <summary>
     /// Renders <paramref name="script"/>. <paramref name="values"/> maps every name a script may
     /// use to its text; <paramref name="flag"/> and <paramref name="path"/> name the script in errors.
@@ -31,44 +26,21 @@ public static partial class FpmScriptTemplate
     {
         ArgumentNullException.ThrowIfNull(values);
         string text = Encoding.UTF8.GetString(script);
-        string scriban = Translate(text, values, flag, path);
-        Template template = Template.Parse(scriban);
-        if (template.HasErrors)
-        {
-            // Translate only emits lookups and string literals, so this is a defect, not bad input.
-            throw new InvalidOperationException($"translated template for '{path}' does not parse: {template.Messages}");
-        }
-
-        var table = new ScriptObject();
-        foreach ((string key, string value) in values)
-        {
-            table[key] = value;
-        }
-
-        var globals = new ScriptObject { [Table] = table };
-        var context = new TemplateContext { StrictVariables = true };
-        context.PushGlobal(globals);
-        return Encoding.UTF8.GetBytes(template.Render(context));
-    }
-
-    private static string Translate(string text, IReadOnlyDictionary<string, string> values, string flag, string path)
-    {
         var output = new StringBuilder(text.Length + 64);
-        var literal = new StringBuilder();
         int position = 0;
         while (position < text.Length)
         {
             int open = text.IndexOf("<%", position, StringComparison.Ordinal);
             if (open < 0)
             {
-                literal.Append(text, position, text.Length - position);
+                output.Append(text, position, text.Length - position);
                 break;
             }
 
-            literal.Append(text, position, open - position);
+            output.Append(text, position, open - position);
             if (open + 2 < text.Length && text[open + 2] == '%')
             {
-                literal.Append("<%");
+                output.Append("<%");
                 position = open + 3;
                 continue;
             }
@@ -96,14 +68,10 @@ public static partial class FpmScriptTemplate
             }
 
             string name = expression.Groups["name"].Value;
-            if (!values.ContainsKey(name))
-            {
-                throw Refuse(flag, path, line,
-                    $"'{name}' is not a package attribute or --template-value; known: {string.Join(", ", values.Keys.Order(StringComparer.Ordinal))}");
-            }
-
-            FlushLiteral(output, literal);
-            output.Append("{{ ").Append(Table).Append("[\"").Append(name).Append("\"] }}");
+            output.Append(values.TryGetValue(name, out string? value)
+                ? value
+                : throw Refuse(flag, path, line,
+                    $"'{name}' is not a package attribute or --template-value; known: {string.Join(", ", values.Keys.Order(StringComparer.Ordinal))}"));
             position = close + 2;
             if (trimNewline && position < text.Length && text[position] == '\n')
             {
@@ -111,41 +79,7 @@ public static partial class FpmScriptTemplate
             }
         }
 
-        FlushLiteral(output, literal);
-        return output.ToString();
-    }
-
-    /// <summary>Script text as is, unless it holds something Scriban would read as the start of a block.</summary>
-    private static void FlushLiteral(StringBuilder output, StringBuilder literal)
-    {
-        if (literal.Length == 0)
-        {
-            return;
-        }
-
-        string text = literal.ToString();
-        literal.Clear();
-        if (!text.Contains("{{", StringComparison.Ordinal) && !text.Contains("{%", StringComparison.Ordinal))
-        {
-            output.Append(text);
-            return;
-        }
-
-        output.Append("{{ \"");
-        foreach (char c in text)
-        {
-            _ = c switch
-            {
-                '\\' => output.Append("\\\\"),
-                '"' => output.Append("\\\""),
-                '\n' => output.Append("\\n"),
-                '\r' => output.Append("\\r"),
-                '\t' => output.Append("\\t"),
-                _ => output.Append(c),
-            };
-        }
-
-        output.Append("\" }}");
+        return Encoding.UTF8.GetBytes(output.ToString());
     }
 
     private static int LineOf(string text, int index) => text.AsSpan(0, index).Count('\n') + 1;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Reading;
@@ -9,30 +10,21 @@ namespace ConsulPkg.Repository;
 /// architecture, with the digest that decides whether a second upload of it is the same file.
 /// </summary>
 /// <remarks>
-/// With <see cref="PublishedRelease"/>, the repository's one seam to the deb822 reader
-/// (<see cref="Deb822Paragraph"/>) and to the Packages field order: nothing else parses or
-/// writes a stanza.
+/// Stanzas are read with the one deb822 reader (<see cref="Deb822Paragraph"/>) and written with
+/// the one writer in <see cref="ControlType.PackagesIndex"/>'s order; this type only picks out
+/// the fields the repository decides by and keeps the stanza's bytes.
 /// </remarks>
-/// <param name="Stanza">The stanza exactly as the index holds it, UTF-8, each line ending in "\n", no blank line: kept as bytes, half a string's size.</param>
-internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, long Size, string? Section, byte[] Stanza)
+/// <param name="Stanza">
+/// The stanza exactly as the index holds it, UTF-8, each line ending in "\n", no blank line: a
+/// slice of the index it was read from (one buffer per index, not one array per stanza).
+/// </param>
+internal sealed record IndexEntry(string Package, string Version, string Architecture, string Filename, string Sha256, long Size, string? Section, ReadOnlyMemory<byte> Stanza)
 {
-    private DebianVersion? _parsedVersion;
-
-    /// <summary>
-    /// The fields dpkg-scanpackages writes first, in its order (Dpkg::Control::FieldsCore,
-    /// CTRL_INDEX_PKG), spelled as it spells them; any other control field follows in file order.
-    /// </summary>
-    private static readonly string[] FieldOrder =
-    [
-        "Package", "Package-Type", "Source", "Version", "Kernel-Version", "Built-For-Profiles", "Auto-Built-Package",
-        "Architecture", "Subarchitecture", "Installer-Menu-Item", "Build-Essential", "Essential", "Protected", "Origin",
-        "Bugs", "Maintainer", "Installed-Size", "Pre-Depends", "Depends", "Recommends", "Suggests", "Enhances",
-        "Conflicts", "Breaks", "Replaces", "Provides", "Built-Using", "Static-Built-Using", "Filename", "Size",
-        "MD5sum", "SHA1", "SHA256", "Section", "Priority", "Multi-Arch", "Homepage", "Description", "Tag", "Task",
-    ];
-
     /// <summary>Fields an index adds itself; a control file that carries them is not believed.</summary>
-    private static readonly string[] IndexFields = ["Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"];
+    private static readonly ControlField[] IndexFields =
+        [ControlField.Filename, ControlField.Size, ControlField.Md5Sum, ControlField.Sha1, ControlField.Sha256, ControlField.Sha512];
+
+    private DebianVersion? _parsedVersion;
 
     /// <summary>(name, version, architecture): what apt treats as one package.</summary>
     public string Identity => $"{Package} {Version} {Architecture}";
@@ -40,113 +32,55 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
     /// <summary>The version, for dpkg's order (<see cref="DebianVersion.Compare"/>).</summary>
     public DebianVersion ParsedVersion => _parsedVersion ??= DebianVersion.Parse(Version);
 
-    /// <summary>
-    /// Every stanza of a Packages index; errors name <paramref name="source"/>. Read one stanza at
-    /// a time from the bytes, so a large index never exists as one string or one list of paragraphs.
-    /// </summary>
+    /// <summary>Every stanza of a Packages index, read one at a time; errors name <paramref name="source"/>.</summary>
     public static IEnumerable<IndexEntry> ReadIndex(byte[] content, string source)
     {
         ArgumentNullException.ThrowIfNull(content);
-        int start = 0;
-        int line = 0;
-        while (line < content.Length)
+        foreach (Deb822Paragraph paragraph in Deb822Paragraph.Read(content, source))
         {
-            int end = Array.IndexOf(content, (byte)'\n', line);
-            int next = end < 0 ? content.Length : end + 1;
-            if (IsBlank(content.AsSpan(line, (end < 0 ? content.Length : end) - line)))
+            ReadOnlyMemory<byte> stanza = paragraph.Bytes;
+            if (stanza.Span[^1] != (byte)'\n')
             {
-                if (line > start)
-                {
-                    yield return FromStanza(content[start..line], source);
-                }
-
-                start = next;
+                stanza = (byte[])[.. stanza.Span, (byte)'\n']; // the index's last line had no line ending
             }
 
-            line = next;
-        }
-
-        if (content.Length > start)
-        {
-            byte[] last = content[start..];
-            yield return FromStanza(last[^1] == (byte)'\n' ? last : [.. last, (byte)'\n'], source);
+            yield return FromParagraph(paragraph, source, stanza);
         }
     }
 
-    private static bool IsBlank(ReadOnlySpan<byte> line) => line.TrimStart(" \t"u8).IsEmpty;
-
-    private static IndexEntry FromStanza(byte[] stanza, string source)
+    private static IndexEntry FromParagraph(Deb822Paragraph paragraph, string source, ReadOnlyMemory<byte> stanza)
     {
-        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(Encoding.UTF8.GetString(stanza), source);
-        return FromParagraph(paragraphs[0], source, stanza);
-    }
-
-    /// <summary>Reads an existing index paragraph; errors name <paramref name="source"/>.</summary>
-    public static IndexEntry FromParagraph(Deb822Paragraph paragraph, string source, byte[] stanza)
-    {
-        ArgumentNullException.ThrowIfNull(paragraph);
-        string Required(string name) => paragraph[name]
-            ?? throw new PackageException($"{source}: a stanza has no {name} field:\n{paragraph.Text}");
-        string sizeText = Required("Size");
-        if (!long.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long size))
+        string Required(ControlField field) => paragraph[field.Name]
+            ?? throw new PackageException($"{source}: line {paragraph.LineNumber}: a stanza has no {field.Name} field");
+        string sizeText = Required(ControlField.Size);
+        if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out long size))
         {
-            throw new PackageException($"{source}: the stanza of {paragraph["Package"]} has a malformed Size '{sizeText}'");
+            throw new PackageException($"{source}: line {paragraph.LineNumber}: the stanza of {paragraph[ControlField.Package.Name]} has a malformed Size '{MessageText.OneLine(sizeText)}'");
         }
 
-        return new IndexEntry(Required("Package"), Required("Version"), Required("Architecture"), Required("Filename"), Required("SHA256"), size, paragraph["Section"], stanza);
+        return new IndexEntry(Required(ControlField.Package), Required(ControlField.Version), Required(ControlField.Architecture),
+            Required(ControlField.Filename), Required(ControlField.Sha256), size, paragraph[ControlField.Section.Name], stanza);
     }
 
     /// <summary>
     /// The stanza for a package read with our own .deb reader, as dpkg-scanpackages writes it for
-    /// <paramref name="filename"/> (the path below the repository root).
+    /// <paramref name="filename"/> (the path below the repository root): its fields in
+    /// <see cref="ControlType.PackagesIndex"/>'s order, any other control field after them in file order.
     /// </summary>
     public static IndexEntry FromControl(ControlFields control, string filename, FileDigests digests)
     {
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(digests);
-        var values = new List<KeyValuePair<string, string>>();
-        foreach (KeyValuePair<string, string> field in control.Fields)
-        {
-            if (!Array.Exists(IndexFields, f => f.Equals(field.Key, StringComparison.OrdinalIgnoreCase)))
-            {
-                string known = Array.Find(FieldOrder, f => f.Equals(field.Key, StringComparison.OrdinalIgnoreCase)) ?? field.Key;
-                values.Add(new(known, field.Value));
-            }
-        }
+        IEnumerable<KeyValuePair<string, string>> values =
+        [
+            .. control.Fields.Where(field => !Array.Exists(IndexFields, f => f.Name.Equals(field.Key, StringComparison.OrdinalIgnoreCase))),
+            new(ControlField.Filename.Name, filename),
+            new(ControlField.Size.Name, digests.Size.ToString(CultureInfo.InvariantCulture)),
+            new(ControlField.Md5Sum.Name, digests.Md5),
+            new(ControlField.Sha256.Name, digests.Sha256),
+        ];
 
-        values.Add(new("Filename", filename));
-        values.Add(new("Size", digests.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        values.Add(new("MD5sum", digests.Md5));
-        values.Add(new("SHA256", digests.Sha256));
-
-        var text = new StringBuilder();
-        foreach (string name in FieldOrder)
-        {
-            int i = values.FindIndex(v => v.Key == name);
-            if (i >= 0)
-            {
-                AppendField(text, values[i]);
-                values.RemoveAt(i);
-            }
-        }
-
-        foreach (KeyValuePair<string, string> rest in values)
-        {
-            AppendField(text, rest);
-        }
-
-        return new IndexEntry(control["Package"]!, control["Version"]!, control["Architecture"]!, filename, digests.Sha256, digests.Size, control["Section"], Encoding.UTF8.GetBytes(text.ToString()));
-    }
-
-    private static void AppendField(StringBuilder text, KeyValuePair<string, string> field)
-    {
-        // A value whose first line is empty (only continuation lines) gets no space after the colon.
-        text.Append(field.Key).Append(':');
-        if (!field.Value.StartsWith('\n'))
-        {
-            text.Append(' ');
-        }
-
-        text.Append(field.Value).Append('\n');
+        return new IndexEntry(control[ControlField.Package.Name]!, control[ControlField.Version.Name]!, control[ControlField.Architecture.Name]!,
+            filename, digests.Sha256, digests.Size, control[ControlField.Section.Name], Encoding.UTF8.GetBytes(Deb822Writer.Render(ControlType.PackagesIndex, values)));
     }
 }

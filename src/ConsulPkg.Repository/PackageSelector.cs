@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Repository;
@@ -8,7 +7,7 @@ namespace ConsulPkg.Repository;
 /// version and architecture of NAME unless narrowed. A version's epoch has a ':' too; an
 /// architecture is told apart by starting with a letter (a version after an epoch starts with a digit).
 /// </summary>
-public sealed partial record PackageSelector(string Name, string? Version, string? Architecture)
+public sealed record PackageSelector(string Name, string? Version, string? Architecture)
 {
     /// <summary>The setting a refused selector names.</summary>
     public const string Setting = "package";
@@ -33,7 +32,7 @@ public sealed partial record PackageSelector(string Name, string? Version, strin
             rest = rest[..equals];
         }
 
-        if (!IncomingPackage.PackageName().IsMatch(rest) || (architecture is not null && !ArchitectureName().IsMatch(architecture)) || version is { Length: 0 })
+        if (ControlField.Package.CheckText(rest) is not null || (architecture is not null && ControlField.Architecture.CheckText(architecture) is not null) || version is { Length: 0 })
         {
             throw new PackageException($"package '{MessageText.OneLine(text)}' is not NAME[=VERSION][:ARCH]: e.g. consul, consul=0.7.2-1 or consul=0.7.2-1:amd64") { Setting = Setting };
         }
@@ -57,7 +56,4 @@ public sealed partial record PackageSelector(string Name, string? Version, strin
         entry.Package == Name && (Version is null || entry.Version == Version) && (Architecture is null || entry.Architecture == Architecture);
 
     public override string ToString() => Name + (Version is null ? "" : "=" + Version) + (Architecture is null ? "" : ":" + Architecture);
-
-    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
-    private static partial Regex ArchitectureName();
 }

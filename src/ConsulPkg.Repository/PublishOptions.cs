@@ -1,15 +1,21 @@
+using ConsulPkg.Debian.OpenPgp;
+
 namespace ConsulPkg.Repository;
 
 /// <summary>
 /// What every command that changes a repository needs: where it is, how to sign it, and when.
 /// Every time comes from the caller: the library never reads the clock.
 /// </summary>
-public abstract record RepositoryChangeOptions
+public sealed record RepositoryWriteOptions
 {
     /// <summary>The repository root.</summary>
-    public required string RepositoryDirectory { get; init; }
+    public required string Directory { get; init; }
 
-    public required SigningKey SigningKey { get; init; }
+    /// <summary>
+    /// Every key signs InRelease and Release.gpg, and the keyring holds them all: clients trusting
+    /// any one keep updating while keys rotate. Empty only for a dry run, which signs nothing.
+    /// </summary>
+    public required IReadOnlyList<SigningKey> SigningKeys { get; init; }
 
     /// <summary>The Release's Date and the signatures' time.</summary>
     public required DateTimeOffset Date { get; init; }
@@ -20,15 +26,17 @@ public abstract record RepositoryChangeOptions
     /// <summary>How long to wait for another command on the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Work out and report the change, write nothing.</summary>
+    /// <summary>Work out and report the change, write and sign nothing.</summary>
     public bool DryRun { get; init; }
 
     public const int DefaultValidDays = 28;
 }
 
 /// <summary>What <c>repo publish</c> is asked to do.</summary>
-public sealed record PublishOptions : RepositoryChangeOptions
+public sealed record PublishOptions
 {
+    public required RepositoryWriteOptions Repository { get; init; }
+
     public required string Suite { get; init; }
 
     public string Component { get; init; } = "main";
@@ -48,8 +56,10 @@ public sealed record PublishOptions : RepositoryChangeOptions
 }
 
 /// <summary>What <c>repo remove</c> is asked to do.</summary>
-public sealed record RemoveOptions : RepositoryChangeOptions
+public sealed record RemoveOptions
 {
+    public required RepositoryWriteOptions Repository { get; init; }
+
     public required string Suite { get; init; }
 
     /// <summary>Only this component; null for every one.</summary>
@@ -59,8 +69,10 @@ public sealed record RemoveOptions : RepositoryChangeOptions
 }
 
 /// <summary>What <c>repo copy</c> is asked to do: list packages of one suite in another, same pool files.</summary>
-public sealed record CopyOptions : RepositoryChangeOptions
+public sealed record CopyOptions
 {
+    public required RepositoryWriteOptions Repository { get; init; }
+
     public required string From { get; init; }
 
     public required string To { get; init; }
@@ -77,7 +89,7 @@ public sealed record CopyOptions : RepositoryChangeOptions
 /// <param name="Removed">Packages the suite no longer lists ("NAME VERSION ARCH").</param>
 /// <param name="Copied">Packages listed in the suite from another ("NAME VERSION ARCH").</param>
 /// <param name="Deleted">Pool files deleted: no suite lists them, no kept generation names them.</param>
-/// <param name="KeyringChanged">The signing key differs from the one the repository's keyring held: clients need the new keyring.</param>
+/// <param name="KeyringChanged">No key of the keyring the repository held signs any more: clients need the new keyring.</param>
 public sealed record RepositoryChangeResult(
     string Suite,
     bool DryRun,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ConsulPkg.Debian;
 
 namespace ConsulPkg.Repository;
@@ -41,40 +40,30 @@ internal sealed record ReleaseFile
     public static string FormatDate(DateTimeOffset date) =>
         date.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>The Release file's text, its fields in <see cref="ControlType.Release"/>'s order.</summary>
     public string Render()
     {
-        var text = new StringBuilder();
-        void Field(string name, string? value)
-        {
-            if (value is not null)
-            {
-                text.Append(name).Append(": ").Append(value).Append('\n');
-            }
-        }
-
-        Field("Origin", Origin);
-        Field("Label", Label);
-        Field("Suite", Suite);
-        Field("Codename", Codename);
-        Field("Date", FormatDate(Date));
-        Field("Valid-Until", FormatDate(ValidUntil));
-        Field("Acquire-By-Hash", "yes");
-        Field("No-Support-for-Architecture-all", AllPackagesInEachArchitecture ? "Packages" : null);
-        Field("Architectures", string.Join(' ', Architectures));
-        Field("Components", string.Join(' ', Components));
-        AppendSums(text, "SHA256", d => d.Sha256);
-        AppendSums(text, "SHA512", d => d.Sha512);
-        return text.ToString();
+        KeyValuePair<string, string?>[] fields =
+        [
+            new(ControlField.Origin.Name, Origin),
+            new(ControlField.Label.Name, Label),
+            new(ControlField.Suite.Name, Suite),
+            new(ControlField.Codename.Name, Codename),
+            new(ControlField.Date.Name, FormatDate(Date)),
+            new(ControlField.ValidUntil.Name, FormatDate(ValidUntil)),
+            new(ControlField.AcquireByHash.Name, "yes"),
+            new(ControlField.NoSupportForArchitectureAll.Name, AllPackagesInEachArchitecture ? "Packages" : null),
+            new(ControlField.Architectures.Name, string.Join(' ', Architectures)),
+            new(ControlField.Components.Name, string.Join(' ', Components)),
+            new(ControlField.Sha256.Name, Sums(d => d.Sha256)),
+            new(ControlField.Sha512.Name, Sums(d => d.Sha512)),
+        ];
+        return Deb822Writer.Render(ControlType.Release, fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)));
     }
 
-    private void AppendSums(StringBuilder text, string name, Func<FileDigests, string> digest)
-    {
-        text.Append(name).Append(":\n");
-        foreach (ReleaseItem item in Items)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" {digest(item.Digests)} {item.Digests.Size,16} {item.Path}\n");
-        }
-    }
+    /// <summary>One line per index: " DIGEST SIZE PATH", the size right-aligned in 16 columns as apt-ftparchive writes it.</summary>
+    private string Sums(Func<FileDigests, string> digest) =>
+        string.Concat(Items.Select(item => string.Create(CultureInfo.InvariantCulture, $"\n {digest(item.Digests)} {item.Digests.Size,16} {item.Path}")));
 }
 
 /// <summary>What a repository's current Release says, read back to carry it into the next one and to check the files against it.</summary>
@@ -95,21 +84,22 @@ internal sealed record PublishedRelease(
             return null;
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllBytes(path), path);
     }
 
-    public static PublishedRelease Parse(string text, string path)
+    public static PublishedRelease Parse(byte[] content, string path)
     {
-        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(text, path);
+        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(content, path);
+
         if (paragraphs.Count != 1)
         {
             throw new PackageException($"{path}: expected one paragraph, found {paragraphs.Count}: is this a Release file?");
         }
 
         Deb822Paragraph release = paragraphs[0];
-        string[] Words(string field) => (release[field] ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new PublishedRelease(release["Origin"], release["Label"], release["Codename"], release["Valid-Until"],
-            Words("Architectures"), Words("Components"), Sums(release["SHA256"], path), Sums(release["SHA512"], path));
+        string[] Words(ControlField field) => (release[field.Name] ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new PublishedRelease(release[ControlField.Origin.Name], release[ControlField.Label.Name], release[ControlField.Codename.Name], release[ControlField.ValidUntil.Name],
+            Words(ControlField.Architectures), Words(ControlField.Components), Sums(release[ControlField.Sha256.Name], path), Sums(release[ControlField.Sha512.Name], path));
     }
 
     /// <summary>The SHA256 and size of <paramref name="relative"/> (a path below dists/SUITE), or null when not listed.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
 
@@ -39,18 +40,13 @@ public static class RepositoryChecker
             problems.Add("dists/: no suite has a Release: nothing is published here");
         }
 
-        string keyringPath = Path.Combine(root, SuiteWriter.KeyringFileName);
-        byte[]? keyring = File.Exists(keyringPath) ? File.ReadAllBytes(keyringPath) : null;
-        if (keyring is null)
-        {
-            problems.Add($"{SuiteWriter.KeyringFileName}: missing: the signatures cannot be checked (publish again to write it)");
-        }
+        SignatureVerifier? verifier = ReadKeyring(root, problems);
 
         using (RepositoryLock.Acquire(root, TimeSpan.FromMinutes(10), create: false))
         {
             foreach (string name in suites)
             {
-                CheckSuite(root, name, keyring, now, problems, pending, listed);
+                CheckSuite(root, name, verifier, now, problems, pending, listed);
             }
 
             foreach (IndexEntry entry in listed.Values.OrderBy(e => e.Filename, StringComparer.Ordinal))
@@ -86,7 +82,28 @@ public static class RepositoryChecker
         return new CheckResult(suites, problems, [.. pending.Where(p => !listed.ContainsKey(p) && File.Exists(Path.Combine(root, p))).Order(StringComparer.Ordinal)]);
     }
 
-    private static void CheckSuite(string root, string suite, byte[]? keyring, DateTimeOffset now, List<string> problems, HashSet<string> pending, Dictionary<string, IndexEntry> listed)
+    /// <summary>The repository's keyring as the verifier of its signatures; null (and a problem) when it is missing or unreadable.</summary>
+    private static SignatureVerifier? ReadKeyring(string root, List<string> problems)
+    {
+        string keyringPath = Path.Combine(root, SuiteWriter.KeyringFileName);
+        if (!File.Exists(keyringPath))
+        {
+            problems.Add($"{SuiteWriter.KeyringFileName}: missing: the signatures cannot be checked (publish again to write it)");
+            return null;
+        }
+
+        try
+        {
+            return new SignatureVerifier(OpenPgpKeyring.Parse(File.ReadAllBytes(keyringPath), SuiteWriter.KeyringFileName));
+        }
+        catch (PackageException e)
+        {
+            problems.Add($"{SuiteWriter.KeyringFileName}: {MessageText.OneLine(e.Message)}");
+            return null;
+        }
+    }
+
+    private static void CheckSuite(string root, string suite, SignatureVerifier? verifier, DateTimeOffset now, List<string> problems, HashSet<string> pending, Dictionary<string, IndexEntry> listed)
     {
         string directory = SuiteState.SuiteDirectory(root, suite);
         string at = $"dists/{suite}";
@@ -101,7 +118,7 @@ public static class RepositoryChecker
         PublishedRelease release;
         try
         {
-            release = PublishedRelease.Parse(Encoding.UTF8.GetString(releaseBytes), $"{at}/Release");
+            release = PublishedRelease.Parse(releaseBytes, $"{at}/Release");
         }
         catch (PackageException e)
         {
@@ -109,7 +126,7 @@ public static class RepositoryChecker
             return;
         }
 
-        CheckSignatures(directory, at, releaseBytes, keyring, problems);
+        CheckSignatures(directory, at, releaseBytes, verifier, now, problems);
         if (release.ValidUntil is { } validUntil && DateTimeOffset.TryParseExact(validUntil, "ddd, dd MMM yyyy HH:mm:ss 'UTC'", CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal, out DateTimeOffset until) && until <= now)
         {
@@ -184,7 +201,12 @@ public static class RepositoryChecker
         }
     }
 
-    private static void CheckSignatures(string directory, string at, byte[] releaseBytes, byte[]? keyring, List<string> problems)
+    /// <summary>
+    /// InRelease and Release.gpg judged by the one verification policy (<see cref="SignatureVerifier"/>,
+    /// the rules apt's verifiers apply: a trusted key valid when the check is made, a strong digest,
+    /// no signature from the future), and InRelease's signed text against Release.
+    /// </summary>
+    private static void CheckSignatures(string directory, string at, byte[] releaseBytes, SignatureVerifier? verifier, DateTimeOffset now, List<string> problems)
     {
         string inReleasePath = Path.Combine(directory, "InRelease");
         string detachedPath = Path.Combine(directory, "Release.gpg");
@@ -192,17 +214,19 @@ public static class RepositoryChecker
         {
             problems.Add($"{at}/InRelease: missing");
         }
-        else
+        else if (verifier is not null)
         {
-            string inRelease = File.ReadAllText(inReleasePath);
-            if (ReleaseSignatures.SignedText(inRelease) is { } text && text != Encoding.UTF8.GetString(releaseBytes))
+            try
             {
-                problems.Add($"{at}/InRelease: signs another text than Release (one of them is stale)");
+                SignedText signed = verifier.VerifyClearSigned(File.ReadAllText(inReleasePath), "InRelease", now);
+                if (signed.Text != Encoding.UTF8.GetString(releaseBytes))
+                {
+                    problems.Add($"{at}/InRelease: signs another text than Release (one of them is stale)");
+                }
             }
-
-            if (keyring is not null && ReleaseSignatures.VerifyClearSigned(inRelease, keyring) is { } wrong)
+            catch (PackageException e)
             {
-                problems.Add($"{at}/InRelease: {wrong}");
+                problems.Add($"{at}/InRelease: {MessageText.OneLine(e.Message)}");
             }
         }
 
@@ -210,9 +234,16 @@ public static class RepositoryChecker
         {
             problems.Add($"{at}/Release.gpg: missing");
         }
-        else if (keyring is not null && ReleaseSignatures.VerifyDetached(releaseBytes, File.ReadAllBytes(detachedPath), keyring) is { } wrong)
+        else if (verifier is not null)
         {
-            problems.Add($"{at}/Release.gpg: {wrong}");
+            try
+            {
+                verifier.VerifyDetached(releaseBytes, File.ReadAllBytes(detachedPath), "Release", "Release.gpg", now);
+            }
+            catch (PackageException e)
+            {
+                problems.Add($"{at}/Release.gpg: {MessageText.OneLine(e.Message)}");
+            }
         }
     }
 }

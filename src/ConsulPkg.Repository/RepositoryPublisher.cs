@@ -36,25 +36,25 @@ public static class RepositoryPublisher
             throw new PackageException($"--keep-versions {options.KeepVersions}: give 1 or more (a name's newest versions to keep)") { Setting = RepositorySettings.KeepVersions };
         }
 
-        ValidateCommon(options);
+        ValidateCommon(options.Repository);
         if (options.Packages.Count == 0)
         {
             throw new PackageException("no package given: name the .deb files to publish");
         }
 
-        if (File.Exists(options.RepositoryDirectory))
+        if (File.Exists(options.Repository.Directory))
         {
-            throw new PackageException($"repository '{options.RepositoryDirectory}' is a file: give a directory (it is created when missing)") { Setting = RepositorySettings.Repository };
+            throw new PackageException($"repository '{options.Repository.Directory}' is a file: give a directory (it is created when missing)") { Setting = RepositorySettings.Repository };
         }
 
         List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component);
-        string root = options.RepositoryDirectory;
-        if (!options.DryRun)
+        string root = options.Repository.Directory;
+        if (!options.Repository.DryRun)
         {
             Directory.CreateDirectory(root);
         }
 
-        using RepositoryLock? held = RepositoryLock.Acquire(root, options.LockTimeout, create: !options.DryRun);
+        using RepositoryLock? held = RepositoryLock.Acquire(root, options.Repository.LockTimeout, create: !options.Repository.DryRun);
         SuiteState before = SuiteState.Read(root, options.Suite);
         SuitePlan plan = SuitePlan.From(before);
         plan.Origin = options.Origin ?? plan.Origin;
@@ -126,7 +126,7 @@ public static class RepositoryPublisher
             }
         }
 
-        return SuiteWriter.Write(root, plan, options);
+        return SuiteWriter.Write(root, plan, options.Repository);
     }
 
     /// <summary>Drops the selected packages from a suite's indices; a selector that matches nothing is refused.</summary>
@@ -134,8 +134,8 @@ public static class RepositoryPublisher
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateName(options.Suite, RepositorySettings.Suite);
-        string root = options.RepositoryDirectory;
-        using RepositoryLock? held = LockForSelectors(options, options.Component, options.Packages, "remove");
+        string root = options.Repository.Directory;
+        using RepositoryLock? held = LockForSelectors(options.Repository, options.Component, options.Packages, "remove");
         SuiteState before = ReadExisting(root, options.Suite, RepositorySettings.Suite);
         SuitePlan plan = SuitePlan.From(before);
         foreach (PackageSelector selector in options.Packages)
@@ -153,7 +153,7 @@ public static class RepositoryPublisher
             }
         }
 
-        return SuiteWriter.Write(root, plan, options);
+        return SuiteWriter.Write(root, plan, options.Repository);
     }
 
     /// <summary>Lists the selected packages of one suite in another: the same pool files, nothing uploaded or copied.</summary>
@@ -167,8 +167,8 @@ public static class RepositoryPublisher
             throw new PackageException($"--from and --to are both '{options.To}': name two suites") { Setting = RepositorySettings.To };
         }
 
-        string root = options.RepositoryDirectory;
-        using RepositoryLock? held = LockForSelectors(options, options.Component, options.Packages, "copy");
+        string root = options.Repository.Directory;
+        using RepositoryLock? held = LockForSelectors(options.Repository, options.Component, options.Packages, "copy");
         SuiteState source = ReadExisting(root, options.From, RepositorySettings.From);
         SuiteState before = SuiteState.Read(root, options.To);
         SuitePlan plan = SuitePlan.From(before);
@@ -207,7 +207,7 @@ public static class RepositoryPublisher
             }
         }
 
-        return SuiteWriter.Write(root, plan, options);
+        return SuiteWriter.Write(root, plan, options.Repository);
     }
 
     /// <summary>A suite, component or codename (<paramref name="setting"/>): one path segment apt can put in a URL.</summary>
@@ -223,11 +223,16 @@ public static class RepositoryPublisher
         }
     }
 
-    private static void ValidateCommon(RepositoryChangeOptions options)
+    private static void ValidateCommon(RepositoryWriteOptions options)
     {
         if (options.ValidFor <= TimeSpan.Zero)
         {
             throw new PackageException($"validity {options.ValidFor.TotalDays} days is not a number of days: give 1 or more") { Setting = RepositorySettings.ValidFor };
+        }
+
+        if (options.SigningKeys.Count == 0 && !options.DryRun)
+        {
+            throw new ArgumentException("a command that writes signs with at least one key", nameof(options));
         }
     }
 
@@ -240,7 +245,7 @@ public static class RepositoryPublisher
     }
 
     /// <summary>What remove and copy check before reading anything, then the lock: an existing repository, packages named, a valid component.</summary>
-    private static RepositoryLock? LockForSelectors(RepositoryChangeOptions options, string? component, IReadOnlyList<PackageSelector> selectors, string command)
+    private static RepositoryLock? LockForSelectors(RepositoryWriteOptions options, string? component, IReadOnlyList<PackageSelector> selectors, string command)
     {
         if (component is not null)
         {
@@ -253,12 +258,12 @@ public static class RepositoryPublisher
             throw new PackageException($"no package given: name the packages to {command} (NAME[=VERSION][:ARCH])");
         }
 
-        if (!Directory.Exists(options.RepositoryDirectory))
+        if (!Directory.Exists(options.Directory))
         {
-            throw new PackageException($"repository '{options.RepositoryDirectory}' does not exist: give the directory repo publish wrote") { Setting = RepositorySettings.Repository };
+            throw new PackageException($"repository '{options.Directory}' does not exist: give the directory repo publish wrote") { Setting = RepositorySettings.Repository };
         }
 
-        return RepositoryLock.Acquire(options.RepositoryDirectory, options.LockTimeout, create: !options.DryRun);
+        return RepositoryLock.Acquire(options.Directory, options.LockTimeout, create: !options.DryRun);
     }
 
     /// <summary>The suite, which must exist: remove and copy never create the one they read.</summary>

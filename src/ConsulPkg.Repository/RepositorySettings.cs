@@ -25,7 +25,4 @@ public static class RepositorySettings
 
     /// <summary>How long the signed Release stays valid.</summary>
     public const string ValidFor = "validity";
-
-    /// <summary>The signing key's passphrase.</summary>
-    public const string Passphrase = "passphrase";
 }

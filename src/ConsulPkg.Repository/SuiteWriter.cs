@@ -1,6 +1,8 @@
 using System.Text;
+using ConsulPkg.Debian;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
 
@@ -18,7 +20,7 @@ internal static class SuiteWriter
 
     private static readonly string[] ReleaseFiles = ["Release.gpg", "Release", "InRelease"];
 
-    public static RepositoryChangeResult Write(string root, SuitePlan plan, RepositoryChangeOptions options)
+    public static RepositoryChangeResult Write(string root, SuitePlan plan, RepositoryWriteOptions options)
     {
         SuiteState before = plan.Before;
         List<string> components = [.. plan.After.Where(c => c.Value.Count > 0).Select(c => c.Key)];
@@ -61,9 +63,11 @@ internal static class SuiteWriter
             Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests)).OrderBy(i => i.Path, StringComparer.Ordinal)],
         };
         string keyringPath = Path.Combine(root, KeyringFileName);
-        byte[] keyring = options.SigningKey.ExportPublicKeyring();
-        // Not refused (rotating the key is legitimate), but reported: every client needs the new keyring.
-        bool keyringChanged = File.Exists(keyringPath) && !File.ReadAllBytes(keyringPath).AsSpan().SequenceEqual(keyring);
+        OpenPgpKeyring signers = options.SigningKeys.Select(k => k.PublicKey).Aggregate(OpenPgpKeyring.Empty, (all, key) => all.Add(key));
+        // Not refused (replacing the keys is legitimate), but reported when no key of the keyring
+        // clients hold signs any more: they all need the new keyring. Adding a key beside the old
+        // one breaks nobody. A dry run has no keys to compare.
+        bool keyringChanged = signers.Fingerprints.Count > 0 && File.Exists(keyringPath) && !HeldKeys(keyringPath).Intersect(signers.Fingerprints).Any();
         var result = new RepositoryChangeResult(before.Name, options.DryRun, plan.Added, plan.AlreadyPresent, plan.Removed, plan.Copied,
             deletable, components, architectures, release.ValidUntil, keyringPath, keyringChanged);
         if (options.DryRun)
@@ -73,8 +77,9 @@ internal static class SuiteWriter
 
         string releaseText = release.Render();
         byte[] releaseBytes = Encoding.UTF8.GetBytes(releaseText);
-        byte[] detached = Encoding.ASCII.GetBytes(options.SigningKey.DetachedSign(releaseBytes, options.Date));
-        byte[] clearSigned = Encoding.UTF8.GetBytes(options.SigningKey.ClearSign(releaseText, options.Date));
+        byte[] detached = Encoding.ASCII.GetBytes(OpenPgpSigner.DetachedSign(options.SigningKeys, releaseBytes, options.Date));
+        byte[] clearSigned = Encoding.UTF8.GetBytes(OpenPgpSigner.ClearSign(options.SigningKeys, releaseText, options.Date));
+        byte[] keyring = signers.Export();
 
         using (var staged = new StagedWrites(root))
         {
@@ -113,6 +118,19 @@ internal static class SuiteWriter
         }
 
         return result;
+    }
+
+    /// <summary>The primary fingerprints in the repository's current keyring; none when it cannot be read.</summary>
+    private static IReadOnlyList<string> HeldKeys(string keyringPath)
+    {
+        try
+        {
+            return OpenPgpKeyring.Parse(File.ReadAllBytes(keyringPath), keyringPath).Fingerprints;
+        }
+        catch (PackageException)
+        {
+            return [];
+        }
     }
 
     /// <summary>
@@ -212,7 +230,7 @@ internal static class SuiteWriter
         int at = 0;
         foreach (IndexEntry entry in ordered)
         {
-            entry.Stanza.CopyTo(text, at);
+            entry.Stanza.Span.CopyTo(text.AsSpan(at));
             at += entry.Stanza.Length;
             text[at++] = (byte)'\n';
         }

@@ -11,7 +11,8 @@ public sealed class BuildTimestampTests
         var option = BuildTimestamp.CreateOption();
         var command = new System.CommandLine.RootCommand { option };
         System.CommandLine.ParseResult parsed = command.Parse(args);
-        return BuildTimestamp.Resolve(parsed, option, CliRunner.Context("/", environment, now));
+        Assert.That(parsed.Errors, Is.Empty);
+        return BuildTimestamp.Resolve(parsed.GetValue(option), CliRunner.Context("/", environment, now));
     }
 
     private static DateTimeOffset NoClock() => throw new AssertionException("clock read");

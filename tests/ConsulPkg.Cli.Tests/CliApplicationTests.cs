@@ -54,22 +54,22 @@ public sealed class CliApplicationTests
     [Test]
     public void PackageExceptionIsOneLineWithExitCodeOne()
     {
-        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "consul", "missing");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: unsupported output type 'rpm': consul-pkg fpm writes only '-t deb'\n"));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: cannot package '{_temp.Combine("missing")}': no such file or directory\n"));
         });
     }
 
     [Test]
     public void VerboseAddsTheStackTrace()
     {
-        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "--verbose", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult r = CliRunner.Run(_temp.Path, "fpm", "--verbose", "-s", "dir", "-t", "deb", "-n", "consul", "missing");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
-            Assert.That(r.ErrorLines[0], Does.StartWith("consul-pkg: unsupported output type 'rpm'"));
+            Assert.That(r.ErrorLines[0], Does.StartWith("consul-pkg: cannot package"));
             Assert.That(r.StdErr, Does.Contain("ConsulPkg.Debian.PackageException").And.Contain(" at "));
         });
     }

@@ -1,5 +1,6 @@
 using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Consul.Tests;
 
@@ -179,6 +180,17 @@ public sealed class ReleaseBuildTests
         Assert.That(e!.Message, Is.EqualTo($"the consul binary in consul_{UnpinnedVersion}_linux_386.zip is for x86-64, not i386 (i386): the mirror serves the wrong build"));
     }
 
+    /// <summary>A mirror's log names the tool and the version it was built as (Directory.Build.props), not a constant.</summary>
+    [Test]
+    public async Task EveryRequestNamesTheToolsVersion()
+    {
+        await Build();
+        string props = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "Directory.Build.props"));
+        string version = System.Text.RegularExpressions.Regex.Match(props, "<VersionPrefix>([^<]+)</VersionPrefix>").Groups[1].Value;
+        Assert.That(version, Is.Not.Empty);
+        Assert.That(_setup.Server.UserAgents, Is.Not.Empty.And.All.EqualTo($"consul-pkg/{version}"));
+    }
+
     /// <summary>The warning that says so is the command line's (ConsulCommandsTests), which knows the option.</summary>
     [Test]
     public async Task WithoutAMaintainerTheDocumentedDefaultIsWritten()
@@ -318,7 +330,7 @@ public sealed class ReleaseBuildTests
         _setup.Server.Serve(_release.Dir + _release.SumsName + ".72D7468F.sig", TestKeys.Other.Sign(_release.Sums));
         PackageException e = await BuildFails();
         Assert.That(e.Message, Does.Contain("not trusted"));
-        Assert.That(e.Setting, Is.EqualTo(ConsulSettings.TrustedKeys), "the command line names its option for it");
+        Assert.That(e.Setting, Is.EqualTo(OpenPgpSettings.TrustedKeys), "the command line names its option for it");
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using ConsulPkg.Consul.Tests.Support;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Scripts;
 
 namespace ConsulPkg.Consul.Tests;
 
@@ -239,5 +240,53 @@ public sealed class RenderedFilesTests
         RenderedPackage rendered = Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path));
         Assert.That(rendered.Description, Is.EqualTo("Our Consul 0.7.2\nBuilt in house."));
         Assert.That(rendered.Unit, Does.Contain("ExecStart=/usr/local/bin/consul agent"), "others still shipped");
+    }
+
+    [Test]
+    public void ShippedScriptsIncludeTheSharedSnippetsByName()
+    {
+        RenderedPackage rendered = Render(PackageLayout.Seed);
+        string Unit(string snippet, string token) =>
+            ScriptSnippets.Render(snippet, new Dictionary<string, string> { [token] = "consul.service" });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(rendered.Scripts[MaintainerScript.Postinst], Does.Contain(Unit("postinst-systemd-dont-enable", "UNITFILE")));
+            Assert.That(rendered.Scripts[MaintainerScript.Postinst], Does.Contain(ScriptSnippets.Render("postinst-systemd-reload")));
+            Assert.That(rendered.Scripts[MaintainerScript.Prerm], Does.Contain(Unit("prerm-systemd-restart", "UNITFILES")));
+            Assert.That(rendered.Scripts[MaintainerScript.Postrm], Does.Contain(ScriptSnippets.Render("postrm-systemd-reload-only") + "\n" + Unit("postrm-systemd", "UNITFILES")));
+        }
+    }
+
+    [Test]
+    public void AnOverridingTemplateIncludesASnippetByName()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteFile("prerm.sbn", "#!/bin/sh\nset -e\n{{ snippet \"prerm-systemd-restart\" { UNITFILES: unit_name } }}exit 0\n");
+        RenderedPackage rendered = Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path));
+        Assert.That(rendered.Scripts[MaintainerScript.Prerm], Does.Contain("deb-systemd-invoke stop consul.service >/dev/null || true\n"));
+    }
+
+    [TestCase("{{ snippet \"postrm-sytemd\" { UNITFILES: unit_name } }}", "unknown maintainer-script snippet 'postrm-sytemd'")]
+    [TestCase("{{ snippet \"postrm-systemd\" }}", "snippet 'postrm-systemd' needs UNITFILES")]
+    [TestCase("{{ snippet \"postrm-systemd\" { UNITFILE: unit_name } }}", "snippet 'postrm-systemd' needs UNITFILES")]
+    [TestCase("{{ snippet \"postrm-systemd-reload-only\" { UNITFILES: unit_name } }}", "snippet 'postrm-systemd-reload-only' has no token UNITFILES")]
+    [TestCase("{{ snippet \"postrm-systemd\" { UNITFILES: datacenter_json } }}", "has characters the shell would interpret")]
+    public void ASnippetMistakeIsATemplateErrorNamingFileAndLine(string call, string message)
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteFile("postrm.sbn", "#!/bin/sh\nset -e\n" + call + "\nexit 0\n");
+        var e = Assert.Throws<PackageException>(() => Render(PackageLayout.Seed, ConsulTemplates.Load(dir.Path)))!;
+        Assert.That(e.Message, Does.StartWith($"template error: {file}(3,").And.Contain(message));
+    }
+
+    [Test]
+    public void TemplatesReadmeListsEverySnippetWithItsTokens()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "templates", "README.md"));
+        foreach (string name in ScriptSnippets.Names)
+        {
+            string tokens = ScriptSnippets.Tokens(name).Count == 0 ? "none" : string.Join(", ", ScriptSnippets.Tokens(name).Select(t => $"`{t}`"));
+            Assert.That(readme, Does.Contain($"| `{name}` | {tokens} |"), $"templates/README.md: a row for {name}");
+        }
     }
 }

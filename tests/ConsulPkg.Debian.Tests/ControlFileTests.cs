@@ -16,7 +16,6 @@ public sealed class ControlFileTests
     {
         var ex = Assert.Throws<InvalidSpecException>(() => TestTrees.Control(name).Validate())!;
         Assert.That(ex.Message, Does.Contain($"'{name}'"));
-        Assert.That(ex.Field, Is.EqualTo("Package"), "a front end maps the field to its own option");
     }
 
     [Test]
@@ -62,8 +61,8 @@ public sealed class ControlFileTests
             ExtraFields = [new("X-Extra", "value")],
         };
         string rendered = control.Render();
-        string[] names = [.. rendered.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])];
-        string[] expected = [.. ControlField.All.Where(f => f != ControlField.Description).Select(f => f.Name), "X-Extra", "Description"];
+        string[] names = [.. Deb822Paragraph.ParseAll(Encoding.UTF8.GetBytes(rendered), "rendered").Single().Fields.Select(f => f.Key)];
+        string[] expected = [.. ControlField.Order(ControlType.DebControl).Where(f => f != ControlField.Description).Select(f => f.Name), "X-Extra", "Description"];
         ControlFile read = ControlFile.Parse(ControlFields.Parse(Encoding.UTF8.GetBytes(rendered), "test"), "test");
         Assert.Multiple(() =>
         {
@@ -79,6 +78,5 @@ public sealed class ControlFileTests
         byte[] text = "Package: x1\nVersion: 1.0\nArchitecture: all\n"u8.ToArray();
         var ex = Assert.Throws<InvalidSpecException>(() => ControlFile.Parse(ControlFields.Parse(text, "the file"), "the file", [ControlField.Maintainer]))!;
         Assert.That(ex.Message, Is.EqualTo("the file has no Maintainer field: add 'Maintainer: ...'"));
-        Assert.That(ex.Field, Is.EqualTo("Maintainer"));
     }
 }

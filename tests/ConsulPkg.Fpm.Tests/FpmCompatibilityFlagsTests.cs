@@ -41,7 +41,7 @@ public sealed class FpmCompatibilityFlagsTests
     {
         FpmOptions options = WithScript(
             "#!/bin/sh\necho <%= name %> <%= version %>-<%= iteration %> <%= architecture %> <%= @user %> <%=user-%>\n{{ not scriban }} <%% kept\n")
-            with { Iteration = "2", TemplateValues = ["user=consul"] };
+            with { Iteration = "2", TemplateValues = [new("user", "consul")] };
         Assert.That(Script(FpmPackageMapper.Map(options)), Is.EqualTo("#!/bin/sh\necho tool 1.0-2 amd64 consul consul{{ not scriban }} <% kept\n"));
     }
 
@@ -66,11 +66,8 @@ public sealed class FpmCompatibilityFlagsTests
     [TestCase("user")]
     [TestCase("=consul")]
     [TestCase("my-user=consul")]
-    public void InvalidTemplateValueIsRefused(string value)
-    {
-        FpmOptions options = WithScript("#!/bin/sh\n") with { TemplateValues = [value] };
-        Assert.That(() => FpmPackageMapper.Map(options), Throws.TypeOf<PackageException>().With.Message.StartsWith($"invalid --template-value '{value}'"));
-    }
+    public void InvalidTemplateValueIsRefused(string value) =>
+        Assert.That(() => FpmValues.TemplateValue(value), Throws.TypeOf<PackageException>().With.Message.StartsWith($"invalid --template-value '{value}'"));
 
     [Test]
     public void NamesAreRewrittenWithAWarningAsFpmDoes()
@@ -165,12 +162,31 @@ public sealed class FpmCompatibilityFlagsTests
     }
 
     [Test]
-    public void DirectoriesMustBeInTheData()
+    public void DirectoriesHaveNoEffectAndOneTheDataLacksIsAWarning()
     {
         _temp.WriteFile("usr/share/tool/a", "x");
-        Assert.That(() => FpmPackageMapper.Map(Options("usr") with { Directories = ["/usr/share/tool"] }), Throws.Nothing);
-        Assert.That(() => FpmPackageMapper.Map(Options("usr") with { Directories = ["/var/lib/tool"] }),
-            Throws.TypeOf<PackageException>().With.Message.StartsWith("--directories '/var/lib/tool' is not a directory in the package data"));
+        FpmBuild shipped = FpmPackageMapper.Map(Options("usr") with { Directories = ["/usr/share/tool"] });
+        FpmBuild missing = FpmPackageMapper.Map(Options("usr") with { Directories = ["/var/lib/tool"] });
+        Assert.Multiple(() =>
+        {
+            Assert.That(shipped.Warnings, Is.Empty);
+            Assert.That(missing.Warnings, Is.EqualTo(new[]
+            {
+                "--directories /var/lib/tool has no effect on a .deb (fpm uses it for rpm only): /var/lib/tool is not in the package data, so the package will not own it",
+            }));
+            Assert.That(missing.Spec.Entries, Is.EqualTo(shipped.Spec.Entries), "the data is the same either way");
+        });
+    }
+
+    [TestCase("/usr/local/bin")]
+    [TestCase("opt/")]
+    public void DirectoriesNamingOneTheBaseSystemKeepsUnownedIsAWarning(string given)
+    {
+        _temp.WriteFile("usr/local/bin/tool", "x");
+        _temp.WriteFile("opt/tool/a", "x");
+        FpmBuild build = FpmPackageMapper.Map(Options("usr", "opt") with { Directories = [given] });
+        string path = PackagePath.Normalize(given);
+        Assert.That(build.Warnings, Has.Some.Contains($"--directories {given} has no effect on a .deb").And.Contains($"{path} is a directory every Debian system has and no package owns"));
     }
 
     [Test]
@@ -196,8 +212,8 @@ public sealed class FpmCompatibilityFlagsTests
             tar.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, "app-1.0/bin/app2") { LinkName = "app" });
         }
 
-        FpmBuild whole = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = "tar", Name = null });
-        FpmBuild inside = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = "tar", Chdir = "app-1.0", Prefix = "/opt/app" });
+        FpmBuild whole = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = FpmInputKind.Tarball, Name = null });
+        FpmBuild inside = FpmPackageMapper.Map(Options("app-1.0.tar.gz") with { InputType = FpmInputKind.Tarball, Chdir = "app-1.0", Prefix = "/opt/app" });
         Assert.Multiple(() =>
         {
             Assert.That(whole.Spec.Control.Package, Is.EqualTo("app-1"), "fpm names a tarball's package after the file, up to the first '.'");
@@ -210,7 +226,7 @@ public sealed class FpmCompatibilityFlagsTests
     [Test]
     public void EmptyIsAMetapackageForAllArchitectures()
     {
-        FpmBuild build = FpmPackageMapper.Map(Options() with { InputType = "empty", Relations = DependsOn("curl") });
+        FpmBuild build = FpmPackageMapper.Map(Options() with { InputType = FpmInputKind.Empty, Relations = DependsOn("curl") });
         Assert.Multiple(() =>
         {
             Assert.That(build.Spec.Entries, Is.Empty);
@@ -224,8 +240,7 @@ public sealed class FpmCompatibilityFlagsTests
     [TestCase("nonsense", "unknown input type '-s nonsense': use dir, tar, empty or deb")]
     public void OtherInputTypesSayWhatToDoInstead(string type, string message)
     {
-        Assert.That(() => FpmPackageMapper.Map(Options(".") with { InputType = type }),
-            Throws.TypeOf<PackageException>().With.Message.StartsWith(message));
+        Assert.That(() => FpmInputType.Parse(type), Throws.TypeOf<PackageException>().With.Message.StartsWith(message));
     }
 
     [Test]

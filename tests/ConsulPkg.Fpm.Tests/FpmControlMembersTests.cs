@@ -1,5 +1,6 @@
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests;
@@ -123,7 +124,7 @@ public sealed class FpmControlMembersTests
     [TestCase("tab\there")]
     public void ATriggerNameDpkgWouldRefuseIsRefused(string name)
     {
-        var error = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { Triggers = new FpmTriggers { Interest = [name] } }))!;
+        var error = Assert.Throws<PackageException>(() => FpmTriggers.CheckName(name, "interest"))!;
         Assert.That(error.Message, Does.StartWith("invalid --deb-interest '"));
     }
 

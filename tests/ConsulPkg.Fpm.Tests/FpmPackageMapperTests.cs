@@ -134,11 +134,33 @@ public sealed class FpmPackageMapperTests
     }
 
     [Test]
-    public void ConfigFileNotInDataIsRefused()
+    public void ConfigFileNeitherInTheDataNorOnTheHostIsRefused()
     {
-        _temp.WriteFile("usr/bin/tool", "x");
-        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options(".") with { ConfigFiles = ["/etc/missing.conf"] }));
-        Assert.That(ex!.Message, Does.StartWith("config file '/etc/missing.conf' (--config-files /etc/missing.conf) is not in the package data"));
+        _temp.WriteFile("tree/usr/bin/tool", "x");
+        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options(".") with { Chdir = "tree", ConfigFiles = ["etc/missing.conf"] }));
+        Assert.That(ex!.Message, Is.EqualTo(
+            $"config file '/etc/missing.conf' (--config-files etc/missing.conf) is neither in the package data nor a file on this host ('{_temp.Combine("etc/missing.conf")}'): give a path as installed, e.g. /etc/consul.d/consul.json"));
+    }
+
+    [Test]
+    public void ConfigFileOnlyOnTheHostIsCopiedInAtThatPathWithAWarning()
+    {
+        // fpm's write_conffiles: the host path (relative to the working directory) is copied into the
+        // package at the same path, which for "./app.yml" is /app.yml, rarely what was meant.
+        _temp.WriteFile("tree/usr/bin/tool", "x");
+        _temp.WriteFile("app.yml", "a: 1\n");
+        _temp.WriteFile("conf.d/one.conf", "1\n");
+        FpmBuild build = FpmPackageMapper.Map(Options(".") with { Chdir = "tree", ConfigFiles = ["./app.yml", "conf.d"] });
+        Assert.Multiple(() =>
+        {
+            Assert.That(Paths(build), Is.EqualTo(new[] { "/app.yml", "/conf.d", "/conf.d/one.conf", "/usr", "/usr/bin", "/usr/bin/tool" }));
+            Assert.That(build.Spec.ConfFiles, Is.EqualTo(new[] { "/app.yml", "/conf.d/one.conf" }));
+            Assert.That(build.Warnings, Is.EqualTo(new[]
+            {
+                $"--config-files ./app.yml is not in the package data: the host's '{_temp.Combine("app.yml")}' is copied in as /app.yml and marked a conffile, as fpm does",
+                $"--config-files conf.d is not in the package data: the host's '{_temp.Combine("conf.d")}' is copied in as /conf.d and marked a conffile, as fpm does",
+            }));
+        });
     }
 
     [TestCase(null, "amd64")]
@@ -164,36 +186,16 @@ public sealed class FpmPackageMapperTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(FpmPackageMapper.MapControl(Options() with { Version = "0.7.2", Iteration = "1", Epoch = "2" }).Version.ToString(), Is.EqualTo("2:0.7.2-1"));
+            Assert.That(FpmPackageMapper.MapControl(Options() with { Version = "0.7.2", Iteration = "1", Epoch = 2 }).Version.ToString(), Is.EqualTo("2:0.7.2-1"));
             Assert.That(FpmPackageMapper.MapControl(Options() with { Version = "0.7.2-3" }).Version.ToString(), Is.EqualTo("0.7.2-3"));
             Assert.That(FpmPackageMapper.MapControl(Options()).Version.ToString(), Is.EqualTo("1.0"));
         });
     }
 
-    [TestCase("bzip2", null, "--deb-compression bzip2 is not supported")]
-    [TestCase("lzma", null, "invalid --deb-compression 'lzma': use gz, xz, zst or none")]
-    [TestCase("gz", "10", "invalid --deb-compression-level '10': use 0 to 9 for gz")]
-    [TestCase("xz", "high", "invalid --deb-compression-level 'high'")]
-    public void BadCompressionIsRefused(string compression, string? level, string message)
-    {
-        _temp.WriteFile("usr/bin/tool", "x");
-        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options(".") with { Compression = compression, CompressionLevel = level }));
-        Assert.That(ex!.Message, Does.StartWith(message));
-    }
-
-    [TestCase("zst", CompressionFormat.Zstd)]
-    [TestCase("xz", CompressionFormat.Xz)]
-    [TestCase("none", CompressionFormat.None)]
-    public void CompressionNamesAreFpms(string name, CompressionFormat expected)
-    {
-        _temp.WriteFile("usr/bin/tool", "x");
-        Assert.That(FpmPackageMapper.Map(Options(".") with { Compression = name }).Spec.Compression.Format, Is.EqualTo(expected));
-    }
-
     [Test]
     public void PackagePlaceholdersAndDirectories()
     {
-        ControlFile control = FpmPackageMapper.MapControl(Options() with { Version = "0.7.2", Iteration = "1", Epoch = "1" });
+        ControlFile control = FpmPackageMapper.MapControl(Options() with { Version = "0.7.2", Iteration = "1", Epoch = 1 });
         Directory.CreateDirectory(_temp.Combine("out"));
         Assert.Multiple(() =>
         {

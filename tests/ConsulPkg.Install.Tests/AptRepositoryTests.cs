@@ -103,6 +103,29 @@ public sealed class AptRepositoryTests
     }
 
     [Test]
+    public void ARepositorySignedByTwoKeysUpdatesClientsTrustingEitherAndNoOther()
+    {
+        Publish(DateTimeOffset.UtcNow, ["--signing-key", keys.Ed25519Binary], iteration1);
+        using var onlyA = new AptClient(server.BaseUrl, keys.PublicOnly);
+        using var onlyB = new AptClient(server.BaseUrl, keys.Ed25519PublicKeyring);
+        using var third = new AptClient(server.BaseUrl, keys.OtherPublicKeyring);
+        ProcessResult a = onlyA.Update();
+        ProcessResult b = onlyB.Update();
+        ProcessResult other = third.Update();
+        Assert.Multiple(() =>
+        {
+            foreach (ProcessResult update in new[] { a, b })
+            {
+                Assert.That(update.ExitCode, Is.Zero, update.ToString());
+                Assert.That(AptClient.Complaints(update), Is.Empty, update.ToString());
+            }
+
+            Assert.That(other.ExitCode, Is.Not.Zero, other.ToString());
+            Assert.That(other.StdOut + other.StdErr, Does.Contain("NO_PUBKEY " + keys.RsaFingerprint[^16..]));
+        });
+    }
+
+    [Test]
     public void ATamperedPackagesIndexIsRefused()
     {
         Publish(iteration1);

@@ -161,6 +161,44 @@ public sealed class ConsulInstallTests
         });
     }
 
+    /// <summary>
+    /// Issue 23: an iteration built before the seed layout stopped listing /usr/local and
+    /// /usr/local/bin owned them, and purging it removed /usr/local/bin. Upgrading from it to one
+    /// that does not list them leaves them in place, owned by no package, with dpkg's warning that
+    /// it could not delete the old (non-empty) directory; purge then leaves them to the system.
+    /// </summary>
+    [Test]
+    public void UpgradeFromAnIterationThatOwnedUsrLocalBinLeavesItToTheSystem()
+    {
+        using var work = new TempDirectory("consul-pkg-owned-");
+        var owning = ListedDirectories.Add(seedPackage.Value, work.Combine("consul-owning-1.deb"), "./usr/local/", "./usr/local/bin/");
+        var second = release.Build(iteration: "2", layout: "seed");
+
+        using var purged = DebianRoot.Create(RootVariant.Minbase);
+        purged.Dpkg("-i", purged.CopyIn(owning)).EnsureSuccess();
+        purged.Dpkg("-P", "consul").EnsureSuccess();
+
+        using var root = DebianRoot.Create(RootVariant.Minbase);
+        root.Dpkg("-i", root.CopyIn(owning)).EnsureSuccess();
+        var ownerBefore = root.Run("dpkg-query", "-S", "/usr/local/bin");
+        var upgrade = root.Dpkg("-i", root.CopyIn(second));
+        TestContext.Out.WriteLine(upgrade);
+        var ownerAfter = root.Run("dpkg-query", "-S", "/usr/local/bin");
+        var purge = root.Dpkg("-P", "consul");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(purged.HostPath("/usr/local/bin")), Is.False, "the defect: purging the owning iteration removes /usr/local/bin");
+            Assert.That(ownerBefore.StdOut, Is.EqualTo("consul: /usr/local/bin\n"), ownerBefore.ToString());
+            Assert.That(upgrade.ExitCode, Is.Zero, upgrade.ToString());
+            Assert.That(upgrade.StdErr, Does.Contain("dpkg: warning: unable to delete old directory '/usr/local/bin': Directory not empty"));
+            Assert.That(ownerAfter.ExitCode, Is.Not.Zero, "no package owns /usr/local/bin after the upgrade: " + ownerAfter);
+            Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
+            Assert.That(File.Exists(root.HostPath(SeedBinary)), Is.False);
+            Assert.That(Directory.Exists(root.HostPath("/usr/local/bin")), Is.True, "purge leaves /usr/local/bin");
+        });
+    }
+
     [Test]
     public void RemoveKeepsConfigsAndPurgeRemovesConfigsAndDataWithoutSystemd()
     {
@@ -196,14 +234,15 @@ public sealed class ConsulInstallTests
     }
 
     /// <remarks>
-    /// What dh_installsystemd's scripts do, and so what an administrator of a Debian system
-    /// expects: <c>dpkg -r</c> keeps configuration, and whether the service is enabled is
-    /// configuration. So remove masks the unit (it cannot start while only configuration is left)
-    /// and a reinstall brings the administrator's enable back; purge removes the unit's links and
-    /// the mask.
+    /// What dh_installsystemd's scripts do (debhelper 13.10 on, Debian 12), and so what an
+    /// administrator of a Debian system expects: <c>dpkg -r</c> keeps configuration, and whether
+    /// the service is enabled is configuration, so a reinstall brings the administrator's enable
+    /// back; the unit file goes with the package, so nothing is masked (a mask would outlive the
+    /// package and hide a unit of the same name another package installs); purge removes the
+    /// unit's links. A mask left by an older package's remove is lifted on install.
     /// </remarks>
     [Test]
-    public void RemoveMasksTheUnitReinstallRestoresItsEnableAndPurgeRemovesItsLinks()
+    public void RemoveKeepsTheAdministratorsEnableForAReinstallAndPurgeRemovesItsLinks()
     {
         const string wants = "/etc/systemd/system/multi-user.target.wants/consul.service";
         const string mask = "/etc/systemd/system/consul.service";
@@ -216,12 +255,14 @@ public sealed class ConsulInstallTests
         Assert.That(new FileInfo(root.HostPath(wants)).LinkTarget, Is.AnyOf(SeedUnit, "/lib/systemd/system/consul.service"));
 
         // No systemd runs in a chroot (/run/systemd/system is absent), so the "stop" branch is not
-        // taken here; masking and removing links work offline and must have happened.
+        // taken here; the links are deb-systemd-helper's work, which runs offline.
         var remove = root.Dpkg("-r", "consul");
         TestContext.Out.WriteLine(remove);
-        var afterRemove = root.Run("systemctl", "is-enabled", "consul.service").StdOut.Trim();
-        var maskAfterRemove = new FileInfo(root.HostPath(mask)).LinkTarget;
+        var unitAfterRemove = File.Exists(root.HostPath(SeedUnit));
+        var maskAfterRemove = Path.Exists(root.HostPath(mask));
 
+        // A mask as the consul-pkg packages before debhelper's change left it on remove.
+        root.Shell($"ln -s /dev/null {mask} && mkdir -p /var/lib/systemd/deb-systemd-helper-masked && touch /var/lib/systemd/deb-systemd-helper-masked/consul.service").EnsureSuccess();
         var reinstall = root.Dpkg("-i", deb);
         TestContext.Out.WriteLine(reinstall);
         var afterReinstall = root.Run("systemctl", "is-enabled", "consul.service").StdOut.Trim();
@@ -234,14 +275,14 @@ public sealed class ConsulInstallTests
         Assert.Multiple(() =>
         {
             Assert.That(remove.ExitCode, Is.Zero, remove.ToString());
-            Assert.That(maskAfterRemove, Is.EqualTo("/dev/null"), "postrm masked the unit on remove");
-            Assert.That(afterRemove, Is.EqualTo("masked"));
+            Assert.That(unitAfterRemove, Is.False, "the unit went with the package: nothing can start it");
+            Assert.That(maskAfterRemove, Is.False, "remove masks nothing");
             Assert.That(reinstall.ExitCode, Is.Zero, reinstall.ToString());
-            Assert.That(maskAfterReinstall, Is.False, "postinst lifted the mask");
+            Assert.That(maskAfterReinstall, Is.False, "postinst lifted an older package's mask");
             Assert.That(afterReinstall, Is.EqualTo("enabled"), "the administrator's enable survives remove and reinstall");
             Assert.That(purge.ExitCode, Is.Zero, purge.ToString());
             Assert.That(Path.Exists(root.HostPath(wants)), Is.False, "purge removed the link 'systemctl enable' made");
-            Assert.That(Path.Exists(root.HostPath(mask)), Is.False, "purge lifted the mask");
+            Assert.That(Path.Exists(root.HostPath(mask)), Is.False, "and left no mask");
         });
     }
 

@@ -13,23 +13,13 @@ namespace ConsulPkg.Install.Tests;
 [NonParallelizable]
 public sealed partial class ReleasePackageTests
 {
-    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromMinutes(40);
     private static readonly TimeSpan AptTimeout = TimeSpan.FromMinutes(20);
 
-    private TempDirectory work = null!;
     private string deb = null!;
     private string tarball = null!;
 
     [OneTimeSetUp]
-    public void BuildRelease()
-    {
-        RequireRoot.Check();
-        work = new TempDirectory("consul-pkg-release-test-");
-        (deb, tarball) = Release(work.Combine("dist"));
-    }
-
-    [OneTimeTearDown]
-    public void RemoveRelease() => work?.Dispose();
+    public void BuildRelease() => (deb, tarball) = ReleaseBuild.Shared;
 
     [Test]
     public void AptInstallsItOnAMinimalRootWhereItPackagesListsAndBuildsWithoutDotnet()
@@ -133,25 +123,12 @@ public sealed partial class ReleasePackageTests
     [Test]
     public void ASecondReleaseHasTheSameBytes()
     {
-        var (again, againTarball) = Release(work.Combine("dist-again"));
+        var (again, againTarball) = ReleaseBuild.Build("dist-again");
         Assert.Multiple(() =>
         {
             Assert.That(File.ReadAllBytes(again), Is.EqualTo(File.ReadAllBytes(deb)));
             Assert.That(File.ReadAllBytes(againTarball), Is.EqualTo(File.ReadAllBytes(tarball)));
         });
-    }
-
-    /// <summary>Runs build/release.sh into <paramref name="dist"/>, with the native build kept in this fixture's directory.</summary>
-    private (string Deb, string Tarball) Release(string dist)
-    {
-        // The test host's MSBuild settings must not leak into the release's dotnet publish.
-        Dictionary<string, string?> environment = ProcessRunner.WithoutHostBuildSettings();
-        environment["CONSUL_PKG_ARTIFACTS"] = work.Combine("artifacts");
-        environment["CONSUL_PKG_DIST"] = dist;
-        environment["SOURCE_DATE_EPOCH"] = ConsulPkgProcess.SeedEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["CONSUL_PKG_BUILD"] = null;
-        ProcessRunner.Run(Path.Combine(RepositoryRoot, "build", "release.sh"), [], RepositoryRoot, environment, timeout: ReleaseTimeout).EnsureSuccess();
-        return (Directory.GetFiles(dist, "consul-pkg_*_amd64.deb").Single(), Directory.GetFiles(dist, "consul-pkg-*-linux-x64.tar.gz").Single());
     }
 
     private static string ProjectVersion() =>
@@ -160,5 +137,5 @@ public sealed partial class ReleasePackageTests
     [GeneratedRegex("<VersionPrefix>([^<]+)</VersionPrefix>", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPrefix();
 
-    private static string RepositoryRoot { get; } = ConsulPkg.Testing.RepositoryRoot.Find();
+    private static string RepositoryRoot => ReleaseBuild.RepositoryRoot;
 }

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian;
 using ConsulPkg.Repository.Tests.Support;
 using static ConsulPkg.Repository.Tests.RepositoryTestSetup;
 
@@ -23,9 +24,9 @@ public sealed class AptFtparchiveComparisonTests
 
         ProcessResult reference = ProcessRunner.Run("apt-ftparchive", ["packages", "pool"], workingDirectory: repo);
         Assert.That(reference.ExitCode, Is.Zero, reference.StdErr);
-        Dictionary<string, Deb822Paragraph> theirs = ByIdentity(System.Text.Encoding.UTF8.GetString(reference.StdOutBytes));
-        Dictionary<string, Deb822Paragraph> ours = ByIdentity(string.Concat(
-            Directory.GetFiles(Path.Combine(repo, "dists/stable/main"), "Packages", SearchOption.AllDirectories).Select(File.ReadAllText)));
+        Dictionary<string, Deb822Paragraph> theirs = ByIdentity(reference.StdOutBytes);
+        Dictionary<string, Deb822Paragraph> ours = ByIdentity(
+            [.. Directory.GetFiles(Path.Combine(repo, "dists/stable/main"), "Packages", SearchOption.AllDirectories).SelectMany(File.ReadAllBytes)]);
 
         Assert.That(ours.Keys, Is.EquivalentTo(theirs.Keys));
         Assert.Multiple(() =>
@@ -57,11 +58,10 @@ public sealed class AptFtparchiveComparisonTests
         return deb;
     }
 
-    private static Dictionary<string, Deb822Paragraph> ByIdentity(string text) =>
-        Deb822Paragraph.ParseAll(text, "Packages")
+    private static Dictionary<string, Deb822Paragraph> ByIdentity(byte[] content) =>
+        Deb822Paragraph.ParseAll(content, "Packages")
             .GroupBy(p => $"{p["Package"]} {p["Version"]} {p["Architecture"]}")
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-    private static IEnumerable<string> FieldNames(Deb822Paragraph paragraph) =>
-        paragraph.Text.Split('\n').Where(l => l.Length > 0 && l[0] is not (' ' or '\t')).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]);
+    private static IEnumerable<string> FieldNames(Deb822Paragraph paragraph) => paragraph.Fields.Select(f => f.Key);
 }

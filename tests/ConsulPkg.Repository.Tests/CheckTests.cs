@@ -45,10 +45,10 @@ public sealed class CheckTests
     [TestCase("missing index", "dists/testing/main/binary-amd64/Packages.gz: missing, listed in the Release")]
     [TestCase("stale release", "dists/testing/main/binary-amd64/Packages: size or hashes differ from the Release")]
     [TestCase("extra pool file", "pool/main/s/stray/stray_1.0_amd64.deb: in the pool but no index lists it")]
-    [TestCase("edited release", "dists/stable/Release.gpg: has a BAD signature")]
+    [TestCase("edited release", "dists/stable/Release.gpg: BAD signature: Release.gpg does not match Release")]
     [TestCase("edited release", "dists/stable/InRelease: signs another text than Release")]
     [TestCase("missing by-hash copy", "dists/stable/main/binary-amd64/by-hash/SHA512/")]
-    [TestCase("foreign key", "dists/stable/InRelease: is signed by key")]
+    [TestCase("foreign key", "dists/stable/InRelease: InRelease was made by key")]
     [TestCase("expired", "dists/testing/Release: Valid-Until")]
     public void FindsEachKindOfDamage(string damage, string expected)
     {

@@ -126,7 +126,7 @@ public sealed class LifecycleTests
             Assert.That(deleted, Is.EqualTo(new[] { "pool/main/t/tool/tool_1.8-1_amd64.deb" }));
             Assert.That(File.Exists(Path.Combine(Repo, "pool/main/t/tool/tool_1.8-1_amd64.deb")), Is.False);
             Assert.That(File.Exists(Path.Combine(Repo, "pool/main/t/tool/tool_1.9-1_amd64.deb")), Is.True, "listed by frozen");
-            Assert.That(RepositoryChecker.Check(Repo, null, Date).Problems, Is.Empty);
+            Assert.That(RepositoryChecker.Check(Repo, null, Date.AddDays(ByHashGenerations.Kept + 1)).Problems, Is.Empty, "checked when the last publish was made");
         });
     }
 
@@ -159,12 +159,12 @@ public sealed class LifecycleTests
         RepositoryChangeResult publish = Publish(Repo, [Deb("tool", "1.2-1")], suite: "testing", keepVersions: 1, dryRun: true);
         RepositoryChangeResult remove = RepositoryPublisher.Remove(new RemoveOptions
         {
-            RepositoryDirectory = Repo, Suite = "testing", SigningKey = SigningKey.Load(Keys.RsaArmored, null, Date), Date = Date, DryRun = true,
+            Repository = new RepositoryWriteOptions { Directory = Repo, SigningKeys = [], Date = Date, DryRun = true }, Suite = "testing",
             Packages = [PackageSelector.Parse("tool=1.0-1")],
         });
         RepositoryChangeResult copy = RepositoryPublisher.Copy(new CopyOptions
         {
-            RepositoryDirectory = Repo, From = "testing", To = "stable", SigningKey = SigningKey.Load(Keys.RsaArmored, null, Date), Date = Date, DryRun = true,
+            Repository = new RepositoryWriteOptions { Directory = Repo, SigningKeys = [], Date = Date, DryRun = true }, From = "testing", To = "stable",
             Packages = [PackageSelector.Parse("tool")],
         });
 
@@ -221,7 +221,7 @@ public sealed class LifecycleTests
             Description = $"test package {name}\nA longer description.",
         };
         string path = Path.Combine(work.Combine(directory), $"{name}_{version}_amd64.deb");
-        ConsulPkg.Debian.DebPackageWriter.WriteFile(new ConsulPkg.Debian.DebPackageSpec
+        ConsulPkg.Debian.Building.DebPackageWriter.WriteFile(new ConsulPkg.Debian.DebPackageSpec
         {
             Control = control,
             Entries = [ConsulPkg.Debian.PackageEntry.FromBytes("/" + file, Encoding.UTF8.GetBytes("x\n"))],
@@ -233,7 +233,7 @@ public sealed class LifecycleTests
     private string[] Listed(string suite) =>
         [.. Directory.GetFiles(Path.Combine(Repo, "dists", suite), "Packages", SearchOption.AllDirectories)
             .Where(p => !p.Contains("/by-hash/", StringComparison.Ordinal) && !p.Contains("/binary-all/", StringComparison.Ordinal))
-            .SelectMany(p => Deb822Paragraph.ParseAll(File.ReadAllText(p), p))
+            .SelectMany(p => ConsulPkg.Debian.Deb822Paragraph.ParseAll(File.ReadAllBytes(p), p))
             .Select(p => $"{p["Package"]} {p["Version"]} {p["Architecture"]}")
             .Distinct()
             .Order(StringComparer.Ordinal)];

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ConsulPkg.Debian;
 using ConsulPkg.Repository.Tests.Support;
 using static ConsulPkg.Repository.Tests.RepositoryTestSetup;
 
@@ -72,10 +73,8 @@ public sealed class PublishTests
         string deb = TestDebs.Build(work.Path, "tool", "1.0-1", source: "tool-src (0.9)");
         Publish(repo, [deb]);
 
-        string[] names = File.ReadAllLines(Path.Combine(repo, "dists/stable/main/binary-amd64/Packages"))
-            .Where(l => l.Length > 0 && l[0] != ' ')
-            .Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])
-            .ToArray();
+        string[] names = [.. Deb822Paragraph.ParseAll(File.ReadAllBytes(Path.Combine(repo, "dists/stable/main/binary-amd64/Packages")), "Packages")
+            .Single().Fields.Select(f => f.Key)];
         Assert.That(names, Is.EqualTo(new[]
         {
             "Package", "Source", "Version", "Architecture", "Maintainer", "Installed-Size", "Depends", "Filename", "Size", "MD5sum", "SHA256",
@@ -167,7 +166,7 @@ public sealed class PublishTests
 
     /// <summary>"name version arch" of each stanza of binary-ARCH/Packages, in file order.</summary>
     internal static string[] PackagesOf(string suite, string architecture, string component = "main") =>
-        Deb822Paragraph.ParseAll(File.ReadAllText(Path.Combine(suite, component, $"binary-{architecture}", "Packages")), "Packages")
+        Deb822Paragraph.ParseAll(File.ReadAllBytes(Path.Combine(suite, component, $"binary-{architecture}", "Packages")), "Packages")
             .Select(p => $"{p["Package"]} {p["Version"]} {p["Architecture"]}")
             .ToArray();
 

@@ -90,7 +90,6 @@ public sealed class RefusalTests
     [TestCase("remove", "nosuch", "package 'nosuch' matches nothing in stable")]
     [TestCase("remove", "tool=9.9-1", "package 'tool=9.9-1' matches nothing in stable")]
     [TestCase("remove", "tool:arm64", "package 'tool:arm64' matches nothing in stable")]
-    [TestCase("remove", "Tool_1", "package 'Tool_1' is not NAME[=VERSION][:ARCH]")]
     [TestCase("copy", "nosuch", "package 'nosuch' matches nothing in stable")]
     public void RemoveOrCopyOfWhatIsNotThere(string command, string selector, string expected)
     {
@@ -118,9 +117,27 @@ public sealed class RefusalTests
             "tool 1.0-1 amd64 is already in testing as pool/contrib/t/tool/tool_1.0-1_amd64.deb with other content");
     }
 
-    [Test]
-    public void KeepVersionsBelowOne() =>
-        AssertRefused(["--signing-key", Keys.RsaArmored, "--keep-versions", "0", Fresh()], "--keep-versions 0: give 1 or more", "(--keep-versions)");
+    /// <summary>Values refused when the command line is parsed: exit 2, one line naming the value, nothing read or written.</summary>
+    [TestCase("remove", "--suite stable --signing-key KEY Tool_1", "package 'Tool_1' is not NAME[=VERSION][:ARCH]", "repo remove --help")]
+    [TestCase("remove", "--suite stable --signing-key KEY tool=1.0-1:AMD64", "package 'tool=1.0-1:AMD64'", "repo remove --help")]
+    [TestCase("copy", "--from stable --to testing --signing-key KEY tool= ", "package 'tool='", "repo copy --help")]
+    [TestCase("publish", "--suite stable --signing-key KEY --keep-versions 0 DEB", "--keep-versions 0: give 1 or more", "repo publish --help")]
+    [TestCase("publish", "--suite stable --signing-key KEY --valid-for -3 DEB", "--valid-for -3: give 1 or more", "repo publish --help")]
+    [TestCase("remove", "--suite stable tool", "--signing-key is required", "unless --dry-run")]
+    public void UsageErrors(string command, string arguments, string expected, string hint)
+    {
+        string[] values = [.. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a switch { "KEY" => Keys.RsaArmored, "DEB" => Fresh(), _ => a })];
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        ProcessResult result = ConsulPkgProcess.Run(["repo", command, "--repo", repo, .. values], sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.StdErr);
+            Assert.That(result.StdErr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line on stderr: " + result.StdErr);
+            Assert.That(result.StdErr, Does.StartWith("consul-pkg: ").And.Contain(expected).And.Contain(hint));
+            Assert.That(result.StdOut, Is.Empty);
+            Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
+        });
+    }
 
     private void AssertRefusedCommand(string[] arguments, params string[] expected)
     {

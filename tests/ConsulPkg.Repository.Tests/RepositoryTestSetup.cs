@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository.Tests.Support;
 
 namespace ConsulPkg.Repository.Tests;
@@ -20,30 +21,32 @@ public sealed class RepositoryTestSetup
     public void RemoveKeys() => keys?.Dispose();
 
     internal static RepositoryChangeResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
-        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null, int? keepVersions = null, bool dryRun = false)
+        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null, int? keepVersions = null, bool dryRun = false, IReadOnlyList<string>? keyFiles = null)
     {
         DateTimeOffset when = date ?? Date;
+        IReadOnlyList<string> signers = keyFiles ?? [keyFile ?? Keys.RsaArmored];
         return RepositoryPublisher.Publish(new PublishOptions
         {
-            RepositoryDirectory = repository,
+            Repository = new RepositoryWriteOptions
+            {
+                Directory = repository,
+                SigningKeys = [.. signers.Select(k => SigningKey.Load(k, passphrase, when))],
+                Date = when,
+                DryRun = dryRun,
+            },
             Suite = suite,
             Component = component,
-            SigningKey = SigningKey.Load(keyFile ?? Keys.RsaArmored, passphrase, when),
             Origin = origin,
-            Date = when,
             Packages = packages,
             KeepVersions = keepVersions,
-            DryRun = dryRun,
         });
     }
 
     internal static RepositoryChangeResult Remove(string repository, string suite, params string[] selectors) =>
         RepositoryPublisher.Remove(new RemoveOptions
         {
-            RepositoryDirectory = repository,
+            Repository = Signed(repository, Date),
             Suite = suite,
-            SigningKey = SigningKey.Load(Keys.RsaArmored, null, Date),
-            Date = Date,
             Packages = [.. selectors.Select(PackageSelector.Parse)],
         });
 
@@ -53,11 +56,13 @@ public sealed class RepositoryTestSetup
     internal static RepositoryChangeResult CopyAt(DateTimeOffset date, string repository, string from, string to, params string[] selectors) =>
         RepositoryPublisher.Copy(new CopyOptions
         {
-            RepositoryDirectory = repository,
+            Repository = Signed(repository, date),
             From = from,
             To = to,
-            SigningKey = SigningKey.Load(Keys.RsaArmored, null, date),
-            Date = date,
             Packages = [.. selectors.Select(PackageSelector.Parse)],
         });
+
+    /// <summary>The repository, signed with the RSA test key at <paramref name="date"/>.</summary>
+    internal static RepositoryWriteOptions Signed(string repository, DateTimeOffset date) =>
+        new() { Directory = repository, SigningKeys = [SigningKey.Load(Keys.RsaArmored, null, date)], Date = date };
 }

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository.Tests.Support;
 using static ConsulPkg.Repository.Tests.RepositoryTestSetup;
 
@@ -57,6 +58,52 @@ public sealed class SignatureTests
         ProcessResult result = Gpgv(Path.Combine(repo, RepositoryPublisher.KeyringFileName), inRelease);
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(result.StdErr, Does.Contain("BAD signature"));
+    }
+
+    [Test]
+    public void TwoKeysSignBothFilesAndTheKeyringHoldsBoth()
+    {
+        using var work = new TempDirectory();
+        string repo = work.Combine("repo");
+        RepositoryChangeResult result = Publish(repo, [TestDebs.Build(work.Path, "tool", "1.0-1")], keyFiles: [Keys.RsaArmored, Keys.Ed25519Binary]);
+
+        string suite = Path.Combine(repo, "dists/stable");
+        string keyring = Path.Combine(repo, RepositoryPublisher.KeyringFileName);
+        var held = OpenPgpKeyring.Parse(File.ReadAllBytes(keyring), "keyring").Fingerprints;
+        Assert.Multiple(() =>
+        {
+            Assert.That(held, Is.EqualTo(new[] { Keys.RsaFingerprint, Keys.Ed25519Fingerprint }), "both public keys, in the order given");
+            foreach (string trusted in new[] { Keys.PublicOnly, Keys.Ed25519PublicKeyring })
+            {
+                ProcessResult inRelease = ProcessRunner.Run("gpgv", "--status-fd", "1", "--keyring", trusted, Path.Combine(suite, "InRelease"));
+                ProcessResult detached = ProcessRunner.Run("gpgv", "--status-fd", "1", "--keyring", trusted, Path.Combine(suite, "Release.gpg"), Path.Combine(suite, "Release"));
+                foreach (ProcessResult check in new[] { inRelease, detached })
+                {
+                    // gpgv exits 2 for the signature whose key it lacks; apt reads the status lines, as here.
+                    string[] status = check.StdOut.Split('\n');
+                    Assert.That(status.Count(l => l.StartsWith("[GNUPG:] VALIDSIG ", StringComparison.Ordinal)), Is.EqualTo(1), "one good signature: " + check.StdOut);
+                    Assert.That(status.Count(l => l.StartsWith("[GNUPG:] NO_PUBKEY ", StringComparison.Ordinal)), Is.EqualTo(1), "and one by the other key: " + check.StdOut);
+                    Assert.That(status.Count(l => l.StartsWith("[GNUPG:] BADSIG", StringComparison.Ordinal) || l.StartsWith("[GNUPG:] ERRSIG", StringComparison.Ordinal)), Is.EqualTo(1),
+                        "no bad signature; the one error is the missing key's: " + check.StdOut);
+                }
+            }
+
+            Assert.That(result.KeyringChanged, Is.False);
+        });
+    }
+
+    [Test]
+    public void AddingAKeyIsNoKeyringChangeButReplacingEveryKeyIs()
+    {
+        using var work = new TempDirectory();
+        string repo = work.Combine("repo");
+        string deb = TestDebs.Build(work.Path, "tool", "1.0-1");
+        Publish(repo, [deb], Keys.RsaArmored);
+        RepositoryChangeResult both = Publish(repo, [deb], keyFiles: [Keys.RsaArmored, Keys.Ed25519Binary]);
+        RepositoryChangeResult newOnly = Publish(repo, [deb], Keys.Ed25519Binary);
+        RepositoryChangeResult replaced = Publish(repo, [deb], Keys.RsaArmored);
+        Assert.That((both.KeyringChanged, newOnly.KeyringChanged, replaced.KeyringChanged), Is.EqualTo((false, false, true)),
+            "clients holding the old key keep updating while it signs beside the new one, and only those holding none of the signers break");
     }
 
     private static System.Text.Encoding Encoding() => System.Text.Encoding.UTF8;

@@ -32,6 +32,15 @@ public sealed class TempDirectory : IDisposable
         return full;
     }
 
+    /// <summary>Writes a binary file (creating parent directories) and returns its full path.</summary>
+    public string WriteFile(string relative, byte[] content)
+    {
+        string full = Combine(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, content);
+        return full;
+    }
+
     /// <summary>Every file and directory below the root, relative and sorted: to prove nothing was left behind.</summary>
     public string[] Snapshot() =>
         Directory.EnumerateFileSystemEntries(Path, "*", SearchOption.AllDirectories)

@@ -14,10 +14,11 @@ internal static class BuildCommand
     public static Command Create(CliContext context)
     {
         Option<string> version = new("--consul-version") { Description = "Consul release to package, e.g. 0.7.2; or latest, latest-1.x, latest-1.17.x", Required = true, HelpName = "VERSION" };
-        Option<string> iteration = new("--iteration") { Description = "Debian revision (default 1)", DefaultValueFactory = _ => "1" };
-        Option<string> arch = new("--arch") { Description = "Debian architecture: amd64 (default), i386, armhf, arm64", DefaultValueFactory = _ => "amd64" };
-        Option<string?> vendor = new("--vendor") { Description = "Vendor field" };
-        Option<string?> maintainer = new("--maintainer") { Description = $"Maintainer field, e.g. 'Ops <ops@example.com>' (else $DEBFULLNAME <$DEBEMAIL>, else '{ConsulRecipe.DefaultMaintainer}')" };
+        // --iteration, --vendor, --compression and --source-date-epoch are parsed as fpm's are (OptionParsing).
+        Option<string?> iteration = OptionParsing.Single("--iteration", null, "Debian revision (default 1)", OptionParsing.Revision);
+        Option<string?> arch = OptionParsing.Single("--arch", null, "Debian architecture: amd64 (default), i386, armhf, arm64", ConsulOptionParsing.Architecture);
+        Option<string?> vendor = OptionParsing.Single("--vendor", null, "Vendor field", t => Fpm.FpmValues.Text(Fpm.FpmControlFlags.Texts.Single(f => f.Field == Debian.ControlField.Vendor), t));
+        Option<string?> maintainer = OptionParsing.Single("--maintainer", null, $"Maintainer field, e.g. 'Ops <ops@example.com>' (else $DEBFULLNAME <$DEBEMAIL>, else '{ConsulRecipe.DefaultMaintainer}')", t => Debian.MaintainerAddress.Check(t, "--maintainer"));
         Option<string?> output = new("--output") { Description = "Output directory (default .) or .deb file path", HelpName = "PATH" };
         Option<bool> force = new("--force", "-f") { Description = "Replace an existing output file (fpm's -f)" };
         Option<CompressionFormat> compression = ConsulOptionParsing.CompressionOption();
@@ -27,6 +28,8 @@ internal static class BuildCommand
         Option<string?> sums = new("--sha256sums") { Description = "Use this local SHA256SUMS (signature beside it as FILE.72D7468F.sig or FILE.sig)", HelpName = "FILE" };
         Option<string[]> trustedKeys = new("--trusted-key") { Description = "An extra OpenPGP public key trusted to sign SHA256SUMS (repeatable)", HelpName = "FILE" };
         Option<bool> skipSignature = new("--skip-signature") { Description = "Do not check the signature on SHA256SUMS (prints a warning)" };
+        Option<string?> signingKey = new("--signing-key") { Description = "Sign the package with this OpenPGP secret key, as debsigs does (gpg --export-secret-keys)", HelpName = "KEY.asc" };
+        Option<string?> passphraseFile = new("--passphrase-file") { Description = SigningKeyFiles.PassphraseDescription, HelpName = "FILE" };
         Option<int?> downloadTimeout = new("--download-timeout") { Description = "Most seconds one download may take, retries included (default 300)", HelpName = "SECONDS" };
         downloadTimeout.Validators.Add(result =>
         {
@@ -35,14 +38,14 @@ internal static class BuildCommand
                 result.AddError("--download-timeout must be a positive number of seconds");
             }
         });
-        Option<string?> sourceDateEpoch = BuildTimestamp.CreateOption();
+        Option<DateTimeOffset?> sourceDateEpoch = BuildTimestamp.CreateOption();
         var agent = new ConsulOptionParsing.AgentOptions();
 
         var command = new Command("build", "Download, verify and package a Consul release as a .deb.");
         foreach (Option option in new Option[]
                  {
                      version, iteration, arch, vendor, maintainer, output, force, compression, layout,
-                     releaseUrl, zip, sums, trustedKeys, skipSignature, downloadTimeout, sourceDateEpoch,
+                     releaseUrl, zip, sums, trustedKeys, skipSignature, signingKey, passphraseFile, downloadTimeout, sourceDateEpoch,
                  }.Concat(agent.All))
         {
             command.Options.Add(option);
@@ -55,12 +58,13 @@ internal static class BuildCommand
             string? outputPath = parseResult.GetValue(output) is { } o ? context.ResolvePath(o) : null;
             bool toFile = outputPath is not null && outputPath.EndsWith(".deb", StringComparison.Ordinal);
             string? givenMaintainer = parseResult.GetValue(maintainer);
-            string? maintainerAddress = givenMaintainer is not null ? Debian.MaintainerAddress.Check(givenMaintainer, "--maintainer") : context.MaintainerFromEnvironment();
+            string? maintainerAddress = givenMaintainer ?? context.MaintainerFromEnvironment();
+            DateTimeOffset timestamp = BuildTimestamp.Resolve(parseResult.GetValue(sourceDateEpoch), context);
             var options = new ConsulRecipeOptions
             {
                 ConsulVersion = parseResult.GetValue(version)!,
-                Iteration = parseResult.GetValue(iteration)!,
-                Architecture = parseResult.GetValue(arch)!,
+                Iteration = parseResult.GetValue(iteration) ?? "1",
+                Architecture = parseResult.GetValue(arch) ?? "amd64",
                 Vendor = parseResult.GetValue(vendor),
                 Maintainer = maintainerAddress,
                 OutputDirectory = toFile ? context.WorkingDirectory : outputPath ?? context.WorkingDirectory,
@@ -79,7 +83,8 @@ internal static class BuildCommand
                 LocalFiles = LocalFiles(parseResult.GetValue(zip), parseResult.GetValue(sums), context),
                 TrustedKeyFiles = (parseResult.GetValue(trustedKeys) ?? []).Select(context.ResolvePath).ToList(),
                 SkipSignature = parseResult.GetValue(skipSignature),
-                Timestamp = BuildTimestamp.Resolve(parseResult, sourceDateEpoch, context),
+                SigningKey = parseResult.GetValue(signingKey) is { } key ? SigningKeyFiles.Load(context, key, parseResult.GetValue(passphraseFile), timestamp) : null,
+                Timestamp = timestamp,
                 Cache = context.Cache(),
                 // A progress bar only for a person watching a terminal; pipelines' logs stay clean.
                 Download = DownloadOptions.Default with
@@ -103,6 +108,10 @@ internal static class BuildCommand
                 + (result.Pinned ? ", matches the pinned hash" : "")
                 + (result.FromCache ? " (from cache)" : "")).ConfigureAwait(false);
             await stdout.WriteLineAsync($"gossip key fingerprint {result.KeyFingerprint}").ConfigureAwait(false);
+            if (options.SigningKey is { } signer)
+            {
+                await stdout.WriteLineAsync($"signed with key {signer.SigningFingerprint}").ConfigureAwait(false);
+            }
             return ExitCodes.Success;
         });
         return command;

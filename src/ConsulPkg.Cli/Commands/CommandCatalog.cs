@@ -21,6 +21,7 @@ internal static class CommandCatalog
         ("keygen", KeygenCommand.Create),
         ("configs", ConfigsCommand.Create),
         ("repo", RepoCommand.Create),
+        ("verify", VerifyCommand.Create),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Array.ConvertAll(Factories, factory => factory.Name);

@@ -23,10 +23,22 @@ internal static class ConsulOptionParsing
         },
         "use seed (the tutorial's /usr/local paths) or debian (policy-clean /usr/bin)");
 
-    public static Option<CompressionFormat> CompressionOption() => Choice(
-        "--compression", "gz (default), xz, zst or none", CompressionSettings.Default.Format,
-        CompressionSettings.ParseName,
-        $"use {CompressionSettings.WritableNames}");
+    /// <summary>The same values and messages as fpm's --deb-compression (<see cref="OptionParsing.Compression"/>).</summary>
+    public static Option<CompressionFormat> CompressionOption() => new("--compression")
+    {
+        Description = "gz (default), xz, zst or none",
+        DefaultValueFactory = _ => CompressionSettings.Default.Format,
+        CustomParser = result => result.Tokens.Count == 0
+            ? CompressionSettings.Default.Format
+            : OptionParsing.Parse(result, result.Tokens[^1].Value, OptionParsing.Compression("--compression")),
+    };
+
+    /// <summary><c>build --arch</c>: an architecture HashiCorp builds Consul for.</summary>
+    public static string Architecture(string text)
+    {
+        _ = ConsulArchitecture.ToHashiCorp(text);
+        return text;
+    }
 
     /// <summary>The size of a generated gossip key, as <c>--bytes</c> (keygen) or <c>--gossip-key-bytes</c>.</summary>
     public static Option<int> KeyBytesOption(string name) => Choice(

@@ -1,13 +1,16 @@
 using System.CommandLine;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Fpm;
 
 namespace ConsulPkg.Cli.Commands;
 
 /// <summary>
-/// <c>consul-pkg fpm ...</c>: fpm's own flags for <c>-s dir -t deb</c>, so a pipeline can replace
-/// the word <c>fpm</c> and keep its command line. The rules live in <see cref="FpmPackageMapper"/>.
+/// <c>consul-pkg fpm ...</c>: fpm's own flags for <c>-t deb</c> (from <c>-s dir</c>, <c>tar</c>,
+/// <c>empty</c> or <c>deb</c>), so a pipeline can replace the word <c>fpm</c> and keep its command
+/// line. Every value is parsed with the command line (<see cref="FpmCommandOptions"/>); the rules
+/// live in <see cref="FpmPackageMapper"/>.
 /// </summary>
 internal static class FpmCommand
 {
@@ -44,6 +47,7 @@ internal static class FpmCommand
         }
 
         command.Arguments.Add(o.Inputs);
+        command.Validators.Add(o.Validate);
 
         // The parser hands an unknown "--flag" to the path argument; fpm would refuse it, so do we.
         o.Inputs.Validators.Add(result =>
@@ -59,6 +63,10 @@ internal static class FpmCommand
         {
             FpmOptions options = o.ToFpmOptions(parseResult, context);
             FpmBuild build = FpmPackageMapper.Map(options);
+            if (parseResult.GetValue(o.SigningKey) is { } key)
+            {
+                build = build with { Spec = build.Spec with { SigningKey = SigningKeyFiles.Load(context, key, parseResult.GetValue(o.PassphraseFile), options.Timestamp) } };
+            }
             if (parseResult.GetValue(o.Edit))
             {
                 build = FpmPackageMapper.EditControl(build, text => ControlEditor.Edit(text, context));

@@ -13,16 +13,16 @@ namespace ConsulPkg.Cli.Commands;
 internal sealed partial class FpmCommandOptions
 {
     public Option<bool> TemplateScripts { get; } = Flag("--template-scripts", null, "Render maintainer scripts as fpm's ERB templates (<%= name %> ...)");
-    public Option<string[]> TemplateValues { get; } = List("--template-value", null, "KEY=VALUE for <%= KEY %> in script templates; implies --template-scripts (repeatable)");
+    public Option<KeyValuePair<string, string>[]> TemplateValues { get; } = OptionParsing.Repeated("--template-value", null, "KEY=VALUE for <%= KEY %> in script templates; implies --template-scripts (repeatable)", FpmValues.TemplateValue);
     public Option<bool> UseFilePermissions { get; } = Flag("--deb-use-file-permissions", null, "Keep each file's owner and group from disk");
     public Option<bool> NoUseFilePermissions { get; } = Flag("--no-deb-use-file-permissions", null, "Owner and group from --deb-user/--deb-group (the default)");
     public Option<string?> CustomControl { get; } = Text("--deb-custom-control", null, "Use this control file instead of one made from the flags");
     public Option<string?> Dist { get; } = Text("--deb-dist", null, "Distribution of the generated changelog entry (default unstable)");
     public Option<string[]> BuildDepends { get; } = List("--deb-build-depends", null, "Accepted for fpm compatibility; a binary package has no Build-Depends (repeatable)");
-    public Option<string[]> Directories { get; } = List("--directories", null, "A directory the package owns; must be in the data (repeatable)");
+    public Option<string[]> Directories { get; } = OptionParsing.Repeated("--directories", null, "A directory the package owns; must be in the data (repeatable)", FpmValues.PackagePathText);
     public Option<string?> InputsFile { get; } = Text("--inputs", null, "File with one input path per line");
     public Option<string?> ExcludeFile { get; } = Text("--exclude-file", null, "File with one exclude pattern per line");
-    public Option<string?> InstalledSize { get; } = Text("--deb-installed-size", null, "Installed-Size in KiB instead of the computed one");
+    public Option<long?> InstalledSize { get; } = OptionParsing.Single<long?>("--deb-installed-size", null, "Installed-Size in KiB instead of the computed one", t => FpmValues.InstalledSize(t));
     public Option<bool> Edit { get; } = Flag("--edit", "-e", "Edit the control file with $FPM_EDITOR (else $EDITOR, else vi) before building");
     public Option<bool> DefaultConfigFiles { get; } = Flag("--no-deb-no-default-config-files", null, "Mark every file under /etc as a conffile (the default)");
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository;
 
 namespace ConsulPkg.Cli.Commands;
@@ -30,7 +31,8 @@ internal static class RepoCommand
         Option<string?> origin = new("--origin") { Description = "Release Origin (default: the repository's current one)" };
         Option<string?> label = new("--label") { Description = "Release Label (default: the repository's current one)" };
         Option<string?> codename = new("--codename") { Description = "Release Codename (default: the current one, else the suite)" };
-        Option<int?> keepVersions = new("--keep-versions") { Description = "After adding, keep only the newest N versions of each name and architecture in the component", HelpName = "N" };
+        Option<int?> keepVersions = OptionParsing.Single<int?>("--keep-versions", null, "After adding, keep only the newest N versions of each name and architecture in the component", text => AtLeastOne(text, "--keep-versions", "a name's newest versions to keep"));
+        keepVersions.HelpName = "N";
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
@@ -42,18 +44,14 @@ internal static class RepoCommand
 
         command.SetAction(parseResult =>
         {
-            RepositoryChangeResult result = common.Run(parseResult, context, (key, date, days, dryRun) => RepositoryPublisher.Publish(new PublishOptions
+            RepositoryChangeResult result = common.Run(parseResult, context, repository => RepositoryPublisher.Publish(new PublishOptions
             {
-                RepositoryDirectory = common.Repository(parseResult, context),
+                Repository = repository,
                 Suite = parseResult.GetRequiredValue(suite),
                 Component = parseResult.GetRequiredValue(component),
-                SigningKey = key,
                 Origin = parseResult.GetValue(origin),
                 Label = parseResult.GetValue(label),
                 Codename = parseResult.GetValue(codename),
-                Date = date,
-                ValidFor = TimeSpan.FromDays(days),
-                DryRun = dryRun,
                 KeepVersions = parseResult.GetValue(keepVersions),
                 Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
             }));
@@ -70,24 +68,18 @@ internal static class RepoCommand
     private static Command CreateRemove(CliContext context)
     {
         Option<string> suite = new("--suite") { Description = "The suite to remove from, e.g. stable", Required = true, HelpName = "SUITE" };
-        Option<string?> component = new("--component") { Description = "Only this component (default: every one)", HelpName = "NAME" };
-        var packages = new Argument<string[]>("package") { Description = "NAME[=VERSION][:ARCH]: every version and architecture unless narrowed", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("remove", "Drop packages from a suite's indices and sign it again; their pool files go once nothing can ask for them.") { packages };
+        var command = new Command("remove", "Drop packages from a suite's indices and sign it again; their pool files go once nothing can ask for them.");
+        Selection selection = Selection.AddTo(command);
         ChangeOptions common = ChangeOptions.AddTo(command, repoDescription: "The repository directory");
         command.Options.Add(suite);
-        command.Options.Add(component);
         command.SetAction(parseResult =>
         {
-            common.Run(parseResult, context, (key, date, days, dryRun) => RepositoryPublisher.Remove(new RemoveOptions
+            common.Run(parseResult, context, repository => RepositoryPublisher.Remove(new RemoveOptions
             {
-                RepositoryDirectory = common.Repository(parseResult, context),
+                Repository = repository,
                 Suite = parseResult.GetRequiredValue(suite),
-                Component = parseResult.GetValue(component),
-                SigningKey = key,
-                Date = date,
-                ValidFor = TimeSpan.FromDays(days),
-                DryRun = dryRun,
-                Packages = [.. parseResult.GetRequiredValue(packages).Select(PackageSelector.Parse)],
+                Component = parseResult.GetValue(selection.Component),
+                Packages = parseResult.GetRequiredValue(selection.Packages),
             }));
             return ExitCodes.Success;
         });
@@ -98,26 +90,20 @@ internal static class RepoCommand
     {
         Option<string> from = new("--from") { Description = "The suite the packages are in, e.g. testing", Required = true, HelpName = "SUITE" };
         Option<string> to = new("--to") { Description = "The suite that lists them too, e.g. stable (created when missing)", Required = true, HelpName = "SUITE" };
-        Option<string?> component = new("--component") { Description = "Only this component (default: every one)", HelpName = "NAME" };
-        var packages = new Argument<string[]>("package") { Description = "NAME[=VERSION][:ARCH]: every version and architecture unless narrowed", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("copy", "Promote packages: list them in another suite, same pool files, and sign it again.") { packages };
+        var command = new Command("copy", "Promote packages: list them in another suite, same pool files, and sign it again.");
+        Selection selection = Selection.AddTo(command);
         ChangeOptions common = ChangeOptions.AddTo(command, repoDescription: "The repository directory");
         command.Options.Add(from);
         command.Options.Add(to);
-        command.Options.Add(component);
         command.SetAction(parseResult =>
         {
-            common.Run(parseResult, context, (key, date, days, dryRun) => RepositoryPublisher.Copy(new CopyOptions
+            common.Run(parseResult, context, repository => RepositoryPublisher.Copy(new CopyOptions
             {
-                RepositoryDirectory = common.Repository(parseResult, context),
+                Repository = repository,
                 From = parseResult.GetRequiredValue(from),
                 To = parseResult.GetRequiredValue(to),
-                Component = parseResult.GetValue(component),
-                SigningKey = key,
-                Date = date,
-                ValidFor = TimeSpan.FromDays(days),
-                DryRun = dryRun,
-                Packages = [.. parseResult.GetRequiredValue(packages).Select(PackageSelector.Parse)],
+                Component = parseResult.GetValue(selection.Component),
+                Packages = parseResult.GetRequiredValue(selection.Packages),
             }));
             return ExitCodes.Success;
         });
@@ -170,65 +156,94 @@ internal static class RepoCommand
         return text.ToString();
     }
 
-    /// <summary>The options every changing command has (repository, key, date, validity, dry run) and the one way they are applied and reported.</summary>
-    private sealed class ChangeOptions
+    /// <summary>A whole number of at least 1; anything else is refused when the command line is parsed.</summary>
+    private static int AtLeastOne(string text, string option, string what) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= 1
+            ? value
+            : throw new PackageException($"{option} {MessageText.OneLine(text)}: give 1 or more ({what})");
+
+    /// <summary>
+    /// What remove and copy name: <c>--component</c> and the packages as NAME[=VERSION][:ARCH],
+    /// each parsed with the command line (a malformed one is a usage error).
+    /// </summary>
+    private sealed record Selection(Option<string?> Component, Argument<PackageSelector[]> Packages)
     {
-        private readonly Option<string> _repo;
-        private readonly Option<string> _signingKey;
-        private readonly Option<string?> _passphraseFile;
-        private readonly Option<int> _validFor;
-        private readonly Option<bool> _dryRun;
-        private readonly Option<string?> _sourceDateEpoch;
-
-        private ChangeOptions(Option<string> repo, Option<string> signingKey, Option<string?> passphraseFile, Option<int> validFor, Option<bool> dryRun, Option<string?> sourceDateEpoch)
+        public static Selection AddTo(Command command)
         {
-            _repo = repo;
-            _signingKey = signingKey;
-            _passphraseFile = passphraseFile;
-            _validFor = validFor;
-            _dryRun = dryRun;
-            _sourceDateEpoch = sourceDateEpoch;
+            var selection = new Selection(
+                new Option<string?>("--component") { Description = "Only this component (default: every one)", HelpName = "NAME" },
+                new Argument<PackageSelector[]>("package")
+                {
+                    Description = "NAME[=VERSION][:ARCH]: every version and architecture unless narrowed",
+                    Arity = ArgumentArity.OneOrMore,
+                    CustomParser = result => [.. result.Tokens.Select(t => OptionParsing.Parse(result, t.Value, PackageSelector.Parse)!)],
+                });
+            command.Arguments.Add(selection.Packages);
+            command.Options.Add(selection.Component);
+            return selection;
         }
+    }
 
+    /// <summary>The options every changing command has (repository, keys, date, validity, dry run) and the one way they are applied and reported.</summary>
+    private sealed record ChangeOptions(
+        Option<string> Repo, Option<string[]> SigningKeys, Option<string?> PassphraseFile, Option<int?> ValidFor, Option<bool> DryRun, Option<DateTimeOffset?> SourceDateEpoch)
+    {
         public static ChangeOptions AddTo(Command command, string repoDescription)
         {
+            Option<int?> validFor = OptionParsing.Single<int?>("--valid-for", null, $"Days until Valid-Until (default {RepositoryWriteOptions.DefaultValidDays})", text => AtLeastOne(text, "--valid-for", "days until Valid-Until"));
+            validFor.HelpName = "DAYS";
             var options = new ChangeOptions(
                 new Option<string>("--repo") { Description = repoDescription, Required = true, HelpName = "DIR" },
-                new Option<string>("--signing-key") { Description = "OpenPGP secret key, armored or binary (gpg --export-secret-keys)", Required = true, HelpName = "KEY.asc" },
-                new Option<string?>("--passphrase-file") { Description = "File whose first line is the key's passphrase", HelpName = "FILE" },
-                new Option<int>("--valid-for") { Description = $"Days until Valid-Until (default {RepositoryChangeOptions.DefaultValidDays})", DefaultValueFactory = _ => RepositoryChangeOptions.DefaultValidDays, HelpName = "DAYS" },
-                new Option<bool>("--dry-run") { Description = "Print what would be added, removed, promoted and deleted; write nothing" },
+                new Option<string[]>("--signing-key")
+                {
+                    Description = "OpenPGP secret key, armored or binary (gpg --export-secret-keys); repeat it to sign with several keys while rotating. Not read with --dry-run",
+                    HelpName = "KEY.asc",
+                    Arity = ArgumentArity.OneOrMore,
+                    AllowMultipleArgumentsPerToken = false,
+                },
+                new Option<string?>("--passphrase-file") { Description = SigningKeyFiles.PassphraseDescription, HelpName = "FILE" },
+                validFor,
+                new Option<bool>("--dry-run") { Description = "Print what would be added, removed, promoted and deleted; write and sign nothing" },
                 BuildTimestamp.CreateOption());
-            foreach (Option option in new Option[] { options._repo, options._signingKey, options._passphraseFile, options._validFor, options._dryRun, options._sourceDateEpoch })
+            foreach (Option option in new Option[] { options.Repo, options.SigningKeys, options.PassphraseFile, options.ValidFor, options.DryRun, options.SourceDateEpoch })
             {
                 command.Options.Add(option);
             }
 
+            // A dry run signs nothing, so only a real run needs a key.
+            command.Validators.Add(result =>
+            {
+                if (!result.GetValue(options.DryRun) && (result.GetValue(options.SigningKeys) ?? []).Length == 0)
+                {
+                    result.AddError("--signing-key is required (repeat it for several keys), unless --dry-run");
+                }
+            });
             return options;
         }
 
-        public string Repository(ParseResult parseResult, CliContext context) => context.ResolvePath(parseResult.GetRequiredValue(_repo));
-
-        /// <summary>Loads the key, runs <paramref name="change"/> and prints its result.</summary>
-        public RepositoryChangeResult Run(ParseResult parseResult, CliContext context, Func<SigningKey, DateTimeOffset, int, bool, RepositoryChangeResult> change)
+        /// <summary>Loads the keys (not for a dry run), runs <paramref name="change"/> and prints its result.</summary>
+        public RepositoryChangeResult Run(ParseResult parseResult, CliContext context, Func<RepositoryWriteOptions, RepositoryChangeResult> change)
         {
             DateTimeOffset now = context.Now();
-            DateTimeOffset date = BuildTimestamp.Resolve(parseResult, _sourceDateEpoch, context);
-            string? passphrase = parseResult.GetValue(_passphraseFile) is { } file ? ReadPassphrase(context.ResolvePath(file)) : null;
-            int days = parseResult.GetValue(_validFor);
-            if (days < 1)
-            {
-                throw new PackageException($"--valid-for {days}: give a number of days, 1 or more");
-            }
-
+            DateTimeOffset date = BuildTimestamp.Resolve(parseResult.GetValue(SourceDateEpoch), context);
+            bool dryRun = parseResult.GetValue(DryRun);
             // apt checks the key at the time it verifies, and the signature carries the Release's date: both must be inside the key's life.
-            SigningKey key = SigningKey.Load(context.ResolvePath(parseResult.GetRequiredValue(_signingKey)), passphrase, now > date ? now : date);
-            RepositoryChangeResult result = change(key, date, days, parseResult.GetValue(_dryRun));
-            Report(result, key, now, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            List<SigningKey> keys = dryRun
+                ? []
+                : [.. parseResult.GetRequiredValue(SigningKeys).Select(k => SigningKeyFiles.Load(context, k, parseResult.GetValue(PassphraseFile), date))];
+            RepositoryChangeResult result = change(new RepositoryWriteOptions
+            {
+                Directory = context.ResolvePath(parseResult.GetRequiredValue(Repo)),
+                SigningKeys = keys,
+                Date = date,
+                ValidFor = TimeSpan.FromDays(parseResult.GetValue(ValidFor) ?? RepositoryWriteOptions.DefaultValidDays),
+                DryRun = dryRun,
+            });
+            Report(result, keys, now, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
             return result;
         }
 
-        private static void Report(RepositoryChangeResult result, SigningKey key, DateTimeOffset now, TextWriter stdout, TextWriter stderr)
+        private static void Report(RepositoryChangeResult result, List<SigningKey> keys, DateTimeOffset now, TextWriter stdout, TextWriter stderr)
         {
             string would = result.DryRun ? "would be " : "";
             foreach ((string verb, IReadOnlyList<string> items) in new[]
@@ -245,11 +260,16 @@ internal static class RepoCommand
 
             if (result.DryRun)
             {
-                stdout.WriteLine($"dry run: dists/{result.Suite} unchanged, nothing written");
+                stdout.WriteLine($"dry run: dists/{result.Suite} unchanged, nothing written or signed");
                 return;
             }
 
-            stdout.WriteLine($"signed dists/{result.Suite}/InRelease with key {key.SigningFingerprint}, valid until {result.ValidUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
+            stdout.WriteLine($"signed dists/{result.Suite}/InRelease with key{(keys.Count > 1 ? "s" : "")} {string.Join(", ", keys.Select(k => k.SigningFingerprint))}, valid until {result.ValidUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
+            foreach (SigningKey key in keys.Where(k => k.Expires < result.ValidUntil))
+            {
+                stderr.WriteLine($"consul-pkg: warning: signing key {key.SigningFingerprint} expires on {key.Expires:yyyy-MM-dd}, before the Release's Valid-Until {result.ValidUntil:yyyy-MM-dd}: apt refuses its signature from then on; extend the key or publish again before then");
+            }
+
             if (result.ValidUntil <= now)
             {
                 stderr.WriteLine($"consul-pkg: warning: Valid-Until {result.ValidUntil:yyyy-MM-dd} is already past (the date came from SOURCE_DATE_EPOCH): apt will refuse this repository until it is published again");
@@ -257,21 +277,8 @@ internal static class RepoCommand
 
             if (result.KeyringChanged)
             {
-                stderr.WriteLine($"consul-pkg: warning: the signing key changed: clients need the new {result.KeyringPath} before their next update");
+                stderr.WriteLine($"consul-pkg: warning: no key the repository's keyring held signs any more: clients need the new {result.KeyringPath} before their next update (sign with the old and the new key together while clients change over)");
             }
-        }
-
-        /// <summary>The first line of the file, as gpg's --passphrase-file reads it.</summary>
-        private static string ReadPassphrase(string path)
-        {
-            if (!File.Exists(path))
-            {
-                throw new PackageException($"--passphrase-file '{path}' does not exist");
-            }
-
-            string text = File.ReadAllText(path);
-            int newline = text.IndexOf('\n', StringComparison.Ordinal);
-            return (newline < 0 ? text : text[..newline]).TrimEnd('\r');
         }
     }
 }

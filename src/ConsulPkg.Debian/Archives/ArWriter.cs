@@ -53,10 +53,21 @@ internal sealed class ArWriter
     /// </summary>
     public void WriteHeaderOfPlacedMember(string name, long size) => WriteHeader(name, size);
 
+    /// <summary>
+    /// Writes a member the way binutils' <c>ar -r</c> adds one in its deterministic mode, as
+    /// debsigs appends its <c>_gpgorigin</c> signature: time 0, mode 644.
+    /// </summary>
+    public void WriteAppendedMember(string name, ReadOnlySpan<byte> data)
+    {
+        _output.Write(FormatHeader(name, 0, data.Length, "644"));
+        _output.Write(data);
+        WritePad(data.Length);
+    }
+
     /// <summary>Bytes a member of <paramref name="size"/> takes in the archive, header and padding included.</summary>
     public static long MemberLength(long size) => HeaderLength + size + size % 2;
 
-    public static byte[] FormatHeader(string name, long mtime, long size)
+    public static byte[] FormatHeader(string name, long mtime, long size, string mode = "100644")
     {
         if (name.Length > 16 || !name.All(c => c is > ' ' and < (char)127))
         {
@@ -65,10 +76,10 @@ internal sealed class ArWriter
 
         if (size is < 0 or > MaxMemberSize)
         {
-            throw new InvalidSpecException("data", $"ar member {name} would be {size} bytes; the ar format allows at most {MaxMemberSize}");
+            throw new InvalidSpecException($"ar member {name} would be {size} bytes; the ar format allows at most {MaxMemberSize}");
         }
 
-        string header = string.Create(CultureInfo.InvariantCulture, $"{name,-16}{mtime,-12}{0,-6}{0,-6}{"100644",-8}{size,-10}`\n");
+        string header = string.Create(CultureInfo.InvariantCulture, $"{name,-16}{mtime,-12}{0,-6}{0,-6}{mode,-8}{size,-10}`\n");
         return Encoding.ASCII.GetBytes(header);
     }
 

@@ -168,12 +168,7 @@ internal sealed class GnuTarWriter : IDisposable
 
     private static void WriteName(Span<byte> field, string value, string what)
     {
-        int count = Utf8.GetByteCount(value);
-        if (count >= field.Length)
-        {
-            throw new InvalidSpecException("data", $"{what} '{value}' is {count} bytes long; tar allows at most {field.Length - 1}");
-        }
-
+        PackageEntry.CheckOwnerName(value, what); // uname and gname are the same width
         Utf8.GetBytes(value, field);
     }
 

@@ -29,7 +29,7 @@ internal static class TarNumber
     {
         if (!FitsOctal(value, field.Length))
         {
-            throw new InvalidSpecException("data", $"tar {what} {value} does not fit in {field.Length - 1} octal digits");
+            throw new InvalidSpecException($"tar {what} {value} does not fit in {field.Length - 1} octal digits");
         }
 
         int digits = field.Length - 1;
@@ -53,7 +53,7 @@ internal static class TarNumber
 
         if (value < 0)
         {
-            throw new InvalidSpecException("data", $"tar {what} {value} is negative");
+            throw new InvalidSpecException($"tar {what} {value} is negative");
         }
 
         field.Clear();

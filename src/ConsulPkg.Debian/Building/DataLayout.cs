@@ -7,8 +7,9 @@ internal sealed record LaidOutEntry(PackageEntry Source, string RelativePath, st
 
 /// <summary>
 /// Turns the spec's entries into the exact sequence data.tar will hold: paths validated and
-/// normalised, every parent directory present, order depth first and bytewise within a
-/// directory (what dpkg-deb's tree walk produces), hard links pointing backwards only.
+/// normalised, every parent directory present except the base system's unowned ones
+/// (<see cref="SiteDirectories"/>), order depth first and bytewise within a directory (what
+/// dpkg-deb's tree walk produces), hard links pointing backwards only.
 /// Also derives what the control area needs from the data alone: Installed-Size and conffiles.
 /// </summary>
 internal sealed class DataLayout
@@ -46,7 +47,7 @@ internal sealed class DataLayout
                     continue;
                 }
 
-                throw new InvalidSpecException("data", $"'{entry.Path}' is given twice in the package data");
+                throw new InvalidSpecException($"'{entry.Path}' is given twice in the package data");
             }
 
             byPath.Add(path, entry);
@@ -61,7 +62,7 @@ internal sealed class DataLayout
                 {
                     if (p.Kind != EntryKind.Directory)
                     {
-                        throw new InvalidSpecException("data", $"'/{parent}' is a {p.Kind.ToString().ToLowerInvariant()} but '/{path}' needs it to be a directory");
+                        throw new InvalidSpecException($"'/{parent}' is a {p.Kind.ToString().ToLowerInvariant()} but '/{path}' needs it to be a directory");
                     }
 
                     break;
@@ -96,6 +97,10 @@ internal sealed class DataLayout
         // through a link the same package created. Same order here, same bytes as dpkg-deb.
         ordered = [.. ordered.Where(p => !IsSymlink(p)), .. ordered.Where(IsSymlink)];
         bool IsSymlink(string p) => p.Length > 0 && byPath[p].Kind == EntryKind.Symlink;
+
+        // The base system's unowned directories are walked (they hold the package's paths) but
+        // never listed: listing one would make the package its owner, and purging it remove them.
+        ordered.RemoveAll(p => p.Length > 0 && byPath[p].Kind == EntryKind.Directory && SiteDirectories.Contains(PackagePath.ParseFromRoot(p)));
 
         PackageEntry root = byPath.TryGetValue("", out PackageEntry? r) ? r : PackageEntry.Directory("/");
         var result = new List<LaidOutEntry>(ordered.Count);
@@ -161,10 +166,10 @@ internal sealed class DataLayout
                 continue;
             }
 
-            string target = PackagePath.Parse(e.LinkTarget ?? throw new InvalidSpecException("data", $"hard link '{e.Path}' has no target")).Relative;
+            string target = PackagePath.Parse(e.LinkTarget ?? throw new InvalidSpecException($"hard link '{e.Path}' has no target")).Relative;
             if (!byPath.TryGetValue(target, out PackageEntry? t) || t.Kind != EntryKind.File)
             {
-                throw new InvalidSpecException("data", $"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");
+                throw new InvalidSpecException($"hard link '{e.Path}' points at '/{target}', which is not a regular file in the package");
             }
 
             if (!groups.TryGetValue(target, out List<string>? g))
@@ -222,7 +227,7 @@ internal sealed class DataLayout
             case EntryKind.Symlink:
                 if (string.IsNullOrEmpty(e.LinkTarget))
                 {
-                    throw new InvalidSpecException("data", $"symlink '{e.Path}' has no target");
+                    throw new InvalidSpecException($"symlink '{e.Path}' has no target");
                 }
 
                 return new LaidOutEntry(e, path, tarName, EntryKind.Symlink, 0b111_111_111, 0, mtime, e.LinkTarget);
@@ -230,7 +235,7 @@ internal sealed class DataLayout
                 (long size, int mode) = FileFacts(e);
                 return new LaidOutEntry(e, path, tarName, EntryKind.File, CheckMode(e, mode), size, mtime, "");
             default:
-                throw new InvalidSpecException("data", $"'{e.Path}' has an entry kind ({e.Kind}) that a Debian package cannot hold");
+                throw new InvalidSpecException($"'{e.Path}' has an entry kind ({e.Kind}) that a Debian package cannot hold");
         }
     }
 
@@ -240,7 +245,7 @@ internal sealed class DataLayout
         {
             if (e.Content is null)
             {
-                throw new InvalidSpecException("data", $"'{e.Path}' has neither a source file nor content");
+                throw new InvalidSpecException($"'{e.Path}' has neither a source file nor content");
             }
 
             return (e.Content.Value.Length, e.Mode ?? DefaultFileMode);
@@ -268,5 +273,5 @@ internal sealed class DataLayout
     }
 
     private static int CheckMode(PackageEntry e, int mode) =>
-        mode is >= 0 and <= 0xFFF ? mode : throw new InvalidSpecException("data", $"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
+        mode is >= 0 and <= 0xFFF ? mode : throw new InvalidSpecException($"mode {Convert.ToString(mode, 8)} of '{e.Path}' is not a permission mode (0000-7777 octal)");
 }

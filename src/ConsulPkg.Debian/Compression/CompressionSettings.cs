@@ -59,14 +59,14 @@ public sealed record CompressionSettings
         Codec codec = Of(format);
         if (codec.Levels is null)
         {
-            throw new InvalidSpecException("compression", $"{Name(format)} compression can only be read, not written: use gzip, xz, zstd or none");
+            throw new InvalidSpecException($"{Name(format)} compression can only be read, not written: use gzip, xz, zstd or none");
         }
 
         int chosen = level ?? codec.DefaultLevel;
         (int min, int max) = codec.Levels();
         if (chosen < min || chosen > max)
         {
-            throw new InvalidSpecException("compression level", $"{Name(format)} level {chosen} is out of range; use {min} to {max}");
+            throw new InvalidSpecException($"{Name(format)} level {chosen} is out of range; use {min} to {max}");
         }
 
         return new CompressionSettings(format, chosen);
@@ -92,7 +92,7 @@ public sealed record CompressionSettings
     /// <summary>The levels <paramref name="format"/>'s encoder accepts; a read-only format is an <see cref="InvalidSpecException"/>.</summary>
     public static (int Min, int Max) LevelRange(CompressionFormat format) =>
         Of(format).Levels?.Invoke()
-        ?? throw new InvalidSpecException("compression", $"{Name(format)} compression can only be read, not written: use gzip, xz, zstd or none");
+        ?? throw new InvalidSpecException($"{Name(format)} compression can only be read, not written: use gzip, xz, zstd or none");
 
     /// <summary>The suffix dpkg gives a member of <paramref name="format"/>, read-only formats included: "", ".gz", ".bz2", ...</summary>
     public static string SuffixOf(CompressionFormat format) => Of(format).Suffix;

@@ -1,4 +1,5 @@
 using ConsulPkg.Debian.Interop;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Compression;
 

@@ -3,97 +3,43 @@ using System.Text;
 namespace ConsulPkg.Debian.Reading;
 
 /// <summary>
-/// The fields of a binary package's control file, in file order, as dpkg parses them: a field
-/// starts at a line "Name: value"; lines starting with a space or tab continue it. Names match
-/// case-insensitively. Values are bytes, as dpkg treats them: they are held as Latin-1 text (one
-/// character per byte) and written back byte for byte, so a field that is not UTF-8 comes out
-/// exactly as it went in.
+/// The fields of a binary package's control file, in file order: its one
+/// <see cref="Deb822Paragraph"/>, read as dpkg reads it. Values are bytes, as dpkg treats them,
+/// and are written back byte for byte, so a field that is not UTF-8 comes out exactly as it went in.
 /// </summary>
 public sealed class ControlFields
 {
-    /// <summary>The fields dpkg knows by name; it prints them with this spelling whatever the file uses.</summary>
-    private static readonly string[] KnownFields =
-    [
-        "Package", "Essential", "Protected", "Status", "Priority", "Section", "Installed-Size", "Origin",
-        "Maintainer", "Bugs", "Architecture", "Multi-Arch", "Source", "Version", "Revision",
-        "Config-Version", "Replaces", "Provides", "Depends", "Pre-Depends", "Recommends", "Suggests",
-        "Breaks", "Conflicts", "Enhances", "Conffiles", "Filename", "Size", "MD5sum", "MSDOS-Filename",
-        "Description", "Triggers-Pending", "Triggers-Awaited",
-    ];
+    /// <summary>The paragraph; null for a control file without fields.</summary>
+    private readonly Deb822Paragraph? _paragraph;
 
-    private readonly List<KeyValuePair<string, string>> _fields;
-
-    private ControlFields(List<KeyValuePair<string, string>> fields) => _fields = fields;
+    private ControlFields(Deb822Paragraph? paragraph) => _paragraph = paragraph;
 
     /// <summary>Fields in file order, read as UTF-8; values keep continuation lines (with their leading space) joined by "\n".</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Fields =>
-        _fields.Select(f => new KeyValuePair<string, string>(AsUtf8(f.Key), AsUtf8(f.Value))).ToList();
+    public IReadOnlyList<KeyValuePair<string, string>> Fields => _paragraph?.Fields ?? [];
 
     /// <summary>The value of a field (case-insensitive name) read as UTF-8, or null.</summary>
-    public string? this[string name] => Find(name)?.Value is { } value ? AsUtf8(value) : null;
+    public string? this[string name] => _paragraph?[name];
 
-    /// <summary>Parses a control file; <paramref name="displayName"/> names it in errors.</summary>
+    /// <summary>
+    /// Parses a control file: one paragraph, no field without a value. <paramref name="displayName"/>
+    /// names it in errors, which are <see cref="InvalidPackageException"/>s.
+    /// </summary>
     public static ControlFields Parse(byte[] content, string displayName)
     {
         ArgumentNullException.ThrowIfNull(content);
-        string text = Encoding.Latin1.GetString(content);
-        var fields = new List<KeyValuePair<string, string>>();
-        string? name = null;
-        var value = new StringBuilder();
-        int lineNumber = 0;
-        bool stanzaEnded = false;
-        foreach (string line in text.Split('\n'))
+        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(content, displayName);
+        if (paragraphs.Count > 1)
         {
-            lineNumber++;
-            if (line.Length == 0 || line.TrimEnd().Length == 0)
-            {
-                stanzaEnded |= fields.Count > 0 || name is not null;
-                continue;
-            }
-            if (line[0] is ' ' or '\t')
-            {
-                if (name is null || stanzaEnded)
-                {
-                    throw new InvalidPackageException($"{displayName}: control file line {lineNumber}: continuation line without a field");
-                }
-                value.Append('\n').Append(line);
-                continue;
-            }
-            if (stanzaEnded)
-            {
-                throw new InvalidPackageException($"{displayName}: control file has more than one stanza (line {lineNumber})");
-            }
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                throw new InvalidPackageException($"{displayName}: control file line {lineNumber}: expected \"Field: value\", got '{AsUtf8(line)}'");
-            }
-            if (name is not null)
-            {
-                Add(fields, name, value, displayName);
-            }
-            name = line[..colon];
-            value.Clear().Append(line.AsSpan(colon + 1).TrimStart(" \t"));
+            throw new InvalidPackageException($"{displayName}: line {paragraphs[1].LineNumber}: a second paragraph; a control file has one");
         }
-        if (name is not null)
-        {
-            Add(fields, name, value, displayName);
-        }
-        return new ControlFields(fields);
-    }
 
-    private static void Add(List<KeyValuePair<string, string>> fields, string name, StringBuilder value, string displayName)
-    {
-        string text = value.ToString().TrimEnd();
-        if (text.Length == 0)
+        Deb822Paragraph? paragraph = paragraphs.Count == 0 ? null : paragraphs[0];
+        if (paragraph?.RawFields.FirstOrDefault(f => f.Value.Length == 0) is { Key: not null } empty)
         {
-            throw new InvalidPackageException($"{displayName}: control file field '{AsUtf8(name)}' has an empty value");
+            throw new InvalidPackageException($"{displayName}: field '{Deb822Paragraph.AsUtf8(empty.Key)}' has an empty value");
         }
-        if (fields.Exists(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new InvalidPackageException($"{displayName}: control file has a duplicate field '{AsUtf8(name)}'");
-        }
-        fields.Add(new KeyValuePair<string, string>(name, text));
+
+        return new ControlFields(paragraph);
     }
 
     /// <summary>
@@ -110,7 +56,7 @@ public sealed class ControlFields
         {
             string requested = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(asked));
             KeyValuePair<string, string>? field = Find(requested);
-            string? known = Array.Find(KnownFields, k => k.Equals(requested, StringComparison.OrdinalIgnoreCase));
+            ControlField? known = ControlField.Find(requested, ControlType.DpkgDatabase);
             string? value = known is null ? field?.Value : FieldNormalizer.Normalize(known, field?.Value, withHeader);
             if (!withHeader)
             {
@@ -118,18 +64,13 @@ public sealed class ControlFields
             }
             else if (value is not null)
             {
-                text.Append(known ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
+                text.Append(known?.Name ?? field!.Value.Key).Append(": ").Append(value).Append('\n');
             }
         }
         output.Write(Encoding.Latin1.GetBytes(text.ToString()));
     }
 
-    /// <summary>The held Latin-1 text (one char per byte) read back as UTF-8, for messages.</summary>
-    private static string AsUtf8(string bytes) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(bytes));
-
-    private KeyValuePair<string, string>? Find(string name)
-    {
-        int i = _fields.FindIndex(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase));
-        return i < 0 ? null : _fields[i];
-    }
+    /// <summary>The field named <paramref name="name"/> (Latin-1 text, case-insensitive) as bytes, or null.</summary>
+    private KeyValuePair<string, string>? Find(string name) =>
+        _paragraph?.RawFields.Where(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(f => (KeyValuePair<string, string>?)f).FirstOrDefault();
 }

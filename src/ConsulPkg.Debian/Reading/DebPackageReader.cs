@@ -1,5 +1,6 @@
 using System.Text;
 using ConsulPkg.Debian.Compression;
+using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Debian.Reading;
 
@@ -33,7 +34,7 @@ public sealed class DebPackageReader : IDisposable
         DisplayName = displayName;
         if (stream.CanSeek)
         {
-            _stream = leaveOpen ? new NonDisposingStream(stream) : stream;
+            _stream = leaveOpen ? new NonClosingStream(stream) : stream;
             _knownSize = stream.Length;
         }
         else
@@ -337,20 +338,4 @@ public sealed class DebPackageReader : IDisposable
     }
 
     private InvalidPackageException Error(string what) => new($"{DisplayName}: {what}");
-
-    /// <summary>Hides Dispose from a stream the caller asked us to leave open.</summary>
-    private sealed class NonDisposingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => inner.CanRead;
-        public override bool CanSeek => inner.CanSeek;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-        public override void Flush() { }
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -12,39 +12,24 @@ namespace ConsulPkg.Debian.Reading;
 /// </summary>
 internal static class FieldNormalizer
 {
-    private static readonly HashSet<string> DependencyFields = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Depends", "Pre-Depends", "Recommends", "Suggests", "Breaks", "Conflicts", "Enhances", "Replaces", "Provides",
-    };
-
-    private static readonly HashSet<string> VersionFields = new(StringComparer.OrdinalIgnoreCase) { "Version", "Config-Version" };
-
-    private static readonly HashSet<string> BooleanFields = new(StringComparer.OrdinalIgnoreCase) { "Essential", "Protected" };
-
     /// <summary>
-    /// The value dpkg would print for a known field, or null when it prints nothing for it.
+    /// The value dpkg would print for <paramref name="field"/>, one of the fields its parser knows
+    /// (<see cref="ControlType.DpkgDatabase"/>), or null when it prints nothing for it.
     /// <paramref name="value"/> is null when the field is absent.
     /// </summary>
-    public static string? Normalize(string name, string? value, bool withHeader)
+    public static string? Normalize(ControlField field, string? value, bool withHeader)
     {
-        if (BooleanFields.Contains(name))
+        if (field.Kind == ControlFieldKind.Boolean)
         {
             bool yes = string.Equals(value, "yes", StringComparison.Ordinal);
             return withHeader ? (yes ? "yes" : null) : (yes ? "yes" : "no");
         }
-        if (value is null)
+        return value is null ? null : field.Kind switch
         {
-            return null;
-        }
-        if (VersionFields.Contains(name))
-        {
-            return Version(value);
-        }
-        if (DependencyFields.Contains(name))
-        {
-            return Dependencies(value);
-        }
-        return value;
+            ControlFieldKind.Version => Version(value),
+            ControlFieldKind.Relation => Dependencies(value),
+            _ => value,
+        };
     }
 
     private static string Version(string value)

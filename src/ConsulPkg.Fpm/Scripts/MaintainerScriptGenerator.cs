@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Scripts;
 
 namespace ConsulPkg.Fpm.Scripts;
 
@@ -10,9 +11,10 @@ namespace ConsulPkg.Fpm.Scripts;
 /// ends the whole postinst before <c>systemctl enable</c>), each is embedded here as a quoted
 /// here-document, written to a temporary file and run by its own interpreter in its own process:
 /// its <c>exit</c> ends only itself and its failure fails the maintainer script. The service part
-/// follows what <c>dh_installsystemd</c> and <c>dh_installinit</c> generate (deb-systemd-helper,
-/// deb-systemd-invoke, update-rc.d, invoke-rc.d), so it works without a running systemd. Every
-/// argument dpkg passes is handled; an unknown one fails.
+/// is assembled from the shared snippets (<see cref="ScriptSnippets"/>) as <c>dh_installsystemd</c>
+/// and <c>dh_installinit</c> assemble theirs (deb-systemd-helper, deb-systemd-invoke, update-rc.d,
+/// invoke-rc.d), so it works without a running systemd. Every argument dpkg passes is handled; an
+/// unknown one fails.
 /// <para>When a user script runs (fpm's points, see the README): an "install" script runs on
 /// every call of its maintainer script with dpkg's arguments, unless the matching upgrade script
 /// is given; then it runs on a fresh install only and the upgrade script gets the old version as
@@ -23,8 +25,6 @@ public static partial class MaintainerScriptGenerator
 {
     private const string Fresh = "if [ -z \"$2\" ]; then";
     private const string Upgrade = "if [ -n \"$2\" ]; then";
-    private const string NoDpkgRoot = "[ -z \"${DPKG_ROOT:-}\" ]";
-    private const string SystemdRuns = "[ -d /run/systemd/system ]";
 
     /// <summary>
     /// True when the package's scripts can be shipped as given (fpm's plain mode): no upgrade or
@@ -87,14 +87,16 @@ public static partial class MaintainerScriptGenerator
         public byte[]? Build(MaintainerScript script)
         {
             FpmScript[] own = Enum.GetValues<FpmScript>().Where(s => s.Target() == script && user.ContainsKey(s)).ToArray();
+            bool makesUsers = script == MaintainerScript.Preinst && services.SystemUsers.Count > 0;
             List<string> serviceLines = script switch
             {
+                MaintainerScript.Preinst => PreinstServices(),
                 MaintainerScript.Postinst => PostinstServices(),
                 MaintainerScript.Prerm => PrermServices(),
                 MaintainerScript.Postrm => PostrmServices(),
                 _ => [],
             };
-            if (own.Length == 0 && serviceLines.Count == 0)
+            if (own.Length == 0 && serviceLines.Count == 0 && !makesUsers)
             {
                 return null;
             }
@@ -107,6 +109,12 @@ public static partial class MaintainerScriptGenerator
                 .Line("# in one ends only that script, and its failure fails this one.")
                 .Line("set -e")
                 .Line();
+            if (script == MaintainerScript.Preinst && services.SystemUsers.Count > 0)
+            {
+                // Before the package's own script, which may well use the user.
+                text.Lines(SystemUserLines()).Line();
+            }
+
             if (own.Length > 0)
             {
                 WriteRunner(text, name);
@@ -260,103 +268,67 @@ public static partial class MaintainerScriptGenerator
             ];
         }
 
+        private List<string> SystemUserLines() =>
+        [
+            .. services.SystemUsers.SelectMany(user => user.Home is null
+                ? Snippet("preinst-sysuser", ("USER", user.Name))
+                : Snippet("preinst-sysuser-home", ("USER", user.Name), ("HOME", user.Home), ("PACKAGE", packageName))),
+        ];
+
+        private List<string> PreinstServices() =>
+            [.. services.InitScripts.SelectMany(init => Snippet("preinst-init-chmod", ("SCRIPT", init)))];
+
+        /// <summary>
+        /// dh_installsystemd's and dh_installinit's postinst parts: enable (or only keep an
+        /// administrator's enable) unit by unit, then start, restart or only reload as the flags
+        /// say; update-rc.d and invoke-rc.d for each init script.
+        /// </summary>
         private List<string> PostinstServices()
         {
-            if (services.IsEmpty)
+            var lines = new List<string>();
+            foreach (string unit in services.SystemdUnits)
             {
-                return [];
+                lines.AddRange(Snippet(services.Enable ? "postinst-systemd-enable" : "postinst-systemd-dont-enable", ("UNITFILE", unit)));
             }
 
-            var lines = new List<string>
-            {
-                "if [ \"$1\" = configure ] || [ \"$1\" = abort-upgrade ] || [ \"$1\" = abort-deconfigure ] || [ \"$1\" = abort-remove ]; then",
-            };
             if (services.SystemdUnits.Count > 0)
             {
                 string units = string.Join(' ', services.SystemdUnits);
-                lines.Add(services.Enable
-                    ? "    # Enabled on first install; an administrator's later disable is kept (deb-systemd-helper"
-                    : "    # Not enabled by the package; an administrator's enable is restored after remove and reinstall");
-                lines.Add(services.Enable
-                    ? "    # records the links it made; was-enabled is true while nothing is recorded). Works offline."
-                    : "    # (deb-systemd-helper records the links). Works offline.");
-                lines.Add("    if command -v deb-systemd-helper >/dev/null 2>&1; then");
-                foreach (string unit in services.SystemdUnits)
+                lines.AddRange((services.AutoStart, services.RestartAfterUpgrade) switch
                 {
-                    lines.AddRange(Indent(Indent(services.Enable ? EnableUnit(unit) : KeepUnitState(unit))));
-                }
-
-                lines.Add("    fi");
-                lines.Add($"    if {NoDpkgRoot} && {SystemdRuns}; then");
-                lines.Add("        systemctl --system daemon-reload >/dev/null || true");
-                lines.AddRange(Indent(Indent(StartUnits(units))));
-                lines.Add("    fi");
+                    (true, true) => Snippet("postinst-systemd-restart", ("UNITFILES", units), ("RESTART_ACTION", "restart")),
+                    (true, false) => Snippet("postinst-systemd-start", ("UNITFILES", units)),
+                    (false, true) => Snippet("postinst-systemd-restartnostart", ("UNITFILES", units), ("RESTART_ACTION", "try-restart")),
+                    (false, false) => Snippet("postinst-systemd-reload"),
+                });
             }
 
             foreach (string init in services.InitScripts)
             {
-                lines.Add($"    if {NoDpkgRoot} && [ -x /etc/init.d/{init} ]; then");
-                lines.Add($"        update-rc.d {init} {(services.Enable ? "defaults" : "defaults-disabled")} >/dev/null");
-                lines.AddRange(Indent(Indent(StartInit(init))));
-                lines.Add("    fi");
+                string parameters = services.Enable ? "defaults" : "defaults-disabled";
+                lines.AddRange((services.AutoStart, services.RestartAfterUpgrade) switch
+                {
+                    (true, true) => Snippet("postinst-init-restart", InitTokens(init, ("INITPARMS", parameters))),
+                    (true, false) => Snippet("postinst-init", InitTokens(init, ("INITPARMS", parameters))),
+                    _ => Snippet("postinst-init-nostart", ("SCRIPT", init), ("INITPARMS", parameters), ("ERROR_HANDLER", ErrorHandler)),
+                });
             }
 
-            lines.Add("fi");
             return lines;
         }
 
-        private static List<string> EnableUnit(string unit) =>
-        [
-            $"deb-systemd-helper unmask {unit} >/dev/null || true",
-            $"if deb-systemd-helper --quiet was-enabled {unit}; then",
-            $"    deb-systemd-helper enable {unit} >/dev/null || true",
-            "else",
-            $"    deb-systemd-helper update-state {unit} >/dev/null || true",
-            "fi",
-        ];
-
-        private static List<string> KeepUnitState(string unit) =>
-        [
-            $"if deb-systemd-helper debian-installed {unit}; then",
-            $"    deb-systemd-helper unmask {unit} >/dev/null || true",
-            $"    if deb-systemd-helper --quiet was-enabled {unit}; then",
-            $"        deb-systemd-helper enable {unit} >/dev/null || true",
-            "    fi",
-            "fi",
-            $"deb-systemd-helper update-state {unit} >/dev/null || true",
-        ];
-
-        /// <summary>deb-systemd-invoke starts only an enabled unit and honours policy-rc.d.</summary>
-        private List<string> StartUnits(string units) => (services.AutoStart, services.RestartAfterUpgrade) switch
-        {
-            (true, true) => [Upgrade, $"    deb-systemd-invoke restart {units} >/dev/null || true", "else", $"    deb-systemd-invoke start {units} >/dev/null || true", "fi"],
-            (true, false) => [$"deb-systemd-invoke start {units} >/dev/null || true"],
-            (false, true) => [Upgrade, $"    deb-systemd-invoke try-restart {units} >/dev/null || true", "fi"],
-            (false, false) => [],
-        };
-
-        private List<string> StartInit(string init) => (services.AutoStart, services.RestartAfterUpgrade) switch
-        {
-            (true, true) => [Upgrade, $"    invoke-rc.d --skip-systemd-native {init} restart || exit 1", "else", $"    invoke-rc.d --skip-systemd-native {init} start || exit 1", "fi"],
-            (true, false) => [$"invoke-rc.d --skip-systemd-native {init} start || exit 1"],
-            _ => [],
-        };
-
+        /// <summary>The service stops on remove, never on upgrade (postinst restarts it, or not, as the flags say).</summary>
         private List<string> PrermServices()
         {
             var lines = new List<string>();
             if (services.SystemdUnits.Count > 0)
             {
-                lines.Add($"if {NoDpkgRoot} && [ \"$1\" = remove ] && {SystemdRuns}; then");
-                lines.Add($"    deb-systemd-invoke stop {string.Join(' ', services.SystemdUnits)} >/dev/null || true");
-                lines.Add("fi");
+                lines.AddRange(Snippet("prerm-systemd-restart", ("UNITFILES", string.Join(' ', services.SystemdUnits))));
             }
 
             foreach (string init in services.InitScripts)
             {
-                lines.Add($"if {NoDpkgRoot} && [ \"$1\" = remove ] && [ -x /etc/init.d/{init} ]; then");
-                lines.Add($"    invoke-rc.d --skip-systemd-native {init} stop || exit 1");
-                lines.Add("fi");
+                lines.AddRange(Snippet("prerm-init-norestart", InitTokens(init)));
             }
 
             return lines;
@@ -367,41 +339,28 @@ public static partial class MaintainerScriptGenerator
             var lines = new List<string>();
             if (services.SystemdUnits.Count > 0)
             {
-                string units = string.Join(' ', services.SystemdUnits);
-                lines.AddRange(
-                [
-                    $"if [ \"$1\" = remove ] && {SystemdRuns}; then",
-                    "    systemctl --system daemon-reload >/dev/null || true",
-                    "fi",
-                    "# Removal keeps configuration and 'enabled' is configuration: mask the unit so it cannot",
-                    "# start while only its configuration is left (a reinstall lifts the mask and restores an",
-                    "# enable); purge removes every link deb-systemd-helper recorded, and the mask.",
-                    "if [ -x /usr/bin/deb-systemd-helper ]; then",
-                    "    if [ \"$1\" = remove ]; then",
-                    $"        deb-systemd-helper mask {units} >/dev/null || true",
-                    "    fi",
-                    "    if [ \"$1\" = purge ]; then",
-                    $"        deb-systemd-helper purge {units} >/dev/null || true",
-                    $"        deb-systemd-helper unmask {units} >/dev/null || true",
-                    "    fi",
-                    "fi",
-                ]);
+                lines.AddRange(Snippet("postrm-systemd-reload-only"));
+                lines.AddRange(Snippet("postrm-systemd", ("UNITFILES", string.Join(' ', services.SystemdUnits))));
             }
 
             foreach (string init in services.InitScripts)
             {
-                lines.AddRange(
-                [
-                    $"if [ \"$1\" = remove ] && [ -x /etc/init.d/{init} ]; then",
-                    $"    chmod -x /etc/init.d/{init} >/dev/null || true",
-                    "fi",
-                    $"if {NoDpkgRoot} && [ \"$1\" = purge ]; then",
-                    $"    update-rc.d {init} remove >/dev/null",
-                    "fi",
-                ]);
+                lines.AddRange(Snippet("postrm-init", ("SCRIPT", init)));
             }
 
             return lines;
         }
+
+        /// <summary>
+        /// dh_installinit's values: invoke-rc.d leaves a service with a systemd unit to systemd
+        /// (compat 12 on), and a failing start or stop fails the maintainer script.
+        /// </summary>
+        private static (string, string)[] InitTokens(string init, params (string, string)[] more) =>
+            [("SCRIPT", init), ("INVOKE_RCD_PARAMS", "--skip-systemd-native "), ("ERROR_HANDLER", ErrorHandler), .. more];
+
+        private const string ErrorHandler = "exit 1";
+
+        private static string[] Snippet(string name, params (string Token, string Value)[] tokens) =>
+            ScriptSnippets.Render(name, tokens.ToDictionary(t => t.Token, t => t.Value, StringComparer.Ordinal)).TrimEnd('\n').Split('\n');
     }
 }

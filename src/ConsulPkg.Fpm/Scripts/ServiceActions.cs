@@ -24,5 +24,14 @@ public sealed record ServiceActions
     /// <summary>Restart after an upgrade when the service was running.</summary>
     public bool RestartAfterUpgrade { get; init; } = true;
 
-    public bool IsEmpty => SystemdUnits.Count == 0 && InitScripts.Count == 0;
+    /// <summary>System users preinst makes before unpacking (<c>--deb-sysuser</c>, an extension).</summary>
+    public IReadOnlyList<FpmSystemUser> SystemUsers { get; init; } = [];
+
+    public bool IsEmpty => SystemdUnits.Count == 0 && InitScripts.Count == 0 && SystemUsers.Count == 0;
 }
+
+/// <summary>
+/// <c>--deb-sysuser NAME[:HOME]</c>: a system user and group NAME, no login shell, HOME created
+/// (owned by the user) only when given; made in preinst, before the files are unpacked.
+/// </summary>
+public sealed record FpmSystemUser(string Name, string? Home);

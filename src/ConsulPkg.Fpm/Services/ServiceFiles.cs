@@ -5,6 +5,26 @@ using ConsulPkg.Fpm.Scripts;
 
 namespace ConsulPkg.Fpm.Services;
 
+/// <summary>
+/// A file a service flag names: its host path as given and the name it is installed under
+/// (<c>--deb-systemd app</c> is app.service, <c>--deb-init app.init</c> /etc/init.d/app...),
+/// made by the factories, which refuse a name fpm's rules cannot turn into one.
+/// </summary>
+public sealed record FpmServiceSource(string HostPath, string Name)
+{
+    public static FpmServiceSource Systemd(string given) => new(given, ServiceFiles.UnitName(given));
+
+    public static FpmServiceSource Init(string given) => new(given, ServiceFiles.ServiceName("--deb-init", given, ".init"));
+
+    public static FpmServiceSource Default(string given) => new(given, ServiceFiles.ServiceName("--deb-default", given, ".default"));
+
+    public static FpmServiceSource Upstart(string given)
+    {
+        string name = ServiceFiles.ServiceName("--deb-upstart", given, ".upstart");
+        return new(given, name.EndsWith(".conf", StringComparison.Ordinal) ? name : name + ".conf");
+    }
+}
+
 /// <summary>One file a service flag adds to the data, with the flag that added it (for conflict messages).</summary>
 public sealed record ServiceFile(PackageEntry Entry, string Flag, bool IsAutoConfigFile);
 
@@ -40,29 +60,26 @@ public static partial class ServiceFiles
         var inits = new List<string>();
 
         string unitDirectory = PackagePath.Normalize("/" + (options.SystemdPath ?? "lib/systemd/system").TrimStart('/'));
-        foreach (string given in options.SystemdUnits)
+        foreach (FpmServiceSource unit in options.SystemdUnits)
         {
-            string unit = UnitName(given);
-            units.Add(unit);
-            files.Add(Read("--deb-systemd", given, PackagePath.Combine(unitDirectory, unit), Readable));
+            units.Add(unit.Name);
+            files.Add(Read("--deb-systemd", unit.HostPath, PackagePath.Combine(unitDirectory, unit.Name), Readable));
         }
 
-        foreach (string given in options.InitScripts)
+        foreach (FpmServiceSource init in options.InitScripts)
         {
-            string name = ServiceName("--deb-init", given, ".init");
-            inits.Add(name);
-            files.Add(Read("--deb-init", given, "/etc/init.d/" + name, Executable));
+            inits.Add(init.Name);
+            files.Add(Read("--deb-init", init.HostPath, "/etc/init.d/" + init.Name, Executable));
         }
 
-        foreach (string given in options.DefaultFiles)
+        foreach (FpmServiceSource defaults in options.DefaultFiles)
         {
-            files.Add(Read("--deb-default", given, "/etc/default/" + ServiceName("--deb-default", given, ".default"), Readable));
+            files.Add(Read("--deb-default", defaults.HostPath, "/etc/default/" + defaults.Name, Readable));
         }
 
-        foreach (string given in options.UpstartJobs)
+        foreach (FpmServiceSource job in options.UpstartJobs)
         {
-            string name = ServiceName("--deb-upstart", given, ".upstart");
-            files.Add(Read("--deb-upstart", given, "/etc/init/" + (name.EndsWith(".conf", StringComparison.Ordinal) ? name : name + ".conf"), Readable));
+            files.Add(Read("--deb-upstart", job.HostPath, "/etc/init/" + job.Name, Readable));
         }
 
         if (options.AutoConfigFiles)
@@ -77,6 +94,7 @@ public static partial class ServiceFiles
             Enable = options.SystemdEnable,
             AutoStart = options.SystemdAutoStart,
             RestartAfterUpgrade = options.SystemdRestartAfterUpgrade,
+            SystemUsers = options.SystemUsers,
         };
         return new Result(files, confFiles, actions);
 
@@ -99,7 +117,7 @@ public static partial class ServiceFiles
     }
 
     /// <summary>fpm's rule: the file's name, with ".service" added when it has no extension.</summary>
-    private static string UnitName(string given)
+    internal static string UnitName(string given)
     {
         string name = Path.GetFileName(given);
         string extension = Path.GetExtension(name);
@@ -122,7 +140,8 @@ public static partial class ServiceFiles
         return name;
     }
 
-    private static string ServiceName(string flag, string given, string suffix)
+    /// <summary>fpm's rule: the file's name without <paramref name="suffix"/>.</summary>
+    internal static string ServiceName(string flag, string given, string suffix)
     {
         string file = Path.GetFileName(given);
         string name = file.EndsWith(suffix, StringComparison.Ordinal) && file.Length > suffix.Length ? file[..^suffix.Length] : file;

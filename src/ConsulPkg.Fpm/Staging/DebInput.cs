@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.Reading;
@@ -85,13 +84,13 @@ internal sealed record DebInput
     public FpmOptions Under(FpmOptions options)
     {
         ControlFile c = Control;
-        var overridden = new HashSet<string>(options.Fields.Select(f => f.Split(':', 2)[0].Trim()), StringComparer.OrdinalIgnoreCase);
+        var overridden = new HashSet<string>(options.Fields.Select(f => f.Key), StringComparer.OrdinalIgnoreCase);
         return options with
         {
             Name = options.Name ?? c.Package,
             Version = options.Version != FpmDefaults.Version ? options.Version : c.Version.Upstream,
             Iteration = options.Iteration ?? c.Version.Revision,
-            Epoch = options.Epoch ?? (c.Version.Epoch > 0 ? c.Version.Epoch.ToString(CultureInfo.InvariantCulture) : null),
+            Epoch = options.Epoch ?? (c.Version.Epoch > 0 ? c.Version.Epoch : null),
             Architecture = options.Architecture ?? c.Architecture,
             Description = options.Description ?? c.Description,
             // The flags' table: a text flag given replaces the package's field, a list flag adds to it.
@@ -102,7 +101,7 @@ internal sealed record DebInput
             Relations = FpmControlFlags.Relations.ToDictionary(
                 flag => flag.Field,
                 flag => (IReadOnlyList<string>)[.. c.Relations(flag.Field), .. options.Relations.GetValueOrDefault(flag.Field) ?? []]),
-            Fields = [.. c.ExtraFields.Where(f => !overridden.Contains(f.Key)).Select(f => $"{f.Key}: {f.Value}"), .. options.Fields],
+            Fields = [.. c.ExtraFields.Where(f => !overridden.Contains(f.Key)), .. options.Fields],
         };
     }
 

@@ -13,6 +13,30 @@ namespace ConsulPkg.Fpm.Staging;
 /// </summary>
 public static class TarballInput
 {
+    /// <summary>fpm's <c>-s tar</c>: each input is a tarball, its tree (or its -C subdirectory) placed at the prefix.</summary>
+    internal static List<PackageEntry> Collect(FpmOptions options)
+    {
+        if (options.Inputs.Count == 0)
+        {
+            throw new PackageException("no input tarball: give the tarball to package, e.g. app-1.0.tar.gz");
+        }
+
+        string prefix = PackagePath.Normalize(options.Prefix ?? "/");
+        StagingOptions staging = StagingOptions.For(options, prefix);
+        var byPath = new Dictionary<string, PackageEntry>(StringComparer.Ordinal);
+        foreach (string input in options.Inputs)
+        {
+            string tarball = Path.GetFullPath(input, options.WorkingDirectory);
+            foreach (PackageEntry entry in Collect(tarball, options.Chdir, prefix, staging, options.UseFilePermissions))
+            {
+                // Later members replace earlier ones, as tar -x does.
+                byPath[entry.Path] = entry;
+            }
+        }
+
+        return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>
     /// The entries below <paramref name="subdirectory"/> of the tarball (fpm's <c>-C</c> for
     /// <c>-s tar</c> names a directory inside it), placed below <paramref name="targetRoot"/>.

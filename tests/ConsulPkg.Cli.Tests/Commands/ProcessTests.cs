@@ -50,11 +50,11 @@ public sealed class ProcessTests
     [Test]
     public void BadInputAsAProcessExitsOneWithOneLine()
     {
-        ProcessResult r = ConsulPkgProcess.Run(_temp.Path, "fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
+        ProcessResult r = ConsulPkgProcess.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "-n", "consul", "missing");
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(1));
-            Assert.That(r.StdErr, Is.EqualTo("consul-pkg: unsupported output type 'rpm': consul-pkg fpm writes only '-t deb'\n"));
+            Assert.That(r.StdErr, Is.EqualTo($"consul-pkg: cannot package '{Path.Combine(_temp.Path, "missing")}': no such file or directory\n"));
             Assert.That(Directory.GetFiles(_temp.Path, "*.deb"), Is.Empty);
         });
     }

@@ -126,8 +126,8 @@ public sealed class NativeBuildTests
         ProcessResult native = Native("fpm", "-s", "dir", "-t", "rpm", "-n", "consul", ".");
         Assert.Multiple(() =>
         {
-            Assert.That(native.ExitCode, Is.EqualTo(1));
-            Assert.That(native.StdErr, Is.EqualTo("consul-pkg: unsupported output type 'rpm': consul-pkg fpm writes only '-t deb'\n"));
+            Assert.That(native.ExitCode, Is.EqualTo(2));
+            Assert.That(native.StdErr, Is.EqualTo("consul-pkg: unsupported output type '-t rpm': consul-pkg fpm writes only '-t deb' (see 'consul-pkg fpm --help')\n"));
         });
     }
 

@@ -53,6 +53,9 @@ internal sealed class FakeReleaseServer : IDisposable
     /// <summary>Hosts of requests that came in proxy form (<c>GET http://host/path</c>).</summary>
     public ConcurrentBag<string> ProxiedHosts { get; } = [];
 
+    /// <summary>The User-Agent header of every request.</summary>
+    public ConcurrentBag<string> UserAgents { get; } = [];
+
     /// <summary>Serves <paramref name="content"/> at <paramref name="path"/> ("/consul/1.2.3/x.zip").</summary>
     public void Serve(string path, byte[] content) => _files[path] = content;
 
@@ -220,7 +223,13 @@ internal sealed class FakeReleaseServer : IDisposable
             string text = Encoding.ASCII.GetString(received.ToArray());
             if (text.Contains("\r\n\r\n", StringComparison.Ordinal))
             {
-                string[] requestLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
+                string[] headers = text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
+                foreach (string header in headers.Where(h => h.StartsWith("User-Agent:", StringComparison.OrdinalIgnoreCase)))
+                {
+                    UserAgents.Add(header["User-Agent:".Length..].Trim());
+                }
+
+                string[] requestLine = headers[0].Split(' ');
                 string target = requestLine[1];
                 if (Uri.TryCreate(target, UriKind.Absolute, out Uri? absolute) && absolute.Scheme == Uri.UriSchemeHttp)
                 {

@@ -8,7 +8,8 @@ internal sealed class ManualClock : TimeProvider
 {
     private readonly object _lock = new();
     private readonly List<Timer> _timers = [];
-    private DateTimeOffset _now = DateTimeOffset.FromUnixTimeSeconds(1_480_956_810);
+    // Starts at the real time: the release's signature, made now, is judged at this clock's time.
+    private DateTimeOffset _now = DateTimeOffset.UtcNow;
 
     public override DateTimeOffset GetUtcNow()
     {

@@ -1,3 +1,4 @@
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.Tests.Support;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
 using ConsulPkg.Debian.Tests.Support;
@@ -55,7 +56,7 @@ public sealed class DebPackageWriterTests
         string src = Directory.CreateDirectory(_temp.Combine("src")).FullName;
         string deb = Build(TestTrees.Varied(src));
         string control = ProcessRunner.RunUtc("dpkg-deb", "-f", deb).EnsureSuccess().StdOut;
-        string[] names = control.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
+        string[] names = [.. Deb822Paragraph.ParseAll(System.Text.Encoding.UTF8.GetBytes(control), "dpkg-deb -f").Single().Fields.Select(f => f.Key)];
         Assert.That(names, Is.EqualTo(new[]
         {
             "Package", "Version", "License", "Vendor", "Architecture", "Maintainer", "Installed-Size", "Section", "Priority", "Homepage", "Description",

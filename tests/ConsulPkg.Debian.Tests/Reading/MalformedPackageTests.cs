@@ -123,6 +123,25 @@ public sealed class MalformedPackageTests
         Assert.That(contents, Is.EqualTo(ExpectedContents));
     }
 
+    /// <summary>A seekable stream the caller keeps: still open after the reader, which seeks past the data member (its truncation check), is done.</summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void LeavesTheCallersStreamOpenWhenAsked(bool leaveOpen)
+    {
+        byte[] deb = Valid();
+        var stream = new MemoryStream(deb);
+        using (DebPackageReader reader = DebPackageReader.Open(stream, Name, leaveOpen))
+        {
+            Assert.That(reader.ReadDataEntries().Select(e => e.Name), Is.EqualTo(ExpectedNames));
+        }
+
+        Assert.That(stream.CanRead, Is.EqualTo(leaveOpen));
+        if (leaveOpen)
+        {
+            Assert.That(stream.Position, Is.EqualTo(deb.Length), "read to the end of the package");
+        }
+    }
+
     [Test]
     public void AcceptsAControlFileMissingItsFinalNewlineButRejectsDuplicateFields()
     {

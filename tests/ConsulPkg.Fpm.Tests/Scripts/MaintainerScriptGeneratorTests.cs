@@ -58,7 +58,28 @@ public sealed class MaintainerScriptGeneratorTests
 
         ProcessResult result = ProcessRunner.Run("shellcheck", ["--shell=sh", "--severity=style", .. files]);
         Assert.That(result.ExitCode, Is.Zero, Encoding.UTF8.GetString(result.StdOutBytes) + result.StdErr);
-        Assert.That(files, Has.Count.EqualTo(4 + 4 + 3), "all four with user scripts; without, postinst, prerm and postrm for the services");
+        Assert.That(files, Has.Count.EqualTo(4 + 4 + 4), "all four with user scripts; without, all four for the services (preinst: the init script's execute bit on reinstall)");
+    }
+
+    [Test]
+    public void SystemUsersAreMadeInPreinstBeforeThePackagesOwnScript()
+    {
+        var services = new ServiceActions { SystemUsers = [new FpmSystemUser("app", "/var/lib/app"), new FpmSystemUser("app-worker", null)] };
+        var user = new Dictionary<FpmScript, ReadOnlyMemory<byte>> { [FpmScript.BeforeInstall] = Bytes("#!/bin/sh\nchown app /tmp/x\n") };
+        IReadOnlyDictionary<MaintainerScript, ReadOnlyMemory<byte>> scripts = MaintainerScriptGenerator.Generate("app", user, services);
+        string preinst = Text(scripts[MaintainerScript.Preinst]);
+
+        using var temp = new TempDirectory();
+        ProcessResult check = ProcessRunner.Run("shellcheck", ["--shell=sh", "--severity=style", temp.WriteFile("preinst", preinst)]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(check.ExitCode, Is.Zero, Encoding.UTF8.GetString(check.StdOutBytes));
+            Assert.That(preinst.IndexOf("adduser --system --quiet --ingroup app --home /var/lib/app", StringComparison.Ordinal),
+                Is.LessThan(preinst.IndexOf("before_install \"$@\"", StringComparison.Ordinal)), "the user exists when the package's own preinst runs");
+            Assert.That(preinst, Does.Contain("--ingroup app-worker --no-create-home --home /nonexistent"));
+            Assert.That(scripts.Keys, Is.EquivalentTo(new[] { MaintainerScript.Preinst }), "nothing else: the user is never removed");
+            Assert.That(MaintainerScriptGenerator.IsNeeded(new Dictionary<FpmScript, ReadOnlyMemory<byte>>(), services), Is.True);
+        });
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using ConsulPkg.Fpm.Services;
 using ConsulPkg.Debian;
 using ConsulPkg.Fpm.Scripts;
 using ConsulPkg.Fpm.Tests.Support;
@@ -25,8 +26,6 @@ public sealed class ServiceFilesTests
         WorkingDirectory = _temp.Path,
         HostArchitecture = "amd64",
         Timestamp = DateTimeOffset.FromUnixTimeSeconds(SeedTree.Epoch),
-        InputType = "dir",
-        OutputType = "deb",
         Name = "app",
         Chdir = "tree",
         Inputs = ["."],
@@ -39,7 +38,7 @@ public sealed class ServiceFilesTests
     {
         _temp.WriteFile("app", "[Service]\n");
         _temp.WriteFile("app.timer", "[Timer]\n");
-        FpmBuild build = FpmPackageMapper.Map(Options() with { SystemdUnits = ["app", "app.timer"], SystemdEnable = true });
+        FpmBuild build = FpmPackageMapper.Map(Options() with { SystemdUnits = [FpmServiceSource.Systemd("app"), FpmServiceSource.Systemd("app.timer")], SystemdEnable = true });
 
         Assert.Multiple(() =>
         {
@@ -55,22 +54,21 @@ public sealed class ServiceFilesTests
     public void SystemdPathMovesTheUnits()
     {
         _temp.WriteFile("app.service", "[Service]\n");
-        FpmBuild build = FpmPackageMapper.Map(Options() with { SystemdUnits = ["app.service"], SystemdPath = "/usr/lib/systemd/system/" });
+        FpmBuild build = FpmPackageMapper.Map(Options() with { SystemdUnits = [FpmServiceSource.Systemd("app.service")], SystemdPath = "/usr/lib/systemd/system/" });
         Assert.That(build.Spec.Entries.Select(e => e.Path), Does.Contain("/usr/lib/systemd/system/app.service").And.Not.Contain("/lib/systemd/system/app.service"));
     }
 
     [Test]
     public void UnitWithAnUnknownExtensionIsRefusedByName()
     {
-        _temp.WriteFile("app.unit", "[Service]\n");
-        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { SystemdUnits = ["app.unit"] }));
+        var ex = Assert.Throws<PackageException>(() => FpmServiceSource.Systemd("app.unit"));
         Assert.That(ex!.Message, Does.StartWith("invalid --deb-systemd unit 'app.unit': its extension '.unit' is not a unit type; name it app.service"));
     }
 
     [Test]
     public void MissingServiceFileIsNamedWithItsFlag()
     {
-        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { InitScripts = ["missing.init"] }));
+        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { InitScripts = [FpmServiceSource.Init("missing.init")] }));
         Assert.That(ex!.Message, Does.StartWith($"cannot read the --deb-init file '{_temp.Combine("missing.init")}'"));
     }
 
@@ -82,7 +80,8 @@ public sealed class ServiceFilesTests
         _temp.WriteFile("app.upstart", "exec /usr/bin/app\n");
         FpmBuild build = FpmPackageMapper.Map(Options() with
         {
-            InitScripts = ["app.init"], DefaultFiles = ["app.default"], UpstartJobs = ["app.upstart"], NoDefaultConfigFiles = true,
+            InitScripts = [FpmServiceSource.Init("app.init")], DefaultFiles = [FpmServiceSource.Default("app.default")],
+            UpstartJobs = [FpmServiceSource.Upstart("app.upstart")], NoDefaultConfigFiles = true,
         });
 
         Assert.Multiple(() =>
@@ -100,7 +99,7 @@ public sealed class ServiceFilesTests
     public void NoAutoConfigFilesLeavesThemToTheEtcRule()
     {
         _temp.WriteFile("app.default", "OPTS=\n");
-        FpmBuild build = FpmPackageMapper.Map(Options() with { DefaultFiles = ["app.default"], AutoConfigFiles = false });
+        FpmBuild build = FpmPackageMapper.Map(Options() with { DefaultFiles = [FpmServiceSource.Default("app.default")], AutoConfigFiles = false });
         Assert.Multiple(() =>
         {
             Assert.That(build.Spec.ConfFiles, Is.Empty);
@@ -114,7 +113,7 @@ public sealed class ServiceFilesTests
     {
         _temp.WriteFile("tree/etc/default/app", "A=1\n");
         _temp.WriteFile("app.default", "A=2\n");
-        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { DefaultFiles = ["app.default"] }));
+        var ex = Assert.Throws<PackageException>(() => FpmPackageMapper.Map(Options() with { DefaultFiles = [FpmServiceSource.Default("app.default")] }));
         Assert.That(ex!.Message, Is.EqualTo("two inputs put something at '/etc/default/app': '.' and '--deb-default app.default'; exclude one or map it elsewhere"));
     }
 

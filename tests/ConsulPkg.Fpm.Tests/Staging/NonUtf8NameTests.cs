@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Fpm.Tests.Support;
 
 namespace ConsulPkg.Fpm.Tests.Staging;
@@ -77,7 +78,7 @@ public sealed class NonUtf8NameTests
               cd "$1" && mkdir -p "t/caf$(printf '\351')" && printf one > "t/caf$(printf '\351')/f" &&
               ln -s "caf$(printf '\351')" "t/l$(printf '\350')" && tar -cf in.tar -C t .
               """, _temp.Path);
-        FpmBuild build = FpmPackageMapper.Map(FpmTestOptions.For(_temp, "bytes", "in.tar") with { InputType = "tar", Version = "1.0", GenerateDocumentation = false });
+        FpmBuild build = FpmPackageMapper.Map(FpmTestOptions.For(_temp, "bytes", "in.tar") with { InputType = FpmInputKind.Tarball, Version = "1.0", GenerateDocumentation = false });
         DebPackageWriter.WriteFile(build.Spec, build.OutputPath);
 
         byte[] listing = Shell("dpkg-deb --fsys-tarfile \"$1\" | tar -tv --quoting-style=literal | awk '{print $6, $7, $8}'", build.OutputPath);

@@ -1,4 +1,5 @@
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 using ConsulPkg.Fpm.Staging;
 
 namespace ConsulPkg.Fpm.Tests.Staging;

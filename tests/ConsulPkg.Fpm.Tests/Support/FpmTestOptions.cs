@@ -8,8 +8,7 @@ internal static class FpmTestOptions
         WorkingDirectory = directory.Path,
         HostArchitecture = "amd64",
         Timestamp = DateTimeOffset.FromUnixTimeSeconds(SeedTree.Epoch),
-        InputType = "dir",
-        OutputType = "deb",
+        InputType = FpmInputKind.Directory,
         Name = name,
         Inputs = inputs,
     };

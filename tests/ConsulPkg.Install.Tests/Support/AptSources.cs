@@ -1,3 +1,6 @@
+using System.Text;
+using ConsulPkg.Debian;
+
 namespace ConsulPkg.Install.Tests.Support;
 
 /// <summary>A Debian archive as this machine's apt knows it: where it is and the keyring apt checks it with.</summary>
@@ -58,13 +61,13 @@ public static class AptSources
             + $"add one, or set {MirrorOverrideVariable} to a Debian mirror URL");
     }
 
-    /// <summary>deb822 format (sources.list(5)): stanzas of "Field: value" separated by blank lines.</summary>
+    /// <summary>deb822 format (sources.list(5)): paragraphs of "Field: value", '#' comment lines.</summary>
     public static DebianMirror? FromDeb822(string text, string suite)
     {
         ArgumentNullException.ThrowIfNull(text);
-        foreach (var stanza in Stanzas(text))
+        foreach (var stanza in Deb822Paragraph.ParseAll(Encoding.UTF8.GetBytes(text), "sources", comments: true))
         {
-            if (stanza.TryGetValue("Enabled", out var enabled) && enabled.Equals("no", StringComparison.OrdinalIgnoreCase))
+            if (stanza["Enabled"] is { } enabled && enabled.Equals("no", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -77,7 +80,7 @@ public static class AptSources
             var uri = Words(stanza, "URIs").Select(ParseUri).FirstOrDefault(u => u is not null);
             if (uri is not null)
             {
-                stanza.TryGetValue("Signed-By", out var signedBy);
+                var signedBy = stanza["Signed-By"];
                 return new DebianMirror(uri, signedBy is not null && signedBy.StartsWith('/') ? signedBy : null);
             }
         }
@@ -128,55 +131,8 @@ public static class AptSources
         return null;
     }
 
-    private static IEnumerable<Dictionary<string, string>> Stanzas(string text)
-    {
-        var stanza = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        string? lastField = null;
-        foreach (var rawLine in text.Split('\n'))
-        {
-            var line = rawLine.TrimEnd('\r');
-            if (line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (line.Trim().Length == 0)
-            {
-                if (stanza.Count > 0)
-                {
-                    yield return stanza;
-                    stanza = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                }
-
-                lastField = null;
-                continue;
-            }
-
-            if ((line[0] == ' ' || line[0] == '\t') && lastField is not null)
-            {
-                // Continuation line (e.g. an inline Signed-By key block).
-                stanza[lastField] += "\n" + line.Trim();
-                continue;
-            }
-
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0)
-            {
-                lastField = line[..colon].Trim();
-                stanza[lastField] = line[(colon + 1)..].Trim();
-            }
-        }
-
-        if (stanza.Count > 0)
-        {
-            yield return stanza;
-        }
-    }
-
-    private static string[] Words(Dictionary<string, string> stanza, string field) =>
-        stanza.TryGetValue(field, out var value)
-            ? value.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries)
-            : [];
+    private static string[] Words(Deb822Paragraph stanza, string field) =>
+        stanza[field]?.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     private static string StripComment(string line)
     {

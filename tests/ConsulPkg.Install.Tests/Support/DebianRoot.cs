@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConsulPkg.Debian;
 
 namespace ConsulPkg.Install.Tests.Support;
 
@@ -26,13 +27,30 @@ public sealed class DebianRoot : IDisposable
     {
         RequireRoot.Check();
         var source = DebianRootCache.GetBase(variant);
+        var path = NewInstancePath();
+        Copy.Tree(source, path);
+        return new DebianRoot(variant, path);
+    }
+
+    /// <summary>
+    /// An empty directory beside the roots' copies, named and cleaned up like them (a test process
+    /// killed before it removed one leaves it to the next run), for a tool that builds its own root
+    /// in it: piuparts. The caller removes it with <see cref="DebianRootCache.Remove"/>.
+    /// </summary>
+    public static string CreateScratch()
+    {
+        RequireRoot.Check();
+        var path = NewInstancePath();
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string NewInstancePath()
+    {
         var instances = System.IO.Path.Combine(DebianRootCache.CacheDirectory, "instances");
         Directory.CreateDirectory(instances);
         RemoveAbandoned(instances);
-
-        var path = System.IO.Path.Combine(instances, $"{InstancePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Copy.Tree(source, path);
-        return new DebianRoot(variant, path);
+        return System.IO.Path.Combine(instances, $"{InstancePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
     /// <summary>Runs <paramref name="command"/> inside the root; never throws on a non-zero exit.</summary>
@@ -72,22 +90,8 @@ public sealed class DebianRoot : IDisposable
             return null;
         }
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? last = null;
-        foreach (var line in result.StdOut.Split('\n'))
-        {
-            if (line.StartsWith(' ') && last is not null)
-            {
-                fields[last] += "\n" + line;
-            }
-            else if (line.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
-            {
-                last = line[..colon];
-                fields[last] = line[(colon + 1)..].Trim();
-            }
-        }
-
-        return fields;
+        return Deb822Paragraph.ParseAll(result.StdOutBytes, $"dpkg -s {package}")[0].Fields
+            .ToDictionary(f => f.Key, f => f.Value, StringComparer.OrdinalIgnoreCase);
     }
 
     public void Dispose()

@@ -12,8 +12,9 @@ namespace ConsulPkg.Install.Tests.Support;
 /// </summary>
 /// <remarks>
 /// Layout under <see cref="CacheDirectory"/>:
-/// <c>roots/NAME-KEY/</c> (the root) and <c>roots/NAME-KEY.stamp</c> (written last, so a root
-/// without a stamp is an interrupted build and is rebuilt). KEY hashes the suite, the mirror and
+/// <c>roots/NAME-KEY/</c> (the root), <c>roots/NAME-KEY.stamp</c> (written last, so a root
+/// without a stamp is an interrupted build and is rebuilt) and, once piuparts asked for it,
+/// <c>roots/NAME-KEY.tar.gz</c> (<see cref="GetTarball"/>). KEY hashes the suite, the mirror and
 /// the variant's recipe, so changing any of them builds a new root instead of reusing a wrong one.
 /// A build goes to a directory named after the building process and is renamed into place;
 /// two test runs racing build twice but never see half a root.
@@ -62,6 +63,40 @@ public static class DebianRootCache
             var path = Prepare(variant);
             Ready[variant.Name] = path;
             return path;
+        }
+    }
+
+    /// <summary>
+    /// The cached root for <paramref name="variant"/> packed as a gzip tarball (piuparts' base
+    /// tarball, <c>-b</c>), made once beside it: <c>roots/NAME-KEY.tar.gz</c>, written under a
+    /// temporary name and renamed, so it is complete whenever it exists.
+    /// </summary>
+    public static string GetTarball(RootVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        var root = GetBase(variant);
+        lock (Gate)
+        {
+            var tarball = root + ".tar.gz";
+            if (File.Exists(tarball))
+            {
+                return tarball;
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            var partial = $"{tarball}.{Environment.ProcessId}.tmp";
+            try
+            {
+                ProcessRunner.Run("tar", "--one-file-system", "-C", root, "-czf", partial, ".").EnsureSuccess();
+                File.Move(partial, tarball, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+
+            Log($"root {variant.Name}: packed as {tarball} in {stopwatch.Elapsed.TotalSeconds:F1} s");
+            return tarball;
         }
     }
 

@@ -1,4 +1,5 @@
 using ConsulPkg.Debian;
+using ConsulPkg.Debian.Building;
 
 namespace ConsulPkg.Repository.Tests.Support;
 

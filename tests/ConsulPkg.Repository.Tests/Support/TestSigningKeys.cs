@@ -2,7 +2,8 @@ namespace ConsulPkg.Repository.Tests.Support;
 
 /// <summary>
 /// The signing keys the repository tests need, made once per fixture by gpg: RSA (armored) and
-/// Ed25519 with a signing subkey (binary) that sign; one protected by a passphrase; one expired;
+/// Ed25519 with a signing subkey (binary) that sign, each also as a public keyring alone; one
+/// protected by a passphrase; one expired;
 /// a public key alone; and an unrelated key for a client that trusts the wrong one.
 /// </summary>
 internal sealed class TestSigningKeys : IDisposable
@@ -21,6 +22,8 @@ internal sealed class TestSigningKeys : IDisposable
         _gpg.Generate("Ed Repo <ed@repo.invalid>", "ed25519");
         _gpg.AddSigningSubkey("ed@repo.invalid", "ed25519");
         Ed25519Binary = _gpg.ExportSecret("ed@repo.invalid", _files.Combine("ed25519.gpg"), armor: false);
+        Ed25519PublicKeyring = _gpg.ExportPublic("ed@repo.invalid", _files.Combine("ed25519-public.gpg"));
+        Ed25519Fingerprint = _gpg.Fingerprint("ed@repo.invalid");
 
         _gpg.Generate("Locked Repo <locked@repo.invalid>", "ed25519", passphrase: Passphrase);
         Protected = _gpg.ExportSecret("locked@repo.invalid", _files.Combine("locked.asc"), armor: true, Passphrase);
@@ -41,6 +44,11 @@ internal sealed class TestSigningKeys : IDisposable
     public string RsaFingerprint { get; }
 
     public string Ed25519Binary { get; }
+
+    /// <summary>The Ed25519 key's public half alone, as a client trusting only it holds it.</summary>
+    public string Ed25519PublicKeyring { get; }
+
+    public string Ed25519Fingerprint { get; }
 
     public string Protected { get; }
 

@@ -10,7 +10,7 @@ namespace ConsulPkg.Debian.Building;
 /// modes 0644 and 0755 (dpkg-deb forces u+rw,go=rX), in bytewise name order under a "./" root.
 /// Small by nature, so it is assembled in memory.
 /// </summary>
-internal static class ControlArchive
+internal static class ControlArchiveWriter
 {
     private const int FileMode = 0b110_100_100;
     private const int ExecutableMode = 0b111_101_101;
@@ -82,12 +82,12 @@ internal static class ControlArchive
             if (member.Name.Length == 0 || member.Name.StartsWith('.') || member.Name.Contains('/', StringComparison.Ordinal)
                 || member.Name.Any(c => c <= ' ' || c >= 0x7f))
             {
-                throw new InvalidSpecException("control members", $"invalid control member name '{MessageText.OneLine(member.Name)}': use a plain file name such as 'triggers'");
+                throw new InvalidSpecException($"invalid control member name '{MessageText.OneLine(member.Name)}': use a plain file name such as 'triggers'");
             }
 
             if (!seen.Add(member.Name))
             {
-                throw new InvalidSpecException("control members", $"control member '{member.Name}' is given twice: the package can hold one file of that name");
+                throw new InvalidSpecException($"control member '{member.Name}' is given twice: the package can hold one file of that name");
             }
 
             if (member.Executable)
@@ -105,14 +105,14 @@ internal static class ControlArchive
     {
         if (!body.StartsWith("#!"u8))
         {
-            throw new InvalidSpecException(name, $"the {name} script must start with an interpreter line such as '#!/bin/sh'");
+            throw new InvalidSpecException($"the {name} script must start with an interpreter line such as '#!/bin/sh'");
         }
 
         int eol = body.IndexOf((byte)'\n');
         ReadOnlySpan<byte> first = eol < 0 ? body : body[..eol];
         if (first.EndsWith("\r"u8))
         {
-            throw new InvalidSpecException(name, $"the {name} script has Windows (CRLF) line endings; the kernel would look for an interpreter named with a trailing carriage return: convert it with dos2unix");
+            throw new InvalidSpecException($"the {name} script has Windows (CRLF) line endings; the kernel would look for an interpreter named with a trailing carriage return: convert it with dos2unix");
         }
     }
 }

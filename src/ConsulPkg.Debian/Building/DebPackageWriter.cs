@@ -1,9 +1,9 @@
 using ConsulPkg.Debian.Archives;
-using ConsulPkg.Debian.Building;
 using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
+using ConsulPkg.Debian.OpenPgp;
 
-namespace ConsulPkg.Debian;
+namespace ConsulPkg.Debian.Building;
 
 /// <summary>
 /// Writes a <see cref="DebPackageSpec"/> as a .deb: the ar container holding debian-binary,
@@ -127,6 +127,13 @@ public static class DebPackageWriter
         ar.WriteMember("control.tar" + suffix, controlTar);
         dataTemp.Position = 0;
         ar.WriteMember("data.tar" + suffix, dataTemp, dataTemp.Length);
+        if (spec.SigningKey is { } key)
+        {
+            dataTemp.Position = 0;
+            ar.WriteAppendedMember(DebSignature.MemberName, OpenPgpSigner.DetachedSignBinary(
+                key, [new MemoryStream(DebianBinary.ToArray(), writable: false), new MemoryStream(controlTar.ToArray(), writable: false), dataTemp], spec.Timestamp));
+        }
+
         output.Flush();
     }
 
@@ -164,6 +171,15 @@ public static class DebPackageWriter
         {
             throw new InvalidOperationException($"control.tar is {controlTar.Length} bytes, {controlLength} were reserved: the package head would overwrite data.tar");
         }
+
+        if (plan.Spec.SigningKey is { } key)
+        {
+            output.Position = dataStart; // data.tar is read back from where it was written
+            byte[] signature = OpenPgpSigner.DetachedSignBinary(
+                key, [new MemoryStream(DebianBinary.ToArray(), writable: false), new MemoryStream(controlTar.ToArray(), writable: false), new Reading.BoundedReadStream(output, dataLength, "data.tar ended early")], plan.Spec.Timestamp);
+            output.Position = dataStart + dataLength + (dataLength % 2);
+            ar.WriteAppendedMember(DebSignature.MemberName, signature);
+        }
     }
 
     /// <summary>control.tar, compressed as the spec says, in memory (it is small).</summary>
@@ -174,7 +190,7 @@ public static class DebPackageWriter
         var controlTar = new MemoryStream();
         using (Stream compressor = spec.Compression.OpenCompressor(controlTar))
         {
-            ControlArchive.Write(compressor, ControlArchive.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts, spec.ExtraControlMembers), plan.MTime);
+            ControlArchiveWriter.Write(compressor, ControlArchiveWriter.Members(control.Render(), md5sums, plan.ConfFiles, spec.Scripts, spec.ExtraControlMembers), plan.MTime);
         }
 
         return controlTar.GetBuffer().AsSpan(0, (int)controlTar.Length);
@@ -202,11 +218,11 @@ public static class DebPackageWriter
             long mtime = spec.Timestamp.ToUnixTimeSeconds();
             if (mtime < 0)
             {
-                throw new InvalidSpecException("timestamp", $"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
+                throw new InvalidSpecException($"build timestamp {spec.Timestamp:O} is before 1970: give SOURCE_DATE_EPOCH as seconds since the epoch");
             }
 
-            ControlArchive.ValidateScripts(spec.Scripts);
-            ControlArchive.ValidateMembers(spec.ExtraControlMembers, spec.Scripts);
+            ControlArchiveWriter.ValidateScripts(spec.Scripts);
+            ControlArchiveWriter.ValidateMembers(spec.ExtraControlMembers, spec.Scripts);
 
             IReadOnlyList<PackageEntry> entries = spec.Entries;
             if (spec.Documentation.Generate)
@@ -222,7 +238,7 @@ public static class DebPackageWriter
                 PackagePath path = PackagePath.Parse(c);
                 if (!layout.IsRegularFile(path))
                 {
-                    throw new InvalidSpecException("conffiles", $"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
+                    throw new InvalidSpecException($"conffile '{c}' is not a regular file in the package data: add it or drop it from the conffiles");
                 }
 
                 conffiles.Add(path.Absolute);
