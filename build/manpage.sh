@@ -39,7 +39,9 @@ prints and extracts packages byte for byte as
 does
 .RB ( contents ", " info ", " extract ),
 and packages HashiCorp Consul from a verified release in one command
-.RB ( build ", " keygen ", " configs ).
+.RB ( build ", " keygen ", " configs ),
+and rotates the gossip key of a running cluster
+.RB ( "keyring rotate" ).
 Every package is reproducible: the same inputs and
 .B SOURCE_DATE_EPOCH
 give the same bytes.
@@ -52,6 +54,11 @@ echo '.SH COMMANDS'
 for command in $commands; do
   echo ".SS $command"
   COLUMNS=200 "$tool" "$command" --help | literal
+  # A command with subcommands (repo publish, keyring rotate): each one's help too.
+  for sub in $(COLUMNS=200 "$tool" "$command" --help | awk '/^Commands:/ {on = 1; next} on && NF {print $1}'); do
+    echo ".SS $command $sub"
+    COLUMNS=200 "$tool" "$command" "$sub" --help | literal
+  done
 done
 cat <<ROFF
 .SH ENVIRONMENT
@@ -69,6 +76,18 @@ the gossip key for
 and
 .BR configs ,
 when no key file is given.
+.TP
+.B CONSUL_HTTP_ADDR
+the agent's HTTP API for
+.B keyring rotate
+when no
+.B \\-\\-http\\-addr
+is given.
+.TP
+.B CONSUL_HTTP_TOKEN
+the ACL token for
+.B keyring rotate
+when no token file is given.
 .TP
 .BR http_proxy ", " https_proxy ", " no_proxy
 proxies for downloads.

@@ -110,14 +110,14 @@ internal static class CliApplication
 
     private static string DescribeParseError(ParseResult parseResult)
     {
-        // The whole path of a subcommand: "consul-pkg repo remove", not "consul-pkg remove".
-        var names = new List<string>();
-        for (CommandResult? at = parseResult.CommandResult; at is not null && at.Command is not RootCommand; at = at.Parent as CommandResult)
+        // The whole path of a subcommand: 'consul-pkg keyring rotate', not 'consul-pkg rotate'.
+        var words = new List<string>();
+        for (SymbolResult? result = parseResult.CommandResult; result is CommandResult { Command: not RootCommand } level; result = result.Parent)
         {
-            names.Insert(0, at.Command.Name);
+            words.Insert(0, level.Command.Name);
         }
 
-        string command = string.Join(' ', [Name, .. names]);
+        string command = string.Join(' ', words.Prepend(Name));
         string? unmatched = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
         if (unmatched is not null)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConsulPkg.Consul;
+using ConsulPkg.Consul.Keyring;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.OpenPgp;
 using ConsulPkg.Repository;
@@ -40,6 +41,11 @@ internal static class OptionHints
         [RepositorySettings.From] = "--from",
         [RepositorySettings.To] = "--to",
         [RepositorySettings.KeepVersions] = "--keep-versions",
+        [RepositorySettings.AllowSecrets] = "--allow-secrets",
+        [KeyringSettings.HttpAddress] = "--http-addr",
+        [KeyringSettings.Token] = "--token-file",
+        [KeyringSettings.NewKey] = "--new-key-file",
+        [KeyringSettings.Timeout] = "--timeout",
     };
 
     /// <summary>Where a command spells a setting's option differently.</summary>

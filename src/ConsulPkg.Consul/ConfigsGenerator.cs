@@ -5,13 +5,13 @@ using ConsulPkg.Debian.IO;
 
 namespace ConsulPkg.Consul;
 
-/// <summary>What <c>consul-pkg configs</c> wrote: the paths and the key's fingerprint (never the key).</summary>
+/// <summary>What <c>consul-pkg configs</c> wrote: the paths and the key's fingerprint (never the key; null when the configs carry none).</summary>
 /// <param name="ReplacedKeyFingerprints">
 /// Fingerprints of other keys the replaced configs held: agents already running with them keep
 /// using them (their keyring wins over <c>encrypt</c>) until the key is rotated with <c>consul keyring</c>.
 /// </param>
 public sealed record GeneratedConfigs(
-    IReadOnlyDictionary<AgentRole, string> Paths, string KeyFingerprint, UnixFileMode Mode, IReadOnlyList<string> ReplacedKeyFingerprints);
+    IReadOnlyDictionary<AgentRole, string> Paths, string? KeyFingerprint, UnixFileMode Mode, IReadOnlyList<string> ReplacedKeyFingerprints);
 
 /// <summary>
 /// Writes the three agent configurations (DIR/&lt;role&gt;/consul.json, or consul.hcl from HCL templates; the layout of /etc/consul.d)
@@ -21,17 +21,18 @@ public sealed record GeneratedConfigs(
 /// </summary>
 public static class ConfigsGenerator
 {
+    /// <param name="key">The key every config carries; null for configs without one (<paramref name="delivery"/> says why).</param>
     /// <param name="facts">The Consul version the configs are for (keys, key sizes).</param>
     /// <param name="asRoot">Whether the process is privileged: the files then go to the agent's group.</param>
     public static GeneratedConfigs Generate(
-        string outputDirectory, GossipKey key, AgentSettings settings, ConsulFacts facts, bool asRoot, string? templatesDirectory = null)
+        string outputDirectory, GossipKey? key, AgentSettings settings, ConsulFacts facts, bool asRoot, string? templatesDirectory = null,
+        GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         ArgumentNullException.ThrowIfNull(outputDirectory);
-        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(facts);
-        key.AcceptedBy(facts, "the given key");
+        key?.AcceptedBy(facts, "the given key");
         ConsulTemplates templates = ConsulTemplates.Load(templatesDirectory);
-        ConsulTemplateModel model = ConsulRenderer.Model(facts, facts.Version.Text, PackageLayout.Seed, settings, key);
+        ConsulTemplateModel model = ConsulRenderer.Model(facts, facts.Version.Text, PackageLayout.Seed, settings, key, delivery);
         IReadOnlyDictionary<AgentRole, RenderedConfig> configs = ConsulRenderer.RenderConfigs(templates, model, facts);
 
         // 0640 lets the consul group (the agent) read it when root installs it; otherwise only the owner may.
@@ -53,7 +54,7 @@ public static class ConfigsGenerator
             string[] previous = [path, .. ConfigFileNames.Where(n => n != config.FileName).Select(n => Path.Combine(directory, n)).Where(File.Exists)];
             foreach (string file in previous)
             {
-                if (KeyFingerprintIn(file) is { } old && old != key.Fingerprint)
+                if (KeyFingerprintIn(file) is { } old && old != key?.Fingerprint)
                 {
                     replaced.Add(old);
                 }
@@ -68,7 +69,7 @@ public static class ConfigsGenerator
             paths.Add(role, Path.GetFullPath(path));
         }
 
-        return new GeneratedConfigs(paths, key.Fingerprint, mode, [.. replaced]);
+        return new GeneratedConfigs(paths, key?.Fingerprint, mode, [.. replaced]);
     }
 
     /// <summary>The names a role's config may have (<see cref="RenderedConfig.FileName"/>).</summary>

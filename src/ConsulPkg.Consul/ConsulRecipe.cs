@@ -40,6 +40,9 @@ public sealed record ConsulRecipeOptions
 
     public GossipKeySource GossipKey { get; init; } = GossipKeySource.Default;
 
+    /// <summary>Whether the key goes in the package (<see cref="GossipKey"/> says which), is given at install, or there is none.</summary>
+    public GossipKeyDelivery KeyDelivery { get; init; } = GossipKeyDelivery.Embedded;
+
     /// <summary>The release mirror (see <see cref="ConsulRelease.ParseBaseUrl"/>).</summary>
     public Uri BaseUrl { get; init; } = ConsulRelease.DefaultBaseUrl;
 
@@ -64,8 +67,10 @@ public sealed record ConsulRecipeOptions
 
 /// <summary>What a build produced; nothing secret in it.</summary>
 /// <param name="ConsulVersion">The release packaged (what <c>latest</c> resolved to).</param>
+/// <param name="KeyFingerprint">The embedded key's fingerprint; null when the package carries none.</param>
 public sealed record ConsulBuildResult(
-    string PackagePath, string ConsulVersion, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string KeyFingerprint);
+    string PackagePath, string ConsulVersion, string ZipSha256, string? SignedBy, bool Pinned, bool FromCache, string? KeyFingerprint,
+    GossipKeyDelivery KeyDelivery = GossipKeyDelivery.Embedded);
 
 /// <summary>
 /// The Consul recipe: fetch and verify a release, extract the binary, render and check the
@@ -109,7 +114,7 @@ public static class ConsulRecipe
 
         var release = new ConsulRelease(version.Text, options.Architecture);
         var debianVersion = new DebianVersion(version.Text, options.Iteration);
-        GossipKey key = options.GossipKey.Resolve(facts);
+        GossipKey? key = options.KeyDelivery == GossipKeyDelivery.Embedded ? options.GossipKey.Resolve(facts) : null;
         RenderedPackage rendered = RenderWithoutRevealing(templates, options, facts, debianVersion, key);
 
         DirectoryInfo work = Directory.CreateTempSubdirectory("consul-pkg-");
@@ -137,7 +142,7 @@ public static class ConsulRecipe
             DebPackageSpec spec = DescribePackage(options with { Maintainer = maintainer }, facts, debianVersion, rendered, binary, elf);
             string path = options.OutputFile ?? Path.Combine(options.OutputDirectory, DebPackageWriter.DefaultFileName(spec.Control));
             DebPackageWriter.WriteFile(spec, path, options.Overwrite, cancellationToken);
-            return new ConsulBuildResult(Path.GetFullPath(path), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key.Fingerprint);
+            return new ConsulBuildResult(Path.GetFullPath(path), version.Text, zip.Sha256, zip.SignedBy, zip.Pinned, zip.FromCache, key?.Fingerprint, options.KeyDelivery);
         }
         finally
         {
@@ -163,14 +168,14 @@ public static class ConsulRecipe
     /// a render or check error says is searched for the key before it is shown, and the original
     /// exception (whose message or inner exceptions --verbose would print) is not passed on.
     /// </summary>
-    private static RenderedPackage RenderWithoutRevealing(ConsulTemplates templates, ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, GossipKey key)
+    private static RenderedPackage RenderWithoutRevealing(ConsulTemplates templates, ConsulRecipeOptions options, ConsulFacts facts, DebianVersion version, GossipKey? key)
     {
         try
         {
-            ConsulTemplateModel model = ConsulRenderer.Model(facts, version.ToString(), options.Layout, options.Agent, key);
+            ConsulTemplateModel model = ConsulRenderer.Model(facts, version.ToString(), options.Layout, options.Agent, key, options.KeyDelivery);
             return ConsulRenderer.RenderAll(templates, model, facts);
         }
-        catch (PackageException e)
+        catch (PackageException e) when (key is not null)
         {
             throw new PackageException(key.Redact(e.Message)) { Setting = e.Setting };
         }
@@ -182,12 +187,14 @@ public static class ConsulRecipe
     /// override for a tag lintian does not emit is itself reported (unused-override), so each
     /// layout gets only the tags it earns.
     /// </summary>
-    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary)
+    internal static string LintianOverrides(PackageLayout layout, LayoutPaths paths, ElfBinary? binary, GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         string binaryPath = paths.BinaryPath.TrimStart('/');
         string binaryDirectory = Path.GetDirectoryName(binaryPath)!;
         var text = new StringBuilder()
-            .Append("# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n")
+            .Append(delivery == GossipKeyDelivery.Embedded
+                ? "# The configs hold the gossip key: root:consul 0640, so only root and the agent can read it.\n"
+                : "# The configs are root:consul 0640, as the gossip key file beside them: only root and the agent read the agent's settings.\n")
             .Append($"consul: non-standard-file-perm 0640 != 0644 [{LayoutPaths.ConfigRoot.TrimStart('/')}/*/consul.*]\n")
             .Append("# The agent's data (raft state, keyring) is for the consul user only: consul:consul 0750.\n")
             .Append($"consul: non-standard-dir-perm 0750 != 0755 [{LayoutPaths.DataDir.TrimStart('/')}/]\n")
@@ -272,7 +279,7 @@ public static class ConsulRecipe
         }
 
         entries.Add(PackageEntry.FromBytes(
-            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths, elf))));
+            "/usr/share/lintian/overrides/" + ConsulRenderer.PackageName, Encoding.UTF8.GetBytes(LintianOverrides(options.Layout, paths, elf, options.KeyDelivery))));
 
         var control = new ControlFile
         {
@@ -282,6 +289,7 @@ public static class ConsulRecipe
             Vendor = options.Vendor,
             Maintainer = options.Maintainer,
             PreDepends = ["adduser"],
+            Depends = [Debconf.Dependency],
             Section = "net",
             Priority = "optional",
             Homepage = "https://www.consul.io/",
@@ -294,13 +302,18 @@ public static class ConsulRecipe
             Entries = entries,
             Scripts = rendered.Scripts.ToDictionary(p => p.Key, p => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(p.Value)),
             ConfFiles = rendered.Configs.Select(p => LayoutPaths.ConfigPath(p.Key, p.Value.FileName)).ToList(),
+            ExtraControlMembers =
+            [
+                new ExtraControlMember(Debconf.ConfigMember, Encoding.UTF8.GetBytes(rendered.DebconfConfig), Executable: true),
+                new ExtraControlMember(Debconf.TemplatesMember, Encoding.UTF8.GetBytes(rendered.DebconfTemplates)),
+            ],
             Compression = options.Compression,
             Timestamp = options.Timestamp,
             Documentation = DocumentationOptions.Default with { CopyrightText = CopyrightText(facts) },
             SigningKey = options.SigningKey,
 
-            // The configs inside hold the gossip key, so the .deb itself is a secret.
-            OutputFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            // Configs holding the gossip key make the .deb itself a secret; a key-free one is not.
+            OutputFileMode = options.KeyDelivery == GossipKeyDelivery.Embedded ? UnixFileMode.UserRead | UnixFileMode.UserWrite : null,
         };
     }
 }

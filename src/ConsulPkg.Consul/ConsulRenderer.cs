@@ -108,11 +108,15 @@ public sealed record AgentSettings
 internal sealed record RenderedConfig(string FileName, string Text);
 
 /// <summary>The rendered, checked text of every template.</summary>
+/// <param name="DebconfConfig">debconf's config script.</param>
+/// <param name="DebconfTemplates">debconf's templates.</param>
 internal sealed record RenderedPackage(
     string Unit,
     IReadOnlyDictionary<AgentRole, RenderedConfig> Configs,
     IReadOnlyDictionary<MaintainerScript, string> Scripts,
-    string Description);
+    string Description,
+    string DebconfConfig,
+    string DebconfTemplates);
 
 /// <summary>Builds the template model and renders and checks every template.</summary>
 internal static class ConsulRenderer
@@ -124,12 +128,18 @@ internal static class ConsulRenderer
     private static readonly ConsulJsonContext Json = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     public const string ServiceUser = "consul";
 
+    /// <param name="key">The key the configs carry; null unless <paramref name="delivery"/> is <see cref="GossipKeyDelivery.Embedded"/>.</param>
     public static ConsulTemplateModel Model(
-        ConsulFacts facts, string debianVersion, PackageLayout layout, AgentSettings settings, GossipKey key)
+        ConsulFacts facts, string debianVersion, PackageLayout layout, AgentSettings settings, GossipKey? key,
+        GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(key);
+        if ((key is null) == (delivery == GossipKeyDelivery.Embedded))
+        {
+            throw new ArgumentException($"a key is given exactly when it is embedded (delivery {delivery.ToName()})", nameof(key));
+        }
+
         settings.Validate(facts);
         LayoutPaths paths = LayoutPaths.For(layout);
         return new ConsulTemplateModel
@@ -161,7 +171,13 @@ internal static class ConsulRenderer
             JoinJson = JsonSerializer.Serialize(settings.Join, Json.IReadOnlyListString),
             BindAddrJson = settings.BindAddr is null ? "" : JsonSerializer.Serialize(settings.BindAddr, Json.String),
             ClientAddrJson = settings.ClientAddr is null ? "" : JsonSerializer.Serialize(settings.ClientAddr, Json.String),
-            EncryptJson = JsonSerializer.Serialize(key.ToBase64(), Json.String),
+            EncryptJson = key is null ? "" : JsonSerializer.Serialize(key.ToBase64(), Json.String),
+            GossipKeyDelivery = delivery.ToName(),
+            EncryptFile = LayoutPaths.EncryptFile,
+            AcceptedKeyBytes = string.Join(' ', facts.AcceptedKeyBytes),
+            AcceptedKeySizes = facts.AcceptedKeyBytes.Count == 1
+                ? facts.AcceptedKeyBytes[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : string.Join(", ", facts.AcceptedKeyBytes.SkipLast(1)) + " or " + facts.AcceptedKeyBytes[^1],
         };
     }
 
@@ -174,10 +190,16 @@ internal static class ConsulRenderer
         {
             string name = templates.ConfigName(role);
             string text = templates.Render(name, model);
-            bool isServer = ConfigValidator.IsServer(ConfigValidator.Validate(text, name, facts));
+            Configs.ConfigValue config = ConfigValidator.Validate(text, name, facts);
+            bool isServer = ConfigValidator.IsServer(config);
             if (isServer != (role != AgentRole.Client))
             {
                 throw new PackageException($"rendered config {name} sets server={isServer.ToString().ToLowerInvariant()}, wrong for the {role.ToName()} role: fix its template");
+            }
+
+            if (model.EncryptJson.Length == 0 && config.All("encrypt").Any())
+            {
+                throw new PackageException($"rendered config {name} sets encrypt, but this package carries no gossip key ({model.GossipKeyDelivery}): remove it from the template");
             }
 
             configs.Add(role, new RenderedConfig("consul" + Path.GetExtension(name), text));
@@ -196,12 +218,19 @@ internal static class ConsulRenderer
             [MaintainerScript.Prerm] = templates.Render(ConsulTemplates.Prerm, model),
             [MaintainerScript.Postrm] = templates.Render(ConsulTemplates.Postrm, model),
         };
-        foreach ((MaintainerScript script, string text) in scripts)
+        string config = templates.Render(ConsulTemplates.DebconfConfig, model);
+        foreach ((string name, string text) in scripts.Select(p => (p.Key.ToString().ToLowerInvariant(), p.Value)).Append((ConsulTemplates.DebconfConfig, config)))
         {
             if (!text.StartsWith("#!", StringComparison.Ordinal))
             {
-                throw new PackageException($"rendered {script.ToString().ToLowerInvariant()} does not start with '#!': fix its template");
+                throw new PackageException($"rendered {name} does not start with '#!': fix its template");
             }
+        }
+
+        string debconfTemplates = templates.Render(ConsulTemplates.DebconfTemplates, model);
+        if (!debconfTemplates.StartsWith("Template: ", StringComparison.Ordinal))
+        {
+            throw new PackageException($"rendered {ConsulTemplates.DebconfTemplates} does not start with a 'Template:' field: debconf would read no question; fix its template");
         }
 
         string unit = templates.Render(ConsulTemplates.Unit, model);
@@ -216,6 +245,7 @@ internal static class ConsulRenderer
             throw new PackageException($"rendered {ConsulTemplates.Description} is empty: its first line is the package synopsis");
         }
 
-        return new RenderedPackage(unit, RenderConfigs(templates, model, facts), scripts, description);
+        return new RenderedPackage(unit, RenderConfigs(templates, model, facts), scripts, description, config,
+            debconfTemplates.EndsWith('\n') ? debconfTemplates : debconfTemplates + "\n");
     }
 }

@@ -75,8 +75,20 @@ internal sealed record ConsulTemplateModel
     /// <summary>client_addr for every node as a JSON string, or empty when not given.</summary>
     public required string ClientAddrJson { get; init; }
 
-    /// <summary>The gossip key as a JSON string. Only configs use it.</summary>
+    /// <summary>The gossip key as a JSON string, or empty when the package carries none. Only configs use it.</summary>
     public required string EncryptJson { get; init; }
+
+    /// <summary>How the agents get their key: embedded, at-install (debconf, or an encrypt file put there first) or none.</summary>
+    public required string GossipKeyDelivery { get; init; }
+
+    /// <summary>Where a key given at install is written: a config the agent reads after the role's, never a conffile.</summary>
+    public required string EncryptFile { get; init; }
+
+    /// <summary>Decoded key sizes this version accepts, space separated ("16 24 32"), for the scripts that check a key.</summary>
+    public required string AcceptedKeyBytes { get; init; }
+
+    /// <summary>The same sizes for a sentence: "16, 24 or 32".</summary>
+    public required string AcceptedKeySizes { get; init; }
 
     /// <summary>
     /// The model as the templates see it, each property under its snake_case name. Listed by hand
@@ -113,5 +125,9 @@ internal sealed record ConsulTemplateModel
         ["bind_addr_json"] = BindAddrJson,
         ["client_addr_json"] = ClientAddrJson,
         ["encrypt_json"] = EncryptJson,
+        ["gossip_key_delivery"] = GossipKeyDelivery,
+        ["encrypt_file"] = EncryptFile,
+        ["accepted_key_bytes"] = AcceptedKeyBytes,
+        ["accepted_key_sizes"] = AcceptedKeySizes,
     };
 }

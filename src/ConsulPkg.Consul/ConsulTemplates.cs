@@ -25,9 +25,15 @@ internal sealed class ConsulTemplates
     public const string Postrm = "postrm";
     public const string Description = "description";
 
+    /// <summary>debconf's config script: the questions, asked before postinst and by dpkg-reconfigure.</summary>
+    public const string DebconfConfig = "config";
+
+    /// <summary>debconf's templates: the questions' types, defaults and texts.</summary>
+    public const string DebconfTemplates = "templates";
+
     /// <summary>Every template a package needs, by name (file name without <see cref="Extension"/>).</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [Unit, Bootstrap, Server, Client, Preinst, Postinst, Prerm, Postrm, Description];
+        [Unit, Bootstrap, Server, Client, Preinst, Postinst, Prerm, Postrm, Description, DebconfConfig, DebconfTemplates];
 
     /// <summary>
     /// A role's config may be written in HCL instead (Consul 1.0 and later read it): a

@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using ConsulPkg.Consul.Versions;
 using ConsulPkg.Debian;
-using ConsulPkg.Debian.IO;
-using Microsoft.Win32.SafeHandles;
 
 namespace ConsulPkg.Consul;
 
@@ -84,55 +82,12 @@ public sealed class GossipKey
     public const int MaxFileBytes = 1024;
 
     /// <summary>
-    /// Reads a key from a file holding it as base64 (surrounding whitespace ignored). Only a
-    /// regular file is read, and at most <see cref="MaxFileBytes"/> of it: a device such as
-    /// /dev/zero would never end and a FIFO would block until someone writes to it.
+    /// Reads a key from a file holding it as base64 (surrounding whitespace ignored), at most
+    /// <see cref="MaxFileBytes"/> of a regular file (<see cref="SecretFile"/>).
     /// </summary>
-    public static GossipKey FromFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        byte[] buffer = new byte[MaxFileBytes + 1];
-        int length = 0;
-        try
-        {
-            // One open, non-blocking, and the type judged on the handle: a path that is (or has
-            // just become) a FIFO can neither make the open wait nor be read.
-            using SafeFileHandle handle = HostFiles.OpenForReading(path, out FileStatus status);
-            if (status.Type != UnixFileType.Regular)
-            {
-                throw new PackageException($"gossip key file '{path}' is a {FileStatus.Describe(status.Type)}, not a regular file: write the key to a file with 'consul-pkg keygen > FILE'");
-            }
-
-            using var file = new FileStream(handle, FileAccess.Read, 1);
-            int n;
-            while (length < buffer.Length && (n = file.Read(buffer, length, buffer.Length - length)) > 0)
-            {
-                length += n;
-            }
-        }
-        catch (FileNotFoundException)
-        {
-            throw new PackageException($"gossip key file '{path}' does not exist: create it with 'consul-pkg keygen > FILE'");
-        }
-        catch (IOException e)
-        {
-            throw new PackageException($"gossip key file '{path}' cannot be read: {e.Message}");
-        }
-
-        try
-        {
-            if (length > MaxFileBytes)
-            {
-                throw new PackageException($"gossip key file '{path}' is larger than {MaxFileBytes} bytes; a key file holds one base64 line");
-            }
-
-            return Parse(Encoding.UTF8.GetString(buffer, 0, length), $"file '{path}'");
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(buffer);
-        }
-    }
+    public static GossipKey FromFile(string path) =>
+        SecretFile.Read(path, MaxFileBytes, "gossip key file", "create it with 'consul-pkg keygen > FILE'",
+            content => Parse(Encoding.UTF8.GetString(content), $"file '{path}'"));
 
     /// <summary>
     /// The key as Consul reads it. Only for writing into a configuration file; never log it.

@@ -21,6 +21,13 @@ internal sealed record LayoutPaths(string BinaryPath, string UnitPath)
     /// upgrades keep what is there; purge removes it.
     /// </summary>
     public const string NodeConfigDir = ConfigRoot + "/node";
+
+    /// <summary>
+    /// The gossip key given at install (<c>{"encrypt": "..."}</c>, root:consul 0640): in the node
+    /// directory, so the agent reads it after the role's config; written by postinst, never a
+    /// conffile, kept on upgrade, removed on purge with the directory.
+    /// </summary>
+    public const string EncryptFile = NodeConfigDir + "/encrypt.json";
     public const string DataDir = "/var/lib/consul";
     public const string DefaultsFile = "/etc/default/consul";
     public const string UnitName = "consul.service";

@@ -32,16 +32,8 @@ internal sealed class ReleaseDownloader : IDisposable
             AllowAutoRedirect = false, // followed in TryOnceAsync, which checks each target
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("consul-pkg", ToolVersion));
+        _client.DefaultRequestHeaders.UserAgent.Add(HttpUserAgent.Product);
     }
-
-    /// <summary>
-    /// The version consul-pkg is built as (VersionPrefix in Directory.Build.props), without the
-    /// "+commit" build metadata: what a mirror's log shows beside "consul-pkg/".
-    /// </summary>
-    internal static string ToolVersion { get; } =
-        typeof(ReleaseDownloader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? throw new InvalidOperationException("the assembly has no informational version");
 
     /// <summary>A small file (SHA256SUMS, signature) in memory; null when the server says 404 and <paramref name="optional"/>.</summary>
     public Task<byte[]?> GetBytesAsync(Uri url, bool optional, CancellationToken cancellationToken = default) =>

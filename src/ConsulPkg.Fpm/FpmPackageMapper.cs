@@ -298,7 +298,7 @@ public static partial class FpmPackageMapper
             return control;
         }
 
-        return control with { Depends = [.. control.Depends, DebconfDependency] };
+        return control with { Depends = [.. control.Depends, Debconf.Dependency] };
     }
 
     /// <summary>
@@ -309,9 +309,6 @@ public static partial class FpmPackageMapper
         options.SystemUsers.Count == 0 || control.PreDepends.Any(d => d.Split('|').Any(a => a.Trim().Split(' ')[0] == "adduser"))
             ? control
             : control with { PreDepends = [.. control.PreDepends, "adduser"] };
-
-    /// <summary>What dh_installdebconf adds to ${misc:Depends}.</summary>
-    internal const string DebconfDependency = "debconf (>= 0.5) | debconf-2.0";
 
     /// <summary>fpm's fix_dependency: "foo >= 1.0" becomes "foo (>= 1.0)", "&gt;"/"&lt;" become "&gt;&gt;"/"&lt;&lt;".</summary>
     public static string FixRelation(string relation)

@@ -53,6 +53,12 @@ public sealed record PublishOptions
 
     /// <summary>After adding, each name and architecture of the component keeps only its newest this many versions; null keeps all.</summary>
     public int? KeepVersions { get; init; }
+
+    /// <summary>
+    /// Publish packages that carry a secret (<see cref="SecretScan"/>) instead of refusing them;
+    /// their pool files are 0600, every other package's 0644.
+    /// </summary>
+    public bool AllowSecrets { get; init; }
 }
 
 /// <summary>What <c>repo remove</c> is asked to do.</summary>
@@ -81,6 +87,9 @@ public sealed record CopyOptions
     public string? Component { get; init; }
 
     public required IReadOnlyList<PackageSelector> Packages { get; init; }
+
+    /// <summary>Promote packages that carry a secret (<see cref="SecretScan"/>) instead of refusing them, as <see cref="PublishOptions.AllowSecrets"/>.</summary>
+    public bool AllowSecrets { get; init; }
 }
 
 /// <summary>What a command did (or, with <see cref="DryRun"/>, would do), for the command to print.</summary>
@@ -90,6 +99,7 @@ public sealed record CopyOptions
 /// <param name="Copied">Packages listed in the suite from another ("NAME VERSION ARCH").</param>
 /// <param name="Deleted">Pool files deleted: no suite lists them, no kept generation names them.</param>
 /// <param name="KeyringChanged">No key of the keyring the repository held signs any more: clients need the new keyring.</param>
+/// <param name="Secrets">The secret each added package that carries one holds (published because secrets were allowed).</param>
 public sealed record RepositoryChangeResult(
     string Suite,
     bool DryRun,
@@ -102,4 +112,5 @@ public sealed record RepositoryChangeResult(
     IReadOnlyList<string> Architectures,
     DateTimeOffset ValidUntil,
     string KeyringPath,
-    bool KeyringChanged);
+    bool KeyringChanged,
+    IReadOnlyList<PackageSecret> Secrets);

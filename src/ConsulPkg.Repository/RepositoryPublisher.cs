@@ -48,6 +48,7 @@ public static class RepositoryPublisher
         }
 
         List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component);
+        Dictionary<string, PackageSecret> secrets = FindSecrets(incoming.Select(p => (p.SourcePath, p.Entry)), options.AllowSecrets, "publish");
         string root = options.Repository.Directory;
         if (!options.Repository.DryRun)
         {
@@ -126,6 +127,12 @@ public static class RepositoryPublisher
             }
         }
 
+        if (secrets.Count > 0)
+        {
+            var added = plan.Added.ToHashSet(StringComparer.Ordinal);
+            plan.Secrets.AddRange(incoming.Where(p => added.Contains(p.PoolPath) && secrets.ContainsKey(p.SourcePath)).Select(p => secrets[p.SourcePath]));
+        }
+
         return SuiteWriter.Write(root, plan, options.Repository);
     }
 
@@ -180,6 +187,7 @@ public static class RepositoryPublisher
         }
 
         var listed = plan.After.Values.SelectMany(c => c.Values).ToDictionary(e => e.Identity, StringComparer.Ordinal);
+        var promoted = new List<IndexEntry>();
         foreach (PackageSelector selector in options.Packages)
         {
             List<(string Component, IndexEntry Entry)> matches = Select(source.Components, options.Component, selector);
@@ -204,9 +212,12 @@ public static class RepositoryPublisher
                 plan.Component(component)[entry.Identity] = entry;
                 listed[entry.Identity] = entry;
                 plan.Copied.Add(entry.Identity);
+                promoted.Add(entry);
             }
         }
 
+        // No new bytes, but a suite more that serves them: a package refused by publish is refused here too.
+        plan.Secrets.AddRange(FindSecrets(promoted.Select(e => (PoolFile(root, e), e)), options.AllowSecrets, $"copy to {options.To}").Values);
         return SuiteWriter.Write(root, plan, options.Repository);
     }
 
@@ -292,6 +303,44 @@ public static class RepositoryPublisher
         {
             Setting = PackageSelector.Setting,
         };
+
+    /// <summary>
+    /// Every secret the packages carry, by path, found before anything is written: a package with
+    /// one is refused, naming it and the file (never the secret), unless secrets are allowed.
+    /// </summary>
+    private static Dictionary<string, PackageSecret> FindSecrets(IEnumerable<(string Path, IndexEntry Entry)> packages, bool allow, string command)
+    {
+        var secrets = new Dictionary<string, PackageSecret>(StringComparer.Ordinal);
+        foreach ((string path, IndexEntry entry) in packages)
+        {
+            if (SecretScan.Find(path) is not { } secret)
+            {
+                continue;
+            }
+
+            if (!allow)
+            {
+                throw new PackageException(
+                    $"{path}: refusing to {command} {entry.Package} {entry.Version}: {secret.File} holds {secret.What}, and whoever can fetch from the repository would have it; publish a package that carries no secret (the Consul recipe's key-free build), or allow secrets")
+                {
+                    Setting = RepositorySettings.AllowSecrets,
+                };
+            }
+
+            secrets[path] = secret;
+        }
+
+        return secrets;
+    }
+
+    /// <summary>The pool file an index lists, which must be there to be read.</summary>
+    private static string PoolFile(string root, IndexEntry entry)
+    {
+        string path = Path.Combine(root, entry.Filename);
+        return File.Exists(path)
+            ? path
+            : throw new PackageException($"{entry.Filename}, listed for {entry.Package} {entry.Version} {entry.Architecture}, is missing from the pool: run repo check --repo {root}");
+    }
 
     private static List<IncomingPackage> ReadIncoming(IReadOnlyList<string> paths, string component)
     {

@@ -25,4 +25,7 @@ public static class RepositorySettings
 
     /// <summary>How long the signed Release stays valid.</summary>
     public const string ValidFor = "validity";
+
+    /// <summary>Whether packages carrying a secret are published (0600) rather than refused.</summary>
+    public const string AllowSecrets = "allow secrets";
 }

@@ -45,6 +45,9 @@ internal sealed class SuitePlan
 
     public List<string> Copied { get; } = [];
 
+    /// <summary>The secrets of packages added or copied because secrets were allowed.</summary>
+    public List<PackageSecret> Secrets { get; } = [];
+
     /// <summary>Starts from the suite as it is.</summary>
     public static SuitePlan From(SuiteState before)
     {

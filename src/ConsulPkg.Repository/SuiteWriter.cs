@@ -18,6 +18,11 @@ internal static class SuiteWriter
 {
     public const string KeyringFileName = "archive-keyring.gpg";
 
+    private const UnixFileMode PublicMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>A package carrying a secret, published because secrets were allowed: only the repository's owner reads it.</summary>
+    private const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private static readonly string[] ReleaseFiles = ["Release.gpg", "Release", "InRelease"];
 
     public static RepositoryChangeResult Write(string root, SuitePlan plan, RepositoryWriteOptions options)
@@ -69,7 +74,7 @@ internal static class SuiteWriter
         // one breaks nobody. A dry run has no keys to compare.
         bool keyringChanged = signers.Fingerprints.Count > 0 && File.Exists(keyringPath) && !HeldKeys(keyringPath).Intersect(signers.Fingerprints).Any();
         var result = new RepositoryChangeResult(before.Name, options.DryRun, plan.Added, plan.AlreadyPresent, plan.Removed, plan.Copied,
-            deletable, components, architectures, release.ValidUntil, keyringPath, keyringChanged);
+            deletable, components, architectures, release.ValidUntil, keyringPath, keyringChanged, plan.Secrets);
         if (options.DryRun)
         {
             return result;
@@ -83,9 +88,10 @@ internal static class SuiteWriter
 
         using (var staged = new StagedWrites(root))
         {
+            var secret = plan.Secrets.Select(s => s.PackagePath).ToHashSet(StringComparer.Ordinal);
             foreach (IncomingPackage package in plan.NewPoolFiles)
             {
-                staged.Copy(package.SourcePath, Path.Combine(root, package.PoolPath), File.GetUnixFileMode(package.SourcePath)); // a 0600 package stays 0600
+                staged.Copy(package.SourcePath, Path.Combine(root, package.PoolPath), secret.Contains(package.SourcePath) ? SecretMode : PublicMode);
             }
 
             foreach ((string relative, IndexFile index) in byHash)

@@ -9,12 +9,14 @@ namespace ConsulPkg.Consul.Tests;
 [TestFixture]
 public sealed class RenderedFilesTests
 {
-    private static RenderedPackage Render(PackageLayout layout, ConsulTemplates? templates = null, string version = "0.7.2")
+    private static RenderedPackage Render(
+        PackageLayout layout, ConsulTemplates? templates = null, string version = "0.7.2", GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         ConsulFacts facts = ConsulVersionFacts.For(version);
+        GossipKey? key = delivery == GossipKeyDelivery.Embedded ? GossipKey.Parse(TestKeys.GossipKeyBase64, "test") : null;
         return ConsulRenderer.RenderAll(
             templates ?? ConsulTemplates.Load(),
-            ConsulRenderer.Model(facts, version + "-1", layout, new AgentSettings(), GossipKey.Parse(TestKeys.GossipKeyBase64, "test")),
+            ConsulRenderer.Model(facts, version + "-1", layout, new AgentSettings(), key, delivery),
             facts);
     }
 
@@ -22,7 +24,7 @@ public sealed class RenderedFilesTests
     /// systemd-analyze verify inside a scratch root holding the unit where the layout puts it, the
     /// binary it runs, /bin/kill and the host's targets (so dependencies resolve).
     /// </summary>
-    private static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
+    internal static ProcessResult VerifyUnit(string unitText, string unitPath, string binaryPath)
     {
         using var root = new TempDirectory();
         root.WriteFile(unitPath.TrimStart('/'), unitText);
@@ -82,16 +84,37 @@ public sealed class RenderedFilesTests
         }
     }
 
-    [TestCase(PackageLayout.Seed)]
-    [TestCase(PackageLayout.Debian)]
-    public void ScriptsPassShellcheck(PackageLayout layout)
+    /// <summary>The maintainer scripts and debconf's config script, for each way the agents get their key.</summary>
+    [TestCase(PackageLayout.Seed, GossipKeyDelivery.Embedded)]
+    [TestCase(PackageLayout.Debian, GossipKeyDelivery.Embedded)]
+    [TestCase(PackageLayout.Seed, GossipKeyDelivery.AtInstall)]
+    [TestCase(PackageLayout.Debian, GossipKeyDelivery.None)]
+    public void ScriptsPassShellcheck(PackageLayout layout, GossipKeyDelivery delivery)
     {
         using var dir = new TempDirectory();
-        foreach ((MaintainerScript script, string text) in Render(layout).Scripts)
+        RenderedPackage rendered = Render(layout, delivery: delivery);
+        foreach ((string name, string text) in rendered.Scripts.Select(p => (p.Key.ToString().ToLowerInvariant(), p.Value)).Append(("config", rendered.DebconfConfig)))
         {
-            string file = dir.WriteFile(script.ToString().ToLowerInvariant(), text);
+            string file = dir.WriteFile(name, text);
             ProcessResult result = ProcessRunner.RunUtc("shellcheck", "--shell=sh", "--severity=style", file);
-            Assert.That(result.ExitCode, Is.Zero, $"{script}:\n{result.StdOut}{result.StdErr}");
+            Assert.That(result.ExitCode, Is.Zero, $"{name}:\n{result.StdOut}{result.StdErr}");
+        }
+    }
+
+    /// <summary>
+    /// The tool's own package ships the templates, and lintian runs `sh -n` on every file that
+    /// starts with "#!": a script template must parse as shell before it is rendered too.
+    /// </summary>
+    [Test]
+    public void ScriptTemplatesParseAsShellUnrendered()
+    {
+        foreach (string file in Directory.GetFiles(ConsulTemplates.ShippedDirectory, "*" + ConsulTemplates.Extension))
+        {
+            if (File.ReadAllText(file).StartsWith("#!", StringComparison.Ordinal))
+            {
+                ProcessResult result = ProcessRunner.RunUtc("sh", "-n", file);
+                Assert.That(result.ExitCode, Is.Zero, $"{file}: {result.StdErr}");
+            }
         }
     }
 

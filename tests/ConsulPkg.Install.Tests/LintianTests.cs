@@ -52,4 +52,19 @@ public sealed class LintianTests
             Assert.That(Lintian.Tags(lintian, "I").Select(Lintian.TagName), Does.Not.Contain("unused-override"), lintian.ToString());
         });
     }
+
+    [Test]
+    public void AKeyFreePackageWithItsDebconfQuestionsHasNoErrorsAndNoWarnings()
+    {
+        var deb = release.Build(layout: "debian", delivery: ConsulPkg.Consul.GossipKeyDelivery.AtInstall);
+
+        var lintian = Lintian.Check(deb);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lintian.ExitCode, Is.Zero, lintian.ToString());
+            Assert.That(Lintian.Tags(lintian, "E", "W"), Is.Empty, lintian.ToString());
+            Assert.That(ProcessRunner.Run("dpkg-deb", "-I", deb, "templates").StdOut, Does.Contain("Template: consul/gossip-key"), "the check saw the debconf templates");
+        });
+    }
 }

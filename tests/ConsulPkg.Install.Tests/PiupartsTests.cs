@@ -1,3 +1,4 @@
+using ConsulPkg.Consul;
 using ConsulPkg.Install.Tests.Support;
 using ConsulPkg.Repository.Tests.Support;
 
@@ -25,6 +26,10 @@ public sealed class PiupartsTests
     [
         new("consul-seed", t => t.Consul("seed", "1")),
         new("consul-debian", t => t.Consul("debian", "1")),
+        new("consul-key-free-server", t => t.Consul("debian", "1", GossipKeyDelivery.AtInstall),
+            $"consul consul/gossip-key password {FakeConsulRelease.GossipKey}", "consul consul/role select server"),
+        new("consul-key-free-client", t => t.Consul("seed", "1", GossipKeyDelivery.AtInstall),
+            $"consul consul/gossip-key password {FakeConsulRelease.GossipKey}"),
         new("fpm-systemd-enable-auto-start", t => t.Fpm(withUnit: true, "--deb-systemd-enable", "--deb-systemd-auto-start")),
         new("fpm-init", t => t.Fpm(withUnit: false, "--deb-init", "hello.init")),
         new("consul-pkg-release", _ => ReleaseBuild.Shared.Deb),
@@ -98,6 +103,13 @@ public sealed class PiupartsTests
     public void UpgradeFromTheFirstIterationInARepositoryPasses(string layout) =>
         AssertUpgradePasses(Consul(layout, "1"), Consul(layout, "2"));
 
+    /// <summary>A key-free -1 from the repository (published 0644, no secret in it) upgraded to a key-free -2, the key preseeded.</summary>
+    [Test]
+    public void UpgradeOfTheKeyFreePackageInARepositoryPasses() =>
+        AssertUpgradePasses(
+            Consul("debian", "1", GossipKeyDelivery.AtInstall), Consul("debian", "2", GossipKeyDelivery.AtInstall),
+            $"consul consul/gossip-key password {FakeConsulRelease.GossipKey}", "consul consul/role select server");
+
     /// <summary>The -1 the seed layout was before it stopped listing /usr/local and /usr/local/bin.</summary>
     [Test]
     public void UpgradeFromAFirstIterationThatOwnedUsrLocalBinPasses() =>
@@ -106,21 +118,24 @@ public sealed class PiupartsTests
             Consul("seed", "2"));
 
     /// <summary>Publishes <paramref name="first"/> alone into a new repository on 127.0.0.1 and lets piuparts upgrade it to <paramref name="second"/>.</summary>
-    private static void AssertUpgradePasses(string first, string second)
+    private static void AssertUpgradePasses(string first, string second, params string[] preseed)
     {
         using var gpg = new GpgHome();
         using var repositoryWork = new TempDirectory("consul-pkg-piuparts-repo-");
         string repository = repositoryWork.Combine("repo");
         gpg.Generate("Piuparts Repo <piuparts@repo.invalid>", "ed25519");
         string key = gpg.ExportSecret("piuparts@repo.invalid", repositoryWork.Combine("key.asc"), armor: true);
-        // Dated now: the Release is valid for the days that follow, as apt checks it.
-        ConsulPkgProcess.Run(["repo", "publish", "--repo", repository, "--suite", Suite, "--signing-key", key, first],
+        // Dated now: the Release is valid for the days that follow, as apt checks it. A package that
+        // embeds the gossip key is a secret the publisher refuses unless told otherwise.
+        string[] allowSecrets = preseed.Length == 0 ? ["--allow-secrets"] : [];
+        ConsulPkgProcess.Run(["repo", "publish", "--repo", repository, "--suite", Suite, "--signing-key", key, .. allowSecrets, first],
             repositoryWork.Path, sourceDateEpoch: DateTimeOffset.UtcNow.ToUnixTimeSeconds()).EnsureSuccess();
         using var server = new RepositoryServer(repository);
 
         PiupartsResult result = Piuparts.Run(new PiupartsRun(PiupartsTest.Upgrade, [second])
         {
             Repository = new PiupartsRepository(server.BaseUrl, Suite, Path.Combine(repository, "archive-keyring.gpg")),
+            Preseed = preseed,
         });
 
         Assert.That(result.Passed, Is.True, result.Failures);
@@ -132,12 +147,12 @@ public sealed class PiupartsTests
         });
     }
 
-    private string Consul(string layout, string iteration)
+    private string Consul(string layout, string iteration, GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
-        string key = $"consul-{layout}-{iteration}";
+        string key = $"consul-{layout}-{iteration}-{delivery}";
         if (!built.TryGetValue(key, out string? deb))
         {
-            built[key] = deb = release.Build(iteration: iteration, layout: layout);
+            built[key] = deb = release.Build(iteration: iteration, layout: layout, delivery: delivery);
         }
 
         return deb;

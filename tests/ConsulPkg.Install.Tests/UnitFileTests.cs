@@ -38,4 +38,14 @@ public sealed class UnitFileTests
             "set -a\nCONSUL_ROLE='client'\nOTHER='x'\nif [ -r /etc/default/consul ]; then . /etc/default/consul; fi\n"
             + "set +a\nexec runuser -u consul -- /usr/local/bin/consul agent -config-dir=/etc/consul.d/${CONSUL_ROLE}\n"));
     }
+
+    [Test]
+    public void StartPreCommandsRunFirstAndAFailureStopsTheStart()
+    {
+        var unit = UnitFile.Parse(Unit.Replace("ExecStart=", "ExecStartPre=/bin/sh -c 'test -e /x'\n        ExecStartPre=-/bin/false\n        ExecStart=", StringComparison.Ordinal));
+
+        Assert.That(unit.ExecStartPre, Is.EqualTo(new[] { "/bin/sh -c 'test -e /x'", "-/bin/false" }));
+        Assert.That(unit.ShellToStart(), Does.Contain(
+            "set +a\nrunuser -u consul -- /bin/sh -c 'test -e /x' || exit $?\nrunuser -u consul -- /bin/false || true\nexec runuser -u consul -- /usr/local/bin/consul agent"));
+    }
 }

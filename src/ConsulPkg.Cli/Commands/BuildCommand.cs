@@ -46,10 +46,12 @@ internal static class BuildCommand
                  {
                      version, iteration, arch, vendor, maintainer, output, force, compression, layout,
                      releaseUrl, zip, sums, trustedKeys, skipSignature, signingKey, passphraseFile, downloadTimeout, sourceDateEpoch,
-                 }.Concat(agent.All))
+                 })
         {
             command.Options.Add(option);
         }
+
+        agent.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -75,6 +77,7 @@ internal static class BuildCommand
                 TemplatesDirectory = agent.TemplatesDirectory(parseResult, context),
                 Layout = parseResult.GetValue(layout),
                 GossipKey = agent.KeySource(parseResult, context),
+                KeyDelivery = agent.Delivery(parseResult),
                 BaseUrl = parseResult.GetValue(releaseUrl) is { } url && !string.IsNullOrWhiteSpace(url)
                     ? ConsulRelease.ParseBaseUrl(url, "--release-url")
                     : context.Variable(ConsulRelease.BaseUrlEnvironmentVariable) is { } variable
@@ -107,7 +110,7 @@ internal static class BuildCommand
                 + (result.SignedBy is null ? ", signature NOT checked" : $", SHA256SUMS signed by {result.SignedBy}")
                 + (result.Pinned ? ", matches the pinned hash" : "")
                 + (result.FromCache ? " (from cache)" : "")).ConfigureAwait(false);
-            await stdout.WriteLineAsync($"gossip key fingerprint {result.KeyFingerprint}").ConfigureAwait(false);
+            await stdout.WriteLineAsync(ConsulOptionParsing.DescribeKey(result.KeyDelivery, result.KeyFingerprint)).ConfigureAwait(false);
             if (options.SigningKey is { } signer)
             {
                 await stdout.WriteLineAsync($"signed with key {signer.SigningFingerprint}").ConfigureAwait(false);

@@ -22,6 +22,7 @@ internal static class CommandCatalog
         ("configs", ConfigsCommand.Create),
         ("repo", RepoCommand.Create),
         ("verify", VerifyCommand.Create),
+        ("keyring", KeyringCommand.Create),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Array.ConvertAll(Factories, factory => factory.Name);

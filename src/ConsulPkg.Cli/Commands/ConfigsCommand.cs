@@ -21,34 +21,35 @@ internal static class ConfigsCommand
         var agent = new ConsulOptionParsing.AgentOptions();
 
         var command = new Command("configs", "Write the bootstrap, server and client configurations sharing one gossip key.");
-        foreach (Option option in new Option[] { output, version }.Concat(agent.All))
-        {
-            command.Options.Add(option);
-        }
+        command.Options.Add(output);
+        command.Options.Add(version);
+        agent.AddTo(command);
 
         command.SetAction(parseResult =>
         {
             ConsulFacts facts = ConsulVersionFacts.For(ReleaseVersion.Parse(parseResult.GetValue(version)!));
-            GossipKey key = agent.KeySource(parseResult, context).Resolve(facts);
+            GossipKeyDelivery delivery = agent.Delivery(parseResult);
+            GossipKey? key = delivery == GossipKeyDelivery.Embedded ? agent.KeySource(parseResult, context).Resolve(facts) : null;
             GeneratedConfigs result = ConfigsGenerator.Generate(
                 context.ResolvePath(parseResult.GetValue(output)!),
                 key,
                 agent.Agent(parseResult),
                 facts,
                 context.IsPrivileged,
-                agent.TemplatesDirectory(parseResult, context));
+                agent.TemplatesDirectory(parseResult, context),
+                delivery);
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             foreach ((AgentRole role, string path) in result.Paths)
             {
                 stdout.WriteLine($"Wrote {role.ToName()} config {path}");
             }
 
-            stdout.WriteLine($"gossip key fingerprint {result.KeyFingerprint}");
+            stdout.WriteLine(ConsulOptionParsing.DescribeKey(delivery, result.KeyFingerprint));
             foreach (string old in result.ReplacedKeyFingerprints)
             {
                 parseResult.InvocationConfiguration.Error.WriteLine(
                     $"note: the replaced configs held gossip key {old}; agents that already ran keep it in their keyring and ignore 'encrypt': "
-                    + "rotate them with consul keyring -install, -use, -remove (docs/consul-recipe.md: rotating the gossip key)");
+                    + "rotate them with consul-pkg keyring rotate (docs/consul-recipe.md: rotating the gossip key)");
             }
 
             return ExitCodes.Success;

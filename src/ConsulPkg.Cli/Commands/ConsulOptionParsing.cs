@@ -72,6 +72,14 @@ internal static class ConsulOptionParsing
         ClientAddr = clientAddr,
     };
 
+    /// <summary>The line build and configs print about the key: its fingerprint, never the key; or where the agents get one.</summary>
+    public static string DescribeKey(GossipKeyDelivery delivery, string? fingerprint) => delivery switch
+    {
+        GossipKeyDelivery.Embedded => $"gossip key fingerprint {fingerprint}",
+        GossipKeyDelivery.AtInstall => $"gossip key: none in the configs; each node is given one at install (debconf consul/gossip-key, or {GossipKeyDeliveryExtensions.EncryptFile})",
+        _ => "gossip key: none, and none asked for (--no-gossip-encryption): the agents' gossip is not encrypted",
+    };
+
     /// <summary>The options every command that renders configs takes, so build and configs say the same.</summary>
     public sealed class AgentOptions
     {
@@ -89,7 +97,44 @@ internal static class ConsulOptionParsing
 
         public Option<string?> Templates { get; } = new("--templates") { Description = "Directory of templates overriding the shipped ones", HelpName = "DIR" };
 
-        public IEnumerable<Option> All => [Datacenter, Join, BindAddr, ClientAddr, KeyFile, KeyBytes, Templates];
+        public Option<bool> KeyAtInstall { get; } = new("--gossip-key-at-install")
+        {
+            Description = $"Carry no gossip key: each node is given its key at install (debconf consul/gossip-key, or {GossipKeyDeliveryExtensions.EncryptFile} put there first), and its agent does not start without one",
+        };
+
+        public Option<bool> NoEncryption { get; } = new("--no-gossip-encryption") { Description = "Carry no gossip key and ask for none: the agents gossip unencrypted" };
+
+        public IEnumerable<Option> All => [Datacenter, Join, BindAddr, ClientAddr, KeyFile, KeyBytes, KeyAtInstall, NoEncryption, Templates];
+
+        /// <summary>Adds every option to <paramref name="command"/>, and the check that the key options agree, at parse time.</summary>
+        public void AddTo(Command command)
+        {
+            ArgumentNullException.ThrowIfNull(command);
+            foreach (Option option in All)
+            {
+                command.Options.Add(option);
+            }
+
+            command.Validators.Add(result =>
+            {
+                Option<bool>? keyless = result.GetValue(KeyAtInstall) ? KeyAtInstall : result.GetValue(NoEncryption) ? NoEncryption : null;
+                string? conflict = result.GetValue(KeyAtInstall) && result.GetValue(NoEncryption)
+                    ? $"{KeyAtInstall.Name} and {NoEncryption.Name} exclude each other: choose one"
+                    : keyless is not null && result.GetValue(KeyFile) is not null
+                        ? $"{keyless.Name} makes a package without a gossip key: drop {KeyFile.Name}"
+                        : keyless is not null && result.GetValue(KeyBytes) is not null
+                            ? $"{keyless.Name} makes a package without a gossip key: drop {KeyBytes.Name}"
+                            : null;
+                if (conflict is not null)
+                {
+                    result.AddError(conflict);
+                }
+            });
+        }
+
+        /// <summary>How the agents get their key: in the package (the default), at install, or not at all.</summary>
+        public GossipKeyDelivery Delivery(ParseResult r) =>
+            r.GetValue(KeyAtInstall) ? GossipKeyDelivery.AtInstall : r.GetValue(NoEncryption) ? GossipKeyDelivery.None : GossipKeyDelivery.Embedded;
 
         public AgentSettings Agent(ParseResult r) =>
             ConsulOptionParsing.Agent(r.GetValue(Datacenter), r.GetValue(Join), r.GetValue(BindAddr), r.GetValue(ClientAddr));

@@ -34,10 +34,11 @@ internal static class RepoCommand
         Option<int?> keepVersions = OptionParsing.Single<int?>("--keep-versions", null, "After adding, keep only the newest N versions of each name and architecture in the component", text => AtLeastOne(text, "--keep-versions", "a name's newest versions to keep"));
         keepVersions.HelpName = "N";
         Option<string?> url = new("--url") { Description = "Where clients will reach DIR, for the printed sources stanza", HelpName = "URL" };
+        Option<bool> allowSecrets = AllowSecretsOption("Publish (0600, with a warning) packages that carry a gossip key or a private key instead of refusing them");
         var packages = new Argument<string[]>("package") { Description = "The .deb files to add", Arity = ArgumentArity.OneOrMore };
         var command = new Command("publish", "Add packages to the repository and sign it again; prints the client's .sources stanza.") { packages };
         ChangeOptions common = ChangeOptions.AddTo(command, repoDescription: "The repository directory (created when missing)");
-        foreach (Option option in new Option[] { suite, component, origin, label, codename, keepVersions, url })
+        foreach (Option option in new Option[] { suite, component, origin, label, codename, keepVersions, url, allowSecrets })
         {
             command.Options.Add(option);
         }
@@ -54,6 +55,7 @@ internal static class RepoCommand
                 Codename = parseResult.GetValue(codename),
                 KeepVersions = parseResult.GetValue(keepVersions),
                 Packages = [.. parseResult.GetRequiredValue(packages).Select(context.ResolvePath)],
+                AllowSecrets = parseResult.GetValue(allowSecrets),
             }));
             if (!result.DryRun)
             {
@@ -93,8 +95,10 @@ internal static class RepoCommand
         var command = new Command("copy", "Promote packages: list them in another suite, same pool files, and sign it again.");
         Selection selection = Selection.AddTo(command);
         ChangeOptions common = ChangeOptions.AddTo(command, repoDescription: "The repository directory");
+        Option<bool> allowSecrets = AllowSecretsOption("Promote packages that carry a gossip key or a private key instead of refusing them");
         command.Options.Add(from);
         command.Options.Add(to);
+        command.Options.Add(allowSecrets);
         command.SetAction(parseResult =>
         {
             common.Run(parseResult, context, repository => RepositoryPublisher.Copy(new CopyOptions
@@ -104,6 +108,7 @@ internal static class RepoCommand
                 To = parseResult.GetRequiredValue(to),
                 Component = parseResult.GetValue(selection.Component),
                 Packages = parseResult.GetRequiredValue(selection.Packages),
+                AllowSecrets = parseResult.GetValue(allowSecrets),
             }));
             return ExitCodes.Success;
         });
@@ -142,6 +147,8 @@ internal static class RepoCommand
         });
         return command;
     }
+
+    private static Option<bool> AllowSecretsOption(string description) => new("--allow-secrets") { Description = description };
 
     private static string SourcesStanza(RepositoryChangeResult result, string? url)
     {
@@ -256,6 +263,11 @@ internal static class RepoCommand
                 {
                     stdout.WriteLine(verb == "already present" ? $"already present {item}" : $"{would}{verb} {item}");
                 }
+            }
+
+            foreach (PackageSecret secret in result.Secrets)
+            {
+                stderr.WriteLine($"consul-pkg: warning: {secret.PackagePath} carries a secret ({secret.File} holds {secret.What}): its pool file is 0600; serve this repository only to machines that may have it");
             }
 
             if (result.DryRun)

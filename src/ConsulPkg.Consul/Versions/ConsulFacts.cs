@@ -53,6 +53,9 @@ public sealed record ConsulFacts
     /// <summary>SPDX name of the binary's licence: MPL-2.0 up to 1.16.x, BUSL-1.1 from 1.17.0.</summary>
     public required string License { get; init; }
 
+    /// <summary>Whether the agent serves the keyring HTTP API (<c>/v1/operator/keyring</c>, from 0.7.2).</summary>
+    public required bool KeyringHttpApi { get; init; }
+
     /// <summary>The upstream source of exactly this release.</summary>
     public Uri SourceUrl => new($"https://github.com/hashicorp/consul/tree/v{Version.Text}");
 

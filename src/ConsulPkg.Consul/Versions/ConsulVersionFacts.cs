@@ -60,6 +60,12 @@ public static class ConsulVersionFacts
     internal static VersionTable<string> License { get; } = new("MPL-2.0", (V(1, 17), "BUSL-1.1"));
 
     /// <summary>
+    /// <c>/v1/operator/keyring</c> came in 0.7.2 (hashicorp/consul pull 2509); before, only the
+    /// <c>consul keyring</c> command over the agent's RPC port changed keys.
+    /// </summary>
+    internal static VersionTable<bool> KeyringHttpApi { get; } = new(false, (V(0, 7, 2), true));
+
+    /// <summary>
     /// The first release with a linux zip for each HashiCorp architecture: arm64 from 0.8.4;
     /// 386, amd64 and arm in every release.
     /// </summary>
@@ -148,6 +154,7 @@ public static class ConsulVersionFacts
             StartJoinIsAlias = StartJoinIsAlias.For(version),
             UiKey = UiKey.For(version),
             License = License.For(version),
+            KeyringHttpApi = KeyringHttpApi.For(version),
         };
     }
 

@@ -289,10 +289,77 @@ public sealed class ConsulCommandsTests
         {
             Assert.That(r.ExitCode, Is.Zero, r.StdErr);
             Assert.That(r.StdErr, Does.StartWith($"note: the replaced configs held gossip key {oldFingerprint}; agents that already ran keep it"));
-            Assert.That(r.StdErr, Does.Contain("consul keyring -install, -use, -remove"));
+            Assert.That(r.StdErr, Does.Contain("rotate them with consul-pkg keyring rotate"));
             Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(newKey).And.Not.Contain(TestKeys.GossipKeyBase64));
             Assert.That(File.ReadAllText(_temp.Combine("conf", "server", "consul.json")), Does.Contain(newKey));
         });
+    }
+
+    [Test]
+    public void BuildGossipKeyAtInstallWritesAPackageWithoutAnyKey()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out", "--gossip-key-at-install");
+        string deb = _temp.Combine("out", "consul_0.7.5-1_amd64.deb");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        ProcessResult extract = ProcessRunner.RunUtc("dpkg-deb", "-x", deb, _temp.Combine("root"));
+        Assert.That(extract.ExitCode, Is.Zero, extract.StdErr);
+        string umask = ProcessRunner.Run("/bin/sh", "-c", "umask").StdOut.Trim();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.StdOut, Does.Contain("gossip key: none in the configs; each node is given one at install (debconf consul/gossip-key, or /etc/consul.d/node/encrypt.json)"));
+            Assert.That(r.StdOut, Does.Not.Contain("fingerprint"));
+            foreach (string role in new[] { "bootstrap", "server", "client" })
+            {
+                Assert.That(File.ReadAllText(_temp.Combine("root", "etc", "consul.d", role, "consul.json")), Does.Not.Contain("encrypt"));
+            }
+
+            Assert.That(Repository.SecretScan.Find(deb), Is.Null, "no key in any file, control members included");
+            Assert.That((int)File.GetUnixFileMode(deb), Is.EqualTo(0b110_110_110 & ~Convert.ToInt32(umask, 8)), "not a secret: created as any file");
+        }
+    }
+
+    [Test]
+    public void AnEmbeddedKeyPackageIsStillASecret()
+    {
+        Directory.CreateDirectory(_temp.Combine("out"));
+        ProcessResult r = CliRunner.Run(Context(), "build", "--consul-version", "0.7.5", "--trusted-key", "test-key.asc", "--output", "out");
+        string deb = _temp.Combine("out", "consul_0.7.5-1_amd64.deb");
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        Assert.That(File.GetUnixFileMode(deb), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(Repository.SecretScan.Find(deb)?.File, Is.EqualTo("/etc/consul.d/bootstrap/consul.json"));
+    }
+
+    [TestCase("--gossip-key-at-install")]
+    [TestCase("--no-gossip-encryption")]
+    public void ConfigsWithoutAKeySayWhereTheAgentsGetOne(string option)
+    {
+        ProcessResult r = CliRunner.Run(Context(), "configs", "--output", "conf", option);
+        Assert.That(r.ExitCode, Is.Zero, r.StdErr);
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (string role in new[] { "bootstrap", "server", "client" })
+            {
+                Assert.That(File.ReadAllText(_temp.Combine("conf", role, "consul.json")), Does.Not.Contain("encrypt"));
+            }
+
+            Assert.That(r.StdOut, Does.Contain(option == "--no-gossip-encryption"
+                ? "gossip key: none, and none asked for (--no-gossip-encryption): the agents' gossip is not encrypted"
+                : "gossip key: none in the configs; each node is given one at install"));
+            Assert.That(r.StdOut + r.StdErr, Does.Not.Contain(TestKeys.GossipKeyBase64), "the key in the environment is not used");
+        }
+    }
+
+    [TestCase("build", new[] { "--gossip-key-at-install", "--no-gossip-encryption" }, "--gossip-key-at-install and --no-gossip-encryption exclude each other: choose one")]
+    [TestCase("build", new[] { "--gossip-key-at-install", "--gossip-key-file", "k" }, "--gossip-key-at-install makes a package without a gossip key: drop --gossip-key-file")]
+    [TestCase("configs", new[] { "--no-gossip-encryption", "--gossip-key-bytes", "32" }, "--no-gossip-encryption makes a package without a gossip key: drop --gossip-key-bytes")]
+    public void KeyOptionsThatContradictEachOtherAreAUsageError(string command, string[] options, string message)
+    {
+        string[] args = command == "build" ? ["build", "--consul-version", "0.7.5", .. options] : ["configs", "--output", "conf", .. options];
+        ProcessResult r = CliRunner.Run(Context(), args);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(r.ErrorLines, Is.EqualTo(new[] { $"consul-pkg: {message} (see 'consul-pkg {command} --help')" }));
+        Assert.That(_server.RequestCount(_release.Dir + _release.SumsName), Is.Zero);
     }
 
     private static string GossipKeyFingerprint(string key) =>

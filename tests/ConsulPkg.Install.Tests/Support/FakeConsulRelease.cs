@@ -1,3 +1,4 @@
+using ConsulPkg.Consul;
 using ConsulPkg.Consul.Tests.Support;
 
 namespace ConsulPkg.Install.Tests.Support;
@@ -44,7 +45,9 @@ public sealed class FakeConsulRelease : IDisposable
     /// Builds consul_VERSION-ITERATION_amd64.deb with <c>consul-pkg build</c> and returns its path.
     /// </summary>
     /// <param name="templates">A directory of templates overriding shipped ones (<c>--templates</c>).</param>
-    public string Build(string iteration = "1", string layout = "seed", string gossipKey = GossipKey, string? templates = null)
+    /// <param name="delivery">Where the agents get their key: <paramref name="gossipKey"/> in the configs, or none in the package.</param>
+    public string Build(string iteration = "1", string layout = "seed", string gossipKey = GossipKey, string? templates = null,
+        GossipKeyDelivery delivery = GossipKeyDelivery.Embedded)
     {
         var output = work.Combine("out", $"{layout}-{iteration}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(output);
@@ -55,9 +58,14 @@ public sealed class FakeConsulRelease : IDisposable
         {
             "build", "--consul-version", ConsulVersion, "--iteration", iteration,
             "--release-url", server.BaseUrl.ToString(), "--trusted-key", TrustedKeyFile,
-            "--gossip-key-file", keyFile, "--maintainer", Maintainer, "--layout", layout,
-            "--output", output,
+            "--maintainer", Maintainer, "--layout", layout, "--output", output,
         };
+        arguments.AddRange(delivery switch
+        {
+            GossipKeyDelivery.AtInstall => ["--gossip-key-at-install"],
+            GossipKeyDelivery.None => ["--no-gossip-encryption"],
+            _ => ["--gossip-key-file", keyFile],
+        });
         if (templates is not null)
         {
             arguments.AddRange(["--templates", templates]);

@@ -8,12 +8,16 @@ namespace ConsulPkg.Install.Tests.Support;
 /// </summary>
 public sealed record UnitFile(string User, IReadOnlyList<string> Environment, IReadOnlyList<string> EnvironmentFiles, string ExecStart)
 {
+    /// <summary>ExecStartPre= commands, in order: each must succeed before ExecStart= runs.</summary>
+    public IReadOnlyList<string> ExecStartPre { get; init; } = [];
+
     public static UnitFile Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string? user = null;
         string? execStart = null;
         var environment = new List<string>();
+        var startPre = new List<string>();
         var files = new List<string>();
         var inService = false;
         foreach (var raw in text.Split('\n'))
@@ -38,6 +42,7 @@ public sealed record UnitFile(string User, IReadOnlyList<string> Environment, IR
                 case "Environment": environment.AddRange(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)); break;
                 case "EnvironmentFile": files.Add(value); break;
                 case "ExecStart": execStart = value; break;
+                case "ExecStartPre": startPre.Add(value); break;
                 default: break;
             }
         }
@@ -46,7 +51,10 @@ public sealed record UnitFile(string User, IReadOnlyList<string> Environment, IR
             user ?? throw new FormatException("unit has no User="),
             environment,
             files,
-            execStart ?? throw new FormatException("unit has no ExecStart="));
+            execStart ?? throw new FormatException("unit has no ExecStart="))
+        {
+            ExecStartPre = startPre,
+        };
     }
 
     /// <summary>
@@ -70,9 +78,18 @@ public sealed record UnitFile(string User, IReadOnlyList<string> Environment, IR
             script.Append(optional ? $"if [ -r {path} ]; then . {path}; fi\n" : $". {path}\n");
         }
 
+        script.Append("set +a\n");
+
+        // ExecStartPre= first, as User=: a failure stops the start (a "-" prefix ignores it).
+        foreach (var pre in ExecStartPre)
+        {
+            script.Append("runuser -u ").Append(User).Append(" -- ").Append(pre.TrimStart('@', '-', ':', '+', '!'))
+                .Append(pre.StartsWith('-') ? " || true\n" : " || exit $?\n");
+        }
+
         // Strip systemd's executable prefixes (@, -, :, +, !) that do not apply here.
         var command = ExecStart.TrimStart('@', '-', ':', '+', '!');
-        script.Append("set +a\nexec runuser -u ").Append(User).Append(" -- ").Append(command).Append('\n');
+        script.Append("exec runuser -u ").Append(User).Append(" -- ").Append(command).Append('\n');
         return script.ToString();
     }
 }

@@ -9,7 +9,9 @@ internal static class TestDebs
     public static readonly DateTimeOffset Timestamp = new(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Writes NAME_VERSION_ARCH.deb into <paramref name="directory"/>; <paramref name="payload"/> changes its bytes.</summary>
-    public static string Build(string directory, string name, string version, string architecture = "amd64", string payload = "hello\n", string? source = null)
+    /// <param name="files">More files (target path, content), as a package holding configuration would.</param>
+    public static string Build(string directory, string name, string version, string architecture = "amd64", string payload = "hello\n", string? source = null,
+        IReadOnlyList<(string Path, byte[] Content)>? files = null)
     {
         var control = new ControlFile
         {
@@ -29,7 +31,8 @@ internal static class TestDebs
         DebPackageWriter.WriteFile(new DebPackageSpec
         {
             Control = control,
-            Entries = [PackageEntry.FromBytes($"/usr/share/{name}/README", System.Text.Encoding.UTF8.GetBytes(payload))],
+            Entries = [PackageEntry.FromBytes($"/usr/share/{name}/README", System.Text.Encoding.UTF8.GetBytes(payload)),
+                .. (files ?? []).Select(f => PackageEntry.FromBytes(f.Path, f.Content))],
             Timestamp = Timestamp,
         }, path, overwrite: true);
         return path;
