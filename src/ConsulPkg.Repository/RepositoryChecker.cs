@@ -35,6 +35,11 @@ public static class RepositoryChecker
         var problems = new List<string>();
         var pending = new HashSet<string>(StringComparer.Ordinal);
         var listed = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        if (File.Exists(Path.Combine(root, StagedWrites.JournalName)))
+        {
+            problems.Add($"{StagedWrites.JournalName}: a command was interrupted here: the next publish, remove or copy finishes or undoes it");
+        }
+
         if (suites.Count == 0)
         {
             problems.Add("dists/: no suite has a Release: nothing is published here");

@@ -55,7 +55,7 @@ public static class RepositoryPublisher
             Directory.CreateDirectory(root);
         }
 
-        using RepositoryLock? held = RepositoryLock.Acquire(root, options.Repository.LockTimeout, create: !options.Repository.DryRun);
+        using RepositoryLock? held = Lock(options.Repository);
         SuiteState before = SuiteState.Read(root, options.Suite);
         SuitePlan plan = SuitePlan.From(before);
         plan.Origin = options.Origin ?? plan.Origin;
@@ -274,7 +274,27 @@ public static class RepositoryPublisher
             throw new PackageException($"repository '{options.Directory}' does not exist: give the directory repo publish wrote") { Setting = RepositorySettings.Repository };
         }
 
-        return RepositoryLock.Acquire(options.Directory, options.LockTimeout, create: !options.DryRun);
+        return Lock(options);
+    }
+
+    /// <summary>The repository's lock; then, for a command that writes, what a killed one left is finished or undone before anything is read.</summary>
+    private static RepositoryLock? Lock(RepositoryWriteOptions options)
+    {
+        RepositoryLock? held = RepositoryLock.Acquire(options.Directory, options.LockTimeout, create: !options.DryRun);
+        try
+        {
+            if (!options.DryRun)
+            {
+                StagedWrites.Recover(options.Directory);
+            }
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+
+        return held;
     }
 
     /// <summary>The suite, which must exist: remove and copy never create the one they read.</summary>

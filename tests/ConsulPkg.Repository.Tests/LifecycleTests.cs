@@ -179,6 +179,36 @@ public sealed class LifecycleTests
         });
     }
 
+    /// <summary>Through the command line: no --signing-key and no key read, the change printed, nothing written; a repository that is not there is not created.</summary>
+    [Test]
+    public void DryRunsNeedNoSigningKey()
+    {
+        Publish(Repo, [Deb("tool", "1.0-1")]);
+        Dictionary<string, string> before = RepositorySnapshot.Take(Repo);
+        string fresh = Deb("fresh", "1.0-1");
+        string absent = work.Combine("absent");
+        (string[] Arguments, string Expected)[] runs =
+        [
+            (["repo", "publish", "--repo", Repo, "--suite", "stable", fresh], "would be added pool/main/f/fresh/fresh_1.0-1_amd64.deb\n"),
+            (["repo", "remove", "--repo", Repo, "--suite", "stable", "tool"], "would be removed tool 1.0-1 amd64\n"),
+            (["repo", "copy", "--repo", Repo, "--from", "stable", "--to", "testing", "tool"], "would be copied tool 1.0-1 amd64\n"),
+            (["repo", "publish", "--repo", absent, "--suite", "stable", fresh], "would be added pool/main/f/fresh/fresh_1.0-1_amd64.deb\n"),
+        ];
+        foreach ((string[] arguments, string expected) in runs)
+        {
+            ProcessResult result = ConsulPkgProcess.Run([.. arguments, "--dry-run"], sourceDateEpoch: Date.ToUnixTimeSeconds());
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.StdErr);
+                Assert.That(result.StdOut, Does.StartWith(expected).And.Contain("dry run: dists/").And.Contain("unchanged, nothing written or signed"));
+                Assert.That(result.StdErr, Is.Empty);
+            });
+        }
+
+        Assert.That(RepositorySnapshot.Take(Repo), Is.EqualTo(before));
+        Assert.That(absent, Does.Not.Exist);
+    }
+
     [Test]
     public void SeveralComponentsAndArchitecturesEachGetTheirIndicesAndReleaseSaysExactlyWhatIsPresent()
     {
