@@ -10,22 +10,12 @@ namespace ConsulPkg.Repository.Tests;
 /// killed while renaming, the rest is renamed. A <see cref="StagedWrites"/> left without
 /// <see cref="StagedWrites.Dispose"/> is exactly what a killed process leaves on disk.
 /// </summary>
-public sealed class InterruptedRunTests
+public sealed class InterruptedRunTests : ScratchRepository
 {
-    private TempDirectory work = null!;
-
-    private string Repo => work.Combine("repo");
-
-    [SetUp]
-    public void Create() => work = new TempDirectory();
-
-    [TearDown]
-    public void Remove() => work.Dispose();
-
     [Test]
     public void ARunKilledWhileStagingIsUndoneByteForByte()
     {
-        Publish(Repo, [TestDebs.Build(work.Path, "tool", "1.0-1")]);
+        Publish(Repo, [TestDebs.Build(Work.Path, "tool", "1.0-1")]);
         Dictionary<string, string> before = RepositorySnapshot.Take(Repo);
         KillWhileStaging();
         Assert.That(Leftovers(), Has.Some.EndsWith(".staged").And.Some.EndsWith(".previous").And.Some.EqualTo(StagedWrites.JournalName), "what a killed run leaves");
@@ -43,11 +33,11 @@ public sealed class InterruptedRunTests
     [TestCase("copy")]
     public void TheNextCommandRecoversBeforeItReads(string command)
     {
-        Publish(Repo, [TestDebs.Build(work.Path, "tool", "1.0-1"), TestDebs.Build(work.Path, "tool", "1.1-1")]);
+        Publish(Repo, [TestDebs.Build(Work.Path, "tool", "1.0-1"), TestDebs.Build(Work.Path, "tool", "1.1-1")]);
         KillWhileStaging();
         string[] arguments = command switch
         {
-            "publish" => ["--suite", "stable", TestDebs.Build(work.Path, "next", "1.0-1")],
+            "publish" => ["--suite", "stable", TestDebs.Build(Work.Path, "next", "1.0-1")],
             "remove" => ["--suite", "stable", "tool=1.0-1"],
             _ => ["--from", "stable", "--to", "testing", "tool"],
         };
@@ -62,7 +52,7 @@ public sealed class InterruptedRunTests
     private void KillWhileStaging()
     {
         var killed = new StagedWrites(Repo);
-        killed.Copy(TestDebs.Build(work.Path, "fresh", "1.0-1"), Path.Combine(Repo, "pool/main/f/fresh/fresh_1.0-1_amd64.deb"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        killed.Copy(TestDebs.Build(Work.Path, "fresh", "1.0-1"), Path.Combine(Repo, "pool/main/f/fresh/fresh_1.0-1_amd64.deb"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         killed.Write(Path.Combine(Repo, "dists/stable/main/binary-amd64/Packages"), "not what the Release says\n"u8);
         killed.Write(Path.Combine(Repo, "dists/stable/Release"), "half a release\n"u8);
     }
@@ -96,18 +86,18 @@ public sealed class InterruptedRunTests
     [Test]
     public void ACompletedOrFailedRunLeavesNoJournal()
     {
-        using (var staged = new StagedWrites(work.Path))
+        using (var staged = new StagedWrites(Work.Path))
         {
-            staged.Write(work.Combine("a"), Encoding.ASCII.GetBytes("a\n"));
+            staged.Write(Work.Combine("a"), Encoding.ASCII.GetBytes("a\n"));
             staged.Commit();
         }
 
-        using (var abandoned = new StagedWrites(work.Path))
+        using (var abandoned = new StagedWrites(Work.Path))
         {
-            abandoned.Write(work.Combine("b"), Encoding.ASCII.GetBytes("b\n"));
+            abandoned.Write(Work.Combine("b"), Encoding.ASCII.GetBytes("b\n"));
         }
 
-        Assert.That(Directory.EnumerateFileSystemEntries(work.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "a" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(Work.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "a" }));
     }
 
     /// <summary>Hidden names a command leaves only when it is killed: staged files, hard links of replaced ones, the journal.</summary>

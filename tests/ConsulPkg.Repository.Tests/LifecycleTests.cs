@@ -10,18 +10,8 @@ namespace ConsulPkg.Repository.Tests;
 /// Contents, several components and architectures, dry runs. Judged by the files written;
 /// tests/ConsulPkg.Install.Tests/RepositoryLifecycleTests.cs judges the same with real apt.
 /// </summary>
-public sealed class LifecycleTests
+public sealed class LifecycleTests : ScratchRepository
 {
-    private TempDirectory work = null!;
-
-    private string Repo => work.Combine("repo");
-
-    [SetUp]
-    public void Create() => work = new TempDirectory();
-
-    [TearDown]
-    public void Remove() => work.Dispose();
-
     [Test]
     public void RemoveDropsTheNamedVersionAndKeepsTheRest()
     {
@@ -76,8 +66,8 @@ public sealed class LifecycleTests
     public void CopyOfAVersionTheTargetHasWithOtherBytesIsRefusedAndChangesNothing()
     {
         Publish(Repo, [Deb("tool", "1.0-1")], suite: "testing");
-        Directory.CreateDirectory(work.Combine("other"));
-        Publish(Repo, [TestDebs.Build(work.Combine("other"), "tool", "1.0-1", payload: "rebuilt\n")], suite: "stable", component: "contrib");
+        Directory.CreateDirectory(Work.Combine("other"));
+        Publish(Repo, [TestDebs.Build(Work.Combine("other"), "tool", "1.0-1", payload: "rebuilt\n")], suite: "stable", component: "contrib");
         Dictionary<string, string> before = RepositorySnapshot.Take(Repo);
 
         var refused = Assert.Throws<ConsulPkg.Debian.PackageException>(() => Copy(Repo, "testing", "stable", "tool"))!;
@@ -113,8 +103,8 @@ public sealed class LifecycleTests
 
         // Another suite lists 1.9-1: it must survive its generations in stable.
         Copy(Repo, "stable", "frozen", "tool=1.10-1");
-        File.Copy(Path.Combine(Repo, "pool/main/t/tool/tool_1.9-1_amd64.deb"), work.Combine("tool_1.9-1_amd64.deb"));
-        Publish(Repo, [work.Combine("tool_1.9-1_amd64.deb")], suite: "frozen");
+        File.Copy(Path.Combine(Repo, "pool/main/t/tool/tool_1.9-1_amd64.deb"), Work.Combine("tool_1.9-1_amd64.deb"));
+        Publish(Repo, [Work.Combine("tool_1.9-1_amd64.deb")], suite: "frozen");
         for (int i = 0; i < ByHashGenerations.Kept + 1; i++)
         {
             RepositoryChangeResult result = Publish(Repo, [Deb($"filler{i}", "1.0")], keepVersions: 2, date: Date.AddDays(1 + i));
@@ -135,7 +125,7 @@ public sealed class LifecycleTests
     {
         Publish(Repo, [Deb("tool", "1.0-1", payload: "old\n"), Deb("tool-doc", "1.0-1", "all"), Deb("lib", "1.0", "arm64")]);
         string amd64Before = Contents("stable", "amd64");
-        Directory.CreateDirectory(work.Combine("new"));
+        Directory.CreateDirectory(Work.Combine("new"));
         Publish(Repo, [Build("new", "tool", "1.1-1", file: "usr/bin/tool-1.1")]);
         string amd64Newest = Contents("stable", "amd64");
         RepositoryTestSetup.Remove(Repo, "stable", "tool=1.1-1");
@@ -186,7 +176,7 @@ public sealed class LifecycleTests
         Publish(Repo, [Deb("tool", "1.0-1")]);
         Dictionary<string, string> before = RepositorySnapshot.Take(Repo);
         string fresh = Deb("fresh", "1.0-1");
-        string absent = work.Combine("absent");
+        string absent = Work.Combine("absent");
         (string[] Arguments, string Expected)[] runs =
         [
             (["repo", "publish", "--repo", Repo, "--suite", "stable", fresh], "would be added pool/main/f/fresh/fresh_1.0-1_amd64.deb\n"),
@@ -234,7 +224,7 @@ public sealed class LifecycleTests
 
     private string Deb(string name, string version, string architecture = "amd64", string payload = "hello\n")
     {
-        string directory = work.Combine($"debs-{name}-{version}-{architecture}");
+        string directory = Work.Combine($"debs-{name}-{version}-{architecture}");
         Directory.CreateDirectory(directory);
         return TestDebs.Build(directory, name, version, architecture, payload);
     }
@@ -250,7 +240,7 @@ public sealed class LifecycleTests
             Section = "net",
             Description = $"test package {name}\nA longer description.",
         };
-        string path = Path.Combine(work.Combine(directory), $"{name}_{version}_amd64.deb");
+        string path = Path.Combine(Work.Combine(directory), $"{name}_{version}_amd64.deb");
         ConsulPkg.Debian.Building.DebPackageWriter.WriteFile(new ConsulPkg.Debian.DebPackageSpec
         {
             Control = control,
