@@ -28,6 +28,9 @@ public sealed class Deb822Paragraph
     /// <summary>The line the paragraph starts on, from 1.</summary>
     public int LineNumber { get; }
 
+    /// <summary>The paragraph's bytes as they appeared, from its first field to its last line's "\n" (none when the content ended without one).</summary>
+    public ReadOnlyMemory<byte> Bytes => _bytes;
+
     /// <summary>The paragraph as it appeared (read as UTF-8), every line ending in "\n", no blank line.</summary>
     public string Text
     {
@@ -62,40 +65,65 @@ public sealed class Deb822Paragraph
     /// A line that is neither a field, a continuation of one nor blank, or a field given twice in
     /// a paragraph, is an <see cref="InvalidPackageException"/> naming <paramref name="source"/> and the line.
     /// </summary>
-    public static List<Deb822Paragraph> ParseAll(ReadOnlyMemory<byte> content, string source, bool comments = false)
+    public static List<Deb822Paragraph> ParseAll(ReadOnlyMemory<byte> content, string source, bool comments = false) =>
+        [.. Read(content, source, comments)];
+
+    /// <summary>
+    /// As <see cref="ParseAll"/>, one paragraph at a time: each is read when the enumeration
+    /// reaches it, so a large index (a Packages file of 50,000 stanzas) never exists as one list
+    /// of parsed paragraphs.
+    /// </summary>
+    public static IEnumerable<Deb822Paragraph> Read(ReadOnlyMemory<byte> content, string source, bool comments = false)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var parser = new Parser(content, source);
-        ReadOnlySpan<byte> bytes = content.Span;
-        int lineNumber = 0;
-        for (int start = 0; start < bytes.Length;)
-        {
-            int newline = bytes[start..].IndexOf((byte)'\n');
-            int end = newline < 0 ? bytes.Length : start + newline;
-            lineNumber++;
-            ReadOnlySpan<byte> line = bytes[start..end];
-            if (comments && line.StartsWith("#"u8))
-            {
-                parser.Comment();
-            }
-            else if (IsBlank(line))
-            {
-                parser.EndParagraph();
-            }
-            else if (line[0] is (byte)' ' or (byte)'\t')
-            {
-                parser.Continue(start, end, lineNumber);
-            }
-            else
-            {
-                parser.Field(line, start, end, lineNumber);
-            }
+        return ReadLazily(content, source, comments);
+    }
 
-            start = newline < 0 ? bytes.Length : end + 1;
+    private static IEnumerable<Deb822Paragraph> ReadLazily(ReadOnlyMemory<byte> content, string source, bool comments)
+    {
+        var parser = new Parser(content, source);
+        int lineNumber = 0;
+        for (int start = 0; start < content.Length;)
+        {
+            start = ReadLine(content.Span, start, comments, parser, ++lineNumber);
+            if (parser.Finished is { } paragraph)
+            {
+                parser.Finished = null;
+                yield return paragraph;
+            }
         }
 
         parser.EndParagraph();
-        return parser.Paragraphs;
+        if (parser.Finished is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    /// <summary>Feeds the line at <paramref name="start"/> to the parser; returns where the next line starts.</summary>
+    private static int ReadLine(ReadOnlySpan<byte> bytes, int start, bool comments, Parser parser, int lineNumber)
+    {
+        int newline = bytes[start..].IndexOf((byte)'\n');
+        int end = newline < 0 ? bytes.Length : start + newline;
+        ReadOnlySpan<byte> line = bytes[start..end];
+        if (comments && line.StartsWith("#"u8))
+        {
+            parser.Comment();
+        }
+        else if (IsBlank(line))
+        {
+            parser.EndParagraph();
+        }
+        else if (line[0] is (byte)' ' or (byte)'\t')
+        {
+            parser.Continue(start, end, lineNumber);
+        }
+        else
+        {
+            parser.Field(line, start, end, lineNumber);
+        }
+
+        return newline < 0 ? bytes.Length : end + 1;
     }
 
     /// <summary>Latin-1 text (one character per byte) read back as UTF-8.</summary>
@@ -134,7 +162,8 @@ public sealed class Deb822Paragraph
         private string? _valueSoFar;
         private bool _afterComment;
 
-        public List<Deb822Paragraph> Paragraphs { get; } = [];
+        /// <summary>The paragraph the last blank line (or the end) closed, until the reader takes it.</summary>
+        public Deb822Paragraph? Finished { get; set; }
 
         public void Field(ReadOnlySpan<byte> line, int start, int end, int lineNumber)
         {
@@ -213,7 +242,7 @@ public sealed class Deb822Paragraph
             if (_fields.Count > 0)
             {
                 int end = Math.Min(_paragraphEnd + 1, content.Length);
-                Paragraphs.Add(new Deb822Paragraph(_fields, content[_paragraphStart..end], _paragraphLine));
+                Finished = new Deb822Paragraph(_fields, content[_paragraphStart..end], _paragraphLine);
                 _fields = [];
             }
 

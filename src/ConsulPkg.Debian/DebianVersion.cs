@@ -109,7 +109,8 @@ public sealed partial record DebianVersion : IComparable<DebianVersion>
 
     public static bool operator >=(DebianVersion? left, DebianVersion? right) => Compare(left, right) >= 0;
 
-    private static int Compare(DebianVersion? left, DebianVersion? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
+    /// <summary>dpkg's order of two versions (<c>dpkg --compare-versions</c>): negative when <paramref name="left"/> is older; null is oldest.</summary>
+    public static int Compare(DebianVersion? left, DebianVersion? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
 
     /// <summary>
     /// dpkg's verrevcmp: alternating runs of non-digits, compared character by character (letters

@@ -26,6 +26,12 @@ internal sealed record ReleaseFile
 
     public required IReadOnlyList<string> Architectures { get; init; }
 
+    /// <summary>
+    /// Architecture: all packages are also in every binary-ARCH index, so apt need not fetch
+    /// binary-all/Packages (Debian's own archive says the same); Contents-all it still fetches.
+    /// </summary>
+    public bool AllPackagesInEachArchitecture { get; init; }
+
     public required IReadOnlyList<string> Components { get; init; }
 
     public required IReadOnlyList<ReleaseItem> Items { get; init; }
@@ -46,6 +52,7 @@ internal sealed record ReleaseFile
             new(ControlField.Date.Name, FormatDate(Date)),
             new(ControlField.ValidUntil.Name, FormatDate(ValidUntil)),
             new(ControlField.AcquireByHash.Name, "yes"),
+            new(ControlField.NoSupportForArchitectureAll.Name, AllPackagesInEachArchitecture ? "Packages" : null),
             new(ControlField.Architectures.Name, string.Join(' ', Architectures)),
             new(ControlField.Components.Name, string.Join(' ', Components)),
             new(ControlField.Sha256.Name, Sums(d => d.Sha256)),
@@ -59,8 +66,16 @@ internal sealed record ReleaseFile
         string.Concat(Items.Select(item => string.Create(CultureInfo.InvariantCulture, $"\n {digest(item.Digests)} {item.Digests.Size,16} {item.Path}")));
 }
 
-/// <summary>What a repository's current Release says, read back to carry it into the next one.</summary>
-internal sealed record PublishedRelease(string? Origin, string? Label, string? Codename, IReadOnlyList<string> Components, IReadOnlyList<(string Path, string Sha256, long Size)> Sha256)
+/// <summary>What a repository's current Release says, read back to carry it into the next one and to check the files against it.</summary>
+internal sealed record PublishedRelease(
+    string? Origin,
+    string? Label,
+    string? Codename,
+    string? ValidUntil,
+    IReadOnlyList<string> Architectures,
+    IReadOnlyList<string> Components,
+    IReadOnlyList<ReleaseSum> Sha256,
+    IReadOnlyList<ReleaseSum> Sha512)
 {
     public static PublishedRelease? Read(string path)
     {
@@ -69,26 +84,44 @@ internal sealed record PublishedRelease(string? Origin, string? Label, string? C
             return null;
         }
 
-        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(File.ReadAllBytes(path), path);
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    public static PublishedRelease Parse(byte[] content, string path)
+    {
+        List<Deb822Paragraph> paragraphs = Deb822Paragraph.ParseAll(content, path);
+
         if (paragraphs.Count != 1)
         {
             throw new PackageException($"{path}: expected one paragraph, found {paragraphs.Count}: is this a Release file?");
         }
 
         Deb822Paragraph release = paragraphs[0];
-        var sums = new List<(string, string, long)>();
-        foreach (string line in (release["SHA256"] ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        string[] Words(ControlField field) => (release[field.Name] ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new PublishedRelease(release[ControlField.Origin.Name], release[ControlField.Label.Name], release[ControlField.Codename.Name], release[ControlField.ValidUntil.Name],
+            Words(ControlField.Architectures), Words(ControlField.Components), Sums(release[ControlField.Sha256.Name], path), Sums(release[ControlField.Sha512.Name], path));
+    }
+
+    /// <summary>The SHA256 and size of <paramref name="relative"/> (a path below dists/SUITE), or null when not listed.</summary>
+    public ReleaseSum? Find(string relative) => Sha256.FirstOrDefault(s => s.Path == relative);
+
+    private static List<ReleaseSum> Sums(string? field, string path)
+    {
+        var sums = new List<ReleaseSum>();
+        foreach (string line in (field ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length != 3 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long size))
             {
-                throw new PackageException($"{path}: malformed SHA256 line '{line.Trim()}'");
+                throw new PackageException($"{path}: malformed checksum line '{line.Trim()}'");
             }
 
-            sums.Add((parts[2], parts[0], size));
+            sums.Add(new ReleaseSum(parts[2], parts[0], size));
         }
 
-        string[] components = (release["Components"] ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new PublishedRelease(release["Origin"], release["Label"], release["Codename"], components, sums);
+        return sums;
     }
 }
+
+/// <summary>One line of a Release checksum field: an index below dists/SUITE, its digest (lower-case hex) and size.</summary>
+internal sealed record ReleaseSum(string Path, string Digest, long Size);

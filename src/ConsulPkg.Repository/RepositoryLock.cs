@@ -19,16 +19,26 @@ internal sealed class RepositoryLock : IDisposable
 
     private RepositoryLock(FileStream stream) => _stream = stream;
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the lock, then refuses.</summary>
-    public static RepositoryLock Acquire(string repository, TimeSpan timeout)
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the lock, then refuses. Without
+    /// <paramref name="create"/> (a command that writes nothing, or one that needs an existing
+    /// repository) a missing lock file is not made: then no command of ours is running there and
+    /// null is returned.
+    /// </summary>
+    public static RepositoryLock? Acquire(string repository, TimeSpan timeout, bool create = true)
     {
         string path = Path.Combine(repository, FileName);
+        if (!create && !File.Exists(path))
+        {
+            return null;
+        }
+
         var waited = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                return new RepositoryLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                return new RepositoryLock(new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None));
             }
             catch (IOException) when (File.Exists(path) && waited.Elapsed < timeout)
             {
@@ -37,7 +47,7 @@ internal sealed class RepositoryLock : IDisposable
             }
             catch (IOException e) when (File.Exists(path))
             {
-                throw new PackageException($"another publish has held {path} for more than {timeout.TotalSeconds:F0} s: wait for it to finish, or check that no process is stuck", e);
+                throw new PackageException($"another command has held {path} for more than {timeout.TotalSeconds:F0} s: wait for it to finish, or check that no process is stuck", e);
             }
         }
     }

@@ -1,30 +1,26 @@
-using System.Text;
 using ConsulPkg.Debian;
-using ConsulPkg.Debian.Compression;
 using ConsulPkg.Debian.IO;
-using ConsulPkg.Debian.OpenPgp;
 
 namespace ConsulPkg.Repository;
 
 /// <summary>
-/// Adds packages to a signed apt repository kept as plain files: the pool, the Packages indices
-/// (plain, gzip, xz, and by-hash copies), Release, InRelease and Release.gpg. The repository's
-/// state is its files; nothing else is read or kept.
+/// The commands that change a signed apt repository kept as plain files (publish, remove, copy),
+/// as one model: read the suite's state from its files (<see cref="SuiteState"/>), compute the
+/// suite it should become (<see cref="SuitePlan"/>), and write that in the order that keeps
+/// every reader safe (<see cref="SuiteWriter"/>). The repository's state is its files; nothing
+/// else is read or kept.
 /// </summary>
 /// <remarks>
-/// Order matters for clients reading while a publish runs: new pool files and by-hash indices are
-/// written first, then the plain indices, and InRelease/Release last, each by rename. A client
-/// that fetched the previous InRelease finds the indices it names under by-hash (they are kept for
-/// <see cref="ByHashGenerations.Kept"/> more publishes). Everything that can refuse a publish is
-/// checked before the first write, so a refused publish leaves the repository as it was.
+/// Everything that can refuse a command is decided before the first write, and the writes are
+/// staged before any is renamed into place, so a refused or failed command (a full file system
+/// included) leaves the repository byte-for-byte as it was.
 /// </remarks>
 public static class RepositoryPublisher
 {
-    public const string KeyringFileName = "archive-keyring.gpg";
+    public const string KeyringFileName = SuiteWriter.KeyringFileName;
 
-    private static readonly string[] IndexSuffixes = ["", ".gz", ".xz"];
-
-    public static PublishResult Publish(PublishOptions options)
+    /// <summary>Adds .deb files to a suite's component, then keeps the newest <see cref="PublishOptions.KeepVersions"/> of each name and architecture.</summary>
+    public static RepositoryChangeResult Publish(PublishOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateName(options.Suite, RepositorySettings.Suite);
@@ -36,43 +32,50 @@ public static class RepositoryPublisher
             ValidateName(options.Codename, RepositorySettings.Codename);
         }
 
-        if (options.ValidFor <= TimeSpan.Zero)
+        if (options.KeepVersions is < 1)
         {
-            throw new PackageException($"validity {options.ValidFor.TotalDays} days is not a number of days: give 1 or more") { Setting = RepositorySettings.ValidFor };
+            throw new PackageException($"--keep-versions {options.KeepVersions}: give 1 or more (a name's newest versions to keep)") { Setting = RepositorySettings.KeepVersions };
         }
 
+        ValidateCommon(options.Repository);
         if (options.Packages.Count == 0)
         {
             throw new PackageException("no package given: name the .deb files to publish");
         }
 
-        if (File.Exists(options.RepositoryDirectory))
+        if (File.Exists(options.Repository.Directory))
         {
-            throw new PackageException($"repository '{options.RepositoryDirectory}' is a file: give a directory (it is created when missing)") { Setting = RepositorySettings.Repository };
+            throw new PackageException($"repository '{options.Repository.Directory}' is a file: give a directory (it is created when missing)") { Setting = RepositorySettings.Repository };
         }
 
         List<IncomingPackage> incoming = ReadIncoming(options.Packages, options.Component, options.Progress);
-        Dictionary<string, PackageSecret> secrets = FindSecrets(incoming, options.AllowSecrets);
+        Dictionary<string, PackageSecret> secrets = FindSecrets(incoming.Select(p => (p.SourcePath, p.Entry)), options.AllowSecrets, "publish");
+        string root = options.Repository.Directory;
+        if (!options.Repository.DryRun)
+        {
+            Directory.CreateDirectory(root);
+        }
 
-        string root = options.RepositoryDirectory;
-        Directory.CreateDirectory(root);
-        using RepositoryLock held = RepositoryLock.Acquire(root, options.LockTimeout);
+        using RepositoryLock? held = Lock(options.Repository);
+        SuiteState before = SuiteState.Read(root, options.Suite);
+        SuitePlan plan = SuitePlan.From(before);
+        plan.Origin = options.Origin ?? plan.Origin;
+        plan.Label = options.Label ?? plan.Label;
+        plan.Codename = options.Codename ?? plan.Codename;
+        Dictionary<string, IndexEntry> target = plan.Component(options.Component);
+        // Looked up by dictionary: a linear search per incoming file made a large first publish quadratic.
+        var byPoolPath = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        var listedIdentities = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        foreach (IndexEntry entry in plan.After.Values.SelectMany(c => c.Values))
+        {
+            byPoolPath.TryAdd(entry.Filename, entry);
+            listedIdentities.TryAdd(entry.Identity, entry);
+        }
 
-        string suiteDirectory = Path.Combine(root, "dists", options.Suite);
-        PublishedRelease? previous = PublishedRelease.Read(Path.Combine(suiteDirectory, "Release"));
-        SortedDictionary<string, Dictionary<string, IndexEntry>> components = ReadIndices(suiteDirectory, previous);
-        Dictionary<string, IndexEntry> target = components.TryGetValue(options.Component, out var existing)
-            ? existing
-            : components[options.Component] = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
-
-        // Decide everything before writing anything.
-        var added = new List<IncomingPackage>();
-        var alreadyPresent = new List<string>();
         foreach (IncomingPackage package in incoming)
         {
-            IndexEntry entry = package.ToIndexEntry();
-            IndexEntry? known = components.Values.Select(c => c.GetValueOrDefault(entry.Identity)).FirstOrDefault(e => e is not null);
-            if (known is not null)
+            IndexEntry entry = package.Entry;
+            if (listedIdentities.TryGetValue(entry.Identity, out IndexEntry? known))
             {
                 if (known.Sha256 != entry.Sha256)
                 {
@@ -80,140 +83,143 @@ public static class RepositoryPublisher
                         $"{package.SourcePath}: {entry.Package} {entry.Version} {entry.Architecture} is already in the repository as {known.Filename} with different content (SHA256 {known.Sha256[..16]}..., this file {entry.Sha256[..16]}...): publish it with a new version");
                 }
 
-                alreadyPresent.Add(known.Filename);
+                plan.AlreadyPresent.Add(known.Filename);
                 continue;
             }
 
-            if (target.Values.FirstOrDefault(e => e.Filename == entry.Filename) is { } samePath)
+            if (byPoolPath.TryGetValue(entry.Filename, out IndexEntry? samePath))
             {
                 throw new PackageException($"{package.SourcePath}: its pool file {entry.Filename} already holds {samePath.Package} {samePath.Version}: versions differing only in epoch cannot share a pool; raise the version");
             }
 
-            target[entry.Identity] = entry;
-            added.Add(package);
-        }
-
-        List<string> architectures = components.Values.SelectMany(c => c.Values).Select(e => e.Architecture)
-            .Where(a => a != "all").Distinct().Order(StringComparer.Ordinal).ToList();
-        if (architectures.Count == 0)
-        {
-            architectures.Add("all"); // only Architecture: all packages: one binary-all index
-        }
-
-        var release = new ReleaseFile
-        {
-            Origin = options.Origin ?? previous?.Origin,
-            Label = options.Label ?? previous?.Label,
-            Suite = options.Suite,
-            Codename = options.Codename ?? previous?.Codename ?? options.Suite,
-            Date = options.Date,
-            ValidUntil = options.Date + options.ValidFor,
-            Architectures = architectures,
-            Components = [.. components.Keys],
-            Items = [],
-        };
-        string keyringPath = Path.Combine(root, KeyringFileName);
-        OpenPgpKeyring signers = options.SigningKeys.Select(k => k.PublicKey).Aggregate(OpenPgpKeyring.Empty, (all, key) => all.Add(key));
-        byte[] keyring = signers.Export();
-        // Not refused (replacing the keys is legitimate), but reported when no key of the keyring
-        // clients hold signs any more: they all need the new keyring. Adding a key beside the old one breaks nobody.
-        bool keyringChanged = File.Exists(keyringPath) && !HeldKeys(keyringPath).Intersect(signers.Fingerprints).Any();
-
-        // 1. Pool files.
-        foreach (IncomingPackage package in added)
-        {
             string destination = Path.Combine(root, package.PoolPath);
-            if (!File.Exists(destination) || FileDigests.OfFile(destination).Sha256 != package.Digests.Sha256)
+            if (File.Exists(destination))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                AtomicFile.Copy(package.SourcePath, destination, secrets.ContainsKey(package.SourcePath) ? SecretMode : PublicMode);
-            }
-        }
-
-        // 2. Indices: by-hash copies first, then the plain names.
-        List<IndexFile> indices = BuildIndices(components, architectures);
-        var byHash = new List<string>();
-        foreach (IndexFile index in indices)
-        {
-            foreach ((string algorithm, string digest) in new[] { ("SHA256", index.Digests.Sha256), ("SHA512", index.Digests.Sha512) })
-            {
-                string relative = $"{Path.GetDirectoryName(index.Path)}/by-hash/{algorithm}/{digest}";
-                byHash.Add(relative);
-                string path = Path.Combine(suiteDirectory, relative);
-                if (!File.Exists(path))
+                // Listed by another suite, or pending for older clients: the same bytes are shared, other bytes are refused.
+                if (FileDigests.OfFile(destination).Sha256 != entry.Sha256)
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    AtomicFile.WriteAllBytes(path, index.Content);
+                    throw new PackageException($"{package.SourcePath}: the pool already has {package.PoolPath} with other content (another suite lists it, or clients of an older Release may still fetch it): publish it with a new version");
                 }
             }
-        }
-
-        foreach (IndexFile index in indices)
-        {
-            AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, index.Path), index.Content); // its directory holds its by-hash copies
-        }
-
-        // 3. The keyring, then Release.gpg, Release and InRelease, each replaced by rename.
-        AtomicFile.WriteAllBytes(keyringPath, keyring);
-        byte[] releaseBytes = Encoding.UTF8.GetBytes((release with { Items = [.. indices.Select(i => new ReleaseItem(i.Path, i.Digests))] }).Render());
-        string releaseText = Encoding.UTF8.GetString(releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release.gpg"), Encoding.ASCII.GetBytes(OpenPgpSigner.DetachedSign(options.SigningKeys, releaseBytes, options.Date)));
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "Release"), releaseBytes);
-        AtomicFile.WriteAllBytes(Path.Combine(suiteDirectory, "InRelease"), Encoding.UTF8.GetBytes(OpenPgpSigner.ClearSign(options.SigningKeys, releaseText, options.Date)));
-
-        // 4. Only now may by-hash files of old generations go.
-        ByHashGenerations.Read(suiteDirectory).Commit(byHash);
-
-        return new PublishResult(
-            [.. added.Select(p => p.PoolPath)], alreadyPresent, options.Suite, [.. components.Keys], architectures, release.ValidUntil, keyringPath, keyringChanged,
-            [.. added.Select(p => secrets.GetValueOrDefault(p.SourcePath)).OfType<PackageSecret>()]);
-    }
-
-    private const UnixFileMode PublicMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
-    /// <summary>A package carrying a secret, published because secrets were allowed: only the repository's owner reads it.</summary>
-    private const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    /// <summary>
-    /// Every secret the incoming packages carry, by source path, before anything is written: a
-    /// package with one is refused, naming it and the file, unless secrets are allowed.
-    /// </summary>
-    private static Dictionary<string, PackageSecret> FindSecrets(List<IncomingPackage> incoming, bool allow)
-    {
-        var secrets = new Dictionary<string, PackageSecret>(StringComparer.Ordinal);
-        foreach (IncomingPackage package in incoming)
-        {
-            if (SecretScan.Find(package.SourcePath) is not { } secret)
+            else
             {
-                continue;
+                plan.NewPoolFiles.Add(package);
             }
 
-            if (!allow)
+            target[entry.Identity] = entry;
+            byPoolPath[entry.Filename] = entry;
+            plan.FilesBySha256[entry.Sha256] = package.Files;
+            plan.Added.Add(package.PoolPath);
+        }
+
+        if (options.KeepVersions is { } keep)
+        {
+            var byVersion = Comparer<DebianVersion>.Create(DebianVersion.Compare);
+            foreach (IndexEntry old in target.Values
+                .GroupBy(e => (e.Package, e.Architecture))
+                .SelectMany(g => g.OrderByDescending(e => e.ParsedVersion, byVersion).Skip(keep))
+                .OrderBy(e => e.Package, StringComparer.Ordinal).ThenBy(e => e.Architecture, StringComparer.Ordinal).ThenBy(e => e.ParsedVersion, byVersion)
+                .ToList())
             {
-                throw new PackageException(
-                    $"{package.SourcePath}: refusing to publish {package.Control["Package"]} {package.Control["Version"]}: {secret.File} holds {secret.What}, and whoever can fetch from the repository would have it; publish a package that carries no secret (the Consul recipe's key-free build), or allow secrets")
+                target.Remove(old.Identity);
+                plan.Removed.Add(old.Identity);
+                plan.NewPoolFiles.RemoveAll(p => p.PoolPath == old.Filename);
+                plan.Added.Remove(old.Filename);
+            }
+        }
+
+        if (secrets.Count > 0)
+        {
+            var added = plan.Added.ToHashSet(StringComparer.Ordinal);
+            plan.Secrets.AddRange(incoming.Where(p => added.Contains(p.PoolPath) && secrets.ContainsKey(p.SourcePath)).Select(p => secrets[p.SourcePath]));
+        }
+
+        return SuiteWriter.Write(root, plan, options.Repository);
+    }
+
+    /// <summary>Drops the selected packages from a suite's indices; a selector that matches nothing is refused.</summary>
+    public static RepositoryChangeResult Remove(RemoveOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateName(options.Suite, RepositorySettings.Suite);
+        string root = options.Repository.Directory;
+        using RepositoryLock? held = LockForSelectors(options.Repository, options.Component, options.Packages, "remove");
+        SuiteState before = ReadExisting(root, options.Suite, RepositorySettings.Suite);
+        SuitePlan plan = SuitePlan.From(before);
+        foreach (PackageSelector selector in options.Packages)
+        {
+            List<(string Component, IndexEntry Entry)> matches = Select(plan.After, options.Component, selector);
+            if (matches.Count == 0)
+            {
+                throw NothingMatches(selector, options.Suite, options.Component);
+            }
+
+            foreach ((string component, IndexEntry entry) in matches)
+            {
+                plan.After[component].Remove(entry.Identity);
+                plan.Removed.Add(entry.Identity);
+            }
+        }
+
+        return SuiteWriter.Write(root, plan, options.Repository);
+    }
+
+    /// <summary>Lists the selected packages of one suite in another: the same pool files, nothing uploaded or copied.</summary>
+    public static RepositoryChangeResult Copy(CopyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateName(options.From, RepositorySettings.From);
+        ValidateName(options.To, RepositorySettings.To);
+        if (options.From == options.To)
+        {
+            throw new PackageException($"--from and --to are both '{options.To}': name two suites") { Setting = RepositorySettings.To };
+        }
+
+        string root = options.Repository.Directory;
+        using RepositoryLock? held = LockForSelectors(options.Repository, options.Component, options.Packages, "copy");
+        SuiteState source = ReadExisting(root, options.From, RepositorySettings.From);
+        SuiteState before = SuiteState.Read(root, options.To);
+        SuitePlan plan = SuitePlan.From(before);
+        plan.ContentsSource = source;
+        if (before.Release is null)
+        {
+            plan.Origin = source.Release!.Origin;
+            plan.Label = source.Release.Label;
+        }
+
+        var listed = plan.After.Values.SelectMany(c => c.Values).ToDictionary(e => e.Identity, StringComparer.Ordinal);
+        var promoted = new List<IndexEntry>();
+        foreach (PackageSelector selector in options.Packages)
+        {
+            List<(string Component, IndexEntry Entry)> matches = Select(source.Components, options.Component, selector);
+            if (matches.Count == 0)
+            {
+                throw NothingMatches(selector, options.From, options.Component);
+            }
+
+            foreach ((string component, IndexEntry entry) in matches)
+            {
+                if (listed.TryGetValue(entry.Identity, out IndexEntry? there))
                 {
-                    Setting = RepositorySettings.AllowSecrets,
-                };
+                    if (there.Sha256 != entry.Sha256)
+                    {
+                        throw new PackageException($"{entry.Package} {entry.Version} {entry.Architecture} is already in {options.To} as {there.Filename} with other content (SHA256 {there.Sha256[..16]}..., in {options.From} {entry.Sha256[..16]}...): remove it from {options.To} first, or copy another version");
+                    }
+
+                    plan.AlreadyPresent.Add(entry.Filename);
+                    continue;
+                }
+
+                plan.Component(component)[entry.Identity] = entry;
+                listed[entry.Identity] = entry;
+                plan.Copied.Add(entry.Identity);
+                promoted.Add(entry);
             }
-
-            secrets[package.SourcePath] = secret;
         }
 
-        return secrets;
-    }
-
-    /// <summary>The primary fingerprints in the repository's current keyring; none when it cannot be read.</summary>
-    private static IReadOnlyList<string> HeldKeys(string keyringPath)
-    {
-        try
-        {
-            return OpenPgpKeyring.Parse(File.ReadAllBytes(keyringPath), keyringPath).Fingerprints;
-        }
-        catch (PackageException)
-        {
-            return [];
-        }
+        // No new bytes, but a suite more that serves them: a package refused by publish is refused here too.
+        plan.Secrets.AddRange(FindSecrets(promoted.Select(e => (PoolFile(root, e), e)), options.AllowSecrets, $"copy to {options.To}").Values);
+        return SuiteWriter.Write(root, plan, options.Repository);
     }
 
     /// <summary>A suite, component or codename (<paramref name="setting"/>): one path segment apt can put in a URL.</summary>
@@ -229,6 +235,19 @@ public static class RepositoryPublisher
         }
     }
 
+    private static void ValidateCommon(RepositoryWriteOptions options)
+    {
+        if (options.ValidFor <= TimeSpan.Zero)
+        {
+            throw new PackageException($"validity {options.ValidFor.TotalDays} days is not a number of days: give 1 or more") { Setting = RepositorySettings.ValidFor };
+        }
+
+        if (options.SigningKeys.Count == 0 && !options.DryRun)
+        {
+            throw new ArgumentException("a command that writes signs with at least one key", nameof(options));
+        }
+    }
+
     private static void ValidateValue(string? value, string setting)
     {
         if (value is not null && (value.Length == 0 || value.Any(char.IsControl)))
@@ -237,9 +256,117 @@ public static class RepositoryPublisher
         }
     }
 
+    /// <summary>What remove and copy check before reading anything, then the lock: an existing repository, packages named, a valid component.</summary>
+    private static RepositoryLock? LockForSelectors(RepositoryWriteOptions options, string? component, IReadOnlyList<PackageSelector> selectors, string command)
+    {
+        if (component is not null)
+        {
+            ValidateName(component, RepositorySettings.Component);
+        }
+
+        ValidateCommon(options);
+        if (selectors.Count == 0)
+        {
+            throw new PackageException($"no package given: name the packages to {command} (NAME[=VERSION][:ARCH])");
+        }
+
+        if (!Directory.Exists(options.Directory))
+        {
+            throw new PackageException($"repository '{options.Directory}' does not exist: give the directory repo publish wrote") { Setting = RepositorySettings.Repository };
+        }
+
+        return Lock(options);
+    }
+
+    /// <summary>The repository's lock; then, for a command that writes, what a killed one left is finished or undone before anything is read.</summary>
+    private static RepositoryLock? Lock(RepositoryWriteOptions options)
+    {
+        RepositoryLock? held = RepositoryLock.Acquire(options.Directory, options.LockTimeout, create: !options.DryRun);
+        try
+        {
+            if (!options.DryRun)
+            {
+                StagedWrites.Recover(options.Directory);
+            }
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+
+        return held;
+    }
+
+    /// <summary>The suite, which must exist: remove and copy never create the one they read.</summary>
+    private static SuiteState ReadExisting(string root, string suite, string setting)
+    {
+        SuiteState state = SuiteState.Read(root, suite);
+        if (state.Release is null)
+        {
+            string known = string.Join(", ", SuiteState.Names(root));
+            throw new PackageException($"{setting} '{suite}' is not published in {root}" + (known.Length > 0 ? $" (it has: {known})" : " (it has no suite)")) { Setting = setting };
+        }
+
+        return state;
+    }
+
+    private static List<(string Component, IndexEntry Entry)> Select(
+        SortedDictionary<string, Dictionary<string, IndexEntry>> components, string? component, PackageSelector selector) =>
+        components
+            .Where(c => component is null || c.Key == component)
+            .SelectMany(c => c.Value.Values.Where(selector.Matches).Select(e => (c.Key, e)))
+            .OrderBy(m => m.e.Identity, StringComparer.Ordinal)
+            .ToList();
+
+    private static PackageException NothingMatches(PackageSelector selector, string suite, string? component) =>
+        new($"package '{selector}' matches nothing in {suite}{(component is null ? "" : "/" + component)}: check its name, version and architecture (apt-cache madison {selector.Name})")
+        {
+            Setting = PackageSelector.Setting,
+        };
+
+    /// <summary>
+    /// Every secret the packages carry, by path, found before anything is written: a package with
+    /// one is refused, naming it and the file (never the secret), unless secrets are allowed.
+    /// </summary>
+    private static Dictionary<string, PackageSecret> FindSecrets(IEnumerable<(string Path, IndexEntry Entry)> packages, bool allow, string command)
+    {
+        var secrets = new Dictionary<string, PackageSecret>(StringComparer.Ordinal);
+        foreach ((string path, IndexEntry entry) in packages)
+        {
+            if (SecretScan.Find(path) is not { } secret)
+            {
+                continue;
+            }
+
+            if (!allow)
+            {
+                throw new PackageException(
+                    $"{path}: refusing to {command} {entry.Package} {entry.Version}: {secret.File} holds {secret.What}, and whoever can fetch from the repository would have it; publish a package that carries no secret (the Consul recipe's key-free build), or allow secrets")
+                {
+                    Setting = RepositorySettings.AllowSecrets,
+                };
+            }
+
+            secrets[path] = secret;
+        }
+
+        return secrets;
+    }
+
+    /// <summary>The pool file an index lists, which must be there to be read.</summary>
+    private static string PoolFile(string root, IndexEntry entry)
+    {
+        string path = Path.Combine(root, entry.Filename);
+        return File.Exists(path)
+            ? path
+            : throw new PackageException($"{entry.Filename}, listed for {entry.Package} {entry.Version} {entry.Architecture}, is missing from the pool: run repo check --repo {root}");
+    }
+
     private static List<IncomingPackage> ReadIncoming(IReadOnlyList<string> paths, string component, IByteProgress progress)
     {
         var packages = new List<IncomingPackage>();
+        var byPoolPath = new Dictionary<string, IncomingPackage>(StringComparer.Ordinal);
         long[] sizes = [.. paths.Select(p => File.Exists(p) ? new FileInfo(p).Length : 0)];
         using ByteProgress.Scope reporting = progress.Start(paths.Count == 1 ? Path.GetFileName(paths[0]) : $"{paths.Count} packages", sizes.Sum());
         long before = 0;
@@ -249,9 +376,9 @@ public static class RepositoryPublisher
             IncomingPackage package = IncomingPackage.Read(path, component, progress, before);
             before += sizes[i];
             progress.Report(before); // the reader leaves a package's closing padding unread: read, it is all done
-            if (packages.Find(p => p.PoolPath == package.PoolPath) is { } twin)
+            if (byPoolPath.TryGetValue(package.PoolPath, out IncomingPackage? twin))
             {
-                if (twin.Digests.Sha256 != package.Digests.Sha256)
+                if (twin.Entry.Sha256 != package.Entry.Sha256)
                 {
                     throw new PackageException($"{path} and {twin.SourcePath} are both {package.PoolPath} with different content: publish one of them");
                 }
@@ -259,106 +386,10 @@ public static class RepositoryPublisher
                 continue;
             }
 
+            byPoolPath[package.PoolPath] = package;
             packages.Add(package);
         }
 
         return packages;
-    }
-
-    /// <summary>
-    /// Every package the current Release lists, by component and identity. Each Packages file is
-    /// checked against the Release's SHA256 first: a repository whose files disagree is refused
-    /// rather than silently rebuilt from the wrong one.
-    /// </summary>
-    private static SortedDictionary<string, Dictionary<string, IndexEntry>> ReadIndices(string suiteDirectory, PublishedRelease? release)
-    {
-        var components = new SortedDictionary<string, Dictionary<string, IndexEntry>>(StringComparer.Ordinal);
-        if (release is null)
-        {
-            return components;
-        }
-
-        foreach (string component in release.Components)
-        {
-            components[component] = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
-        }
-
-        foreach ((string relative, string sha256, _) in release.Sha256)
-        {
-            string[] parts = relative.Split('/');
-            if (parts.Length != 3 || parts[2] != "Packages" || !components.TryGetValue(parts[0], out var entries))
-            {
-                continue;
-            }
-
-            string path = Path.Combine(suiteDirectory, relative);
-            if (!File.Exists(path))
-            {
-                throw new PackageException($"{path} is listed in the Release but missing: restore the repository from its last complete copy");
-            }
-
-            byte[] content = File.ReadAllBytes(path);
-            if (FileDigests.Of(content).Sha256 != sha256)
-            {
-                throw new PackageException($"{path} does not match the SHA256 in its Release: the repository was changed by hand or copied partially; restore it from its last complete copy");
-            }
-
-            foreach (Deb822Paragraph paragraph in Deb822Paragraph.ParseAll(content, path))
-            {
-                IndexEntry entry = IndexEntry.FromParagraph(paragraph, path);
-                entries.TryAdd(entry.Identity, entry);
-            }
-        }
-
-        return components;
-    }
-
-    /// <summary>One file of the index tree: path below dists/SUITE, bytes and digests.</summary>
-    private sealed record IndexFile(string Path, byte[] Content, FileDigests Digests);
-
-    private static List<IndexFile> BuildIndices(SortedDictionary<string, Dictionary<string, IndexEntry>> components, List<string> architectures)
-    {
-        var jobs = new List<(string Path, byte[] Plain)>();
-        foreach ((string component, Dictionary<string, IndexEntry> entries) in components)
-        {
-            foreach (string architecture in architectures)
-            {
-                var text = new StringBuilder();
-                // dpkg-scanpackages' order: by name, then version as a string.
-                foreach (IndexEntry entry in entries.Values
-                    .Where(e => e.Architecture == architecture || e.Architecture == "all")
-                    .OrderBy(e => e.Package, StringComparer.Ordinal)
-                    .ThenBy(e => e.Version, StringComparer.Ordinal)
-                    .ThenBy(e => e.Architecture, StringComparer.Ordinal))
-                {
-                    text.Append(entry.Text).Append('\n');
-                }
-
-                jobs.Add(($"{component}/binary-{architecture}/Packages", Encoding.UTF8.GetBytes(text.ToString())));
-            }
-        }
-
-        // Compressing is most of the work; each file is independent.
-        var files = new IndexFile[jobs.Count * IndexSuffixes.Length];
-        Parallel.For(0, files.Length, i =>
-        {
-            (string path, byte[] plain) = jobs[i / IndexSuffixes.Length];
-            string suffix = IndexSuffixes[i % IndexSuffixes.Length];
-            CompressionFormat format = CompressionSettings.FromSuffix(suffix) ?? throw new InvalidOperationException($"no compression has the suffix '{suffix}'");
-            byte[] content = format == CompressionFormat.None ? plain : Compress(plain, format);
-            files[i] = new IndexFile(path + suffix, content, FileDigests.Of(content));
-        });
-        return [.. files];
-    }
-
-    private static byte[] Compress(byte[] plain, CompressionFormat format)
-    {
-        using var output = new MemoryStream();
-        using (Stream compressor = Compressors.OpenCompressor(output, format, threads: 1))
-        {
-            compressor.Write(plain);
-        }
-
-        return output.ToArray();
     }
 }

@@ -9,6 +9,14 @@ public static class RepositorySettings
 
     public const string Component = "component";
 
+    /// <summary>The suites <c>repo copy</c> reads and writes.</summary>
+    public const string From = "from";
+
+    public const string To = "to";
+
+    /// <summary>How many versions of each name and architecture a publish keeps.</summary>
+    public const string KeepVersions = "keep-versions";
+
     public const string Codename = "codename";
 
     public const string Origin = "origin";

@@ -43,6 +43,35 @@ public sealed class Deb822Tests
         Assert.That((paragraph["B"], paragraph.Text), Is.EqualTo(("2", "A: 1\nB: 2\n")));
     }
 
+    [Test]
+    public void ReadsOneParagraphAtATimeWithItsBytes()
+    {
+        byte[] text = "A: 1\n\nB: 2\n bad\n\nC: 3"u8.ToArray();
+        using IEnumerator<Deb822Paragraph> read = Deb822Paragraph.Read(text, "test").GetEnumerator();
+        Assert.That(read.MoveNext(), Is.True);
+        Deb822Paragraph first = read.Current;
+        Assert.That(read.MoveNext(), Is.True);
+        Deb822Paragraph second = read.Current;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Encoding.UTF8.GetString(first.Bytes.Span), Is.EqualTo("A: 1\n"), "the paragraph's own bytes, no blank line");
+            Assert.That(Encoding.UTF8.GetString(second.Bytes.Span), Is.EqualTo("B: 2\n bad\n"));
+            Assert.That(second.LineNumber, Is.EqualTo(3), "line numbers count from the start of the content");
+            Assert.That(read.MoveNext(), Is.True);
+            Assert.That(Encoding.UTF8.GetString(read.Current.Bytes.Span), Is.EqualTo("C: 3"), "the last paragraph as it ends");
+            Assert.That(read.MoveNext(), Is.False);
+        });
+    }
+
+    [Test]
+    public void ReadingLazilyReportsAnErrorWhenItIsReached()
+    {
+        byte[] text = "A: 1\n\nno colon\n"u8.ToArray();
+        using IEnumerator<Deb822Paragraph> read = Deb822Paragraph.Read(text, "test").GetEnumerator();
+        Assert.That(read.MoveNext(), Is.True, "the first paragraph is read before the bad line is");
+        Assert.That(() => read.MoveNext(), Throws.TypeOf<InvalidPackageException>().With.Message.EqualTo("test: line 3: expected \"Field: value\", got 'no colon'"));
+    }
+
     [TestCase(" continuation first\n", "test: line 1: continuation line without a field")]
     [TestCase("A: 1\n\n more\n", "test: line 3: continuation line without a field")]
     [TestCase("A: 1\nno colon here\n", "test: line 2: expected \"Field: value\", got 'no colon here'")]

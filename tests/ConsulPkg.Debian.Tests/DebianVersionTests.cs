@@ -59,4 +59,29 @@ public sealed class DebianVersionTests
         Assert.That(ours, Is.EqualTo(dpkg));
         Assert.That(DebianVersion.Parse("1.0-0") < DebianVersion.Parse("1.0-1") && DebianVersion.Parse("1.0") >= DebianVersion.Parse("1.0-0"), Is.True);
     }
+
+    /// <summary>Pairs around each rule of dpkg's order; every answer is checked against dpkg itself.</summary>
+    [TestCase("1.0", "1.0-0")]
+    [TestCase("1.0~rc1", "1.0")]
+    [TestCase("1.0~~", "1.0~")]
+    [TestCase("1.0", "1.0a")]
+    [TestCase("1.0a", "1.0+")]
+    [TestCase("1.9", "1.10")]
+    [TestCase("1.010", "1.10")]
+    [TestCase("2.0-1", "1:0.1-1")]
+    [TestCase("1.0-9", "1.0-10")]
+    [TestCase("1.0-1", "1.0-1.1")]
+    [TestCase("1.0-1~bpo1", "1.0-1")]
+    [TestCase("1.2.3", "1.2.3")]
+    public void OrdersAsDpkgDoes(string left, string right)
+    {
+        int ours = Math.Sign(DebianVersion.Compare(DebianVersion.Parse(left), DebianVersion.Parse(right)));
+        int dpkg = ProcessRunner.Run("dpkg", "--compare-versions", left, "lt", right).ExitCode == 0 ? -1
+            : ProcessRunner.Run("dpkg", "--compare-versions", left, "eq", right).ExitCode == 0 ? 0 : 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(ours, Is.EqualTo(dpkg), $"{left} against {right}");
+            Assert.That(Math.Sign(DebianVersion.Compare(DebianVersion.Parse(right), DebianVersion.Parse(left))), Is.EqualTo(-dpkg), "the other way round");
+        });
+    }
 }

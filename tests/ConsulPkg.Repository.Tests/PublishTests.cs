@@ -18,7 +18,7 @@ public sealed class PublishTests
         string data = TestDebs.Build(work.Path, "tool-data", "1.0-1", "all", source: "tool (1.0-1)");
         string lib = TestDebs.Build(work.Path, "libthing1", "2:3.1-2", "arm64", source: "libthing");
 
-        PublishResult result = Publish(repo, [tool, data, lib]);
+        RepositoryChangeResult result = Publish(repo, [tool, data, lib]);
 
         string suite = Path.Combine(repo, "dists", "stable");
         Assert.Multiple(() =>
@@ -32,16 +32,20 @@ public sealed class PublishTests
                 Assert.That(File.Exists(Path.Combine(repo, added)), Is.True, added);
             }
 
-            Assert.That(result.Architectures, Is.EqualTo(new[] { "amd64", "arm64" }));
+            Assert.That(result.Architectures, Is.EqualTo(new[] { "all", "amd64", "arm64" }), "exactly the architectures present, all included");
             Assert.That(PackagesOf(suite, "amd64"), Is.EqualTo(new[] { "tool 1.0-1 amd64", "tool-data 1.0-1 all" }), "an all package is listed in each architecture");
             Assert.That(PackagesOf(suite, "arm64"), Is.EqualTo(new[] { "libthing1 2:3.1-2 arm64", "tool-data 1.0-1 all" }));
+            Assert.That(PackagesOf(suite, "all"), Is.EqualTo(new[] { "tool-data 1.0-1 all" }), "binary-all holds only the all packages");
             Assert.That(File.Exists(Path.Combine(repo, RepositoryPublisher.KeyringFileName)), Is.True);
         });
 
         string release = File.ReadAllText(Path.Combine(suite, "Release"));
-        Assert.That(release, Does.StartWith("Suite: stable\nCodename: stable\nDate: Sat, 01 Mar 2025 12:00:00 UTC\nValid-Until: Sat, 29 Mar 2025 12:00:00 UTC\nAcquire-By-Hash: yes\nArchitectures: amd64 arm64\nComponents: main\nSHA256:\n"));
-        string[] listed = ["main/binary-amd64/Packages", "main/binary-amd64/Packages.gz", "main/binary-amd64/Packages.xz",
+        Assert.That(release, Does.StartWith("Suite: stable\nCodename: stable\nDate: Sat, 01 Mar 2025 12:00:00 UTC\nValid-Until: Sat, 29 Mar 2025 12:00:00 UTC\nAcquire-By-Hash: yes\nNo-Support-for-Architecture-all: Packages\nArchitectures: all amd64 arm64\nComponents: main\nSHA256:\n"));
+        string[] listed = ["main/Contents-all", "main/Contents-all.gz", "main/Contents-amd64", "main/Contents-amd64.gz", "main/Contents-arm64", "main/Contents-arm64.gz",
+            "main/binary-all/Packages", "main/binary-all/Packages.gz", "main/binary-all/Packages.xz",
+            "main/binary-amd64/Packages", "main/binary-amd64/Packages.gz", "main/binary-amd64/Packages.xz",
             "main/binary-arm64/Packages", "main/binary-arm64/Packages.gz", "main/binary-arm64/Packages.xz"];
+        Assert.That(release.Split('\n').Count(l => l.StartsWith(' ')), Is.EqualTo(2 * listed.Length), "each index once under SHA256 and once under SHA512, nothing else");
         foreach (string index in listed)
         {
             byte[] content = File.ReadAllBytes(Path.Combine(suite, index));
@@ -105,7 +109,7 @@ public sealed class PublishTests
         Publish(repo, [first], origin: "Example Ops");
 
         string second = TestDebs.Build(work.Path, "tool", "1.0-2", payload: "newer\n");
-        PublishResult result = Publish(repo, [first, second], date: Date.AddDays(1));
+        RepositoryChangeResult result = Publish(repo, [first, second], date: Date.AddDays(1));
 
         string release = File.ReadAllText(Path.Combine(repo, "dists/stable/Release"));
         Assert.Multiple(() =>

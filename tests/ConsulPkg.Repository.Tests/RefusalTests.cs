@@ -53,7 +53,7 @@ public sealed class RefusalTests
 
     [Test]
     public void FileThatIsNotADebianPackage() =>
-        AssertRefused(["--signing-key", Keys.RsaArmored, Fresh(), work.WriteFile("notes.deb", "just text\n")], "notes.deb: not a Debian package");
+        AssertRefused(["--signing-key", Keys.RsaArmored, Fresh(), work.WriteFile("notes.deb", "just text\n")], "notes.deb: not a Debian format archive");
 
     [Test]
     public void TruncatedPackage()
@@ -85,6 +85,76 @@ public sealed class RefusalTests
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         Assert.That(result.StdOut, Does.Contain("added pool/main/f/fresh/fresh_1.0-1_amd64.deb")
             .And.Contain("Types: deb\n").And.Contain("Suites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/"), "the client's .sources stanza");
+    }
+
+    [TestCase("remove", "nosuch", "package 'nosuch' matches nothing in stable")]
+    [TestCase("remove", "tool=9.9-1", "package 'tool=9.9-1' matches nothing in stable")]
+    [TestCase("remove", "tool:arm64", "package 'tool:arm64' matches nothing in stable")]
+    [TestCase("copy", "nosuch", "package 'nosuch' matches nothing in stable")]
+    public void RemoveOrCopyOfWhatIsNotThere(string command, string selector, string expected)
+    {
+        string[] suites = command == "remove" ? ["--suite", "stable"] : ["--from", "stable", "--to", "testing"];
+        AssertRefusedCommand(["repo", command, "--repo", repo, .. suites, "--signing-key", Keys.RsaArmored, "tool", selector], expected);
+    }
+
+    [Test]
+    public void RemoveFromASuiteNeverPublished() =>
+        AssertRefusedCommand(["repo", "remove", "--repo", repo, "--suite", "unstable", "--signing-key", Keys.RsaArmored, "tool"], "suite 'unstable' is not published", "(it has: stable)", "(--suite)");
+
+    [Test]
+    public void CopyIntoTheSameSuite() =>
+        AssertRefusedCommand(["repo", "copy", "--repo", repo, "--from", "stable", "--to", "stable", "--signing-key", Keys.RsaArmored, "tool"], "--from and --to are both 'stable'");
+
+    [Test]
+    public void CopyOfAVersionTheTargetHasWithOtherBytes()
+    {
+        Directory.CreateDirectory(work.Combine("rebuilt"));
+        string rebuilt = TestDebs.Build(work.Combine("rebuilt"), "tool", "1.0-1", payload: "different\n");
+        ProcessResult other = ConsulPkgProcess.Run(["repo", "publish", "--repo", repo, "--suite", "testing", "--component", "contrib", "--signing-key", Keys.RsaArmored, rebuilt],
+            sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.That(other.ExitCode, Is.Zero, other.StdErr);
+        AssertRefusedCommand(["repo", "copy", "--repo", repo, "--from", "stable", "--to", "testing", "--signing-key", Keys.RsaArmored, "tool"],
+            "tool 1.0-1 amd64 is already in testing as pool/contrib/t/tool/tool_1.0-1_amd64.deb with other content");
+    }
+
+    /// <summary>Values refused when the command line is parsed: exit 2, one line naming the value, nothing read or written.</summary>
+    [TestCase("remove", "--suite stable --signing-key KEY Tool_1", "package 'Tool_1' is not NAME[=VERSION][:ARCH]", "repo remove --help")]
+    [TestCase("remove", "--suite stable --signing-key KEY tool=1.0-1:AMD64", "package 'tool=1.0-1:AMD64'", "repo remove --help")]
+    [TestCase("copy", "--from stable --to testing --signing-key KEY tool= ", "package 'tool='", "repo copy --help")]
+    [TestCase("publish", "--suite stable --signing-key KEY --keep-versions 0 DEB", "--keep-versions 0: give 1 or more", "repo publish --help")]
+    [TestCase("publish", "--suite stable --signing-key KEY --valid-for -3 DEB", "--valid-for -3: give 1 or more", "repo publish --help")]
+    [TestCase("remove", "--suite stable tool", "--signing-key is required", "unless --dry-run")]
+    public void UsageErrors(string command, string arguments, string expected, string hint)
+    {
+        string[] values = [.. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a switch { "KEY" => Keys.RsaArmored, "DEB" => Fresh(), _ => a })];
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        ProcessResult result = ConsulPkgProcess.Run(["repo", command, "--repo", repo, .. values], sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.StdErr);
+            Assert.That(result.StdErr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line on stderr: " + result.StdErr);
+            Assert.That(result.StdErr, Does.StartWith("consul-pkg: ").And.Contain(expected).And.Contain(hint));
+            Assert.That(result.StdOut, Is.Empty);
+            Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
+        });
+    }
+
+    private void AssertRefusedCommand(string[] arguments, params string[] expected)
+    {
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        ProcessResult result = ConsulPkgProcess.Run(arguments, sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.StdErr);
+            Assert.That(result.StdErr.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line on stderr: " + result.StdErr);
+            foreach (string part in expected)
+            {
+                Assert.That(result.StdErr, Does.StartWith("consul-pkg: ").And.Contain(part));
+            }
+
+            Assert.That(result.StdOut, Is.Empty);
+            Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
+        });
     }
 
     private string Fresh() => TestDebs.Build(work.Path, "fresh", "1.0-1");

@@ -20,20 +20,49 @@ public sealed class RepositoryTestSetup
     [OneTimeTearDown]
     public void RemoveKeys() => keys?.Dispose();
 
-    internal static PublishResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
-        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null, IReadOnlyList<string>? keyFiles = null)
+    internal static RepositoryChangeResult Publish(string repository, IReadOnlyList<string> packages, string? keyFile = null, DateTimeOffset? date = null,
+        string suite = "stable", string component = "main", string? origin = null, string? passphrase = null, int? keepVersions = null, bool dryRun = false, IReadOnlyList<string>? keyFiles = null)
     {
         DateTimeOffset when = date ?? Date;
         IReadOnlyList<string> signers = keyFiles ?? [keyFile ?? Keys.RsaArmored];
         return RepositoryPublisher.Publish(new PublishOptions
         {
-            RepositoryDirectory = repository,
+            Repository = new RepositoryWriteOptions
+            {
+                Directory = repository,
+                SigningKeys = [.. signers.Select(k => SigningKey.Load(k, passphrase, when))],
+                Date = when,
+                DryRun = dryRun,
+            },
             Suite = suite,
             Component = component,
-            SigningKeys = [.. signers.Select(k => SigningKey.Load(k, passphrase, when))],
             Origin = origin,
-            Date = when,
             Packages = packages,
+            KeepVersions = keepVersions,
         });
     }
+
+    internal static RepositoryChangeResult Remove(string repository, string suite, params string[] selectors) =>
+        RepositoryPublisher.Remove(new RemoveOptions
+        {
+            Repository = Signed(repository, Date),
+            Suite = suite,
+            Packages = [.. selectors.Select(PackageSelector.Parse)],
+        });
+
+    internal static RepositoryChangeResult Copy(string repository, string from, string to, params string[] selectors) =>
+        CopyAt(Date, repository, from, to, selectors);
+
+    internal static RepositoryChangeResult CopyAt(DateTimeOffset date, string repository, string from, string to, params string[] selectors) =>
+        RepositoryPublisher.Copy(new CopyOptions
+        {
+            Repository = Signed(repository, date),
+            From = from,
+            To = to,
+            Packages = [.. selectors.Select(PackageSelector.Parse)],
+        });
+
+    /// <summary>The repository, signed with the RSA test key at <paramref name="date"/>.</summary>
+    internal static RepositoryWriteOptions Signed(string repository, DateTimeOffset date) =>
+        new() { Directory = repository, SigningKeys = [SigningKey.Load(Keys.RsaArmored, null, date)], Date = date };
 }

@@ -123,6 +123,49 @@ public sealed class SecretTests
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
     }
 
+    [Test]
+    public void CopyRefusesAPackageThatCarriesASecretAndLeavesTheRepositoryUnchanged()
+    {
+        string deb = EmbeddedKeyPackage();
+        ProcessResult published = Cli("--allow-secrets", deb);
+        Assert.That(published.ExitCode, Is.Zero, published.StdErr);
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        string pool = Path.Combine(repo, "pool/main/c/consul/consul_0.7.2-1_amd64.deb");
+
+        ProcessResult refused = Copy("consul");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.StdErr, Is.EqualTo(
+                $"consul-pkg: {pool}: refusing to copy to testing consul 0.7.2-1: /etc/consul.d/server/consul.json holds a gossip key (encrypt), and whoever can fetch from the repository would have it; "
+                + "publish a package that carries no secret (the Consul recipe's key-free build), or allow secrets (--allow-secrets)\n"));
+            Assert.That(refused.StdErr, Does.Not.Contain(GossipKey));
+            Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before), "the repository is exactly as it was");
+        }
+
+        ProcessResult allowed = Copy("--allow-secrets", "consul");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(allowed.ExitCode, Is.Zero, allowed.StdErr);
+            Assert.That(allowed.StdOut, Does.Contain("copied consul 0.7.2-1 amd64"));
+            Assert.That(allowed.StdErr, Does.StartWith($"consul-pkg: warning: {pool} carries a secret"));
+            Assert.That(System.IO.File.GetUnixFileMode(pool), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+    }
+
+    [Test]
+    public void ADryRunRefusesASecretAsThePublishWould()
+    {
+        Dictionary<string, string> before = RepositorySnapshot.Take(repo);
+        ProcessResult result = ConsulPkgProcess.Run(["repo", "publish", "--repo", repo, "--suite", "stable", "--dry-run", EmbeddedKeyPackage()], sourceDateEpoch: Date.ToUnixTimeSeconds());
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.StdErr, Does.Contain("refusing to publish consul 0.7.2-1"));
+        Assert.That(RepositorySnapshot.Take(repo), Is.EqualTo(before));
+    }
+
+    private ProcessResult Copy(params string[] arguments) =>
+        ConsulPkgProcess.Run(["repo", "copy", "--repo", repo, "--from", "stable", "--to", "testing", "--signing-key", Keys.RsaArmored, .. arguments], sourceDateEpoch: Date.ToUnixTimeSeconds());
+
     private ProcessResult Cli(params string[] arguments) =>
         ConsulPkgProcess.Run(["repo", "publish", "--repo", repo, "--suite", "stable", "--signing-key", Keys.RsaArmored, .. arguments], sourceDateEpoch: Date.ToUnixTimeSeconds());
 }

@@ -66,7 +66,7 @@ public sealed class SignatureTests
     {
         using var work = new TempDirectory();
         string repo = work.Combine("repo");
-        PublishResult result = Publish(repo, [TestDebs.Build(work.Path, "tool", "1.0-1")], keyFiles: [Keys.RsaArmored, Keys.Ed25519Binary]);
+        RepositoryChangeResult result = Publish(repo, [TestDebs.Build(work.Path, "tool", "1.0-1")], keyFiles: [Keys.RsaArmored, Keys.Ed25519Binary]);
 
         string suite = Path.Combine(repo, "dists/stable");
         string keyring = Path.Combine(repo, RepositoryPublisher.KeyringFileName);
@@ -100,9 +100,9 @@ public sealed class SignatureTests
         string repo = work.Combine("repo");
         string deb = TestDebs.Build(work.Path, "tool", "1.0-1");
         Publish(repo, [deb], Keys.RsaArmored);
-        PublishResult both = Publish(repo, [deb], keyFiles: [Keys.RsaArmored, Keys.Ed25519Binary]);
-        PublishResult newOnly = Publish(repo, [deb], Keys.Ed25519Binary);
-        PublishResult replaced = Publish(repo, [deb], Keys.RsaArmored);
+        RepositoryChangeResult both = Publish(repo, [deb], keyFiles: [Keys.RsaArmored, Keys.Ed25519Binary]);
+        RepositoryChangeResult newOnly = Publish(repo, [deb], Keys.Ed25519Binary);
+        RepositoryChangeResult replaced = Publish(repo, [deb], Keys.RsaArmored);
         Assert.That((both.KeyringChanged, newOnly.KeyringChanged, replaced.KeyringChanged), Is.EqualTo((false, false, true)),
             "clients holding the old key keep updating while it signs beside the new one, and only those holding none of the signers break");
     }

@@ -53,13 +53,9 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _output = output;
         threads = ThreadsWithinBudget(preset, threads, blockSize);
-        var mt = new LibLzma.LzmaMt
-        {
-            Threads = (uint)threads,
-            BlockSize = blockSize,
-            Preset = (uint)preset | (extreme ? PresetExtreme : 0),
-            Check = LibLzma.CheckCrc64,
-        };
+        byte* lzma = stackalloc byte[LibLzma.OptionsLzmaRoom];
+        LibLzma.Filter* filters = stackalloc LibLzma.Filter[2];
+        LibLzma.LzmaMt mt = Options(preset, extreme, threads, blockSize, lzma, filters);
         int ret = LibLzma.StreamEncoderMt(_strm, &mt);
         if (ret != LibLzma.Ok)
         {
@@ -97,11 +93,39 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         return threads;
     }
 
-    /// <summary>The memory liblzma says the encoder needs with these options.</summary>
+    /// <summary>The memory liblzma says the encoder needs with these options (-e changes the effort, not the memory).</summary>
     internal static ulong MemoryUsage(int preset, int threads, ulong blockSize)
     {
-        var mt = new LibLzma.LzmaMt { Threads = (uint)threads, BlockSize = blockSize, Preset = (uint)preset, Check = LibLzma.CheckCrc64 };
+        byte* lzma = stackalloc byte[LibLzma.OptionsLzmaRoom];
+        LibLzma.Filter* filters = stackalloc LibLzma.Filter[2];
+        LibLzma.LzmaMt mt = Options(preset, extreme: false, threads, blockSize, lzma, filters);
         return LibLzma.StreamEncoderMtMemusage(&mt);
+    }
+
+    /// <summary>
+    /// The encoder's options: the preset, except that a dictionary larger than a block is cut to
+    /// the block (no match can reach outside its block, so the rest would be memory spent for
+    /// nothing: a 1 MiB block at preset 6 needs a fifth of the 8 MiB dictionary's memory). The
+    /// chain (<paramref name="lzma"/>, <paramref name="filters"/>) must outlive the call that uses it; liblzma copies it.
+    /// </summary>
+    private static LibLzma.LzmaMt Options(int preset, bool extreme, int threads, ulong blockSize, byte* lzma, LibLzma.Filter* filters)
+    {
+        uint flags = (uint)preset | (extreme ? PresetExtreme : 0);
+        var mt = new LibLzma.LzmaMt { Threads = (uint)threads, BlockSize = blockSize, Preset = flags, Check = LibLzma.CheckCrc64 };
+        if (LibLzma.LzmaPreset(lzma, flags) != 0)
+        {
+            throw new CodecException($"xz: liblzma has no preset {preset}");
+        }
+
+        if (*(uint*)lzma > blockSize)
+        {
+            *(uint*)lzma = (uint)blockSize;
+            filters[0] = new LibLzma.Filter { Id = LibLzma.FilterLzma2, Options = lzma };
+            filters[1] = new LibLzma.Filter { Id = LibLzma.VliUnknown, Options = null };
+            mt.Filters = filters;
+        }
+
+        return mt;
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)

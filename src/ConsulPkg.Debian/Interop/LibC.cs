@@ -86,6 +86,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "symlink", SetLastError = true)]
     internal static partial int SymLink(byte* target, byte* path);
 
+    [LibraryImport(Library, EntryPoint = "syncfs", SetLastError = true)]
+    internal static partial int SyncFs(int fd);
+
     [LibraryImport(Library, EntryPoint = "link", SetLastError = true)]
     internal static partial int Link(byte* existing, byte* path);
 

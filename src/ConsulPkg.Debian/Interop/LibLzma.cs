@@ -87,6 +87,30 @@ internal static partial class LibLzma
         public void* ReservedPtr4;
     }
 
+    /// <summary>LZMA_FILTER_LZMA2.</summary>
+    internal const ulong FilterLzma2 = 0x21;
+
+    /// <summary>LZMA_VLI_UNKNOWN: ends a filter chain.</summary>
+    internal const ulong VliUnknown = ulong.MaxValue;
+
+    /// <summary>
+    /// Room for an lzma_options_lzma (112 bytes on 64-bit systems), filled by <see cref="LzmaPreset"/>;
+    /// its first member is dict_size, a uint32_t, the only one changed here.
+    /// </summary>
+    internal const int OptionsLzmaRoom = 256;
+
+    /// <summary>lzma_filter: one step of a filter chain.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct Filter
+    {
+        public ulong Id;
+        public void* Options;
+    }
+
+    /// <summary>lzma_lzma_preset: fills the LZMA2 options of a preset; true (non-zero) when the preset is unsupported.</summary>
+    [LibraryImport(Library, EntryPoint = "lzma_lzma_preset")]
+    internal static unsafe partial byte LzmaPreset(void* options, uint preset);
+
     [LibraryImport(Library, EntryPoint = "lzma_stream_encoder_mt")]
     internal static unsafe partial int StreamEncoderMt(LzmaStreamHandle strm, LzmaMt* options);
 

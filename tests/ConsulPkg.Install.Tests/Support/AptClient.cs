@@ -8,9 +8,10 @@ public sealed class AptClient : IDisposable
 {
     private const string Keyring = "/etc/apt/keyrings/consul-pkg-repository.gpg";
 
-    public AptClient(Uri repository, string keyringFile, string suite = "stable")
+    /// <param name="architecture">The client's architecture when not the host's: apt fetches and offers only that one's indices (and all).</param>
+    public AptClient(Uri repository, string keyringFile, string suite = "stable", string components = "main", string? architecture = null, RootVariant? variant = null)
     {
-        Root = DebianRoot.Create(RootVariant.Minbase);
+        Root = DebianRoot.Create(variant ?? RootVariant.Minbase);
         // Only our repository: no Debian mirror that could satisfy or mask anything.
         File.Delete(Root.HostPath("/etc/apt/sources.list"));
         foreach (string file in Directory.GetFiles(Root.HostPath("/etc/apt/sources.list.d")))
@@ -21,7 +22,11 @@ public sealed class AptClient : IDisposable
         Directory.CreateDirectory(Root.HostPath("/etc/apt/keyrings"));
         File.Copy(keyringFile, Root.HostPath(Keyring));
         File.WriteAllText(Root.HostPath("/etc/apt/sources.list.d/consul-pkg-repository.sources"),
-            $"Types: deb\nURIs: {repository}\nSuites: {suite}\nComponents: main\nSigned-By: {Keyring}\n");
+            $"Types: deb\nURIs: {repository}\nSuites: {suite}\nComponents: {components}\nSigned-By: {Keyring}\n");
+        if (architecture is not null)
+        {
+            File.WriteAllText(Root.HostPath("/etc/apt/apt.conf.d/90architecture"), $"APT::Architecture \"{architecture}\";\nAPT::Architectures {{ \"{architecture}\"; }};\n");
+        }
     }
 
     public DebianRoot Root { get; }

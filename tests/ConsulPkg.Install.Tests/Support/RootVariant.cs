@@ -20,6 +20,9 @@ public sealed record RootVariant(string Name, IReadOnlyList<string> Include, Roo
     /// </summary>
     public static readonly RootVariant WithSystemd = new("minbase-systemd", ["systemd"], null, []);
 
+    /// <summary>Minbase plus apt-file, whose apt configuration makes <c>apt-get update</c> fetch the Contents indices.</summary>
+    public static readonly RootVariant WithAptFile = new("minbase-apt-file", ["apt-file"], null, []);
+
     /// <summary>What identifies the variant's content, for the cache key.</summary>
     public string Describe() =>
         Parent is null

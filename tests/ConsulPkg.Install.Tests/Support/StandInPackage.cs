@@ -21,6 +21,9 @@ public sealed class StandInPackage
 
     public string? PreDepends { get; init; }
 
+    /// <summary>"all" unless given: the files are text, any architecture's root installs it.</summary>
+    public string Architecture { get; init; } = "all";
+
     /// <summary>Files by absolute target path, with their text content (mode 0644).</summary>
     public Dictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
 
@@ -29,7 +32,7 @@ public sealed class StandInPackage
 
     public List<string> Conffiles { get; } = [];
 
-    public string FileName => $"{Name}_{Version}_all.deb";
+    public string FileName => $"{Name}_{Version}_{Architecture}.deb";
 
     /// <summary>Builds the package into <paramref name="directory"/> and returns its path.</summary>
     public string Build(string directory)
@@ -53,7 +56,7 @@ public sealed class StandInPackage
         var fields = new StringBuilder()
             .Append("Package: ").Append(Name).Append('\n')
             .Append("Version: ").Append(Version).Append('\n')
-            .Append("Architecture: all\n")
+            .Append("Architecture: ").Append(Architecture).Append('\n')
             .Append("Maintainer: consul-pkg install tests <install-tests@consul-pkg.invalid>\n");
         if (PreDepends is not null)
         {
