@@ -54,6 +54,8 @@ echo '.SH COMMANDS'
 for command in $commands; do
   echo ".SS $command"
   COLUMNS=200 "$tool" "$command" --help | literal
+  # dpkg-deb's help is dpkg-deb's own: its "Commands:" are options, not subcommands.
+  [ "$command" = dpkg-deb ] && continue
   # A command with subcommands (repo publish, keyring rotate): each one's help too.
   for sub in $(COLUMNS=200 "$tool" "$command" --help | awk '/^Commands:/ {on = 1; next} on && NF {print $1}'); do
     echo ".SS $command $sub"

@@ -72,6 +72,7 @@ public sealed class DebianVersionTests
     [TestCase("1.0-9", "1.0-10")]
     [TestCase("1.0-1", "1.0-1.1")]
     [TestCase("1.0-1~bpo1", "1.0-1")]
+    [TestCase("1.1", "1.a")]
     [TestCase("1.2.3", "1.2.3")]
     public void OrdersAsDpkgDoes(string left, string right)
     {
