@@ -10,7 +10,7 @@ namespace ConsulPkg.Debian.Compression;
 /// once, so the bytes written are the same on every machine. Disposing finishes the stream and
 /// leaves the output open.
 /// </summary>
-internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
+internal sealed unsafe class XzEncoderStream : NativeEncoderStream
 {
     /// <summary>
     /// Uncompressed bytes per .xz block at presets up to 6. Measured on a 42 MB Go binary
@@ -31,13 +31,10 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 
     private const int OutBufferSize = 256 * 1024;
 
-    private readonly Stream _output;
-    private readonly byte[] _outBuffer = new byte[OutBufferSize];
     /// <summary>LZMA_PRESET_EXTREME, or'ed into the preset.</summary>
     private const uint PresetExtreme = 0x80000000;
 
     private readonly LzmaStreamHandle _strm = new();
-    private bool _failed;
 
     /// <param name="extreme">liblzma's LZMA_PRESET_EXTREME (xz -e): slower, slightly smaller.</param>
     public XzEncoderStream(Stream output, int preset, int threads, bool extreme = false)
@@ -46,12 +43,12 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
     }
 
     internal XzEncoderStream(Stream output, int preset, int threads, ulong blockSize, bool extreme = false)
+        : base(output, OutBufferSize)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfNegative(preset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(preset, 9);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        _output = output;
         threads = ThreadsWithinBudget(preset, threads, blockSize);
         byte* lzma = stackalloc byte[LibLzma.OptionsLzmaRoom];
         LibLzma.Filter* filters = stackalloc LibLzma.Filter[2];
@@ -150,15 +147,12 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
         }
     }
 
-    /// <summary>Flushes only the output: an xz stream is completed by disposing, and a forced block end would change the bytes.</summary>
-    public override void Flush() => _output.Flush();
-
     /// <summary>One lzma_code call into the output buffer, draining it to the output; returns the lzma_ret.</summary>
     private int Code(int action)
     {
         int ret;
         LibLzma.LzmaStream* strm = _strm.Stream;
-        fixed (byte* output = _outBuffer)
+        fixed (byte* output = OutBuffer)
         {
             strm->NextOut = output;
             strm->AvailOut = OutBufferSize;
@@ -168,23 +162,11 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
 
         if (ret != LibLzma.Ok && ret != LibLzma.StreamEnd)
         {
-            _failed = true;
-            throw new CodecException($"xz: compression failed: {LibLzma.Describe(ret)}");
+            throw Failure($"xz: compression failed: {LibLzma.Describe(ret)}");
         }
 
         int produced = OutBufferSize - (int)strm->AvailOut;
-        if (produced > 0)
-        {
-            try
-            {
-                _output.Write(_outBuffer, 0, produced);
-            }
-            catch
-            {
-                _failed = true;
-                throw;
-            }
-        }
+        Drain(produced);
 
         return ret;
     }
@@ -193,7 +175,7 @@ internal sealed unsafe class XzEncoderStream : WriteOnlyForwardStream
     {
         try
         {
-            if (disposing && !_strm.IsClosed && !_failed)
+            if (disposing && !_strm.IsClosed && !Failed)
             {
                 _strm.Stream->AvailIn = 0;
                 while (Code(LibLzma.Finish) != LibLzma.StreamEnd)

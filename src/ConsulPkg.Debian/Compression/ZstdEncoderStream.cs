@@ -11,7 +11,7 @@ namespace ConsulPkg.Debian.Compression;
 /// machine: the cores change the speed, never the bytes. Disposing ends the frame and leaves
 /// the output open.
 /// </summary>
-internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
+internal sealed unsafe class ZstdEncoderStream : NativeEncoderStream
 {
     /// <summary>
     /// Input bytes per multi-threaded job, fixed so it cannot vary with anything but this
@@ -24,10 +24,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
 
     private const int OutBufferSize = 128 * 1024;
 
-    private readonly Stream _output;
-    private readonly byte[] _outBuffer = new byte[OutBufferSize];
     private readonly ZstdCompressionContext _cctx;
-    private bool _failed;
 
     public ZstdEncoderStream(Stream output, int level, int workers)
         : this(output, level, workers, DefaultJobSize)
@@ -35,6 +32,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
     }
 
     internal ZstdEncoderStream(Stream output, int level, int workers, int jobSize)
+        : base(output, OutBufferSize)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
@@ -42,7 +40,6 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, LibZstd.MaxCLevel());
 
-        _output = output;
         _cctx = LibZstd.CreateCCtx();
         if (_cctx.IsInvalid)
         {
@@ -93,15 +90,12 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
         }
     }
 
-    /// <summary>Flushes only the output: a zstd flush would end a block early and change the bytes.</summary>
-    public override void Flush() => _output.Flush();
-
     /// <summary>One ZSTD_compressStream2 call; returns its hint (0 once a frame end is fully flushed).</summary>
     private nuint Compress(LibZstd.InBuffer* input, int endOp)
     {
         nuint ret;
         int produced;
-        fixed (byte* dst = _outBuffer)
+        fixed (byte* dst = OutBuffer)
         {
             var output = new LibZstd.OutBuffer { Dst = dst, Size = OutBufferSize };
             ret = LibZstd.CompressStream2(_cctx, &output, input, endOp);
@@ -110,22 +104,10 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
 
         if (LibZstd.Failed(ret))
         {
-            _failed = true;
-            throw new CodecException($"zstd: compression failed: {LibZstd.ErrorName(ret)}");
+            throw Failure($"zstd: compression failed: {LibZstd.ErrorName(ret)}");
         }
 
-        if (produced > 0)
-        {
-            try
-            {
-                _output.Write(_outBuffer, 0, produced);
-            }
-            catch
-            {
-                _failed = true;
-                throw;
-            }
-        }
+        Drain(produced);
 
         return ret;
     }
@@ -134,7 +116,7 @@ internal sealed unsafe class ZstdEncoderStream : WriteOnlyForwardStream
     {
         try
         {
-            if (disposing && !_cctx.IsClosed && !_failed)
+            if (disposing && !_cctx.IsClosed && !Failed)
             {
                 var input = default(LibZstd.InBuffer);
                 while (Compress(&input, LibZstd.End) != 0)
