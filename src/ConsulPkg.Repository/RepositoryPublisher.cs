@@ -367,7 +367,7 @@ public static class RepositoryPublisher
     {
         var packages = new List<IncomingPackage>();
         var byPoolPath = new Dictionary<string, IncomingPackage>(StringComparer.Ordinal);
-        long[] sizes = [.. paths.Select(p => File.Exists(p) ? new FileInfo(p).Length : 0)];
+        long[] sizes = [.. paths.Select(p => new FileInfo(p) is { Exists: true } file ? file.Length : 0)]; // one stat each; a missing file is refused when read
         using ByteProgress.Scope reporting = progress.Start(paths.Count == 1 ? Path.GetFileName(paths[0]) : $"{paths.Count} packages", sizes.Sum());
         long before = 0;
         for (int i = 0; i < paths.Count; i++)

@@ -20,12 +20,15 @@ public sealed class AptRepositoryTests
     private TestSigningKeys keys = null!;
     private string iteration1 = null!;
     private string iteration2 = null!;
-    private TempDirectory work = null!;
-    private RepositoryServer server = null!;
+    private ServedRepository served = null!;
 
-    private string Repository => work.Combine("repo");
+    private TempDirectory Work => served.Work;
 
-    private string Keyring => Path.Combine(Repository, "archive-keyring.gpg");
+    private RepositoryServer Server => served.Server;
+
+    private string Repository => served.Repository;
+
+    private string Keyring => served.Keyring;
 
     private string SuiteDirectory => Path.Combine(Repository, "dists", Suite);
 
@@ -46,25 +49,16 @@ public sealed class AptRepositoryTests
     }
 
     [SetUp]
-    public void StartServer()
-    {
-        work = new TempDirectory("consul-pkg-apt-");
-        Directory.CreateDirectory(Repository);
-        server = new RepositoryServer(Repository);
-    }
+    public void StartServer() => served = new ServedRepository("consul-pkg-apt-");
 
     [TearDown]
-    public void StopServer()
-    {
-        server.Dispose();
-        work.Dispose();
-    }
+    public void StopServer() => served.Dispose();
 
     [Test]
     public void AptUpdatesCleanlyInstallsTheFirstIterationAndUpgradesToTheSecond()
     {
         Publish(iteration1);
-        using var client = new AptClient(server.BaseUrl, Keyring);
+        using var client = new AptClient(Server.BaseUrl, Keyring);
         ProcessResult update = client.Update();
         ProcessResult install = client.Install("consul");
         string? installed = client.Root.PackageStatus("consul")?["Version"];
@@ -93,7 +87,7 @@ public sealed class AptRepositoryTests
     public void AKeyringWithAnotherKeyIsRefusedWithNoPubkey()
     {
         Publish(iteration1);
-        using var client = new AptClient(server.BaseUrl, keys.OtherPublicKeyring);
+        using var client = new AptClient(Server.BaseUrl, keys.OtherPublicKeyring);
         ProcessResult update = client.Update();
         Assert.Multiple(() =>
         {
@@ -106,9 +100,9 @@ public sealed class AptRepositoryTests
     public void ARepositorySignedByTwoKeysUpdatesClientsTrustingEitherAndNoOther()
     {
         Publish(DateTimeOffset.UtcNow, ["--signing-key", keys.Ed25519Binary], iteration1);
-        using var onlyA = new AptClient(server.BaseUrl, keys.PublicOnly);
-        using var onlyB = new AptClient(server.BaseUrl, keys.Ed25519PublicKeyring);
-        using var third = new AptClient(server.BaseUrl, keys.OtherPublicKeyring);
+        using var onlyA = new AptClient(Server.BaseUrl, keys.PublicOnly);
+        using var onlyB = new AptClient(Server.BaseUrl, keys.Ed25519PublicKeyring);
+        using var third = new AptClient(Server.BaseUrl, keys.OtherPublicKeyring);
         ProcessResult a = onlyA.Update();
         ProcessResult b = onlyB.Update();
         ProcessResult other = third.Update();
@@ -132,7 +126,7 @@ public sealed class AptRepositoryTests
         string directory = Path.Combine(SuiteDirectory, "main", "binary-amd64");
         Tamper(directory, text => text.Replace($"Version: {FakeConsulRelease.Version}-1", $"Version: {FakeConsulRelease.Version}-9", StringComparison.Ordinal));
 
-        using var client = new AptClient(server.BaseUrl, Keyring);
+        using var client = new AptClient(Server.BaseUrl, Keyring);
         ProcessResult update = client.Update();
         Assert.Multiple(() =>
         {
@@ -145,7 +139,7 @@ public sealed class AptRepositoryTests
     public void AnExpiredValidUntilIsRefused()
     {
         ProcessResult publish = Publish(DateTimeOffset.UtcNow.AddDays(-3), ["--valid-for", "1"], iteration1);
-        using var client = new AptClient(server.BaseUrl, Keyring);
+        using var client = new AptClient(Server.BaseUrl, Keyring);
         ProcessResult update = client.Update();
         Assert.Multiple(() =>
         {
@@ -161,9 +155,9 @@ public sealed class AptRepositoryTests
         const int Publishes = 6;
         const int MaxUpdates = 40;
         Publish(iteration1);
-        using var client = new AptClient(server.BaseUrl, Keyring);
+        using var client = new AptClient(Server.BaseUrl, Keyring);
         client.Update().EnsureSuccess();
-        string[] fillers = Enumerable.Range(1, Publishes).Select(i => new StandInPackage($"filler{i}").Build(work.Path)).ToArray();
+        string[] fillers = Enumerable.Range(1, Publishes).Select(i => new StandInPackage($"filler{i}").Build(Work.Path)).ToArray();
 
         Task<List<ProcessResult>> publisher = Task.Run(() => fillers.Select(filler => Publish(filler)).ToList());
         var updates = new List<ProcessResult>();
@@ -204,13 +198,13 @@ public sealed class AptRepositoryTests
         // The client fetched the Release files just before the publish, and its indices after.
         foreach ((string name, byte[] content) in previous)
         {
-            server.Pin($"/dists/{Suite}/{name}", content);
+            Server.Pin($"/dists/{Suite}/{name}", content);
         }
 
-        using var client = new AptClient(server.BaseUrl, Keyring);
+        using var client = new AptClient(Server.BaseUrl, Keyring);
         ProcessResult update = client.Update();
         ProcessResult madison = client.Root.Run("apt-cache", "madison", "consul");
-        using var withoutByHash = new AptClient(server.BaseUrl, Keyring);
+        using var withoutByHash = new AptClient(Server.BaseUrl, Keyring);
         ProcessResult plainNames = withoutByHash.Update("-o", "Acquire::By-Hash=no");
 
         Assert.Multiple(() =>
@@ -230,7 +224,7 @@ public sealed class AptRepositoryTests
         return ConsulPkgProcess.Run(
             // The recipe's packages here embed the gossip key: published as the secrets they are.
             ["repo", "publish", "--repo", Repository, "--suite", Suite, "--signing-key", keys.RsaArmored, "--origin", "consul-pkg tests", "--allow-secrets", .. options, .. debs],
-            work.Path, sourceDateEpoch: date.ToUnixTimeSeconds())
+            Work.Path, sourceDateEpoch: date.ToUnixTimeSeconds())
             .EnsureSuccess();
     }
 

@@ -12,13 +12,16 @@ namespace ConsulPkg.Install.Tests;
 public sealed class RepositoryLifecycleTests
 {
     private TestSigningKeys keys = null!;
-    private TempDirectory work = null!;
-    private RepositoryServer server = null!;
+    private ServedRepository served = null!;
     private int clock;
 
-    private string Repository => work.Combine("repo");
+    private TempDirectory Work => served.Work;
 
-    private string Keyring => Path.Combine(Repository, "archive-keyring.gpg");
+    private RepositoryServer Server => served.Server;
+
+    private string Repository => served.Repository;
+
+    private string Keyring => served.Keyring;
 
     [OneTimeSetUp]
     public void MakeKeys() => keys = new TestSigningKeys();
@@ -27,25 +30,16 @@ public sealed class RepositoryLifecycleTests
     public void RemoveKeys() => keys.Dispose();
 
     [SetUp]
-    public void StartServer()
-    {
-        work = new TempDirectory("consul-pkg-apt-lifecycle-");
-        Directory.CreateDirectory(Repository);
-        server = new RepositoryServer(Repository);
-    }
+    public void StartServer() => served = new ServedRepository("consul-pkg-apt-lifecycle-");
 
     [TearDown]
-    public void StopServer()
-    {
-        server.Dispose();
-        work.Dispose();
-    }
+    public void StopServer() => served.Dispose();
 
     [Test]
     public void AfterRemoveThePackageIsGoneFromAptCachePolicy()
     {
         Run("publish", "--suite", "stable", Package("tool"), Package("other"));
-        using var client = new AptClient(server.BaseUrl, Keyring);
+        using var client = new AptClient(Server.BaseUrl, Keyring);
         client.Update().EnsureSuccess();
         ProcessResult before = client.Root.Run("apt-cache", "policy", "tool");
 
@@ -69,7 +63,7 @@ public sealed class RepositoryLifecycleTests
     {
         Run("publish", "--suite", "testing", Package("promoted", "1.0-1"), Package("promoted", "2.0-1"));
         Run("copy", "--from", "testing", "--to", "stable", "promoted=1.0-1");
-        using var client = new AptClient(server.BaseUrl, Keyring, suite: "stable");
+        using var client = new AptClient(Server.BaseUrl, Keyring, suite: "stable");
         ProcessResult update = client.Update();
         ProcessResult install = client.Install("promoted");
 
@@ -97,16 +91,16 @@ public sealed class RepositoryLifecycleTests
             }
         }
 
-        using var current = new AptClient(server.BaseUrl, Keyring);
+        using var current = new AptClient(Server.BaseUrl, Keyring);
         current.Update().EnsureSuccess();
         ProcessResult madison = current.Root.Run("apt-cache", "madison", "kept");
 
         foreach ((string name, byte[] content) in twoAgo!)
         {
-            server.Pin($"/dists/stable/{name}", content);
+            Server.Pin($"/dists/stable/{name}", content);
         }
 
-        using var behind = new AptClient(server.BaseUrl, Keyring);
+        using var behind = new AptClient(Server.BaseUrl, Keyring);
         ProcessResult update = behind.Update();
         ProcessResult install = behind.Install("kept=1.0-1");
 
@@ -126,9 +120,9 @@ public sealed class RepositoryLifecycleTests
         arch.Files["/usr/share/located/marker-amd64.txt"] = "x\n";
         var any = new StandInPackage("located-data", "1.0-1");
         any.Files["/usr/share/located-data/marker-all.txt"] = "x\n";
-        Run("publish", "--suite", "stable", arch.Build(work.Path), any.Build(work.Path));
+        Run("publish", "--suite", "stable", arch.Build(Work.Path), any.Build(Work.Path));
 
-        using var client = new AptClient(server.BaseUrl, Keyring, variant: RootVariant.WithAptFile);
+        using var client = new AptClient(Server.BaseUrl, Keyring, variant: RootVariant.WithAptFile);
         ProcessResult update = client.Update();
         ProcessResult amd64 = client.Root.Run("apt-file", "search", "marker-amd64.txt");
         ProcessResult all = client.Root.Run("apt-file", "search", "marker-all.txt");
@@ -148,8 +142,8 @@ public sealed class RepositoryLifecycleTests
     {
         Run("publish", "--suite", "stable", Package("tool", architecture: "amd64"), Package("tool", architecture: "arm64"), Package("x86only", architecture: "amd64"), Package("armonly", architecture: "arm64"), Package("shared"));
         Run("publish", "--suite", "stable", "--component", "contrib", Package("extra", architecture: "arm64"), Package("extra", architecture: "amd64"));
-        using var amd64 = new AptClient(server.BaseUrl, Keyring, components: "main contrib", architecture: "amd64");
-        using var arm64 = new AptClient(server.BaseUrl, Keyring, components: "main contrib", architecture: "arm64");
+        using var amd64 = new AptClient(Server.BaseUrl, Keyring, components: "main contrib", architecture: "amd64");
+        using var arm64 = new AptClient(Server.BaseUrl, Keyring, components: "main contrib", architecture: "arm64");
         ProcessResult amd64Update = amd64.Update();
         ProcessResult arm64Update = arm64.Update();
         string Seen(AptClient client) => client.Root.Run("apt-cache", "madison", "tool", "x86only", "armonly", "shared", "extra").StdOut;
@@ -173,7 +167,7 @@ public sealed class RepositoryLifecycleTests
 
     private string Package(string name, string version = "1.0-1", string architecture = "all")
     {
-        string directory = work.Combine($"debs/{name}-{version}-{architecture}");
+        string directory = Work.Combine($"debs/{name}-{version}-{architecture}");
         Directory.CreateDirectory(directory);
         var package = new StandInPackage(name, version) { Architecture = architecture };
         package.Files[$"/usr/share/{name}/README"] = $"{name} {version}\n";
@@ -186,7 +180,7 @@ public sealed class RepositoryLifecycleTests
         clock++;
         ConsulPkgProcess.Run(
             ["repo", command, "--repo", Repository, "--signing-key", keys.RsaArmored, .. arguments],
-            work.Path, sourceDateEpoch: DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600 + clock)
+            Work.Path, sourceDateEpoch: DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600 + clock)
             .EnsureSuccess();
     }
 }

@@ -196,25 +196,10 @@ public sealed class VerificationPolicyTests
             case Situation.Sha512:
                 signature = _gpg.Sign(primary, _data, Signed, "SHA512");
                 break;
-            case Situation.RevokedWithoutReasonAfterSigning or Situation.RevokedCompromisedAfterSigning or Situation.RevokedSupersededAfterSigning or Situation.RevokedRetiredAfterSigning:
+            case Situation.RevokedWithoutReasonAfterSigning or Situation.RevokedCompromisedAfterSigning or Situation.RevokedSupersededAfterSigning or Situation.RevokedRetiredAfterSigning
+                or Situation.RevokedWithoutReasonBeforeSigning or Situation.RevokedCompromisedBeforeSigning or Situation.RevokedSupersededBeforeSigning or Situation.RevokedRetiredBeforeSigning:
                 signature = _gpg.Sign(primary, _data, Signed);
-                _gpg.Revoke(primary, c switch
-                {
-                    Situation.RevokedWithoutReasonAfterSigning => 0,
-                    Situation.RevokedSupersededAfterSigning => 1,
-                    Situation.RevokedCompromisedAfterSigning => 2,
-                    _ => 3,
-                }, Signed.AddDays(30));
-                break;
-            case Situation.RevokedWithoutReasonBeforeSigning or Situation.RevokedCompromisedBeforeSigning or Situation.RevokedSupersededBeforeSigning or Situation.RevokedRetiredBeforeSigning:
-                signature = _gpg.Sign(primary, _data, Signed);
-                _gpg.Revoke(primary, c switch
-                {
-                    Situation.RevokedWithoutReasonBeforeSigning => 0,
-                    Situation.RevokedSupersededBeforeSigning => 1,
-                    Situation.RevokedCompromisedBeforeSigning => 2,
-                    _ => 3,
-                }, Signed.AddDays(-30));
+                _gpg.Revoke(primary, RevocationReason(c), Signed.AddDays(RevokedAfterSigning(c) ? 30 : -30));
                 break;
             case Situation.RevokedPrimaryOfSigningSubkey:
                 string revokedSub = _gpg.AddSubkey(primary, "ed25519", "sign", "never", Created.AddDays(1));
@@ -300,4 +285,16 @@ public sealed class VerificationPolicyTests
         File.WriteAllBytes(_files.Combine($"{(bindWithoutBackSignature ? Situation.SubkeyWithoutBackSignature : Situation.EncryptionOnlySubkey)}.gpg"), ring.GetEncoded());
         return signature;
     }
+
+    /// <summary>gpg's revocation reason code (0 none, 1 superseded, 2 compromised, 3 retired) for a revocation situation.</summary>
+    private static int RevocationReason(Situation c) => c switch
+    {
+        Situation.RevokedWithoutReasonAfterSigning or Situation.RevokedWithoutReasonBeforeSigning => 0,
+        Situation.RevokedSupersededAfterSigning or Situation.RevokedSupersededBeforeSigning => 1,
+        Situation.RevokedCompromisedAfterSigning or Situation.RevokedCompromisedBeforeSigning => 2,
+        _ => 3,
+    };
+
+    private static bool RevokedAfterSigning(Situation c) =>
+        c is Situation.RevokedWithoutReasonAfterSigning or Situation.RevokedCompromisedAfterSigning or Situation.RevokedSupersededAfterSigning or Situation.RevokedRetiredAfterSigning;
 }
