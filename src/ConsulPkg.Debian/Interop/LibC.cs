@@ -30,7 +30,13 @@ internal static unsafe partial class LibC
     internal const long UtimeNow = (1L << 30) - 1;
 
     /// <summary>errno values the callers act on.</summary>
-    internal const int ENoEnt = 2, EIntr = 4, EExist = 17, ENotDir = 20, EIsDir = 21, EInval = 22, EOpNotSupp = 95;
+    internal const int ENoEnt = 2, EIntr = 4, EAgain = 11, EExist = 17, ENotDir = 20, EIsDir = 21, EInval = 22, EPipe = 32, EOpNotSupp = 95;
+
+    /// <summary>ioctl(2) request for a terminal's size (asm-generic value, shared by x86-64, arm64 and armhf).</summary>
+    internal const nuint TiocGWinSz = 0x5413;
+
+    /// <summary>poll(2)'s "writable" event.</summary>
+    internal const short PollOut = 0x4;
 
     /// <summary>O_DIRECTORY, whose value differs by architecture (arm: 0x4000, elsewhere 0x10000).</summary>
     internal static int ODirectory => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
@@ -143,4 +149,33 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     internal static partial nint ReadFile(Microsoft.Win32.SafeHandles.SafeFileHandle fd, byte* buffer, nint count);
+
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    internal static partial nint WriteFile(int fd, byte* buffer, nint count);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    /// <summary>struct winsize.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WindowSize
+    {
+        public ushort Rows;
+        public ushort Columns;
+        public ushort Width;
+        public ushort Height;
+    }
+
+    /// <summary>ioctl(2) with TIOCGWINSZ: the terminal's size, or -1 when the descriptor is not a terminal.</summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int GetWindowSize(int fd, nuint request, WindowSize* size);
+
+    [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
+    internal static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 }
