@@ -50,7 +50,7 @@ internal sealed record CliContext
     /// <summary>Whether standard error is a terminal a person watches (a progress bar is then worth drawing).</summary>
     public bool ErrorIsTerminal { get; init; }
 
-    /// <summary>The width of the terminal standard output is, which help text is wrapped to; null: not a terminal, no wrapping.</summary>
+    /// <summary>The width, in columns, of the terminal on standard output, which help text is wrapped to; null: not a terminal, no wrapping.</summary>
     public int? OutputColumns { get; init; }
 
     /// <summary>The user's home directory when $HOME is unset (from the password database).</summary>

@@ -174,8 +174,8 @@ public static unsafe class HostFiles
     public static Stream OpenStandardError() => new DescriptorWriteStream(2);
 
     /// <summary>
-    /// How many columns the terminal standard output is shows (TIOCGWINSZ); null when standard
-    /// output is not a terminal or its size is unknown (0).
+    /// How many columns wide the terminal on standard output is (TIOCGWINSZ); null when standard
+    /// output is not a terminal or the terminal does not know its size (0).
     /// </summary>
     public static int? StandardOutputColumns()
     {

@@ -172,7 +172,10 @@ internal static unsafe partial class LibC
         public ushort Height;
     }
 
-    /// <summary>ioctl(2) with TIOCGWINSZ: the terminal's size, or -1 when the descriptor is not a terminal.</summary>
+    /// <summary>
+    /// ioctl(2) with TIOCGWINSZ: the terminal's size, or -1 when the descriptor is not a terminal.
+    /// ioctl is variadic; its one pointer argument is passed as a fixed one is, in a register.
+    /// </summary>
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int GetWindowSize(int fd, nuint request, WindowSize* size);
 
