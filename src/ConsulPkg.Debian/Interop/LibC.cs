@@ -5,13 +5,19 @@ namespace ConsulPkg.Debian.Interop;
 /// <summary>
 /// The C library calls the tool makes itself: file operations on byte-string paths (a Unix name
 /// need not be UTF-8, and .NET's string paths would turn such bytes into U+FFFD), <c>statx</c>,
-/// <c>O_TMPFILE</c> opens, and heap trimming. Every call that sets errno declares
+/// <c>O_TMPFILE</c> opens, heap trimming, and writes to the standard descriptors. Every call that sets errno declares
 /// <c>SetLastError</c>; read it with <see cref="Marshal.GetLastPInvokeError"/>. Paths are
 /// NUL-terminated bytes (<see cref="Terminated"/>).
 /// </summary>
 internal static unsafe partial class LibC
 {
-    private const string Library = "libc";
+    /// <summary>
+    /// glibc's soname, as the other libraries are named by theirs. Plain "libc" ends there too,
+    /// but only after the runtime has tried some forty other paths (libc.so, a linker script
+    /// that does not load, then liblibc.so in every library directory): a fifth of a millisecond
+    /// at the first call, which every command now makes when it first writes.
+    /// </summary>
+    private const string Library = "libc.so.6";
 
     /// <summary>dirfd meaning "relative to the working directory".</summary>
     internal const int AtFdCwd = -100;
