@@ -10,11 +10,12 @@ internal static class Program
         string[] line = context.InvokedAs == DpkgDeb.DpkgDebFrontEnd.Name ? [DpkgDeb.DpkgDebFrontEnd.Name, .. args] : args;
         if (line.Length > 0 && line[0] == DpkgDeb.DpkgDebFrontEnd.Name)
         {
-            // dpkg-deb writes bytes to standard output's stream: Console.Out (its encoding, its
-            // writer) is never made, which a script calling dpkg-deb once per package notices.
-            return CliApplication.RunDpkgDeb(line[1..], context, TextWriter.Null, Console.Error, signals.Token);
+            // dpkg-deb writes bytes to standard output's stream: no text writer is made for it,
+            // which a script calling dpkg-deb once per package notices.
+            return CliApplication.RunDpkgDeb(line[1..], context, TextWriter.Null, StandardStreams.CreateErrorWriter(), signals.Token);
         }
-        return await CliApplication.RunAsync(line, context, Console.Out, Console.Error, () => signals.ExitCode, signals.Token)
+        return await CliApplication.RunAsync(line, context, StandardStreams.CreateOutputWriter(), StandardStreams.CreateErrorWriter(),
+                () => signals.ExitCode, signals.Token)
             .ConfigureAwait(false);
     }
 }
