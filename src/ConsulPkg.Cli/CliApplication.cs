@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using ConsulPkg.Cli.Commands;
@@ -29,6 +30,12 @@ internal static class CliApplication
     {
         var root = new RootCommand("Build, inspect and prove Debian packages without Ruby, tar or ar.");
         root.Options.Add(VerboseOption);
+        // The width is given: by default help asks Console.WindowWidth, whose first use sets the
+        // terminal up for reading keys (see StandardStreams).
+        foreach (HelpAction help in root.Options.OfType<HelpOption>().Select(option => option.Action).OfType<HelpAction>())
+        {
+            help.MaxWidth = context.OutputColumns ?? int.MaxValue;
+        }
         foreach (Command command in args is null ? CommandCatalog.Create(context) : CommandCatalog.CreateFor(context, args))
         {
             root.Subcommands.Add(command);

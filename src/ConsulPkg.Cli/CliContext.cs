@@ -50,6 +50,9 @@ internal sealed record CliContext
     /// <summary>Whether standard error is a terminal a person watches (a progress bar is then worth drawing).</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>The width, in columns, of the terminal on standard output, which help text is wrapped to; null: not a terminal, no wrapping.</summary>
+    public int? OutputColumns { get; init; }
+
     /// <summary>The user's home directory when $HOME is unset (from the password database).</summary>
     public string? UserProfile { get; init; }
 
@@ -76,7 +79,7 @@ internal sealed record CliContext
 
     public static CliContext FromProcess() => new()
     {
-        OpenStandardOutput = Console.OpenStandardOutput,
+        OpenStandardOutput = StandardStreams.OpenOutput,
         OpenStandardInput = Debian.IO.HostFiles.OpenStandardInput,
         Umask = Debian.IO.HostFiles.CurrentUmask,
         InvokedAs = ProgramName(),
@@ -86,6 +89,7 @@ internal sealed record CliContext
         Now = () => DateTimeOffset.UtcNow,
         IsPrivileged = Environment.IsPrivilegedProcess,
         ErrorIsTerminal = !Console.IsErrorRedirected,
+        OutputColumns = Debian.IO.HostFiles.StandardOutputColumns(),
         UserProfile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
     };
 

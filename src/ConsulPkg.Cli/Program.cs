@@ -17,7 +17,8 @@ internal static class Program
             return DpkgDebProgram.Run(args[1..], context);
         }
         using var signals = new TerminationSignals();
-        return await CliApplication.RunAsync(args, context, Console.Out, Console.Error, () => signals.ExitCode, signals.Token)
+        return await CliApplication.RunAsync(args, context, StandardStreams.CreateOutputWriter(), StandardStreams.CreateErrorWriter(),
+                () => signals.ExitCode, signals.Token)
             .ConfigureAwait(false);
     }
 }

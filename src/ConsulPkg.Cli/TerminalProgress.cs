@@ -16,6 +16,9 @@ internal sealed class TerminalProgress(TextWriter writer, TimeProvider clock) : 
     public static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The one control sequence the tool writes (after a carriage return): erase to the end of the line.</summary>
+    internal const string ClearToEndOfLine = "\x1b[K";
+
     /// <summary>At most this many characters of the name, so the line fits 80 columns.</summary>
     private const int LabelWidth = 24;
 
@@ -56,7 +59,7 @@ internal sealed class TerminalProgress(TextWriter writer, TimeProvider clock) : 
     {
         lock (_lock)
         {
-            writer.Write(_shown ? "\r\x1b[K" + line + "\n" : line + "\n");
+            writer.Write(_shown ? "\r" + ClearToEndOfLine + line + "\n" : line + "\n");
             if (_shown)
             {
                 Draw();
@@ -118,7 +121,7 @@ internal sealed class TerminalProgress(TextWriter writer, TimeProvider clock) : 
             line = string.Create(CultureInfo.InvariantCulture, $"{_label,-LabelWidth} {Size(done)}  {Size(rate)}/s");
         }
 
-        writer.Write("\r" + line.TrimEnd() + "\x1b[K");
+        writer.Write("\r" + line.TrimEnd() + ClearToEndOfLine);
         _shown = true;
         Volatile.Write(ref _drawn, clock.GetTimestamp());
     }

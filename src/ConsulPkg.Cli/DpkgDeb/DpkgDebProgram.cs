@@ -13,8 +13,8 @@ public static class DpkgDebProgram
     internal static int Run(IReadOnlyList<string> args, CliContext context)
     {
         using var signals = new TerminationSignals();
-        // dpkg-deb writes bytes to standard output's stream: Console.Out (its encoding, its
-        // writer) is never made, which a script calling dpkg-deb once per package notices.
-        return CliApplication.RunDpkgDeb(args, context, TextWriter.Null, Console.Error, signals.Token);
+        // dpkg-deb writes bytes to standard output's stream: no text writer is made for it,
+        // which a script calling dpkg-deb once per package notices.
+        return CliApplication.RunDpkgDeb(args, context, TextWriter.Null, StandardStreams.CreateErrorWriter(), signals.Token);
     }
 }

@@ -165,6 +165,24 @@ public static unsafe class HostFiles
         return (stream, status.Type == UnixFileType.Regular ? status.Size : 0);
     }
 
+    /// <summary>
+    /// Standard output as a stream of write(2) calls on descriptor 1 (see <see cref="DescriptorWriteStream"/>).
+    /// </summary>
+    public static Stream OpenStandardOutput() => new DescriptorWriteStream(1);
+
+    /// <summary>Standard error as a stream of write(2) calls on descriptor 2.</summary>
+    public static Stream OpenStandardError() => new DescriptorWriteStream(2);
+
+    /// <summary>
+    /// How many columns wide the terminal on standard output is (TIOCGWINSZ); null when standard
+    /// output is not a terminal or the terminal does not know its size (0).
+    /// </summary>
+    public static int? StandardOutputColumns()
+    {
+        LibC.WindowSize size;
+        return LibC.GetWindowSize(1, LibC.TiocGWinSz, &size) == 0 && size.Columns > 0 ? size.Columns : null;
+    }
+
     /// <summary>The process's umask (read by setting it and putting it back: there is no other way).</summary>
     public static int CurrentUmask()
     {

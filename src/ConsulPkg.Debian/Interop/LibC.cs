@@ -5,13 +5,19 @@ namespace ConsulPkg.Debian.Interop;
 /// <summary>
 /// The C library calls the tool makes itself: file operations on byte-string paths (a Unix name
 /// need not be UTF-8, and .NET's string paths would turn such bytes into U+FFFD), <c>statx</c>,
-/// <c>O_TMPFILE</c> opens, and heap trimming. Every call that sets errno declares
+/// <c>O_TMPFILE</c> opens, heap trimming, and writes to the standard descriptors. Every call that sets errno declares
 /// <c>SetLastError</c>; read it with <see cref="Marshal.GetLastPInvokeError"/>. Paths are
 /// NUL-terminated bytes (<see cref="Terminated"/>).
 /// </summary>
 internal static unsafe partial class LibC
 {
-    private const string Library = "libc";
+    /// <summary>
+    /// glibc's soname, as the other libraries are named by theirs. Plain "libc" ends there too,
+    /// but only after the runtime has tried some forty other paths (libc.so, a linker script
+    /// that does not load, then liblibc.so in every library directory): a fifth of a millisecond
+    /// at the first call, which every command now makes when it first writes.
+    /// </summary>
+    private const string Library = "libc.so.6";
 
     /// <summary>dirfd meaning "relative to the working directory".</summary>
     internal const int AtFdCwd = -100;
@@ -30,7 +36,13 @@ internal static unsafe partial class LibC
     internal const long UtimeNow = (1L << 30) - 1;
 
     /// <summary>errno values the callers act on.</summary>
-    internal const int ENoEnt = 2, EIntr = 4, EExist = 17, ENotDir = 20, EIsDir = 21, EInval = 22, EOpNotSupp = 95;
+    internal const int ENoEnt = 2, EIntr = 4, EAgain = 11, EExist = 17, ENotDir = 20, EIsDir = 21, EInval = 22, EPipe = 32, EOpNotSupp = 95;
+
+    /// <summary>ioctl(2) request for a terminal's size (asm-generic value, shared by x86-64, arm64 and armhf).</summary>
+    internal const nuint TiocGWinSz = 0x5413;
+
+    /// <summary>poll(2)'s "writable" event.</summary>
+    internal const short PollOut = 0x4;
 
     /// <summary>O_DIRECTORY, whose value differs by architecture (arm: 0x4000, elsewhere 0x10000).</summary>
     internal static int ODirectory => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
@@ -143,4 +155,36 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     internal static partial nint ReadFile(Microsoft.Win32.SafeHandles.SafeFileHandle fd, byte* buffer, nint count);
+
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    internal static partial nint WriteFile(int fd, byte* buffer, nint count);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    /// <summary>struct winsize.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WindowSize
+    {
+        public ushort Rows;
+        public ushort Columns;
+        public ushort Width;
+        public ushort Height;
+    }
+
+    /// <summary>
+    /// ioctl(2) with TIOCGWINSZ: the terminal's size, or -1 when the descriptor is not a terminal.
+    /// ioctl is variadic; its one pointer argument is passed as a fixed one is, in a register.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int GetWindowSize(int fd, nuint request, WindowSize* size);
+
+    [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
+    internal static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 }

@@ -36,6 +36,30 @@ public sealed class ProcessTests
     }
 
     [Test]
+    public void OutputAndErrorToOneFileFollowEachOther()
+    {
+        // >log 2>&1: both descriptors share one file offset, which each write must move (a
+        // stream keeping an offset of its own would write standard output over standard error).
+        using var logs = new TempDirectory();
+        string logFile = logs.Combine("log");
+        var environment = new Dictionary<string, string?>(ProcessRunner.Utc)
+        {
+            ["SOURCE_DATE_EPOCH"] = SeedTree.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LOG"] = logFile,
+        };
+        ProcessResult r = ProcessRunner.Run("sh", ["-c", "exec dotnet \"$0\" \"$@\" >\"$LOG\" 2>&1", ConsulPkgProcess.AssemblyPath, .. SeedTree.FpmArguments, "--verbose"],
+            _temp.Path, environment);
+        string log = File.ReadAllText(logFile);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.Zero, log);
+            Assert.That(log, Does.StartWith("Package: consul\n"), "standard error's control file first");
+            Assert.That(log, Does.Contain("\nconsul-pkg: adding /usr/local/bin/consul (file, root:root)\n"));
+            Assert.That(log, Does.EndWith($"\nCreated package {_temp.Combine(SeedTree.PackageFile)}\n"), "then standard output's line");
+        });
+    }
+
+    [Test]
     public void UsageErrorAsAProcessExitsTwoWithOneLine()
     {
         ProcessResult r = ConsulPkgProcess.Run(_temp.Path, "fpm", "-s", "dir", "-t", "deb", "--nmae", "consul", ".");

@@ -95,6 +95,26 @@ public sealed partial class PseudoTerminalProgressTests
         });
     }
 
+    [Test]
+    public void AtAShellPromptTheBarIsTheOnlyControlSequenceWritten()
+    {
+        _server.FailAlways(_release.Dir + _release.ZipName, Fault.PauseMidBody);
+
+        // Standard input, output and error all the terminal: the runtime's own console set-up
+        // (terminfo's keypad_xmit) would show here, before the bar.
+        using TerminalSession session = TerminalSession.Start(Directory("prompt"), Build(), Environment("prompt", ci: null), interactive: true);
+        session.WaitFor(HalfWay(), Timeout);
+        _server.Resume();
+        (int exitCode, string screen, _) = session.Finish(Timeout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(0), TerminalSession.Printable(screen));
+            Assert.That(screen, Does.Contain(TerminalProgress.ClearToEndOfLine), "the bar was drawn");
+            Assert.That(screen, Does.Contain($"\nCreated package {Path.Combine(Directory("prompt"), "out", "consul_0.7.5-1_amd64.deb")} (Consul 0.7.5)\n"), "standard output, after the bar's line");
+            Assert.That(TerminalSession.Unintended(screen), Does.Not.Contain("\x1b"), "no control sequence but the bar's: " + TerminalSession.Printable(screen));
+        });
+    }
+
     [GeneratedRegex(@"\rconsul_0\.7\.5_linux_amd6… +[1-9][0-9]% \[#+ +\] [0-9.]+/[0-9.]+ [KMG]?i?B +[0-9.]+ [KMG]?i?B/s +[0-9:]+ left\x1b\[K")]
     private static partial Regex HalfWay();
 

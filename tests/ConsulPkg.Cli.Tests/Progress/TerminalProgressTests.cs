@@ -6,7 +6,7 @@ namespace ConsulPkg.Cli.Tests.Progress;
 [TestFixture]
 public sealed class TerminalProgressTests
 {
-    private const string Clear = "\x1b[K";
+    private const string Clear = TerminalProgress.ClearToEndOfLine;
 
     private ManualClock _clock = null!;
     private StringWriter _terminal = null!;
