@@ -163,7 +163,7 @@ public sealed class KeyringRotateCommandTests
         string[] lines = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.StdErr);
+            Assert.That(r.ExitCode, Is.EqualTo(exitCode), $"exit {r.ExitCode}; stderr: {r.StdErr}; stdout: {r.StdOut}");
             Assert.That(File.GetUnixFileMode(keyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
             Assert.That(r.StdOut, Does.Contain($"written to {keyFile} (mode 0600)"));
             Assert.That(lines, Has.Length.EqualTo(2), r.StdErr);
@@ -193,20 +193,31 @@ public sealed class KeyringRotateCommandTests
     private ProcessResult RotateSignalledAt(string request, int signal)
     {
         var started = new TaskCompletionSource<RunningProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int signalled = 0;
         _agent.OnRequest = line =>
         {
             if (line.StartsWith(request, StringComparison.Ordinal) && Interlocked.Exchange(ref signalled, 1) == 0)
             {
-                RunningProcess process = started.Task.Result;
-                process.Signal(signal);
-                process.Finish(AfterTheSignal);
+                started.Task.Result.Signal(signal);
+                ended.Task.Wait(AfterTheSignal);
             }
         };
-        using RunningProcess rotate = ProcessRunner.Start("dotnet", [ConsulPkgProcess.AssemblyPath, "keyring", "rotate", "--http-addr", _agent.Address.ToString(), "--token-file", "token"],
-            _temp.Path, new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" });
-        started.SetResult(rotate);
-        ProcessResult r = rotate.Finish(AfterTheSignal);
+        ProcessResult r;
+        using (RunningProcess rotate = ProcessRunner.Start("dotnet", [ConsulPkgProcess.AssemblyPath, "keyring", "rotate", "--http-addr", _agent.Address.ToString(), "--token-file", "token"],
+            _temp.Path, new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" }))
+        {
+            started.SetResult(rotate);
+            try
+            {
+                r = rotate.Finish(AfterTheSignal);
+            }
+            finally
+            {
+                ended.SetResult(); // only now is the request answered (to a process that is gone)
+            }
+        }
+
         Assert.That(signalled, Is.EqualTo(1), $"no request began with '{request}'");
         return r;
     }
