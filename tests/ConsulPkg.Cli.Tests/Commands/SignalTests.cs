@@ -44,8 +44,7 @@ public sealed class SignalTests
     public void ASignalWhileWritingAPackageRemovesEveryTemporary(int signal, int exitCode)
     {
         using RunningProcess fpm = StartFpmOnALargeTree();
-        WaitForThePackageTemporary();
-        fpm.Signal(signal);
+        SignalOnceThePackageTemporaryAppears(fpm, signal);
         ProcessResult r = fpm.Finish(HangGuard);
         Assert.Multiple(() =>
         {
@@ -60,8 +59,7 @@ public sealed class SignalTests
     public void SigkillCannotLeaveTheDataTemporaryNamedOnDisk()
     {
         using RunningProcess fpm = StartFpmOnALargeTree();
-        string packageTemporary = WaitForThePackageTemporary();
-        fpm.Signal(SigKill);
+        string packageTemporary = SignalOnceThePackageTemporaryAppears(fpm, SigKill);
         fpm.Finish(HangGuard);
         // The package's own temporary is named until it is renamed into place; the data member's never is.
         Assert.That(Directory.EnumerateFileSystemEntries(_out).Select(Path.GetFileName), Is.EquivalentTo(new[] { Path.GetFileName(packageTemporary) }));
@@ -115,17 +113,40 @@ public sealed class SignalTests
         return ProcessRunner.Start("dotnet", [ConsulPkgProcess.AssemblyPath, .. arguments], _temp.Path, variables);
     }
 
-    /// <summary>Waits, through inotify, until the package's temporary (<c>.NAME.deb.RANDOM.tmp</c>) appears: the write is under way.</summary>
-    private string WaitForThePackageTemporary()
+    /// <summary>
+    /// Sends <paramref name="signal"/> as soon as inotify reports the package's temporary
+    /// (<c>.NAME.deb.RANDOM.tmp</c>): the write is under way. The signal goes from the watcher's
+    /// own event, not after this thread wakes up, so a loaded machine adds no scheduling delay
+    /// to the few seconds of compression the signal must land in.
+    /// </summary>
+    private string SignalOnceThePackageTemporaryAppears(RunningProcess process, int signal)
     {
         using var watcher = new FileSystemWatcher(_out, ".*.tmp");
         var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        watcher.Created += (_, e) => created.TrySetResult(e.FullPath);
-        watcher.EnableRaisingEvents = true;
-        string? already = Directory.EnumerateFiles(_out, ".*.tmp").FirstOrDefault();
-        if (already is not null)
+        int sent = 0;
+        void Send(string path)
         {
-            return already;
+            if (Interlocked.Exchange(ref sent, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                process.Signal(signal);
+                created.TrySetResult(path);
+            }
+            catch (InvalidOperationException e)
+            {
+                created.TrySetException(e); // not thrown on the watcher's thread, which would end the test run
+            }
+        }
+
+        watcher.Created += (_, e) => Send(e.FullPath);
+        watcher.EnableRaisingEvents = true;
+        if (Directory.EnumerateFiles(_out, ".*.tmp").FirstOrDefault() is { } already)
+        {
+            Send(already);
         }
 
         Assert.That(created.Task.Wait(HangGuard), Is.True, "the package write never started");

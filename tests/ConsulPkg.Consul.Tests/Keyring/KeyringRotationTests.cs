@@ -64,6 +64,20 @@ public sealed class KeyringRotationTests
             }
         }
 
+        /// <summary>A cancellation (what SIGINT is to the command) requested as the agent receives the first <paramref name="method"/> request.</summary>
+        public CancellationTokenSource InterruptAt(string method)
+        {
+            var interrupt = new CancellationTokenSource();
+            Agent.OnRequest = line =>
+            {
+                if (line.StartsWith(method + " ", StringComparison.Ordinal))
+                {
+                    interrupt.Cancel();
+                }
+            };
+            return interrupt;
+        }
+
         /// <summary>Neither key (nor any 8 characters of one) appears in what the rotation printed or threw.</summary>
         public void AssertNoKeyIn(string text)
         {
@@ -247,14 +261,7 @@ public sealed class KeyringRotationTests
     public void AnInterruptedRotationSaysWhereTheClusterStands()
     {
         using var setup = new Setup("1.17.0");
-        using var interrupt = new CancellationTokenSource();
-        setup.Agent.OnRequest = line =>
-        {
-            if (line.StartsWith("PUT", StringComparison.Ordinal))
-            {
-                interrupt.Cancel(); // SIGINT while the use step is under way
-            }
-        };
+        using CancellationTokenSource interrupt = setup.InterruptAt("PUT"); // SIGINT while the use step is under way
         InterruptedException e = Assert.ThrowsAsync<InterruptedException>(() => setup.RunAsync(setup.Options(), interrupt.Token))!;
         string keyFile = Directory.GetFiles(setup.Temp.Path).Single();
         Assert.That(setup.Warnings.ToString(), Does.StartWith("consul-pkg: keyring rotate interrupted in step 2/3 (make it primary); the cluster stands (as last listed): new key sha256:"));
@@ -266,14 +273,7 @@ public sealed class KeyringRotationTests
     public void AnInterruptedRotationToAGivenKeySaysNoFileWasWritten()
     {
         using var setup = new Setup("1.17.0");
-        using var interrupt = new CancellationTokenSource();
-        setup.Agent.OnRequest = line =>
-        {
-            if (line.StartsWith("POST", StringComparison.Ordinal))
-            {
-                interrupt.Cancel();
-            }
-        };
+        using CancellationTokenSource interrupt = setup.InterruptAt("POST");
         GossipKey given = GossipKey.Parse(Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()), "test");
         InterruptedException e = Assert.ThrowsAsync<InterruptedException>(() => setup.RunAsync(setup.Options() with { NewKey = given, NewKeyFile = "/keys/new.key" }, interrupt.Token))!;
         Assert.That(e.Leaves, Is.EqualTo("no file was written; changes sent to the cluster stay"));
