@@ -90,10 +90,12 @@ internal static class CliApplication
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Whatever the command was doing when the signal came, it has cleaned up: an ordinary outcome.
-            await error.WriteLineAsync($"{Name}: interrupted; nothing was written").ConfigureAwait(false);
+            // Whatever the command was doing when the signal came, it has cleaned up (an ordinary
+            // outcome), except what it says it leaves on purpose.
+            string leaves = exception is InterruptedException interrupted ? interrupted.Leaves : "nothing was written";
+            await error.WriteLineAsync($"{Name}: interrupted; {leaves}").ConfigureAwait(false);
             return cancelledExitCode?.Invoke() ?? ExitCodes.Failure;
         }
 #pragma warning disable CA1031 // The last line of defence: a bug still gets one line and an exit code.

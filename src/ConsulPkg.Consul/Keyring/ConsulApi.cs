@@ -69,23 +69,33 @@ internal sealed class ConsulApi : IDisposable
 {
     private const string KeyringPath = "v1/operator/keyring";
 
+    /// <summary>An unreachable host is said so after this, where the request's own timeout is longer.</summary>
+    private static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(10);
+
     private readonly HttpClient _client;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeProvider _time;
     private readonly List<GossipKey> _secrets = [];
 
-    public ConsulApi(Uri address, string? token, TimeSpan requestTimeout)
+    /// <param name="requestTimeout">How long one request (connecting, sending, reading the answer) may take, on <paramref name="time"/>.</param>
+    public ConsulApi(Uri address, string? token, TimeSpan requestTimeout, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(time);
         Address = address;
+        _requestTimeout = requestTimeout;
+        _time = time;
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = requestTimeout < TimeSpan.FromSeconds(10) ? requestTimeout : TimeSpan.FromSeconds(10),
+            // A shorter request timeout bounds the connect itself, on the same clock as the steps' waits.
+            ConnectTimeout = requestTimeout > ConnectLimit ? ConnectLimit : Timeout.InfiniteTimeSpan,
             AllowAutoRedirect = false, // a redirect would carry the token to another host
             UseProxy = true,
         };
         _client = new HttpClient(handler)
         {
             BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
-            Timeout = requestTimeout,
+            Timeout = Timeout.InfiniteTimeSpan, // the request timeout runs on the given clock (SendAsync)
         };
         _client.DefaultRequestHeaders.UserAgent.Add(HttpUserAgent.Product);
         if (!string.IsNullOrEmpty(token))
@@ -214,23 +224,34 @@ internal sealed class ConsulApi : IDisposable
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
+        using var timeout = new CancellationTokenSource(_requestTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         HttpResponseMessage response;
+        byte[] content;
         try
         {
-            response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _client.SendAsync(request, linked.Token).ConfigureAwait(false);
+            try
+            {
+                content = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
         catch (HttpRequestException e)
         {
             throw new PackageException($"cannot reach Consul at {Address}: {Conceal(Describe(e))}") { Setting = KeyringSettings.HttpAddress };
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new PackageException($"Consul at {Address} did not answer {method} {url.AbsolutePath} within {_client.Timeout.TotalSeconds:0.#} s") { Setting = KeyringSettings.Timeout };
+            throw new PackageException($"Consul at {Address} did not answer {method} {url.AbsolutePath} within {_requestTimeout.TotalSeconds:0.#} s") { Setting = KeyringSettings.Timeout };
         }
 
         using (response)
         {
-            byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return content;

@@ -33,7 +33,7 @@ public sealed record KeyringRotationOptions
     /// <summary>How long one step (and one request) may wait for every member.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    /// <summary>The clock the waits run on.</summary>
+    /// <summary>The clock the waits, the step deadlines and each request's timeout run on.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
@@ -67,7 +67,7 @@ public static class KeyringRotation
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(warnings);
-        using var api = new ConsulApi(options.Address, options.Token, options.Timeout);
+        using var api = new ConsulApi(options.Address, options.Token, options.Timeout, options.Time);
         if (options.NewKey is not null)
         {
             api.Conceal([options.NewKey]);
@@ -143,7 +143,21 @@ public static class KeyringRotation
         }
 
         var rotation = new Rotation(api, options, output, warnings, newKey, keyFile, listing);
-        await rotation.RunAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await rotation.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
+        {
+            // However the run ended once interrupted (cancelled, or a failure that came first), this
+            // is what it leaves. Before this point a signal leaves nothing: no file, no change sent.
+            throw new InterruptedException(
+                options.NewKey is null
+                    ? $"the new key's file {keyFile} was written (mode 0600) and is kept: the cluster may hold the key already"
+                    : "no file was written; changes sent to the cluster stay",
+                e, cancellationToken);
+        }
+
         return new KeyringRotationResult(newKey.Fingerprint, options.NewKey is null ? keyFile : null, Changed: true);
     }
 

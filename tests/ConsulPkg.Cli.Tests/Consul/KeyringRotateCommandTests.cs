@@ -14,6 +14,10 @@ namespace ConsulPkg.Cli.Tests.Consul;
 public sealed class KeyringRotateCommandTests
 {
     private const string Old = "q7RGz1+Akm8nKj/vyYq0YA==";
+    private const int SigInt = 2, SigTerm = 15;
+
+    /// <summary>Only against a hang: the signal is sent on an event, and the process then ends on its own.</summary>
+    private static readonly TimeSpan AfterTheSignal = TimeSpan.FromMinutes(10);
     private const string Token = "9a0b1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d";
 
     private TempDirectory _temp = null!;
@@ -146,6 +150,76 @@ public sealed class KeyringRotateCommandTests
         ProcessResult r = CliRunner.Run(CliRunner.Context(_temp.Path, environment), "keyring", "rotate");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Failure));
         Assert.That(r.StdErr, Is.EqualTo("consul-pkg: invalid CONSUL_HTTP_ADDR 'ftp://x': the 'ftp' scheme is not supported; give an http or https address of the agent\n"));
+    }
+
+    [TestCase(SigInt, 130)]
+    [TestCase(SigTerm, 143)]
+    public void ASignalAfterTheKeyFileIsWrittenSaysTheFileIsKept(int signal, int exitCode)
+    {
+        // The key file is written before the first change (the install, POST) is sent.
+        ProcessResult r = RotateSignalledAt("POST ", signal);
+
+        string keyFile = Directory.GetFiles(_temp.Path, "consul-gossip-key-*").Single();
+        string[] lines = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(exitCode), $"exit {r.ExitCode}; stderr: {r.StdErr}; stdout: {r.StdOut}");
+            Assert.That(File.GetUnixFileMode(keyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(r.StdOut, Does.Contain($"written to {keyFile} (mode 0600)"));
+            Assert.That(lines, Has.Length.EqualTo(2), r.StdErr);
+            Assert.That(lines[0], Does.StartWith("consul-pkg: keyring rotate interrupted in step 1/3 (install the new key); the cluster stands (as last listed): new key sha256:"));
+            Assert.That(lines[0], Does.EndWith($"run the same command again with the new key file {keyFile} to resume"));
+            Assert.That(lines[^1], Is.EqualTo($"consul-pkg: interrupted; the new key's file {keyFile} was written (mode 0600) and is kept: the cluster may hold the key already"));
+        }
+    }
+
+    [Test]
+    public void ASignalBeforeTheKeyFileIsWrittenSaysNothingWasWritten()
+    {
+        ProcessResult r = RotateSignalledAt("GET /v1/operator/keyring", SigInt);
+
+        Assert.That(r.ExitCode, Is.EqualTo(130), r.StdErr);
+        Assert.That(r.StdErr, Is.EqualTo("consul-pkg: interrupted; nothing was written\n"));
+        Assert.That(Directory.GetFiles(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "token" }));
+        Assert.That(_cluster.Changes, Is.Empty);
+    }
+
+    /// <summary>
+    /// Runs <c>keyring rotate</c> as a process and signals it when the agent receives the first
+    /// request starting with <paramref name="request"/>. That request is answered only once the
+    /// process has ended, so the signal lands while the rotation waits for it, however slow the
+    /// machine: nothing can happen between the two.
+    /// </summary>
+    private ProcessResult RotateSignalledAt(string request, int signal)
+    {
+        var started = new TaskCompletionSource<RunningProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int signalled = 0;
+        _agent.OnRequest = line =>
+        {
+            if (line.StartsWith(request, StringComparison.Ordinal) && Interlocked.Exchange(ref signalled, 1) == 0)
+            {
+                started.Task.Result.Signal(signal);
+                ended.Task.Wait(AfterTheSignal);
+            }
+        };
+        ProcessResult r;
+        using (RunningProcess rotate = ProcessRunner.Start("dotnet", [ConsulPkgProcess.AssemblyPath, "keyring", "rotate", "--http-addr", _agent.Address.ToString(), "--token-file", "token"],
+            _temp.Path, new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" }))
+        {
+            started.SetResult(rotate);
+            try
+            {
+                r = rotate.Finish(AfterTheSignal);
+            }
+            finally
+            {
+                ended.SetResult(); // only now is the request answered (to a process that is gone)
+            }
+        }
+
+        Assert.That(signalled, Is.EqualTo(1), $"no request began with '{request}'");
+        return r;
     }
 
     private CliContext Context() => CliRunner.Context(_temp.Path, new Dictionary<string, string>());

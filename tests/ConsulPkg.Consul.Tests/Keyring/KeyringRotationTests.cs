@@ -1,5 +1,6 @@
 using ConsulPkg.Consul.Keyring;
 using ConsulPkg.Debian;
+using ConsulPkg.Testing.Time;
 
 namespace ConsulPkg.Consul.Tests.Keyring;
 
@@ -13,6 +14,9 @@ public sealed class KeyringRotationTests
 {
     private const string Old = "q7RGz1+Akm8nKj/vyYq0YA==";
     private static readonly string[] Versions = ["0.7.2", "1.17.0"];
+
+    /// <summary>Only against a hang: no outcome waits on real time.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(5);
 
     private sealed class Setup : IDisposable
     {
@@ -32,9 +36,47 @@ public sealed class KeyringRotationTests
 
         public StringWriter Warnings { get; } = new();
 
-        public KeyringRotationOptions Options() => new() { Address = Agent.Address, KeyDirectory = Temp.Path, Timeout = TimeSpan.FromSeconds(20) };
+        /// <summary>What every wait, deadline and request timeout of the rotation runs on: it moves only in <see cref="RunAsync"/>.</summary>
+        public ManualClock Clock { get; } = new();
 
-        public Task<KeyringRotationResult> RunAsync(KeyringRotationOptions options) => KeyringRotation.RunAsync(options, Output, Warnings);
+        public KeyringRotationOptions Options() => new() { Address = Agent.Address, KeyDirectory = Temp.Path, Timeout = TimeSpan.FromSeconds(10), Time = Clock };
+
+        /// <summary>
+        /// Runs the rotation, moving <see cref="Clock"/> to the end of each wait between listings
+        /// (a timer shorter than the timeout) as soon as the rotation starts it. A step therefore
+        /// times out after the same number of rounds on a loaded machine as on an idle one, and
+        /// a request never times out: nothing depends on how fast the machine is.
+        /// </summary>
+        public async Task<KeyringRotationResult> RunAsync(KeyringRotationOptions options, CancellationToken cancellationToken = default)
+        {
+            Task<KeyringRotationResult> run = KeyringRotation.RunAsync(options, Output, Warnings, cancellationToken);
+            while (true)
+            {
+                Task<TimeSpan> waiting = Clock.WhenArmed(span => span < options.Timeout);
+                Task first = await Task.WhenAny(run, waiting, Task.Delay(HangGuard, CancellationToken.None));
+                if (first == run)
+                {
+                    return await run;
+                }
+
+                Assert.That(first, Is.SameAs(waiting), $"the rotation neither ended nor waited for {HangGuard.TotalMinutes} minutes");
+                Clock.Advance(await waiting);
+            }
+        }
+
+        /// <summary>A cancellation (what SIGINT is to the command) requested as the agent receives the first <paramref name="method"/> request.</summary>
+        public CancellationTokenSource InterruptAt(string method)
+        {
+            var interrupt = new CancellationTokenSource();
+            Agent.OnRequest = line =>
+            {
+                if (line.StartsWith(method + " ", StringComparison.Ordinal))
+                {
+                    interrupt.Cancel();
+                }
+            };
+            return interrupt;
+        }
 
         /// <summary>Neither key (nor any 8 characters of one) appears in what the rotation printed or threw.</summary>
         public void AssertNoKeyIn(string text)
@@ -108,7 +150,7 @@ public sealed class KeyringRotationTests
             Assert.That(setup.Cluster.HoldsOnly(newKey), Is.True);
             Assert.That(setup.Cluster.Changes.Count(c => c == "POST"), Is.GreaterThan(1), "the install was sent again");
             Assert.That(setup.Cluster.Changes.IndexOf("PUT"), Is.GreaterThan(setup.Cluster.Changes.LastIndexOf("POST")), "primary only once every member holds the key");
-            Assert.That(setup.Output.ToString(), Does.Contain("step 1/3 install the new key: sent; waiting up to 20 s for every member to hold it"));
+            Assert.That(setup.Output.ToString(), Does.Contain("step 1/3 install the new key: sent; waiting up to 10 s for every member to hold it"));
         }
     }
 
@@ -219,18 +261,24 @@ public sealed class KeyringRotationTests
     public void AnInterruptedRotationSaysWhereTheClusterStands()
     {
         using var setup = new Setup("1.17.0");
-        using var interrupt = new CancellationTokenSource();
-        setup.Agent.OnRequest = line =>
-        {
-            if (line.StartsWith("PUT", StringComparison.Ordinal))
-            {
-                interrupt.Cancel(); // SIGINT while the use step is under way
-            }
-        };
-        Assert.CatchAsync<OperationCanceledException>(() => KeyringRotation.RunAsync(setup.Options(), setup.Output, setup.Warnings, interrupt.Token));
+        using CancellationTokenSource interrupt = setup.InterruptAt("PUT"); // SIGINT while the use step is under way
+        InterruptedException e = Assert.ThrowsAsync<InterruptedException>(() => setup.RunAsync(setup.Options(), interrupt.Token))!;
         string keyFile = Directory.GetFiles(setup.Temp.Path).Single();
         Assert.That(setup.Warnings.ToString(), Does.StartWith("consul-pkg: keyring rotate interrupted in step 2/3 (make it primary); the cluster stands (as last listed): new key sha256:"));
         Assert.That(setup.Warnings.ToString(), Does.EndWith($"run the same command again with the new key file {keyFile} to resume\n"));
+        Assert.That(e.Leaves, Is.EqualTo($"the new key's file {keyFile} was written (mode 0600) and is kept: the cluster may hold the key already"));
+    }
+
+    [Test]
+    public void AnInterruptedRotationToAGivenKeySaysNoFileWasWritten()
+    {
+        using var setup = new Setup("1.17.0");
+        using CancellationTokenSource interrupt = setup.InterruptAt("POST");
+        GossipKey given = GossipKey.Parse(Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()), "test");
+        InterruptedException e = Assert.ThrowsAsync<InterruptedException>(() => setup.RunAsync(setup.Options() with { NewKey = given, NewKeyFile = "/keys/new.key" }, interrupt.Token))!;
+        Assert.That(e.Leaves, Is.EqualTo("no file was written; changes sent to the cluster stay"));
+        Assert.That(Directory.GetFiles(setup.Temp.Path), Is.Empty);
+        Assert.That(setup.Warnings.ToString(), Does.EndWith("run the same command again with the new key file /keys/new.key to resume\n"));
     }
 
     [TestCaseSource(nameof(Versions))]
