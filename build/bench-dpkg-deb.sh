@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark: consul-pkg's dpkg-deb front end against the real dpkg-deb, in the same run, on the
-# same trees, alternating. Ours runs through a link named dpkg-deb, as a pipeline would have it.
+# same trees, alternating. Ours is the dpkg-deb published beside the tool (bin/dpkg-deb), run by
+# that name, as a pipeline would have it.
 #
 #   build/bench-dpkg-deb.sh [RUNS]     (default 3 runs of each large case)
 #
 # Prints three markdown tables, with the load average at start and end:
 # - building (-b --root-owner-group) the 40 MB and 400 MB trees of build/bench.sh with gzip,
-#   zstd and none: median wall time and CPU time (user+sys, children included) of each tool,
+#   zstd and none (and xz, dpkg-deb's default, on the 40 MB tree): median wall time and CPU time (user+sys, children included) of each tool,
 #   the ratio of wall times, the size ratio, peak RSS, and whether the packages agree: the whole
 #   file byte for byte with none, the decompressed members (--ctrl-tarfile, --fsys-tarfile, read
 #   by the real dpkg-deb) otherwise;
-# - reading the packages dpkg-deb built from both trees (-c, -x, --fsys-tarfile), gzip and zstd;
+# - reading the packages dpkg-deb built from both trees (-c, -x, --fsys-tarfile), gzip and zstd
+#   (and xz from the 40 MB tree);
 # - start-up on a one-file package (-c, -I, -W, -f, --version): STARTUP_RUNS runs of each
-#   (default 200), alternating, one at a time; median CPU time and median wall time.
+#   (default 200), alternating, one at a time; median CPU time and median wall time; ours is the
+#   bin/dpkg-deb published beside the tool, and the whole tool through a link is shown as well.
 # CPU time is the figure to compare on a shared machine: other work delays a run but does not
 # add to its CPU time. BENCH_BUILD / BENCH_TOOL pick the executable as in build/bench.sh;
 # BENCH_LARGE=0 skips the 400 MB tree. Not a test: numbers depend on the machine.
@@ -37,9 +40,14 @@ else
   CONSUL_PKG_BUILD=$BENCH_BUILD CONSUL_PKG_ARTIFACTS="$top/.artifacts/bench-$BENCH_BUILD" "$top/build/consul-pkg" --version >/dev/null
   tool="$top/.artifacts/bench-$BENCH_BUILD/bin/consul-pkg"
 fi
+# Ours is the dpkg-deb published beside the tool (bin/dpkg-deb: in the native build the small
+# executable of the front end alone, in the JIT build a link to the tool); the whole tool run
+# through a link named dpkg-deb is measured at start-up too.
 mkdir -p "$work/bin"
 ln -s "$tool" "$work/bin/dpkg-deb"
-ours=$work/bin/dpkg-deb
+whole=$work/bin/dpkg-deb
+ours=$(dirname "$tool")/bin/dpkg-deb
+[ -x "$ours" ] || ours=$whole
 theirs=$(command -v dpkg-deb)
 
 binary=$(standin_binary)
@@ -53,9 +61,13 @@ stage() {
   printf 'Package: bench\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: Bench <bench@example.org>\nDescription: benchmark\n' > "$d/DEBIAN/control"
 }
 
-# measure OUTFILE CMD...: appends "wall user sys maxrss_kib" of one run to OUTFILE.
+# measure OUTFILE CMD...: appends "wall user sys maxrss_kib" of one run to OUTFILE. Each run
+# starts with nothing left to write back (sync): hundreds of megabytes written by the run before
+# would otherwise be flushed during this one, on the same two cores and disk, and charge one
+# tool for the other's writing.
 measure() {
   local out=$1; shift
+  sync
   /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
   cat "$work/time.txt" >> "$out"
 }
@@ -109,15 +121,17 @@ read_case() {  # PACKAGE LABEL OPERATION...: the operation on dpkg-deb's package
   row "$label" "$work/o.t" "$work/d.t" - -
 }
 
-echo "consul-pkg build: $BENCH_BUILD ($tool), load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "consul-pkg build: $BENCH_BUILD ($tool; dpkg-deb: $ours), load at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| build | ours | dpkg-deb | ratio | size ratio | RSS ours | RSS dpkg-deb | packages |"
 echo "|---|---|---|---|---|---|---|---|"
 sizes=(40)
 stage t40 1
 if [ "${BENCH_LARGE:-1}" = 1 ]; then sizes+=(400); stage t400 10; fi
+# xz, dpkg-deb's default, on the 40 MB tree only: xz -6 of the 400 MB tree takes minutes a run.
+with_xz() { [ "$1" = 40 ] && echo xz; return 0; }
 for mb in "${sizes[@]}"; do
-  for c in gzip zstd none; do
+  for c in gzip zstd none $(with_xz "$mb"); do
     build_case "t$mb" "$c" "-b, $mb MB tree, $c"
   done
 done
@@ -126,7 +140,7 @@ echo
 echo "| read dpkg-deb's package | ours | dpkg-deb | ratio | - | RSS ours | RSS dpkg-deb | - |"
 echo "|---|---|---|---|---|---|---|---|"
 for mb in "${sizes[@]}"; do
-  for c in gzip zstd; do
+  for c in gzip zstd $(with_xz "$mb"); do
     deb="$work/t$mb-$c-dpkg.deb"
     extract_to='' read_case "$deb" "-c, $mb MB, $c" -c
     extract_to='' read_case "$deb" "--fsys-tarfile, $mb MB, $c" --fsys-tarfile
@@ -143,10 +157,10 @@ printf 'Package: tiny\nVersion: 1.0\nArchitecture: all\nMaintainer: Bench <bench
 echo
 echo "| start-up, one-file package ($startup_runs runs each) | ours CPU | dpkg-deb CPU | CPU ratio | ours wall | dpkg-deb wall | wall ratio |"
 echo "|---|---|---|---|---|---|---|"
-python3 - "$startup_runs" "$ours" "$theirs" "$work/tiny.deb" <<'PY'
+python3 - "$startup_runs" "$ours" "$theirs" "$work/tiny.deb" "$whole" <<'PY'
 import os, statistics, sys, time
 
-runs, ours, theirs, deb = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+runs, ours, theirs, deb, whole = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 cases = [("-c", ["-c", deb]), ("-I", ["-I", deb]), ("-W", ["-W", deb]), ("-f", ["-f", deb, "Version"]), ("--version", ["--version"])]
 devnull = os.open(os.devnull, os.O_WRONLY)
 
@@ -158,16 +172,20 @@ def run(program, args):
         sys.exit(f"{program} {' '.join(args)}: exit status {status}")
     return (usage.ru_utime + usage.ru_stime) * 1000, (time.perf_counter_ns() - start) / 1e6
 
+# Each round runs ours, the whole tool (when ours is not it) and dpkg-deb, one after the other.
+programs = [ours, whole, theirs] if whole != ours else [ours, theirs]
 for label, args in cases:
-    samples = {ours: ([], []), theirs: ([], [])}
+    samples = {program: ([], []) for program in programs}
     for _ in range(runs):
-        for program in (ours, theirs):
+        for program in programs:
             cpu, wall = run(program, args)
             samples[program][0].append(cpu)
             samples[program][1].append(wall)
-    oc, ow = (statistics.median(x) for x in samples[ours])
     tc, tw = (statistics.median(x) for x in samples[theirs])
-    print(f"| {label} | {oc:.2f} ms | {tc:.2f} ms | {oc / tc:.2f}x | {ow:.2f} ms | {tw:.2f} ms | {ow / tw:.2f}x |")
+    for program in programs[:-1]:
+        oc, ow = (statistics.median(x) for x in samples[program])
+        name = label if program == ours else f"{label} (consul-pkg as dpkg-deb)"
+        print(f"| {name} | {oc:.2f} ms | {tc:.2f} ms | {oc / tc:.2f}x | {ow:.2f} ms | {tw:.2f} ms | {ow / tw:.2f}x |")
 PY
 
 echo

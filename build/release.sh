@@ -55,6 +55,9 @@ root=$work/root
 lib=$root/usr/lib/consul-pkg
 install -d "$lib" "$root/usr/bin" "$root/usr/share/man/man1" "$root/usr/share/lintian/overrides"
 install -m 0755 "$tool" "$lib/consul-pkg"
+# dpkg-deb's front end alone, for a PATH that wants our dpkg-deb (docs/inspection.md); in its own
+# directory so that putting it on PATH brings nothing else.
+install -D -m 0755 "$bin/bin/dpkg-deb" "$lib/bin/dpkg-deb"
 cp -r "$bin/templates" "$bin/keys" "$lib/"
 chmod -R u=rwX,go=rX "$lib"
 ln -s ../lib/consul-pkg/consul-pkg "$root/usr/bin/consul-pkg"

@@ -7,7 +7,7 @@ namespace ConsulPkg.Install.Tests;
 /// <summary>
 /// build/release.sh's .deb of consul-pkg itself: installed with apt on a clean Debian root (apt
 /// resolves its Depends from the mirror), where it then packages, lists and builds with no .NET
-/// present; lintian's verdict; the tar.gz holding the same files; the same bytes twice.
+/// present, and its bin/dpkg-deb lists as dpkg-deb does; lintian's verdict; the tar.gz holding the same files; the same bytes twice.
 /// </summary>
 [Category(TestCategories.Install)]
 [Category(TestCategories.Publish)]
@@ -42,6 +42,7 @@ public sealed partial class ReleasePackageTests
             + "-m 'Ops Team <ops@consul-pkg.invalid>' --description 'says hello' -C /tmp/tree -p /tmp/hello.deb .");
         var contents = root.Run("consul-pkg", "contents", "/tmp/hello.deb");
         var reference = root.Run("dpkg-deb", "-c", "/tmp/hello.deb");
+        var ours = root.Run("/usr/lib/consul-pkg/bin/dpkg-deb", "-c", "/tmp/hello.deb");
         var installHello = root.Shell("dpkg -i /tmp/hello.deb >/dev/null && hello");
         var build = root.Shell(
             $"CONSUL_PKG_GOSSIP_KEY={FakeConsulRelease.GossipKey} consul-pkg build --consul-version {FakeConsulRelease.Version} "
@@ -57,6 +58,7 @@ public sealed partial class ReleasePackageTests
             Assert.That(fpm.ExitCode, Is.Zero, fpm.ToString());
             Assert.That(contents.ExitCode, Is.Zero, contents.ToString());
             Assert.That(contents.StdOut, Is.EqualTo(reference.StdOut).And.Contain("./usr/bin/hello\n"));
+            Assert.That(ours.StdOut, Is.EqualTo(reference.StdOut), "the dpkg-deb executable of bin/: " + ours);
             Assert.That(installHello.StdOut, Is.EqualTo("hello\n"), installHello.ToString());
             Assert.That(build.ExitCode, Is.Zero, build.ToString());
             Assert.That(build.StdOut + build.StdErr, Does.Not.Contain(FakeConsulRelease.GossipKey));
@@ -116,7 +118,7 @@ public sealed partial class ReleasePackageTests
         {
             Assert.That(name, Does.Match(@"^consul-pkg-\d+\.\d+\.\d+-linux-x64$"));
             Assert.That(inTarball, Is.EqualTo(inPackage));
-            Assert.That(inTarball, Does.Contain("consul-pkg").And.Contain("templates/consul.service.sbn").And.Contain("keys/hashicorp-72D7468F.asc"));
+            Assert.That(inTarball, Does.Contain("consul-pkg").And.Contain("templates/consul.service.sbn").And.Contain("keys/hashicorp-72D7468F.asc").And.Contain("bin/dpkg-deb"));
         });
         Assert.That(sameExecutable.ExitCode, Is.Zero, sameExecutable.ToString());
     }

@@ -30,13 +30,47 @@ internal sealed unsafe class LzmaDecoderStream : NativeDecoderStream
         _formatName = alone ? "lzma" : "xz";
         int ret = alone
             ? LibLzma.AloneDecoder(_strm, MemoryLimit)
-            : LibLzma.StreamDecoder(_strm, MemoryLimit, concatenated ? LibLzma.Concatenated : 0);
+            : StartXzDecoder(concatenated ? LibLzma.Concatenated : 0);
         if (ret != LibLzma.Ok)
         {
             _strm.Dispose();
             throw new CodecException($"{_formatName}: cannot start the decoder: {LibLzma.Describe(ret)}");
         }
     }
+
+    /// <summary>
+    /// The multi-threaded decoder where liblzma has one (5.4 and later), as dpkg-deb reads .xz:
+    /// blocks whose sizes are in their headers (dpkg-deb's and our packages are written in such
+    /// blocks) are decoded on every core, the others as by the one-thread decoder. Threads are
+    /// started only while their buffers fit in <see cref="ThreadingMemory"/>; past
+    /// <see cref="MemoryLimit"/> for one thread, the stream is refused as before.
+    /// </summary>
+    private int StartXzDecoder(uint flags)
+    {
+        var options = new LibLzma.LzmaMt
+        {
+            Flags = flags,
+            Threads = (uint)Math.Clamp(Environment.ProcessorCount, 1, MaxThreads),
+            MemlimitThreading = ThreadingMemory,
+            MemlimitStop = MemoryLimit,
+        };
+        try
+        {
+            return LibLzma.StreamDecoderMt(_strm, &options);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return LibLzma.StreamDecoder(_strm, MemoryLimit, flags);
+        }
+    }
+
+    /// <summary>
+    /// 256 MiB for the threads' buffers (each holds a whole block in and out: about 40 MiB for a
+    /// block of dpkg-deb's default xz -6), so reading stays bounded on a machine of many cores.
+    /// </summary>
+    internal const ulong ThreadingMemory = 256UL << 20;
+
+    private const int MaxThreads = 16;
 
     protected override bool Decode(byte* input, int available, byte* output, int outputLength, out int consumed, out int produced)
     {

@@ -59,7 +59,7 @@ internal static partial class LibLzma
         public int ReservedEnum2;
     }
 
-    /// <summary>lzma_mt: options of the multi-threaded .xz encoder.</summary>
+    /// <summary>lzma_mt: options of the multi-threaded .xz encoder and decoder.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct LzmaMt
     {
@@ -116,6 +116,10 @@ internal static partial class LibLzma
 
     [LibraryImport(Library, EntryPoint = "lzma_stream_encoder_mt_memusage")]
     internal static unsafe partial ulong StreamEncoderMtMemusage(LzmaMt* options);
+
+    /// <summary>The multi-threaded .xz decoder (liblzma 5.4 and later; absent before).</summary>
+    [LibraryImport(Library, EntryPoint = "lzma_stream_decoder_mt")]
+    internal static unsafe partial int StreamDecoderMt(LzmaStreamHandle strm, LzmaMt* options);
 
     [LibraryImport(Library, EntryPoint = "lzma_stream_decoder")]
     internal static partial int StreamDecoder(LzmaStreamHandle strm, ulong memlimit, uint flags);

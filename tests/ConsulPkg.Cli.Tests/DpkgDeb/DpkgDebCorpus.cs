@@ -206,10 +206,3 @@ internal sealed class DpkgDebCorpus : IDisposable
         }
     }
 }
-
-[SetUpFixture]
-public sealed class DpkgDebSetUp
-{
-    [OneTimeTearDown]
-    public void CleanUp() => DpkgDebCorpus.DisposeIfCreated();
-}

@@ -11,7 +11,8 @@ namespace ConsulPkg.Cli.Tests.DpkgDeb;
 [NonParallelizable]
 public sealed class DpkgDebLinkTests
 {
-    private static readonly string[][] Operations =
+    /// <summary>One command line per operation, for every executable that is dpkg-deb.</summary>
+    internal static readonly string[][] Operations =
     [
         ["-c", "pkg.deb"],
         ["-I", "pkg.deb"],
@@ -30,13 +31,22 @@ public sealed class DpkgDebLinkTests
         ["--no-such-option"],
     ];
 
-    private static IEnumerable<TestCaseData> Cases() =>
-        Operations.Select(o => new TestCaseData((object)o).SetName("ThroughALinkNamedDpkgDeb_" + string.Join("_", o.Where(a => !a.StartsWith("--showformat", StringComparison.Ordinal)))));
+    internal static IEnumerable<TestCaseData> Cases(string prefix) =>
+        Operations.Select(o => new TestCaseData((object)o).SetName(prefix + "_" + string.Join("_", o.Where(a => !a.StartsWith("--showformat", StringComparison.Ordinal)))));
 
-    [TestCaseSource(nameof(Cases))]
-    public void BehavesAsDpkgDeb(string[] operation)
+    private static IEnumerable<TestCaseData> LinkCases() => Cases("ThroughALinkNamedDpkgDeb");
+
+    [TestCaseSource(nameof(LinkCases))]
+    public void BehavesAsDpkgDeb(string[] operation) => AssertBehavesAsDpkgDeb(Link(), operation, Environment());
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> with <paramref name="executable"/> (started by the name
+    /// dpkg-deb) and with the real dpkg-deb, each in a sandbox holding the same package, and
+    /// compares standard output, the number of lines on standard error, the exit status, the
+    /// extracted tree and the built package.
+    /// </summary>
+    internal static void AssertBehavesAsDpkgDeb(string executable, string[] operation, IReadOnlyDictionary<string, string?> environment)
     {
-        string link = Link();
         string[] args = operation.Select(a => a == "TREE" ? DpkgDebCorpus.Instance.OddTree : a).ToArray();
         string theirs = DpkgDebCorpus.Instance.Sandbox("link-theirs");
         string ours = DpkgDebCorpus.Instance.Sandbox("link-ours");
@@ -46,8 +56,8 @@ public sealed class DpkgDebLinkTests
         }
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         Outcome expected = DpkgDebRunner.Theirs(theirs, args);
-        ProcessResult run = ProcessRunner.Run(link, args, ours, Environment());
-        string context = $"dpkg-deb {string.Join(' ', args)}\n theirs: {expected}\n ours: exit {run.ExitCode}, {run.StdErr}";
+        ProcessResult run = ProcessRunner.Run(executable, args, ours, environment);
+        string context = $"dpkg-deb {string.Join(' ', args)}\n theirs: {expected}\n ours ({executable}): exit {run.ExitCode}, {run.StdErr}";
 
         Assert.That(run.ExitCode, Is.EqualTo(expected.ExitCode), context);
         if (expected.ExitCode == 0)

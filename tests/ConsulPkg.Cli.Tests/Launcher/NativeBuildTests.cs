@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConsulPkg.Cli.Tests.DpkgDeb;
 using ConsulPkg.Cli.Tests.Support;
 using ConsulPkg.Testing.Releases;
 using ConsulPkg.Testing.Tutorial;
@@ -69,6 +70,29 @@ public sealed class NativeBuildTests
             Assert.That(File.ReadAllBytes(_native).AsSpan(0, 4).ToArray(), Is.EqualTo("\u007fELF"u8.ToArray()));
         }
     }
+
+    [Test]
+    public void BesideTheNativeToolIsASmallDpkgDebExecutableAndBesideTheJitBuildALinkToTheTool()
+    {
+        string small = NativeDpkgDeb;
+        var jitLink = new FileInfo(_checkout.Combine("jit", "bin", "bin", "dpkg-deb"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(File.ReadAllBytes(small).AsSpan(0, 4).ToArray(), Is.EqualTo("\u007fELF"u8.ToArray()));
+            Assert.That(new FileInfo(small).LinkTarget, Is.Null, "an executable of its own, not a link");
+            // What it is for: the front end alone, so far less to map and relocate at every start.
+            Assert.That(new FileInfo(small).Length, Is.LessThan(new FileInfo(_native).Length / 4));
+            Assert.That(jitLink.LinkTarget, Is.EqualTo("../consul-pkg"));
+        }
+    }
+
+    private static IEnumerable<TestCaseData> DpkgDebCases() => DpkgDebLinkTests.Cases("TheNativeDpkgDebExecutable");
+
+    [TestCaseSource(nameof(DpkgDebCases))]
+    public void TheDpkgDebExecutableBehavesAsDpkgDeb(string[] operation) =>
+        DpkgDebLinkTests.AssertBehavesAsDpkgDeb(NativeDpkgDeb, operation, DpkgDebRunner.Environment);
+
+    private string NativeDpkgDeb => _checkout.Combine("native", "bin", "bin", "dpkg-deb");
 
     [TestCase("gz")]
     [TestCase("xz")]
