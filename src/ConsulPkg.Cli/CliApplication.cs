@@ -32,9 +32,10 @@ internal static class CliApplication
         root.Options.Add(VerboseOption);
         // The width is given: by default help asks Console.WindowWidth, whose first use sets the
         // terminal up for reading keys (see StandardStreams).
+        int width = context.OutputColumns?.Invoke() ?? int.MaxValue;
         foreach (HelpAction help in root.Options.OfType<HelpOption>().Select(option => option.Action).OfType<HelpAction>())
         {
-            help.MaxWidth = context.OutputColumns ?? int.MaxValue;
+            help.MaxWidth = width;
         }
         foreach (Command command in args is null ? CommandCatalog.Create(context) : CommandCatalog.CreateFor(context, args))
         {

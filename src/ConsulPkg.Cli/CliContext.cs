@@ -51,7 +51,7 @@ internal sealed record CliContext
     public bool ErrorIsTerminal { get; init; }
 
     /// <summary>The width, in columns, of the terminal on standard output, which help text is wrapped to; null: not a terminal, no wrapping.</summary>
-    public int? OutputColumns { get; init; }
+    public Func<int?>? OutputColumns { get; init; }
 
     /// <summary>The user's home directory when $HOME is unset (from the password database).</summary>
     public string? UserProfile { get; init; }
@@ -79,7 +79,7 @@ internal sealed record CliContext
 
     public static CliContext FromProcess() => new()
     {
-        OpenStandardOutput = StandardStreams.OpenOutput,
+        OpenStandardOutput = Debian.IO.HostFiles.OpenStandardOutput,
         OpenStandardInput = Debian.IO.HostFiles.OpenStandardInput,
         Umask = Debian.IO.HostFiles.CurrentUmask,
         InvokedAs = ProgramName(),
@@ -89,7 +89,7 @@ internal sealed record CliContext
         Now = () => DateTimeOffset.UtcNow,
         IsPrivileged = Environment.IsPrivilegedProcess,
         ErrorIsTerminal = !Console.IsErrorRedirected,
-        OutputColumns = Debian.IO.HostFiles.StandardOutputColumns(),
+        OutputColumns = Debian.IO.HostFiles.StandardOutputColumns,
         UserProfile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
     };
 

@@ -7,14 +7,11 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         CliContext context = CliContext.FromProcess();
-        // Run through a link named dpkg-deb, the executable is dpkg-deb.
+        // Run through a link named dpkg-deb, the executable is dpkg-deb (`consul-pkg dpkg-deb`
+        // is one of the commands CliApplication dispatches).
         if (context.InvokedAs == DpkgDebFrontEnd.Name)
         {
             return DpkgDebProgram.Run(args, context);
-        }
-        if (args.Length > 0 && args[0] == DpkgDebFrontEnd.Name)
-        {
-            return DpkgDebProgram.Run(args[1..], context);
         }
         using var signals = new TerminationSignals();
         return await CliApplication.RunAsync(args, context, StandardStreams.CreateOutputWriter(), StandardStreams.CreateErrorWriter(),

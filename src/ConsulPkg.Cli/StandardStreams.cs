@@ -13,9 +13,6 @@ namespace ConsulPkg.Cli;
 /// </summary>
 internal static class StandardStreams
 {
-    /// <summary>Standard output's bytes, for output that must be byte-exact (dpkg-deb's).</summary>
-    public static Stream OpenOutput() => HostFiles.OpenStandardOutput();
-
     public static TextWriter CreateOutputWriter() => Writer(HostFiles.OpenStandardOutput());
 
     public static TextWriter CreateErrorWriter() => Writer(HostFiles.OpenStandardError());

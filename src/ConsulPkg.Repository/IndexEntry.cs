@@ -27,7 +27,7 @@ internal sealed record IndexEntry(string Package, string Version, string Archite
     private DebianVersion? _parsedVersion;
 
     /// <summary>(name, version, architecture): what apt treats as one package.</summary>
-    public string Identity => $"{Package} {Version} {Architecture}";
+    public string Identity { get; } = $"{Package} {Version} {Architecture}";
 
     /// <summary>The version, for dpkg's order (<see cref="DebianVersion.Compare"/>).</summary>
     public DebianVersion ParsedVersion => _parsedVersion ??= DebianVersion.Parse(Version);

@@ -36,9 +36,11 @@ internal sealed record ReleaseFile
 
     public required IReadOnlyList<ReleaseItem> Items { get; init; }
 
-    /// <summary>RFC 2822 in UTC, as apt parses it ("Sun, 29 Nov 2026 11:27:09 UTC").</summary>
+    /// <summary>RFC 2822 in UTC, as apt parses it ("Sun, 29 Nov 2026 11:27:09 UTC"): the Date and Valid-Until fields.</summary>
+    internal const string DateFormat = "ddd, dd MMM yyyy HH:mm:ss 'UTC'";
+
     public static string FormatDate(DateTimeOffset date) =>
-        date.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        date.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The Release file's text, its fields in <see cref="ControlType.Release"/>'s order.</summary>
     public string Render()

@@ -132,7 +132,7 @@ public static class RepositoryChecker
         }
 
         CheckSignatures(directory, at, releaseBytes, verifier, now, problems);
-        if (release.ValidUntil is { } validUntil && DateTimeOffset.TryParseExact(validUntil, "ddd, dd MMM yyyy HH:mm:ss 'UTC'", CultureInfo.InvariantCulture,
+        if (release.ValidUntil is { } validUntil && DateTimeOffset.TryParseExact(validUntil, ReleaseFile.DateFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal, out DateTimeOffset until) && until <= now)
         {
             problems.Add($"{at}/Release: Valid-Until {validUntil} has passed: apt refuses it until the suite is published again");

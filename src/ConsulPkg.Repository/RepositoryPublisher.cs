@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ConsulPkg.Debian;
 using ConsulPkg.Debian.IO;
 
@@ -96,7 +97,7 @@ public static class RepositoryPublisher
             if (File.Exists(destination))
             {
                 // Listed by another suite, or pending for older clients: the same bytes are shared, other bytes are refused.
-                if (FileDigests.OfFile(destination).Sha256 != entry.Sha256)
+                if (FileHashes.Of(destination, HashAlgorithmName.SHA256).Hex[0] != entry.Sha256)
                 {
                     throw new PackageException($"{package.SourcePath}: the pool already has {package.PoolPath} with other content (another suite lists it, or clients of an older Release may still fetch it): publish it with a new version");
                 }

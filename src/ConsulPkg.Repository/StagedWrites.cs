@@ -37,8 +37,6 @@ internal sealed class StagedWrites : IDisposable
 
     public StagedWrites(string root) => _root = root;
 
-    public int Count => _files.Count;
-
     /// <summary>Stages <paramref name="content"/> for <paramref name="target"/>, replacing what is there on commit.</summary>
     public void Write(string target, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {

@@ -255,15 +255,16 @@ internal static class RepoCommand
         private static void Report(RepositoryChangeResult result, List<SigningKey> keys, DateTimeOffset now, TextWriter stdout, TextWriter stderr)
         {
             string would = result.DryRun ? "would be " : "";
-            foreach ((string verb, IReadOnlyList<string> items) in new[]
+            // A package already present is so in a dry run too.
+            foreach ((string label, IReadOnlyList<string> items) in new[]
             {
-                ("added", result.Added), ("already present", result.AlreadyPresent), ("removed", result.Removed),
-                ("copied", result.Copied), ("deleted", result.Deleted),
+                ($"{would}added", result.Added), ("already present", result.AlreadyPresent), ($"{would}removed", result.Removed),
+                ($"{would}copied", result.Copied), ($"{would}deleted", result.Deleted),
             })
             {
                 foreach (string item in items)
                 {
-                    stdout.WriteLine(verb == "already present" ? $"already present {item}" : $"{would}{verb} {item}");
+                    stdout.WriteLine($"{label} {item}");
                 }
             }
 

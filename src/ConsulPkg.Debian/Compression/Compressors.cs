@@ -48,9 +48,8 @@ public static class Compressors
         {
             CompressionFormat.None => new NonClosingStream(output),
             CompressionFormat.Gzip => new ParallelGzipStream(output, settings.Level, cores, strategy: settings.Strategy),
-            CompressionFormat.Xz => xzBlockSize is { } block
-                ? new XzEncoderStream(output, settings.Level, cores, (ulong)block, extreme: settings.Strategy == CompressionStrategy.Extreme)
-                : new XzEncoderStream(output, settings.Level, cores, extreme: settings.Strategy == CompressionStrategy.Extreme),
+            CompressionFormat.Xz => new XzEncoderStream(output, settings.Level, cores,
+                xzBlockSize is { } block ? (ulong)block : XzEncoderStream.BlockSizeFor(settings.Level), extreme: settings.Strategy == CompressionStrategy.Extreme),
             CompressionFormat.Zstd => new ZstdEncoderStream(output, settings.Level, cores),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings, "this compression can only be read, not written"),
         };

@@ -54,14 +54,19 @@ internal sealed unsafe class LzmaDecoderStream : NativeDecoderStream
             MemlimitThreading = ThreadingMemory,
             MemlimitStop = MemoryLimit,
         };
-        try
+        if (!s_noThreadedDecoder)
         {
-            return LibLzma.StreamDecoderMt(_strm, &options);
+            try
+            {
+                return LibLzma.StreamDecoderMt(_strm, &options);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                // liblzma before 5.4: asked once per process, not at every package.
+                s_noThreadedDecoder = true;
+            }
         }
-        catch (EntryPointNotFoundException)
-        {
-            return LibLzma.StreamDecoder(_strm, MemoryLimit, flags);
-        }
+        return LibLzma.StreamDecoder(_strm, MemoryLimit, flags);
     }
 
     /// <summary>
@@ -71,6 +76,8 @@ internal sealed unsafe class LzmaDecoderStream : NativeDecoderStream
     internal const ulong ThreadingMemory = 256UL << 20;
 
     private const int MaxThreads = 16;
+
+    private static bool s_noThreadedDecoder;
 
     protected override bool Decode(byte* input, int available, byte* output, int outputLength, out int consumed, out int produced)
     {

@@ -45,7 +45,6 @@ internal sealed unsafe class XzEncoderStream : NativeEncoderStream
     internal XzEncoderStream(Stream output, int preset, int threads, ulong blockSize, bool extreme = false)
         : base(output, OutBufferSize)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfNegative(preset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(preset, 9);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);

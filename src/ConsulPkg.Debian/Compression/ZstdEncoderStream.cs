@@ -34,7 +34,6 @@ internal sealed unsafe class ZstdEncoderStream : NativeEncoderStream
     internal ZstdEncoderStream(Stream output, int level, int workers, int jobSize)
         : base(output, OutBufferSize)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         // CompressionSettings decides the levels; this only guards the invariant.
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
